@@ -1,0 +1,44 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both install everything they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+STORE ?= .govqa
+EVAL_STORE := .govqa-eval
+
+.PHONY: install run test pytest eval lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	# CPU torch first: letting the resolver pick torch pulls a multi-GB CUDA build.
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[dev,st]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/govqa ingest evals/corpus --store $(STORE)
+	@echo "Open http://127.0.0.1:8000/ (API docs at http://127.0.0.1:8000/docs)"
+	$(BIN)/govqa serve --store $(STORE) --host 127.0.0.1 --port 8000
+
+test: install pytest eval
+
+pytest: install
+	$(BIN)/pytest
+
+# The gold Q&A harness on a fresh store built from the bundled reports; fails under evals/thresholds.toml.
+eval: install
+	rm -rf $(EVAL_STORE)
+	$(BIN)/govqa ingest evals/corpus --store $(EVAL_STORE)
+	$(BIN)/govqa eval --store $(EVAL_STORE) --gold evals/gold/dev.jsonl --out evals/reports
+
+lint: install
+	$(BIN)/ruff check rag ingest bot evals tests
+
+bench: install
+	@echo "bench: not built yet (see issue 7); the eval reports p50/p95 latency meanwhile"
+
+clean:
+	rm -rf $(EVAL_STORE) .pytest_cache

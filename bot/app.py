@@ -1,0 +1,90 @@
+"""FastAPI app factory: thin routes over one `rag.service.Service`."""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, File, Header, HTTPException, Request, UploadFile
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from ingest.pipeline import embed_pending, ingest_file
+from rag.schema import AskRequest, AskResponse, Document, MetricRow
+from rag.service import Service
+from rag.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None, service: Service | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.service = service or Service(settings)
+        yield
+        if service is None:
+            app.state.service.close()
+
+    app = FastAPI(title="govqa", version="0.1.0", lifespan=lifespan)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["Content-Type", "Authorization"])
+
+    def svc(request: Request) -> Service:
+        return request.app.state.service
+
+    def admin(authorization: str | None = Header(default=None)) -> None:
+        token = settings.admin_token
+        if not token:
+            raise HTTPException(403, "admin routes are disabled: set GOVQA_ADMIN_TOKEN")
+        given = (authorization or "").removeprefix("Bearer ").strip()
+        if not secrets.compare_digest(given.encode(), token.encode()):
+            raise HTTPException(401, "bad or missing admin token")
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/api/ask", response_model=AskResponse)
+    async def ask(body: AskRequest, service: Service = Depends(svc)) -> AskResponse:
+        return await run_in_threadpool(service.ask, body)
+
+    @app.get("/api/documents", response_model=list[Document])
+    def documents(service: Service = Depends(svc)) -> list[Document]:
+        return service.store.list_documents()
+
+    @app.post("/api/documents", response_model=Document, dependencies=[Depends(admin)])
+    async def upload(file: UploadFile = File(...), service: Service = Depends(svc)) -> Document:
+        name = Path(file.filename or "upload").name
+        limit = settings.max_upload_mb * 1024 * 1024
+        data = await file.read(limit + 1)
+        if len(data) > limit:
+            raise HTTPException(413, f"{name}: larger than {settings.max_upload_mb} MB")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / name
+            path.write_bytes(data)
+            result = await run_in_threadpool(ingest_file, service.store, path, chunk_size=settings.chunk_size)
+        if result.status == "failed":
+            raise HTTPException(422, f"{name}: {result.reason}")
+        await run_in_threadpool(embed_pending, service.store, service.embedder)
+        doc = service.store.get_document(result.doc_id or "")
+        if doc is None:
+            raise HTTPException(500, f"{name}: ingested but not found")
+        return doc
+
+    @app.delete("/api/documents/{doc_id}", status_code=204, dependencies=[Depends(admin)])
+    def delete(doc_id: str, service: Service = Depends(svc)) -> Response:
+        if not service.store.delete_document(doc_id):
+            raise HTTPException(404, f"no document {doc_id}")
+        return Response(status_code=204)
+
+    @app.get("/api/metrics", response_model=list[MetricRow])
+    def metrics(metric: str | None = None, region: str | None = None, year: int | None = None,
+                service: Service = Depends(svc)) -> list[MetricRow]:
+        return service.store.metric_rows(metric, region, year)
+
+    return app

@@ -1,0 +1,237 @@
+"""The `govqa` command: a door onto rag/ like the HTTP API (parse, call one function, format)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import httpx
+import typer
+
+from bot.storelock import read_owner
+from rag.settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Q&A over local-government annual reports.")
+
+StoreOpt = Annotated[Path | None, typer.Option("--store", help="data directory (default $GOVQA_STORE or ./.govqa)")]
+
+
+def _settings(store: Path | None) -> Settings:
+    settings = Settings()
+    return settings.model_copy(update={"store": store}) if store else settings
+
+
+def _server_url(settings: Settings) -> str | None:
+    """The URL of a `govqa serve` that owns this store: the CLI must then go through it."""
+    owner = read_owner(settings.store)
+    return owner.url if owner else None
+
+
+def _service(settings: Settings):
+    from rag.service import Service
+
+    return Service(settings)
+
+
+@app.command()
+def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")], store: StoreOpt = None) -> None:
+    """Ingest report files (txt, md, html, pdf, docx); unchanged files are skipped."""
+    settings = _settings(store)
+    if (url := _server_url(settings)) is not None:
+        raise typer.Exit(_ingest_remote(url, settings, paths))
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from ingest.pipeline import discover, embed_pending, ingest_file
+
+    service = _service(settings)
+    files = discover(paths)
+    failed = 0
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  disable=not sys.stderr.isatty(), transient=True) as progress:
+        task = progress.add_task("ingest", total=len(files))
+        for path in files:
+            progress.update(task, description=f"ingest {path.name}")
+            result = ingest_file(service.store, path, chunk_size=settings.chunk_size)
+            progress.advance(task)
+            if result.status == "failed":
+                failed += 1
+                typer.echo(f"FAILED {path}: {result.reason}", err=True)
+            else:
+                detail = f" ({result.chunks} chunks, {result.metrics} metric rows)" if result.chunks else ""
+                note = f" — {result.reason}" if result.reason else ""
+                typer.echo(f"{result.status:9} {path.name} → {result.doc_id}{detail}{note}")
+        embed_task = progress.add_task("embed", total=None)
+        embed_pending(service.store, service.embedder,
+                      on_batch=lambda done, total: progress.update(embed_task, completed=done, total=total))
+    service.close()
+    if not files:
+        typer.echo("no supported files found", err=True)
+        raise typer.Exit(1)
+    if failed:
+        typer.echo(f"{failed} of {len(files)} files failed", err=True)
+        raise typer.Exit(2)
+
+
+def _ingest_remote(url: str, settings: Settings, paths: list[Path]) -> int:
+    from ingest.pipeline import discover
+
+    if not settings.admin_token:
+        typer.echo(f"govqa serve is running on this store ({url}); set GOVQA_ADMIN_TOKEN to ingest through it, "
+                   "or stop the server first", err=True)
+        return 1
+    failed = 0
+    for path in discover(paths):
+        with path.open("rb") as fh:
+            r = httpx.post(f"{url}/api/documents", files={"file": (path.name, fh)}, timeout=600,
+                           headers={"Authorization": f"Bearer {settings.admin_token}"})
+        if r.status_code >= 400:
+            failed += 1
+            typer.echo(f"FAILED {path}: {r.json().get('detail', r.text)}", err=True)
+        else:
+            typer.echo(f"ingested {path.name} → {r.json()['doc_id']} (via {url})")
+    return 2 if failed else 0
+
+
+@app.command()
+def docs(json_out: Annotated[bool, typer.Option("--json")] = False, store: StoreOpt = None) -> None:
+    """List ingested documents with their metadata."""
+    settings = _settings(store)
+    if (url := _server_url(settings)) is not None:
+        rows = httpx.get(f"{url}/api/documents", timeout=30).json()
+    else:
+        service = _service(settings)
+        rows = [d.model_dump() for d in service.store.list_documents()]
+        service.close()
+    if json_out:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for d in rows:
+        typer.echo(f"{d['doc_id']:24} {d['region'] or '?':8} {d['year'] or '?'}  {d['chunks']:3} chunks "
+                   f"{d['metrics']:3} metrics  {d['title'] or d['source']}")
+
+
+@app.command()
+def ask(question: str, session: Annotated[str | None, typer.Option("--session")] = None,
+        json_out: Annotated[bool, typer.Option("--json")] = False, store: StoreOpt = None) -> None:
+    """Answer one question."""
+    from rag.schema import AskRequest, AskResponse
+
+    settings = _settings(store)
+    request = AskRequest(question=question, session_id=session)
+    if (url := _server_url(settings)) is not None:
+        response = AskResponse.model_validate(httpx.post(f"{url}/api/ask", json=request.model_dump(), timeout=120).json())
+    else:
+        service = _service(settings)
+        response = service.ask(request)
+        service.close()
+    if json_out:
+        typer.echo(response.model_dump_json(indent=2))
+        return
+    _print_answer(response)
+
+
+def _print_answer(response) -> None:
+    typer.echo(response.answer)
+    for c in response.citations:
+        typer.echo(f"  [{c.n}] {c.region or ''} {c.year or ''} · {c.section or '（开头）'}\n      {c.quote}")
+
+
+@app.command()
+def chat(store: StoreOpt = None) -> None:
+    """Interactive multi-turn chat in the terminal (empty line or Ctrl-D to quit)."""
+    from rag.schema import AskRequest
+
+    settings = _settings(store)
+    service = _service(settings)
+    session = None
+    try:
+        while True:
+            try:
+                question = input("问> ").strip()
+            except EOFError:
+                break
+            if not question:
+                break
+            response = service.ask(AskRequest(question=question, session_id=session))
+            session = response.session_id
+            _print_answer(response)
+    finally:
+        service.close()
+
+
+@app.command()
+def metrics(metric: Annotated[str | None, typer.Option("--metric")] = None,
+            region: Annotated[str | None, typer.Option("--region")] = None,
+            json_out: Annotated[bool, typer.Option("--json")] = False, store: StoreOpt = None) -> None:
+    """Print the extracted metrics table."""
+    settings = _settings(store)
+    if (url := _server_url(settings)) is not None:
+        params = {k: v for k, v in {"metric": metric, "region": region}.items() if v}
+        rows = httpx.get(f"{url}/api/metrics", params=params, timeout=30).json()
+    else:
+        service = _service(settings)
+        rows = [r.model_dump() for r in service.store.metric_rows(metric, region)]
+        service.close()
+    if json_out:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        value = f"{r['value']:g}{r['unit'] or ''}"
+        flags = " (derived " + (r.get("formula") or "") + ")" if r["derived"] else ""
+        typer.echo(f"{r['region'] or '?':8} {r['year'] or '?'} {r['metric']:32} {value:>10} "
+                   f"{r['period'] or '':8} {r['scope'] or '':10} {r['label']}{flags}")
+
+
+@app.command()
+def serve(host: Annotated[str | None, typer.Option("--host")] = None,
+          port: Annotated[int | None, typer.Option("--port")] = None, store: StoreOpt = None) -> None:
+    """Serve the HTTP API (and, later, the widget and bots)."""
+    import uvicorn
+
+    from bot.app import create_app
+    from bot.storelock import StoreLock
+
+    settings = _settings(store)
+    host = host or settings.host
+    port = port or settings.port
+    url = f"http://{host}:{port}"
+    lock = StoreLock(settings.store)
+    try:
+        lock.acquire(url)
+    except RuntimeError as exc:
+        typer.echo(f"cannot serve: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"govqa serving {settings.store} at {url}/", err=True)
+    try:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    finally:
+        lock.release()
+
+
+@app.command("eval")
+def eval_(gold: Annotated[Path, typer.Option("--gold")] = Path("evals/gold/dev.jsonl"),
+          out: Annotated[Path, typer.Option("--out")] = Path("evals/reports"),
+          json_out: Annotated[bool, typer.Option("--json")] = False, store: StoreOpt = None) -> None:
+    """Run the gold Q&A harness against the store; non-zero exit when a threshold fails."""
+    from evals.harness import run_cli
+
+    settings = _settings(store)
+    if _server_url(settings) is not None:
+        typer.echo("govqa serve is running on this store; run the eval on a copy or stop the server", err=True)
+        raise typer.Exit(1)
+    service = _service(settings)
+    try:
+        code = run_cli(service, gold, out, json_out)
+    finally:
+        service.close()
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,535 @@
+"""Turn a file into report text: one loader per format, chosen by suffix.
+
+Every loader returns the same shape, one paragraph per line with site chrome and PDF artefacts
+removed, so everything downstream (sections, chunks, metrics) is format-blind. A file that cannot
+be read raises `IngestError` with a reason a person can act on; nothing else escapes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import math
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import charset_normalizer
+import docx
+import lxml.html
+import pypdf
+from docx.document import Document as DocxDocument
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+from ingest.clean import fix_pdf_spacing, repair_pdf_text, strip_emphasis_markers, strip_markdown, strip_site_chrome
+from ingest.errors import IngestError
+
+
+@dataclass(frozen=True)
+class LoadedText:
+    text: str  # the report: one paragraph per line, chrome and PDF artefacts removed, characters as found
+    raw: str  # decoded text before chrome removal (html: all visible text), for metadata such as posting dates
+    fmt: str  # "txt" | "md" | "html" | "pdf" | "docx"
+    pages: int | None  # PDF page count, else None
+    title_hint: str | None  # <h1>/<title>, the docx Title paragraph or core title, if any
+
+
+Loader = Callable[[Path, bytes], LoadedText]
+
+
+def load(path: Path) -> LoadedText:
+    """Load one file with the loader its suffix names; raise IngestError when it cannot be read."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    loader = _LOADERS.get(suffix)
+    if loader is None:
+        supported = ", ".join(sorted(_LOADERS))
+        raise IngestError(path, f"unsupported file type '{suffix or path.name}' (supported: {supported})")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(path, f"cannot read file: {exc.strerror or exc}") from exc
+    if not data.strip():
+        raise IngestError(path, "empty file")
+    return loader(path, data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: the UTF-32 LE BOM starts with it
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Pages that say gb2312 or gbk routinely use characters only their superset GB18030 has.
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936", "x-gbk", "euc-cn"}
+# Short Chinese byte runs often also decode as Japanese or Korean; GB18030 is tried instead of these.
+_OTHER_EAST_ASIAN = ("shift_jis", "cp932", "euc_j", "iso2022", "cp949", "euc_kr", "johab")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+class UndecodableError(ValueError):
+    """The bytes are not text in any encoding we recognise."""
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> str:
+    """Decode report bytes: BOM, then UTF-8, then a verified `declared` charset, then detection.
+
+    A declared charset is a claim, not a fact (GBK pages labelled UTF-8 are common), so it is used
+    only when the bytes decode cleanly under it. Raises UndecodableError when nothing fits.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _strict(data, encoding) or _fail(f"bytes do not match their {encoding} byte-order mark")
+    # Valid multi-byte UTF-8 is almost never produced by another encoding, whatever is declared.
+    text = _strict(data, "utf-8")
+    if text is not None:
+        return text
+    for encoding in _candidate_encodings(data, declared):
+        text = _strict(data, encoding)
+        if text is not None:
+            return text
+    return _fail("not UTF-8, UTF-16 or GB18030/GBK text, and no other encoding fits")
+
+
+def _candidate_encodings(data: bytes, declared: str | None) -> Iterator[str]:
+    declared_name = _codec_name(declared)
+    # A clean decode verifies a multi-byte charset; a single-byte one (latin-1) decodes any bytes, so
+    # that label proves nothing and detection goes first.
+    verifiable = declared_name is not None and _holds_han(declared_name)
+    if verifiable and declared_name != "utf-8":
+        yield declared_name
+    matches = charset_normalizer.from_bytes(data)
+    plausible = [_codec_name(match.encoding) or match.encoding for match in matches]
+    # Mainland reports are GB-encoded; when GB18030 is among the plausible readings it wins over a
+    # Big5/Japanese/Korean guess, which short byte runs produce easily.
+    detected = "gb18030" if "gb18030" in plausible else next(iter(plausible), None)
+    if detected and detected.startswith(_OTHER_EAST_ASIAN):
+        detected = None
+    if declared_name and not verifiable and detected and not _holds_han(detected):
+        yield declared_name  # detection only guessed another single-byte charset: the label wins
+    if detected:
+        yield detected
+    yield "gb18030"
+    if declared_name:
+        yield declared_name
+
+
+def _holds_han(encoding: str) -> bool:
+    try:
+        "中".encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _codec_name(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().lower()
+    if label in _GB_FAMILY:
+        return "gb18030"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _strict(data: bytes, encoding: str) -> str | None:
+    """`data` decoded, or None when it does not decode cleanly or decodes to binary junk."""
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    return None if _CONTROL.search(text) else text
+
+
+def _fail(reason: str) -> str:
+    raise UndecodableError(reason)
+
+
+def _decode(path: Path, data: bytes, declared: str | None = None) -> str:
+    try:
+        text = decode_bytes(data, declared)
+    except UndecodableError as exc:
+        raise IngestError(path, f"cannot decode text: {exc}") from exc
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain text and Markdown
+
+
+def _load_txt(path: Path, data: bytes) -> LoadedText:
+    raw = _decode(path, data)
+    return LoadedText(strip_site_chrome(strip_emphasis_markers(raw)), raw, "txt", None, None)
+
+
+def _load_md(path: Path, data: bytes) -> LoadedText:
+    raw = _decode(path, data)
+    return LoadedText(strip_site_chrome(strip_markdown(raw)), raw, "md", None, None)
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_INVISIBLE = ("script", "style", "noscript", "template", "head", "title", "svg", "canvas", "object", "embed")
+_CHROME_TAGS = ("nav", "aside", "form", "iframe", "select", "button", "input", "textarea", "header", "footer")
+# id/class words that mark site furniture; matched against the start of each word of the attribute.
+_CHROME_CLASS = re.compile(r"^(?:nav|menu|breadcrumb|crumb|bread|footer|foot$|share|sidebar|aside|related|relate"
+                           r"|copyright|toolbar|social)")
+_BLOCK_TAGS = frozenset((
+    "address", "article", "aside", "blockquote", "body", "center", "dd", "div", "dl", "dt", "figcaption", "figure",
+    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "html", "li", "main", "nav", "ol", "p",
+    "pre", "section", "table", "tbody", "tfoot", "thead", "tr", "ul",
+))
+_CELL_TAGS = frozenset(("td", "th"))
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# A container may take in its parent when the parent adds at most this many Han characters (a title,
+# a posting line, a signature block kept outside the text container), not a menu.
+_CLIMB_SLACK = 100
+
+
+def _load_html(path: Path, data: bytes) -> LoadedText:
+    match = _META_CHARSET.search(data[:4096])
+    html = _XML_DECLARATION.sub("", _decode(path, data, match.group(1).decode("ascii") if match else None))
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError) as exc:
+        raise IngestError(path, f"not readable HTML: {exc}") from exc
+    page_title = _clean_inline(root.findtext(".//title") or "")
+    for element in list(root.iter(*_INVISIBLE)):
+        _remove(element)
+    body = root.find("body") if root.find("body") is not None else root
+    raw = "\n".join(_block_lines(body))
+
+    _remove_chrome(body)
+    main = _main_block(body)
+    heading = _title_heading(body)
+    lines = _block_lines(main, drop_link_lines=True)
+    if heading is not None and not _is_inside(heading, main):
+        title = _clean_inline(heading.text_content())
+        if not lines or lines[0] != title:
+            lines.insert(0, title)
+    title_hint = _clean_inline(heading.text_content()) if heading is not None else page_title
+    return LoadedText(strip_site_chrome("\n".join(lines)), raw, "html", None, title_hint or None)
+
+
+def _remove(element: etree._Element) -> None:
+    """Remove an element but keep its tail text, which belongs to the parent."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
+def _remove_chrome(body: etree._Element) -> None:
+    """Drop navigation, headers, footers, share bars and link lists, but never the bulk of the text."""
+    totals = _han_totals(body)
+    limit = totals.get(body, 0) / 2
+    doomed: set[etree._Element] = set()
+    for element in body.iter():
+        if not isinstance(element.tag, str) or element is body:
+            continue
+        if element.tag in ("header", "footer") and any(a.tag in ("article", "main") for a in element.iterancestors()):
+            continue  # an article's own header holds its title
+        if (element.tag in _CHROME_TAGS or _has_chrome_class(element)) and totals.get(element, 0) <= limit:
+            doomed.add(element)
+    for element in doomed:
+        if not any(a in doomed for a in element.iterancestors()):
+            _remove(element)
+
+
+def _has_chrome_class(element: etree._Element) -> bool:
+    names = f"{element.get('id', '')} {element.get('class', '')}"
+    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", names).lower()
+    return any(_CHROME_CLASS.match(word) for word in re.split(r"[^a-z0-9]+", words) if word)
+
+
+def _han_totals(root: etree._Element) -> dict[etree._Element, int]:
+    """Han characters inside each element (its text and its descendants', not its own tail)."""
+    totals: dict[etree._Element, int] = {}
+    for element in reversed(list(root.iter())):  # reversed pre-order: children before parents
+        total = _han_count(element.text) if isinstance(element.tag, str) else 0
+        for child in element:
+            total += totals.get(child, 0) + _han_count(child.tail)
+        totals[element] = total
+    return totals
+
+
+def _han_count(text: str | None) -> int:
+    return len(_HAN.findall(text)) if text else 0
+
+
+def _main_block(body: etree._Element) -> etree._Element:
+    """The container of the article: the element whose own paragraphs hold the most Han text."""
+    totals = _han_totals(body)
+    best, best_score = body, 0
+    for element in body.iter():
+        if not isinstance(element.tag, str):
+            continue
+        score = _han_count(element.text) + sum(_han_count(child.tail) for child in element)
+        score += sum(totals.get(child, 0) for child in element if _is_paragraph(child))
+        if score > best_score:
+            best, best_score = element, score
+    # Take in a parent that adds only a little: the title or signature kept beside the text container.
+    while best is not body and (parent := best.getparent()) is not None:
+        if totals.get(parent, 0) - totals.get(best, 0) > _CLIMB_SLACK:
+            break
+        best = parent
+    return best
+
+
+def _is_paragraph(element: etree._Element) -> bool:
+    """A child that is one paragraph of text (not a container of further blocks)."""
+    if not isinstance(element.tag, str) or element.tag in ("table", "ul", "ol", "section", "article"):
+        return False
+    return not any(isinstance(d.tag, str) and d.tag in ("p", "div", "table", "li") for d in element.iterdescendants())
+
+
+def _title_heading(body: etree._Element) -> etree._Element | None:
+    for tag in ("h1", "h2"):
+        for heading in body.iter(tag):
+            if _HAN.search(heading.text_content()):
+                return heading
+    return None
+
+
+def _is_inside(element: etree._Element, container: etree._Element) -> bool:
+    return element is container or any(a is container for a in element.iterancestors())
+
+
+def _block_lines(root: etree._Element, *, drop_link_lines: bool = False) -> list[str]:
+    """Visible text with one line per block element (p, div, br, h1-h6, li, tr…); cells tab-separated.
+
+    With `drop_link_lines`, lines that are mostly link text go: menus and link lists that carry
+    no telling id or class. A report's paragraphs are plain text.
+    """
+    lines: list[tuple[str, int]] = [("", 0)]  # (text, characters inside links)
+    link_depth = 0
+
+    def add(text: str) -> None:
+        line, linked = lines[-1]
+        lines[-1] = (line + text, linked + (len(text.strip()) if link_depth else 0))
+
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else None
+        if event == "start":
+            if tag in _BLOCK_TAGS or tag == "br":
+                lines.append(("", 0))
+            elif tag in _CELL_TAGS:
+                add("\t")
+            if tag == "a":
+                link_depth += 1
+            if tag is not None and element.text:
+                add(_collapse(element.text))
+        else:
+            if tag == "a":
+                link_depth -= 1
+            if tag in _BLOCK_TAGS:
+                lines.append(("", 0))
+            if element is not root and element.tail:
+                add(_collapse(element.tail))
+    kept = []
+    for line, linked in lines:
+        text = line.strip()
+        if text and not (drop_link_lines and linked > len(re.sub(r"\s", "", text)) / 2):
+            kept.append(text)
+    return kept
+
+
+def _collapse(text: str) -> str:
+    # HTML collapses source whitespace (not &nbsp;) into one space.
+    return re.sub(r"[ \t\r\n\f]+", " ", text)
+
+
+def _clean_inline(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# PDF
+
+
+def _load_pdf(path: Path, data: bytes) -> LoadedText:
+    if b"%PDF-" not in data[:1024]:
+        raise IngestError(path, "not a PDF file (no %PDF header)")
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not _decrypt(path, reader):
+            raise IngestError(path, "encrypted PDF: it needs a password to open")
+        page_texts = [_page_text(page) for page in reader.pages]
+        if not page_texts:
+            raise IngestError(path, "corrupt or unreadable PDF: no pages found")
+    except IngestError:
+        raise
+    except Exception as exc:  # pypdf raises many types for damaged files; all mean the same here
+        raise IngestError(path, f"corrupt or unreadable PDF: {exc}") from exc
+    if not any(text.strip() for text in page_texts):
+        raise IngestError(
+            path, f"PDF has no text layer ({len(page_texts)} pages, probably scanned images); OCR is not available"
+        )
+    raw = "\f".join(page_texts)
+    title = _large_print_title(reader.pages[0])
+    text = _merge_title_lines(repair_pdf_text(raw), title)
+    return LoadedText(text, raw, "pdf", len(page_texts), title)
+
+
+def _decrypt(path: Path, reader: pypdf.PdfReader) -> bool:
+    """Open a PDF encrypted only against editing (empty user password), as every viewer does."""
+    try:
+        return bool(reader.decrypt(""))
+    except pypdf.errors.DependencyError as exc:
+        raise IngestError(path, f"encrypted PDF: cannot decrypt it here ({exc})") from exc
+
+
+_TITLE_SCALE = 1.15  # a title is set clearly larger than the body text
+_TITLE_SEARCH_LINES = 8
+
+
+def _large_print_title(page: pypdf.PageObject) -> str | None:
+    """The longest stretch of text on the page set larger than the body: the title, however it wraps.
+
+    The longest, not the first or the largest: a red-header document opens with its issuer's name
+    (XX人民政府文件) in even larger type.
+    """
+    runs: list[tuple[str, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            runs.append((text, size * math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])))
+
+    try:
+        page.extract_text(visitor_text=visit)
+    except Exception:  # a title is a hint; a page whose runs cannot be visited simply has none
+        return None
+    weight: dict[float, int] = {}
+    for text, size in runs:
+        weight[round(size, 1)] = weight.get(round(size, 1), 0) + len(text.strip())
+    if not weight:
+        return None
+    body = max(weight, key=lambda size: weight[size])
+    stretches: list[list[str]] = [[]]
+    for text, size in runs:
+        if size >= body * _TITLE_SCALE:
+            stretches[-1].append(text.strip())
+        elif stretches[-1]:
+            stretches.append([])
+    title = max((fix_pdf_spacing(" ".join(stretch)) for stretch in stretches), key=len)
+    return title if 4 <= len(title) <= 120 else None
+
+
+def _merge_title_lines(text: str, title: str | None) -> str:
+    """Put a title that wrapped over several centred lines back on one line."""
+    if not title:
+        return text
+    lines = text.split("\n")
+    target = re.sub(r"\s", "", title)
+    for start in range(min(_TITLE_SEARCH_LINES, len(lines))):
+        joined = ""
+        for end in range(start, min(start + _TITLE_SEARCH_LINES, len(lines))):
+            joined += re.sub(r"\s", "", lines[end])
+            if joined == target:
+                if end > start:
+                    lines[start : end + 1] = ["".join(lines[start : end + 1])]
+                return "\n".join(lines)
+            if not target.startswith(joined):
+                break
+    return text
+
+
+def _page_text(page: pypdf.PageObject) -> str:
+    # Layout mode keeps each line's indentation, which tells paragraph starts from wrapped lines.
+    try:
+        return page.extract_text(extraction_mode="layout")
+    except Exception:  # layout mode fails on some odd fonts; plain mode still reads the text
+        return page.extract_text()
+
+
+# ---------------------------------------------------------------------------------------------
+# DOCX
+
+_MAX_DOCX_EXPANDED = 200 * 1024 * 1024  # a real report expands to a few MB; more is a zip bomb
+
+
+def _load_docx(path: Path, data: bytes) -> LoadedText:
+    buffer = io.BytesIO(data)
+    if not zipfile.is_zipfile(buffer):
+        raise IngestError(path, "not a valid .docx (not a zip archive; an old .doc or a password-protected file?)")
+    try:
+        with zipfile.ZipFile(buffer) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+        if expanded > _MAX_DOCX_EXPANDED:
+            raise IngestError(path, f"docx expands to {expanded // 2**20} MB, over the 200 MB limit (zip bomb?)")
+        document = docx.Document(buffer)
+        lines, title = _docx_lines(document)
+    except IngestError:
+        raise
+    except Exception as exc:  # python-docx and zipfile raise many types for a damaged package
+        raise IngestError(path, f"corrupt or unreadable .docx: {exc}") from exc
+    text = "\n".join(lines)
+    title_hint = title or (document.core_properties.title or "").strip() or None
+    return LoadedText(text, text, "docx", None, title_hint)
+
+
+def _docx_lines(document: DocxDocument) -> tuple[list[str], str | None]:
+    """Paragraphs and table rows in document order, and the first Title-style paragraph."""
+    lines: list[str] = []
+    title: str | None = None
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            text = block.text.strip()
+            if text and title is None and _style_name(block).lower() in ("title", "标题"):
+                title = text
+            lines.extend(line.strip() for line in text.split("\n"))
+        elif isinstance(block, Table):
+            lines.extend(_table_rows(block))
+    return [line for line in lines if line], title
+
+
+def _style_name(paragraph: Paragraph) -> str:
+    try:
+        return paragraph.style.name if paragraph.style is not None else ""
+    except (KeyError, AttributeError):
+        return ""
+
+
+def _table_rows(table: Table) -> Iterator[str]:
+    for row in table.rows:
+        cells: list[str] = []
+        seen: list[object] = []
+        for cell in row.cells:
+            if any(cell._tc is tc for tc in seen):  # a merged cell is returned once per grid column it spans
+                continue
+            seen.append(cell._tc)
+            text = " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
+            if text:
+                cells.append(text)
+        if cells:
+            yield "\t".join(cells)
+
+
+_LOADERS: dict[str, Loader] = {
+    ".txt": _load_txt,
+    ".md": _load_md,
+    ".html": _load_html,
+    ".htm": _load_html,
+    ".pdf": _load_pdf,
+    ".docx": _load_docx,
+}
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_LOADERS)

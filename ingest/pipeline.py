@@ -1,0 +1,164 @@
+"""Idempotent ingest: one file becomes a document, its chunks, BM25 tokens and metric rows.
+
+The catalogue write is one transaction, so a report is searchable (BM25, metrics) the moment it is
+committed; embedding runs afterwards (`embed_pending`) because it is the slow stage and must not
+gate search. A file that fails is reported and skipped; the others go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.chunking import chunk_paragraphs
+from ingest.errors import IngestError
+from ingest.loaders import SUPPORTED_SUFFIXES, load
+from ingest.metadata import detect_metadata
+from ingest.metrics import derive_metrics, extract_metrics
+from ingest.sections import Paragraph, format_path, parse_sections
+from rag.dense import Embedder
+from rag.lexical import Tokenizer, default_tokenizer
+from rag.schema import MetricRow
+from rag.store import ChunkRow, Store
+
+# Bump when parsing, chunking or extraction changes, so unchanged files are re-processed once.
+PIPELINE_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    path: Path
+    status: str  # added | updated | unchanged | duplicate | failed
+    doc_id: str | None = None
+    reason: str | None = None
+    chunks: int = 0
+    metrics: int = 0
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Files to ingest: the given files, and supported files found under the given folders."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES))
+        else:
+            found.append(path)
+    return found
+
+
+def doc_id_for(path: Path) -> str:
+    """A stable, URL-safe id from the file name (`siyang-2023.txt` → `siyang-2023`)."""
+    stem = re.sub(r"[^\w\-]+", "-", path.stem, flags=re.UNICODE).strip("-").lower()
+    return stem[:80] or "document"
+
+
+def ingest_file(store: Store, path: Path, *, chunk_size: int = 300, tokenizer: Tokenizer | None = None) -> IngestResult:
+    """Ingest one file; never raises for a bad file, returns a `failed` result naming the reason."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return IngestResult(path, "failed", reason=f"cannot read file: {exc.strerror or exc}")
+    sha = hashlib.sha256(data).hexdigest()
+    doc_id = _free_doc_id(store, path)
+    old = store.get_document_row(doc_id)
+    if old and old["sha256"] == sha and old["pipeline"] == PIPELINE_VERSION:
+        return IngestResult(path, "unchanged", doc_id)
+    twin = store.find_by_sha(sha)
+    if twin and twin["doc_id"] != doc_id:
+        return IngestResult(path, "duplicate", twin["doc_id"], reason=f"same content as {twin['source']}")
+    try:
+        loaded = load(path)
+    except IngestError as exc:
+        return IngestResult(path, "failed", reason=exc.reason)
+    if not loaded.text.strip():
+        return IngestResult(path, "failed", reason="no text found in the file")
+
+    paragraphs, _ = parse_sections(loaded.text)
+    chunks = chunk_paragraphs(loaded.text, paragraphs, size=chunk_size)
+    tok = tokenizer or default_tokenizer()
+    chunk_rows = [
+        ChunkRow(f"{doc_id}:{sha[:12]}:{c.ord}", doc_id, c.ord, c.section, c.text, c.start, c.end,
+                 tuple(tok.tokens(f"{c.section} {c.text}")))
+        for c in chunks
+    ]
+    metric_rows = _metric_rows(doc_id, loaded.text, paragraphs)
+    meta = detect_metadata(loaded.text, raw=loaded.raw, title_hint=loaded.title_hint, filename=path.name)
+    store.replace_document(
+        {
+            "doc_id": doc_id, "source": path.name, "sha256": sha, "fmt": loaded.fmt, "pipeline": PIPELINE_VERSION,
+            "title": meta.title, "region": meta.region, "level": meta.level, "city": meta.city,
+            "province": meta.province, "year": meta.year, "issuer": meta.issuer, "date": meta.date,
+            "published": meta.published, "pages": loaded.pages, "ocr_pages": 0, "text": loaded.text,
+        },
+        chunk_rows,
+        metric_rows,
+    )
+    return IngestResult(path, "updated" if old else "added", doc_id, chunks=len(chunk_rows), metrics=len(metric_rows))
+
+
+def ingest_paths(
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    chunk_size: int = 300,
+    on_result: Callable[[IngestResult], None] | None = None,
+) -> list[IngestResult]:
+    results = []
+    for path in discover(paths):
+        result = ingest_file(store, path, chunk_size=chunk_size)
+        results.append(result)
+        if on_result:
+            on_result(result)
+    return results
+
+
+def embed_pending(store: Store, embedder: Embedder | None, batch: int = 16,
+                  on_batch: Callable[[int, int], None] | None = None) -> int:
+    """Embed chunks that have no vector yet; returns how many were embedded."""
+    if embedder is None:
+        return 0
+    store.reconcile_vectors()
+    pending = store.unembedded_chunks()
+    done = 0
+    for i in range(0, len(pending), batch):
+        part = pending[i : i + batch]
+        vectors = embedder.embed_passages([passage_text(c.section, c.text) for c in part])
+        store.vectors_upsert(part, vectors)
+        done += len(part)
+        if on_batch:
+            on_batch(done, len(pending))
+    return done
+
+
+def passage_text(section: str, text: str) -> str:
+    """What the embedder sees: the section path gives a chunk its topic."""
+    return f"{section}\n{text}" if section else text
+
+
+def _free_doc_id(store: Store, path: Path) -> str:
+    """The file's doc id, suffixed when another file of the same stem already holds it."""
+    base = doc_id_for(path)
+    candidate, n = base, 1
+    while (row := store.get_document_row(candidate)) and row["source"] != path.name:
+        n += 1
+        candidate = f"{base}-{path.suffix.lstrip('.').lower()}" if n == 2 else f"{base}-{n}"
+    return candidate
+
+
+def _metric_rows(doc_id: str, text: str, paragraphs: list[Paragraph]) -> list[MetricRow]:
+    facts = extract_metrics(text)
+    facts = facts + derive_metrics(facts)
+    rows = []
+    for f in facts:
+        para = next((p for p in paragraphs if p.start <= f.span[0] < p.end), None)
+        rows.append(
+            MetricRow(
+                metric=f.metric, label=f.label, value=f.value, unit=f.unit, period=f.period, scope=f.scope,
+                approx=f.approx, derived=f.derived, formula=f.formula, doc_id=doc_id,
+                section=format_path(para.path) if para else "", sentence=f.sentence, span=f.span,
+            )
+        )
+    return rows

@@ -1,0 +1,234 @@
+"""Route answerers that work without an LLM: lookup, summary and metadata, each with its evidence.
+
+An answerer returns a Draft: a short answer whose `[n]` markers point into its evidence list, so the
+service can turn evidence into numbered citations the same way for every route.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rag.extractive import (
+    Candidate,
+    Pick,
+    pick_figure,
+    rank_sentences,
+    sub_questions,
+    weighted_overlap,
+)
+from rag.lexical import Tokenizer
+from rag.retrieve import Hit
+from rag.schema import Document, Route, Table
+from rag.store import ChunkRow
+from rag.understand import Question
+
+_ENUM_ITEM = re.compile(r"(?:^|[。；;:：\n])\s*(?:第?[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．])")
+
+
+@dataclass
+class Evidence:
+    chunk: ChunkRow
+    quote: str
+
+
+@dataclass
+class Draft:
+    answer: str
+    answerable: bool
+    route: Route
+    evidence: list[Evidence] = field(default_factory=list)
+    table: Table | None = None
+
+
+def refusal(reason: str, route: Route = "unanswerable") -> Draft:
+    return Draft(reason, False, route)
+
+
+def scope_label(doc: Document | None) -> str:
+    if doc is None:
+        return ""
+    return f"{doc.region or ''}{f'{doc.year}年' if doc.year else ''}"
+
+
+def lookup(q: Question, hits: Sequence[Hit], docs: dict[str, Document], tokenizer: Tokenizer,
+           idf: dict[str, float], required_terms: Sequence[str] = (), min_share: float = 0.34) -> Draft | None:
+    """The figure(s) or sentence that answer a factual question; None when nothing answers it."""
+    q_tokens = _content_tokens(q, tokenizer)
+    if not hits or not q_tokens:
+        return None
+    ranked = rank_sentences(q_tokens, hits, tokenizer, idf, required_terms)
+    if not ranked:
+        return None
+    mass = sum(idf.get(t, 1.0) for t in q_tokens)
+    if ranked[0].score + 0.15 * ranked[0].hit_rank < min_share * mass:
+        return None
+    if not q.wants_number:
+        best = ranked[0]
+        return _draft([(best, best.sentence)], docs, "lookup")
+    picks: list[Pick] = []
+    for ask in sub_questions(q.text):
+        units = _units(ask) or (q.units if len(sub_questions(q.text)) == 1 else [])
+        pick = pick_figure(ask, ranked, tokenizer, idf, units, exclude=[p.figure for p in picks])
+        if pick is not None:
+            picks.append(pick)
+    if not picks:
+        return None
+    return _draft([(p.candidate, p.clause) for p in picks], docs, "lookup")
+
+
+def _units(ask: str) -> list[str]:
+    from rag.understand import _UNIT_AFTER_ASK
+
+    return _UNIT_AFTER_ASK.findall(ask)
+
+
+def _content_tokens(q: Question, tokenizer: Tokenizer) -> set[str]:
+    """Question words that must be matched by evidence: not the region, year or question words."""
+    tokens = set(tokenizer.tokens(q.text))
+    for region in q.regions:
+        tokens -= set(tokenizer.tokens(region))
+        tokens -= {region, region[:-1]}
+    tokens -= {str(y) for y in q.years}
+    return {t for t in tokens if not t.isdigit()}
+
+
+def _draft(parts: Sequence[tuple[Candidate, str]], docs: dict[str, Document], route: Route) -> Draft:
+    evidence: list[Evidence] = []
+    lines: list[str] = []
+    seen: set[str] = set()
+    for cand, text in parts:
+        if text in seen:
+            continue
+        seen.add(text)
+        index = next((i for i, e in enumerate(evidence) if e.chunk.chunk_id == cand.hit.chunk.chunk_id
+                      and e.quote == cand.sentence), None)
+        if index is None:
+            evidence.append(Evidence(cand.hit.chunk, cand.sentence))
+            index = len(evidence) - 1
+        lines.append(f"{text}[{index + 1}]")
+    doc = docs.get(parts[0][0].hit.chunk.doc_id)
+    prefix = scope_label(doc)
+    body = "；".join(lines)
+    return Draft(f"{prefix}：{body}。" if prefix else f"{body}。", True, route, evidence)
+
+
+def summary(q: Question, hits: Sequence[Hit], chunks_by_doc: dict[str, list[ChunkRow]],
+            docs: dict[str, Document], tokenizer: Tokenizer, idf: dict[str, float]) -> Draft | None:
+    """The items of the section the question is about (problems, plans, measures), listed briefly."""
+    if not hits:
+        return None
+    q_tokens = _content_tokens(q, tokenizer)
+    best: tuple[float, str, str] | None = None  # score, doc_id, top-level heading
+    for rank, hit in enumerate(hits):
+        top = hit.chunk.section.split(" > ")[0]
+        if not top:
+            continue
+        heading_score = weighted_overlap(q_tokens, set(tokenizer.tokens(top)), idf)
+        score = 2.0 * heading_score + hit.score - 0.2 * rank
+        if best is None or score > best[0]:
+            best = (score, hit.chunk.doc_id, top)
+    if best is None:
+        return None
+    _, doc_id, top = best
+    section_chunks = [c for c in chunks_by_doc.get(doc_id, []) if c.section.split(" > ")[0] == top]
+    items = _items("\n".join(c.text for c in section_chunks))
+    if not items:
+        return None
+    evidence: list[Evidence] = []
+    lines = []
+    for item in items[:8]:
+        chunk = next((c for c in section_chunks if item[:12] in c.text), section_chunks[0])
+        index = next((i for i, e in enumerate(evidence) if e.chunk.chunk_id == chunk.chunk_id), None)
+        if index is None:
+            evidence.append(Evidence(chunk, item))
+            index = len(evidence) - 1
+        lines.append(f"{len(lines) + 1}. {item}[{index + 1}]")
+    doc = docs.get(doc_id)
+    heading = re.sub(r"^[一二三四五六七八九十]+[、.．]\s*", "", top)
+    return Draft(f"{scope_label(doc)}报告“{heading}”部分：\n" + "\n".join(lines), True, "summary", evidence)
+
+
+def _items(text: str) -> list[str]:
+    """Enumerated items (一是… / （一）… / 1. …) of a section, each cut at its first full stop."""
+    starts = [m.end() for m in _ENUM_ITEM.finditer(text)]
+    items = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        segment = text[start:end]
+        stop = re.search(r"[。；;\n]", segment)
+        item = (segment[: stop.start()] if stop else segment).strip(" ,，:：")
+        if len(item) > 80:
+            cut = item.rfind("，", 0, 80)
+            cut = cut if cut > 20 else item.rfind(",", 0, 80)
+            item = item[: cut if cut > 20 else 80]
+        if len(item) >= 4:
+            items.append(item)
+    if not items:
+        first = re.split(r"[。\n]", text.split("\n", 1)[-1])
+        items = [s.strip() for s in first if len(s.strip()) >= 6][:5]
+    return items
+
+
+_DATE_WORDS = re.compile(r"日期|哪天|哪一天|什么时候|何时|when|date")
+_ISSUER_WORDS = re.compile(r"落款单位|单位|机关|部门|谁|issuer|签发")
+_LIST_WORDS = re.compile(r"收录|哪些地区|哪些报告|几份|多少份|覆盖|which reports")
+_TITLE_WORDS = re.compile(r"哪份报告|哪一份|标题|名称")
+
+
+def metadata(q: Question, docs: dict[str, Document], chunks_by_doc: dict[str, list[ChunkRow]]) -> Draft:
+    """Questions about the collection itself: which reports, their dates, issuers and titles."""
+    selected = [d for d in docs.values() if (not q.regions or d.region in q.regions)
+                and (not q.years or d.year in q.years)]
+    if _LIST_WORDS.search(q.text) and not q.regions:
+        listing = "、".join(f"{d.region or d.source}（{d.year or '年份不详'}年）" for d in _by_region(docs.values()))
+        return Draft(f"共收录{len(docs)}份报告：{listing}。", True, "metadata")
+    if not selected:
+        return refusal("收录的报告中没有符合条件的报告。", "metadata")
+    if _TITLE_WORDS.search(q.text):
+        return _facts(selected, chunks_by_doc, lambda d: d.title or f"{scope_label(d)}报告", "title")
+    if _DATE_WORDS.search(q.text):
+        return _facts(selected, chunks_by_doc, lambda d: _cn_date(d.date) if d.date else None, "date")
+    if _ISSUER_WORDS.search(q.text) or "落款" in q.text:
+        return _facts(selected, chunks_by_doc, lambda d: d.issuer, "issuer")
+    return _facts(selected, chunks_by_doc, lambda d: d.title or f"{scope_label(d)}报告", "title")
+
+
+def _by_region(docs: Sequence[Document] | object) -> list[Document]:
+    return sorted(docs, key=lambda d: (d.region or "", d.year or 0))  # type: ignore[arg-type]
+
+
+def _cn_date(iso: str) -> str:
+    y, m, d = (int(p) for p in iso.split("-"))
+    return f"{y}年{m}月{d}日"
+
+
+_FIELD_NAMES = {"title": "标题", "date": "落款日期", "issuer": "落款单位"}
+
+
+def _facts(selected: Sequence[Document], chunks_by_doc: dict[str, list[ChunkRow]], value_of, field_name: str) -> Draft:
+    evidence: list[Evidence] = []
+    lines = []
+    for doc in _by_region(selected):
+        value = value_of(doc)
+        if not value:
+            lines.append(f"{scope_label(doc)}报告未写明{_FIELD_NAMES[field_name]}")
+            continue
+        chunk = _chunk_containing(chunks_by_doc.get(doc.doc_id, []), value)
+        if chunk is not None:
+            evidence.append(Evidence(chunk, value))
+            lines.append(f"{scope_label(doc)}报告的{_FIELD_NAMES[field_name]}：{value}[{len(evidence)}]")
+        else:
+            lines.append(f"{scope_label(doc)}报告的{_FIELD_NAMES[field_name]}：{value}")
+    answerable = any("未写明" not in line for line in lines)
+    return Draft("；".join(lines) + "。", answerable, "metadata", evidence)
+
+
+def _chunk_containing(chunks: Sequence[ChunkRow], value: str) -> ChunkRow | None:
+    squeeze = re.compile(r"\s+")
+    target = squeeze.sub("", value)
+    for chunk in reversed(chunks):  # signatures and dates sit at the end
+        if target in squeeze.sub("", chunk.text):
+            return chunk
+    return None

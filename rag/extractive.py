@@ -1,0 +1,108 @@
+"""Extractive answers: pick the sentence that answers, then the figure in it that was asked for.
+
+The answer is short (the figure with its unit, scope and period, as the report words them) and the
+citation carries the full passage. Nothing here knows any region or metric by name: sentences are
+scored by the question's words weighted by their rarity in the store, figures by the words of their
+own clause and by the unit the question asks for (多少件 → 件).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.figures import Figure, figures
+from rag.lexical import Tokenizer
+from rag.retrieve import Hit
+from rag.sentences import sentence_spans
+
+_SUB_QUESTION = re.compile(r"[？?]|[,，;；]\s*(?=其中|另外|以及|还有)|、(?=多少|几)")
+_ASKS = re.compile(r"多少|几|是多少|比例|率")
+_RATE = re.compile(r"率|比例|百分")
+_CLAUSE_END = re.compile(r"[，,；;。！？!?：:]")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit_rank: int
+    hit: Hit
+    sentence: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Pick:
+    candidate: Candidate
+    figure: Figure
+    score: float
+
+    @property
+    def clause(self) -> str:
+        """The figure's clause, through to the next break, so the noun after the unit comes along."""
+        sentence = self.candidate.sentence
+        stop = _CLAUSE_END.search(sentence, self.figure.end)
+        end = stop.start() if stop else len(sentence)
+        return sentence[self.figure.clause_start : end].strip(" ,，、")
+
+
+def sentences(hits: Sequence[Hit]) -> list[tuple[int, Hit, str]]:
+    out = []
+    for rank, hit in enumerate(hits):
+        for a, b in sentence_spans(hit.chunk.text):
+            out.append((rank, hit, hit.chunk.text[a:b]))
+    return out
+
+
+def weighted_overlap(query_tokens: set[str], text_tokens: set[str], idf: dict[str, float]) -> float:
+    return sum(idf.get(t, 1.0) for t in query_tokens & text_tokens)
+
+
+def rank_sentences(question_tokens: set[str], hits: Sequence[Hit], tokenizer: Tokenizer,
+                   idf: dict[str, float], required: Sequence[str] = ()) -> list[Candidate]:
+    """Sentences of the hits, best first; with `required` terms, only sentences containing one."""
+    ranked = []
+    for rank, hit, sentence in sentences(hits):
+        if required and not any(term in sentence for term in required):
+            continue
+        tokens = set(tokenizer.tokens(sentence))
+        score = weighted_overlap(question_tokens, tokens, idf) - 0.15 * rank
+        ranked.append(Candidate(rank, hit, sentence, score))
+    ranked.sort(key=lambda c: -c.score)
+    return ranked
+
+
+def sub_questions(text: str) -> list[str]:
+    """A question asking for several figures (…多少件？其中…多少件？) split into one ask each."""
+    parts = [p.strip() for p in _SUB_QUESTION.split(text) if p and p.strip()]
+    asks = [p for p in parts if _ASKS.search(p)]
+    if len(asks) <= 1:
+        return [text]
+    # Each ask keeps the shared lead (region, year, verb) so it can still be matched alone.
+    return asks
+
+
+def pick_figure(ask: str, candidates: Sequence[Candidate], tokenizer: Tokenizer, idf: dict[str, float],
+                units: Sequence[str], exclude: Sequence[Figure] = ()) -> Pick | None:
+    """The figure that answers `ask`: its clause shares the ask's words, its unit matches."""
+    ask_tokens = set(tokenizer.tokens(ask))
+    wants_rate = bool(_RATE.search(ask))
+    best: Pick | None = None
+    pool = [(cand, fig) for cand in candidates[:12] for fig in figures(cand.sentence)
+            if not fig.is_calendar() and not any(fig.value == e.value and fig.unit == e.unit for e in exclude)]
+    if wants_rate and any(fig.unit == "%" for _, fig in pool):
+        pool = [(cand, fig) for cand, fig in pool if fig.unit == "%"]  # a rate is answered by a percentage
+    for cand, fig in pool:
+        clause = cand.sentence[fig.clause_start : fig.end]
+        score = weighted_overlap(ask_tokens, set(tokenizer.tokens(clause)), idf) * 1.5 + cand.score * 0.5
+        if units:
+            score += 4.0 if fig.unit in units else -4.0
+        if wants_rate:
+            score += 3.0 if fig.unit == "%" else -3.0
+        elif fig.unit == "%":
+            score -= 2.0
+        if not fig.unit:
+            score -= 2.0
+        if best is None or score > best.score:
+            best = Pick(cand, fig, score)
+    return best

@@ -1,0 +1,96 @@
+"""Pydantic models of the shapes fixed in CONTRACT.md (add fields freely; never rename)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Route = Literal["lookup", "aggregate", "metadata", "summary", "unanswerable", "chitchat"]
+
+
+class Filters(BaseModel):
+    region: str | None = None
+    year: int | None = None
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=2000)
+    session_id: str | None = None
+    filters: Filters | None = None
+
+
+class Citation(BaseModel):
+    n: int
+    doc_id: str
+    title: str | None = None
+    region: str | None = None
+    year: int | None = None
+    section: str = ""
+    text: str
+    quote: str = ""
+
+
+class TableRow(BaseModel):
+    region: str
+    year: int | None = None
+    value: float | None = None
+    display: str = "未披露"
+    period: str | None = None
+    scope: str | None = None
+    derived: bool = False
+    citation: int | None = None
+
+
+class Table(BaseModel):
+    metric: str
+    unit: str = ""
+    rows: list[TableRow] = Field(default_factory=list)
+
+
+class AskResponse(BaseModel):
+    answer: str
+    answerable: bool
+    route: Route
+    citations: list[Citation] = Field(default_factory=list)
+    session_id: str | None = None
+    timings_ms: dict[str, float] = Field(default_factory=dict)
+    table: Table | None = None
+
+
+class Document(BaseModel):
+    doc_id: str
+    title: str | None = None
+    region: str | None = None
+    level: str | None = None
+    city: str | None = None
+    province: str | None = None
+    year: int | None = None
+    issuer: str | None = None
+    date: str | None = None
+    source: str
+    sha256: str
+    chunks: int = 0
+    metrics: int = 0
+    pages: int | None = None
+    ocr_pages: int = 0
+    manual: list[str] = Field(default_factory=list)
+    ingested_at: str | None = None
+
+
+class MetricRow(BaseModel):
+    metric: str
+    label: str
+    value: float
+    unit: str | None = None
+    region: str | None = None
+    year: int | None = None
+    period: str | None = None
+    scope: str | None = None
+    approx: str | None = None
+    derived: bool = False
+    formula: str | None = None
+    doc_id: str
+    section: str = ""
+    sentence: str = ""
+    span: tuple[int, int] | None = None

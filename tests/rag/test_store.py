@@ -1,0 +1,75 @@
+import numpy as np
+
+from rag.schema import MetricRow
+from rag.store import ChunkRow, Store
+
+
+def _doc(doc_id: str = "d1", sha: str = "a" * 64, region: str = "甲县", year: int = 2023) -> dict:
+    return {"doc_id": doc_id, "source": f"{doc_id}.txt", "sha256": sha, "fmt": "txt", "pipeline": "1",
+            "title": "标题", "region": region, "level": "县", "year": year, "text": "正文"}
+
+
+def _chunks(doc_id: str, n: int, tag: str = "v1") -> list[ChunkRow]:
+    return [ChunkRow(f"{doc_id}:{tag}:{i}", doc_id, i, "一、成效", f"第{i}块", i * 10, i * 10 + 5, ("第", str(i)))
+            for i in range(n)]
+
+
+def _metric(doc_id: str, value: float) -> MetricRow:
+    return MetricRow(metric="m", label="指标", value=value, unit="件", doc_id=doc_id)
+
+
+def test_replace_is_complete_and_bumps_version(tmp_path) -> None:
+    store = Store(tmp_path)
+    v0 = store.version()
+    store.replace_document(_doc(), _chunks("d1", 3), [_metric("d1", 5)])
+    assert store.version() > v0
+    store.replace_document(_doc(sha="b" * 64), _chunks("d1", 2, "v2"), [_metric("d1", 7)])
+    assert [c.chunk_id for c in store.chunks()] == ["d1:v2:0", "d1:v2:1"]
+    assert [r.value for r in store.metric_rows()] == [7]
+    doc = store.get_document("d1")
+    assert doc is not None and doc.chunks == 2 and doc.metrics == 1 and doc.sha256 == "b" * 64
+
+
+def test_failed_write_leaves_previous_version(tmp_path) -> None:
+    store = Store(tmp_path)
+    store.replace_document(_doc(), _chunks("d1", 2), [])
+    bad = _chunks("d1", 2, "v2")
+    bad.append(bad[0])  # duplicate primary key: the transaction must roll back whole
+    try:
+        store.replace_document(_doc(sha="b" * 64), bad, [])
+    except Exception:  # noqa: BLE001
+        pass
+    assert [c.chunk_id for c in store.chunks()] == ["d1:v1:0", "d1:v1:1"]
+    assert store.get_document("d1").sha256 == "a" * 64
+
+
+def test_manual_metadata_wins_over_detection_across_reingest(tmp_path) -> None:
+    store = Store(tmp_path)
+    store.replace_document(_doc(year=2023), _chunks("d1", 1), [])
+    store.update_metadata("d1", {"year": 2022})
+    store.replace_document(_doc(sha="c" * 64, year=2023), _chunks("d1", 1, "v2"), [])
+    doc = store.get_document("d1")
+    assert doc.year == 2022 and doc.manual == ["year"]
+    assert store.metric_rows(year=2022) == []  # metric rows join the effective year
+
+
+def test_delete_cascades_to_chunks_metrics_and_vectors(tmp_path) -> None:
+    store = Store(tmp_path)
+    store.replace_document(_doc(), _chunks("d1", 2), [_metric("d1", 1)])
+    store.replace_document(_doc("d2", "d" * 64), _chunks("d2", 1), [])
+    store.vectors_upsert(store.chunks(), np.eye(3, 4, dtype=np.float32))
+    assert store.delete_document("d1")
+    assert {c.doc_id for c in store.chunks()} == {"d2"}
+    assert store.metric_rows() == []
+    assert [cid for cid, _ in store.vectors_query([1, 0, 0, 0], k=5)] == ["d2:v1:0"]
+    assert not store.delete_document("d1")
+
+
+def test_reconcile_drops_orphan_vectors_and_requeues_missing(tmp_path) -> None:
+    store = Store(tmp_path)
+    store.replace_document(_doc(), _chunks("d1", 2), [])
+    store.vectors_upsert(store.chunks(), np.eye(2, 4, dtype=np.float32))
+    store.replace_document(_doc(sha="e" * 64), _chunks("d1", 1, "v2"), [])  # old vectors now orphans
+    store.reconcile_vectors()
+    assert store.vectors_query([1, 0, 0, 0], k=5) == []
+    assert [c.chunk_id for c in store.unembedded_chunks()] == ["d1:v2:0"]
