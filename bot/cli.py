@@ -121,7 +121,8 @@ def ask(question: str, session: Annotated[str | None, typer.Option("--session")]
     settings = _settings(store)
     request = AskRequest(question=question, session_id=session)
     if (url := _server_url(settings)) is not None:
-        response = AskResponse.model_validate(httpx.post(f"{url}/api/ask", json=request.model_dump(), timeout=120).json())
+        reply = httpx.post(f"{url}/api/ask", json=request.model_dump(), timeout=120)
+        response = AskResponse.model_validate(reply.json())
     else:
         service = _service(settings)
         response = service.ask(request)

@@ -131,6 +131,7 @@ def _related(store: Store, key: str, docs: Sequence[Document], catalogue) -> str
             if row.doc_id == doc.doc_id and row.metric != key and row.metric.split("_")[0] == family \
                     and not row.derived and row.metric != "other":
                 other = catalogue.metrics.get(row.metric)
-                notes.append(f"{_who(doc)}只披露了{other.label if other else row.label}{_display(row)}，口径不同，未参与比较")
+                name = other.label if other else row.label
+                notes.append(f"{_who(doc)}只披露了{name}{_display(row)}，口径不同，未参与比较")
                 break
     return ("另：" + "；".join(notes) + "。") if notes else ""

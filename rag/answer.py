@@ -24,7 +24,9 @@ from rag.schema import Document, Route, Table
 from rag.store import ChunkRow
 from rag.understand import Question
 
-_ENUM_ITEM = re.compile(r"(?:^|[。；;:：\n])\s*(?:第?[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．])")
+_ENUM_ITEM = re.compile(
+    r"(?:^|[。；;:：\n])\s*(?:第?[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．])"
+)
 
 
 @dataclass

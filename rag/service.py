@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -9,9 +10,12 @@ from dataclasses import dataclass
 from rag import answer as answerers
 from rag.answer import Draft, refusal
 from rag.dense import Embedder, make_embedder
+from rag.figures import number_occurs, numbers_in
 from rag.lexical import Tokenizer, default_tokenizer
+from rag.llm import LLMAnswerer, Passage, is_not_found, make_chat_model
 from rag.retrieve import Hit, Retriever
 from rag.schema import AskRequest, AskResponse, Citation, Document
+from rag.sentences import split_sentences
 from rag.sessions import Sessions
 from rag.settings import Settings
 from rag.store import ChunkRow, Store
@@ -36,6 +40,8 @@ class Service:
         self.retriever = Retriever(self.store, self.tokenizer, self.embedder,
                                    settings.bm25_weight, settings.dense_weight)
         self.sessions = Sessions(self.store.root / "sessions.sqlite")
+        chat_model = make_chat_model(settings)
+        self.llm = LLMAnswerer(chat_model) if chat_model is not None else None
 
     def close(self) -> None:
         self.sessions.close()
@@ -85,7 +91,9 @@ class Service:
         scope = self._scope(q, docs)
         if scope.refusal is not None:
             return scope.refusal, []
-        extra = self.tokenizer.tokens(context.question) if q.carried and "question" not in q.carried and context.question else []
+        # A follow-up that carried region or year ("其中…") keeps the previous question's topic words.
+        follows = bool(q.carried) and "question" not in q.carried and context.question
+        extra = self.tokenizer.tokens(context.question or "") if follows else []
         hits = self.retriever.search(q.text, scope.doc_ids, k=max(self.settings.top_k, 8), extra_tokens=extra)
         idf = self.retriever.idf()
         draft: Draft | None = None
@@ -97,9 +105,29 @@ class Service:
             draft = answerers.summary(q, hits, chunks_by_doc, docs, self.tokenizer, idf)
         if draft is None:
             draft = answerers.lookup(q, hits, docs, self.tokenizer, idf, self._required_terms(q))
+        if self.llm is not None and q.route in {"lookup", "summary"} and hits:
+            draft = self._llm_draft(q, hits, docs, draft) or draft
         if draft is None:
             draft = refusal(self._not_found(q, docs))
         return draft, hits
+
+    def _llm_draft(
+        self, q: Question, hits: list[Hit], docs: dict[str, Document], fallback: Draft | None
+    ) -> Draft | None:
+        """The LLM's grounded answer over the top passages; None keeps the extractive answer."""
+        assert self.llm is not None
+        top = hits[: self.settings.top_k]
+        passages = [Passage(i + 1, _label(h.chunk, docs), h.chunk.text) for i, h in enumerate(top)]
+        result = self.llm.answer(q.original, passages)
+        if result is None:
+            return None
+        if is_not_found(result.text):
+            return None if fallback is not None else refusal(self._not_found(q, docs))
+        renumber = {n: i + 1 for i, n in enumerate(result.cited)}
+        text = re.sub(r"\[(\d{1,2})\]", lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]", result.text)
+        evidence = [answerers.Evidence(top[n - 1].chunk, _quote_for(result.text, top[n - 1].chunk.text))
+                    for n in result.cited]
+        return Draft(text, True, q.route, evidence)
 
     def _scope(self, q: Question, docs: dict[str, Document]) -> _Scope:
         """The documents a question is about, or a plain refusal naming what is missing."""
@@ -162,6 +190,21 @@ class Service:
                 year=doc.year if doc else None, section=ev.chunk.section, text=ev.chunk.text, quote=ev.quote,
             ))
         return citations
+
+
+def _label(chunk: ChunkRow, docs: dict[str, Document]) -> str:
+    doc = docs.get(chunk.doc_id)
+    return " · ".join(str(p) for p in (doc.region if doc else None, doc.year if doc else None, chunk.section) if p)
+
+
+def _quote_for(answer: str, passage: str) -> str:
+    """The passage sentence that carries the answer's numbers (else its first sentence)."""
+    sentences = split_sentences(passage)
+    stated = numbers_in(answer)
+    for sentence in sentences:
+        if any(number_occurs(n, sentence) for n in stated):
+            return sentence
+    return sentences[0] if sentences else passage
 
 
 def _ms(start: float) -> float:

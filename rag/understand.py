@@ -18,7 +18,9 @@ from rag.schema import Document, Route
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年(?!\d)|(?!\d))")
 _ASK_NUMBER = re.compile(r"(多少|几|是多少|比例|率|百分之|how many|how much|rate)", re.I)
-_UNIT_AFTER_ASK = re.compile(r"(?:多少|几)(人次|个工作日|万元|亿元|件|次|人|户|个|项|条|种|份|支|家|名|场|天|批|所|座|万)")
+_UNIT_AFTER_ASK = re.compile(
+    r"(?:多少|几)(人次|个工作日|万元|亿元|件|次|人|户|个|项|条|种|份|支|家|名|场|天|批|所|座|万)"
+)
 _METADATA = re.compile(
     r"落款|签发|发文|发布(?:单位|机关|日期|时间)|成文|日期|哪天|哪一天|什么时候|收录|哪份报告|哪些报告|几份报告|"
     r"多少份报告|报告(?:的)?标题|报告名称|哪些地区的报告|覆盖(?:了)?哪些|issuer|signed|which reports?"
@@ -83,9 +85,32 @@ def _glossary() -> list[tuple[re.Pattern[str], str]]:
     return [(re.compile(rf"\b{re.escape(en)}\b", re.I), zh) for en, zh in pairs]
 
 
+@lru_cache(maxsize=1)
+def _synonyms() -> list[tuple[str, str]]:
+    text = resources.files("rag").joinpath("data", "synonyms.yaml").read_text(encoding="utf-8")
+    return sorted(yaml.safe_load(text).items(), key=lambda kv: -len(kv[0]))
+
+
 def normalise(text: str) -> str:
-    """NFKC (full-width → half-width), traditional → simplified, trimmed."""
-    return _converter().convert(unicodedata.normalize("NFKC", text)).strip()
+    """NFKC (full-width → half-width), traditional → simplified, colloquial → report wording."""
+    text = _converter().convert(unicodedata.normalize("NFKC", text)).strip()
+    return apply_synonyms(text)
+
+
+def apply_synonyms(text: str) -> str:
+    """Replace colloquial phrases by the reports' terms, longest first, each span replaced once."""
+    out, i = [], 0
+    table = _synonyms()
+    while i < len(text):
+        for phrase, term in table:
+            if text.startswith(phrase, i):
+                out.append(term)
+                i += len(phrase)
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
 def translate_english(text: str) -> str:

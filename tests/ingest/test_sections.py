@@ -42,7 +42,7 @@ def test_nested_paths_close_on_equal_or_outer_heading() -> None:
 
 
 def test_report_starting_at_paren_level_uses_it_as_top() -> None:
-    paragraphs, roots = parse_sections("(一)甲。内容。\n(二)乙。内容。")
+    _, roots = parse_sections("(一)甲。内容。\n(二)乙。内容。")
     assert [r.title for r in roots] == ["(一)甲", "(二)乙"]
 
 

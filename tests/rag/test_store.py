@@ -1,4 +1,7 @@
+import sqlite3
+
 import numpy as np
+import pytest
 
 from rag.schema import MetricRow
 from rag.store import ChunkRow, Store
@@ -35,10 +38,8 @@ def test_failed_write_leaves_previous_version(tmp_path) -> None:
     store.replace_document(_doc(), _chunks("d1", 2), [])
     bad = _chunks("d1", 2, "v2")
     bad.append(bad[0])  # duplicate primary key: the transaction must roll back whole
-    try:
+    with pytest.raises(sqlite3.IntegrityError):
         store.replace_document(_doc(sha="b" * 64), bad, [])
-    except Exception:  # noqa: BLE001
-        pass
     assert [c.chunk_id for c in store.chunks()] == ["d1:v1:0", "d1:v1:1"]
     assert store.get_document("d1").sha256 == "a" * 64
 

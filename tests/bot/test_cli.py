@@ -1,0 +1,66 @@
+import json
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.storelock import StoreLock, read_owner
+from tests.corpus import REPORTS
+
+runner = CliRunner()
+
+
+def _env() -> dict[str, str]:
+    return {"GOVQA_EMBEDDING_MODEL": "none", "GOVQA_ADMIN_TOKEN": ""}
+
+
+def test_ingest_docs_ask_round_trip_and_failure_exit_code(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    shutil.copy(REPORTS[0], corpus / REPORTS[0].name)
+    (corpus / "bad.docx").write_bytes(b"not a zip")
+    store = str(tmp_path / "store")
+    result = runner.invoke(app, ["ingest", str(corpus), "--store", store], env=_env())
+    assert result.exit_code == 2
+    assert "bad.docx" in result.output and "added" in result.output
+
+    docs = runner.invoke(app, ["docs", "--json", "--store", store], env=_env())
+    rows = json.loads(docs.output)
+    assert [r["doc_id"] for r in rows] == [REPORTS[0].stem] and rows[0]["year"]
+
+    again = runner.invoke(app, ["ingest", str(corpus / REPORTS[0].name), "--store", store], env=_env())
+    assert again.exit_code == 0 and "unchanged" in again.output
+
+    asked = runner.invoke(app, ["ask", "火星基地有多少个？", "--json", "--store", store], env=_env())
+    body = json.loads(asked.output)
+    assert body["answerable"] is False and body["route"] in {"unanswerable", "lookup"}
+
+
+def test_cli_will_not_open_a_store_a_server_owns(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    lock = StoreLock(store)
+    lock.acquire("http://127.0.0.1:9")
+    try:
+        owner = read_owner(store)
+        assert owner is not None and owner.url == "http://127.0.0.1:9"
+        result = runner.invoke(app, ["ingest", str(REPORTS[0]), "--store", str(store)], env=_env())
+        assert result.exit_code == 1 and "govqa serve is running" in result.output
+        assert not (store / "catalog.sqlite").exists()
+    finally:
+        lock.release()
+    assert read_owner(store) is None
+
+
+def test_second_server_on_same_store_is_refused(tmp_path: Path) -> None:
+    first = StoreLock(tmp_path)
+    first.acquire("http://127.0.0.1:1")
+    try:
+        second = StoreLock(tmp_path)
+        try:
+            second.acquire("http://127.0.0.1:2")
+            raise AssertionError("second lock acquired")
+        except RuntimeError as exc:
+            assert "in use" in str(exc)
+    finally:
+        first.release()
