@@ -32,7 +32,7 @@ pytest: install
 eval: install
 	rm -rf $(EVAL_STORE)
 	$(BIN)/govqa ingest evals/corpus --store $(EVAL_STORE)
-	$(BIN)/govqa eval --store $(EVAL_STORE) --gold evals/gold/dev.jsonl --out evals/reports
+	$(BIN)/govqa eval --store $(EVAL_STORE) --gold evals/gold --out evals/reports
 
 lint: install
 	$(BIN)/ruff check rag ingest bot evals tests

@@ -212,7 +212,7 @@ def serve(host: Annotated[str | None, typer.Option("--host")] = None,
 
 
 @app.command("eval")
-def eval_(gold: Annotated[Path, typer.Option("--gold")] = Path("evals/gold/dev.jsonl"),
+def eval_(gold: Annotated[Path, typer.Option("--gold", help="a JSONL file or a folder of them")] = Path("evals/gold"),
           out: Annotated[Path, typer.Option("--out")] = Path("evals/reports"),
           json_out: Annotated[bool, typer.Option("--json")] = False, store: StoreOpt = None) -> None:
     """Run the gold Q&A harness against the store; non-zero exit when a threshold fails."""

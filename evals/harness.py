@@ -67,6 +67,23 @@ def load_gold(path: Path) -> list[dict[str, Any]]:
     return items
 
 
+def load_gold_set(path: Path) -> list[dict[str, Any]]:
+    """Items of one JSONL file, or of every *.jsonl file in a folder (ids unique across files)."""
+    path = Path(path)
+    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    if not files:
+        raise GoldError(path, "no *.jsonl gold files in this folder")
+    items: list[dict[str, Any]] = []
+    seen: dict[str, Path] = {}
+    for file in files:
+        for item in load_gold(file):
+            if item["id"] in seen:
+                raise GoldError(file, f"id {item['id']} already used in {seen[item['id']].name}")
+            seen[item["id"]] = file
+            items.append(item)
+    return items
+
+
 @dataclass
 class ItemResult:
     """One gold item's outcome with what a reader needs to see why it failed."""
@@ -381,7 +398,7 @@ def to_text(report: EvalReport) -> str:
 def run_cli(answerer: Answerer, gold: Path, out: Path, as_json: bool, *, thresholds: Path = THRESHOLDS) -> int:
     """`govqa eval`: run, write reports, print a table (or the JSON report); exit code as documented above."""
     try:
-        items = load_gold(gold)
+        items = load_gold_set(gold)
         limits = load_thresholds(thresholds)
     except GoldError as exc:
         print(f"govqa eval: {exc}", file=sys.stderr)

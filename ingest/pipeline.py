@@ -25,7 +25,7 @@ from rag.schema import MetricRow
 from rag.store import ChunkRow, Store
 
 # Bump when parsing, chunking or extraction changes, so unchanged files are re-processed once.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -156,8 +156,8 @@ def _metric_rows(doc_id: str, text: str, paragraphs: list[Paragraph]) -> list[Me
         para = next((p for p in paragraphs if p.start <= f.span[0] < p.end), None)
         rows.append(
             MetricRow(
-                metric=f.metric, label=f.label, value=f.value, unit=f.unit, period=f.period, scope=f.scope,
-                approx=f.approx, derived=f.derived, formula=f.formula, doc_id=doc_id,
+                metric=f.metric, label=f.label, value=f.value, unit=f.unit, written=f.written or None,
+                period=f.period, scope=f.scope, approx=f.approx, derived=f.derived, formula=f.formula, doc_id=doc_id,
                 section=format_path(para.path) if para else "", sentence=f.sentence, span=f.span,
             )
         )

@@ -99,6 +99,8 @@ def _who(doc: Document) -> str:
 def _display(row: MetricRow | None) -> str:
     if row is None:
         return "未披露"
+    if row.written and not row.derived:
+        return row.written
     value = f"{row.value:.2f}".rstrip("0").rstrip(".") if row.derived else f"{row.value:g}"
     return f"{value}{row.approx or ''}{row.unit or ''}"
 

@@ -64,7 +64,9 @@ def lookup(q: Question, hits: Sequence[Hit], docs: dict[str, Document], tokenize
     if not ranked:
         return None
     mass = sum(idf.get(t, 1.0) for t in q_tokens)
-    if ranked[0].score + 0.15 * ranked[0].hit_rank < min_share * mass:
+    # A sentence that names the asked metric (or holds a figure recorded for it) needs less overlap.
+    share = min_share / 2 if required_terms else min_share
+    if ranked[0].score + 0.15 * ranked[0].hit_rank < share * mass:
         return None
     if not q.wants_number:
         best = ranked[0]
@@ -73,7 +75,9 @@ def lookup(q: Question, hits: Sequence[Hit], docs: dict[str, Document], tokenize
     for ask in sub_questions(q.text):
         units = _units(ask) or (q.units if len(sub_questions(q.text)) == 1 else [])
         pick = pick_figure(ask, ranked, tokenizer, idf, units, exclude=[p.figure for p in picks])
-        if pick is not None:
+        # The figure's own clause must share a word with the question: a sentence that mentions the
+        # subject somewhere does not make any number in it the answer.
+        if pick is not None and set(tokenizer.tokens(pick.clause)) & {t for t in q_tokens if len(t) >= 2}:
             picks.append(pick)
     if not picks:
         return None

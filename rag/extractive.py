@@ -21,6 +21,7 @@ _SUB_QUESTION = re.compile(r"[？?]|[,，;；]\s*(?=其中|另外|以及|还有)
 _ASKS = re.compile(r"多少|几|是多少|比例|率")
 _RATE = re.compile(r"率|比例|百分")
 _CLAUSE_END = re.compile(r"[，,；;。！？!?：:]")
+_JOINT = re.compile(r"以及|和|及|与|、")
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,19 @@ class Pick:
 
     @property
     def clause(self) -> str:
-        """The figure's clause, through to the next break, so the noun after the unit comes along."""
-        sentence = self.candidate.sentence
-        stop = _CLAUSE_END.search(sentence, self.figure.end)
-        end = stop.start() if stop else len(sentence)
-        return sentence[self.figure.clause_start : end].strip(" ,，、")
+        """The figure's own phrase: its clause through to the next break (so the noun after the unit
+        comes along), narrowed at 和/及/、 when the clause lists other figures ("24项职责和…29项职责")."""
+        sentence, fig = self.candidate.sentence, self.figure
+        stop = _CLAUSE_END.search(sentence, fig.end)
+        start, end = fig.clause_start, stop.start() if stop else len(sentence)
+        others = [f for f in figures(sentence) if fig.clause_start <= f.start and f.end <= end and f != fig]
+        before = [f for f in others if f.end <= fig.start]
+        after = [f for f in others if f.start >= fig.end]
+        if before and (joints := list(_JOINT.finditer(sentence, before[-1].end, fig.start))):
+            start = joints[-1].end()
+        if after and (joint := _JOINT.search(sentence, fig.end, after[0].start)):
+            end = joint.start()
+        return sentence[start:end].strip(" ,，、")
 
 
 def sentences(hits: Sequence[Hit]) -> list[tuple[int, Hit, str]]:

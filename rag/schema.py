@@ -83,6 +83,7 @@ class MetricRow(BaseModel):
     label: str
     value: float
     unit: str | None = None
+    written: str | None = None  # the figure as the report writes it ("7800余份"); display this
     region: str | None = None
     year: int | None = None
     period: str | None = None

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from rag import answer as answerers
 from rag.answer import Draft, refusal
+from rag.catalogue import load_catalogue
 from rag.dense import Embedder, make_embedder
 from rag.figures import number_occurs, numbers_in
 from rag.lexical import Tokenizer, default_tokenizer
@@ -104,7 +105,12 @@ class Service:
         elif q.route == "summary":
             draft = answerers.summary(q, hits, chunks_by_doc, docs, self.tokenizer, idf)
         if draft is None:
-            draft = answerers.lookup(q, hits, docs, self.tokenizer, idf, self._required_terms(q))
+            required = self._required_terms(q, scope.doc_ids)
+            draft = answerers.lookup(q, hits, docs, self.tokenizer, idf, required)
+            if draft is None and required and not self._asks_rate(q):
+                # Synonym lists are never complete; a count may be worded another way. A rate is not
+                # guessed: if no sentence names it, the report did not disclose it.
+                draft = answerers.lookup(q, hits, docs, self.tokenizer, idf)
         if self.llm is not None and q.route in {"lookup", "summary"} and hits:
             draft = self._llm_draft(q, hits, docs, draft) or draft
         if draft is None:
@@ -150,26 +156,30 @@ class Service:
             return _Scope(None)
         return _Scope([d.doc_id for d in selected])
 
-    def _required_terms(self, q: Question) -> list[str]:
-        """Words a sentence must contain to answer a question about a catalogue metric."""
+    def _required_terms(self, q: Question, doc_ids: list[str] | None) -> list[str]:
+        """What a sentence must contain to answer a question about a catalogue metric: one of the
+        metric's names, or a figure the metrics table recorded for it in the documents in scope."""
         if not q.metrics:
             return []
-        from rag.catalogue import load_catalogue
-
         catalogue = load_catalogue()
         terms: list[str] = []
         for key in q.metrics:
             metric = catalogue.metrics.get(key)
             if metric is not None:
                 terms.extend(metric.synonyms)
+            terms.extend(r.written for r in self.store.metric_rows(metric=key)
+                         if r.written and not r.derived and (doc_ids is None or r.doc_id in doc_ids))
         return terms
+
+    @staticmethod
+    def _asks_rate(q: Question) -> bool:
+        catalogue = load_catalogue()
+        return any((m := catalogue.metrics.get(k)) is not None and m.kind == "rate" for k in q.metrics)
 
     def _not_found(self, q: Question, docs: dict[str, Document]) -> str:
         who = "、".join(q.regions) if q.regions else "收录的"
         what = ""
         if q.metrics:
-            from rag.catalogue import load_catalogue
-
             metric = load_catalogue().metrics.get(q.metrics[0])
             what = metric.label if metric else ""
         return f"{who}报告中没有找到{what or '与这个问题相关的内容'}。"

@@ -51,7 +51,7 @@ CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id, ord);
 CREATE TABLE IF NOT EXISTS metrics (
     id INTEGER PRIMARY KEY,
     doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
-    metric TEXT NOT NULL, label TEXT NOT NULL, value REAL NOT NULL, unit TEXT,
+    metric TEXT NOT NULL, label TEXT NOT NULL, value REAL NOT NULL, unit TEXT, written TEXT,
     period TEXT, scope TEXT, approx TEXT, derived INTEGER NOT NULL DEFAULT 0, formula TEXT,
     section TEXT NOT NULL DEFAULT '', sentence TEXT NOT NULL DEFAULT '',
     span_start INTEGER, span_end INTEGER
@@ -179,9 +179,9 @@ class Store:
                  for c in chunks],
             )
             db.executemany(
-                "INSERT INTO metrics(doc_id, metric, label, value, unit, period, scope, approx, derived, "
-                "formula, section, sentence, span_start, span_end) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(m.doc_id, m.metric, m.label, m.value, m.unit, m.period, m.scope, m.approx, int(m.derived),
+                "INSERT INTO metrics(doc_id, metric, label, value, unit, written, period, scope, approx, derived, "
+                "formula, section, sentence, span_start, span_end) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(m.doc_id, m.metric, m.label, m.value, m.unit, m.written, m.period, m.scope, m.approx, int(m.derived),
                   m.formula, m.section, m.sentence, *(m.span or (None, None))) for m in metrics],
             )
 
@@ -244,7 +244,8 @@ class Store:
         rows = self._query(sql + " ORDER BY d.region, m.id", args)
         return [
             MetricRow(
-                metric=r["metric"], label=r["label"], value=r["value"], unit=r["unit"], region=r["region"],
+                metric=r["metric"], label=r["label"], value=r["value"], unit=r["unit"], written=r["written"],
+                region=r["region"],
                 year=r["year"], period=r["period"], scope=r["scope"], approx=r["approx"],
                 derived=bool(r["derived"]), formula=r["formula"], doc_id=r["doc_id"], section=r["section"],
                 sentence=r["sentence"],

