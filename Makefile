@@ -20,7 +20,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/govqa ingest evals/corpus --store $(STORE)
-	@echo "Open http://127.0.0.1:8000/ (API docs at http://127.0.0.1:8000/docs)"
+	@echo "Serving on http://127.0.0.1:8000/ (API docs at http://127.0.0.1:8000/docs)"
 	$(BIN)/govqa serve --store $(STORE) --host 127.0.0.1 --port 8000
 
 test: install pytest eval

@@ -413,4 +413,6 @@ def run_cli(answerer: Answerer, gold: Path, out: Path, as_json: bool, *, thresho
     else:
         print(to_text(report))
         print(f"\nreports: {json_path} {md_path}")
+        correct = sum(1 for r in report.results if r.score.correct)
+        print(f"eval: {correct} passed, {len(report.results) - correct} failed")
     return 1 if report.threshold_failures else 0

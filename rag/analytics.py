@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.answer import Draft, Evidence
-from rag.catalogue import load_catalogue
+from rag.catalogue import Catalogue, MetricDef, load_catalogue
 from rag.lexical import Tokenizer
 from rag.schema import Document, MetricRow, Table, TableRow
 from rag.store import ChunkRow, Store
@@ -66,22 +66,24 @@ def aggregate(q: Question, store: Store, docs: dict[str, Document], tokenizer: T
     ])
     if not ranked:
         answer = f"收录的{len(values)}份报告都没有披露{label}。"
-        related = _related(store, key, in_scope, catalogue)
+        related = _related(store, metric, in_scope, catalogue)
         return Draft(answer + related, False, "aggregate", evidence, table)
 
     parts = [f"{_who(v.doc)}{_display(v.row)}{_caveat(v.row)}[{citation_of[v.doc.doc_id]}]"
              if v.doc.doc_id in citation_of else f"{_who(v.doc)}{_display(v.row)}{_caveat(v.row)}"
              for v in ranked if v.row]
-    if op == "list" or len(ranked) == 1:
+    word = {"max": "最高", "min": "最低"}.get(op, "最高")
+    if metric.kind == "count":
+        word = {"max": "最多", "min": "最少"}.get(op, "最多")
+    if op == "list":
         lead = f"披露{label}的地区：" + "；".join(parts)
+    elif len(ranked) == 1:
+        lead = f"{_who(ranked[0].doc)}{word}（唯一披露该项的报告）：" + parts[0]
     else:
-        word = {"max": "最高", "min": "最低"}.get(op, "最高")
-        if metric.kind == "count":
-            word = {"max": "最多", "min": "最少"}.get(op, "最多")
         lead = f"{_who(ranked[0].doc)}{word}。" + "；".join(parts)
     coverage = f"{len(values)}份报告中{'仅' if len(ranked) < len(values) else ''}{len(ranked)}份披露{label}"
     tail = f"；{'、'.join(_who(v.doc) for v in missing)}未披露" if missing else ""
-    related = _related(store, key, [v.doc for v in missing], catalogue)
+    related = _related(store, metric, [v.doc for v in missing], catalogue)
     return Draft(f"{lead}。（{coverage}{tail}。）{related}", True, "aggregate", evidence, table)
 
 
@@ -100,7 +102,7 @@ def _display(row: MetricRow | None) -> str:
     if row is None:
         return "未披露"
     if row.written and not row.derived:
-        return row.written
+        return "".join(row.written.split())
     value = f"{row.value:.2f}".rstrip("0").rstrip(".") if row.derived else f"{row.value:g}"
     return f"{value}{row.approx or ''}{row.unit or ''}"
 
@@ -124,16 +126,15 @@ def _chunk_for(row: MetricRow, chunks: Sequence[ChunkRow] | object) -> ChunkRow 
     return best
 
 
-def _related(store: Store, key: str, docs: Sequence[Document], catalogue) -> str:
-    """Figures of a neighbouring metric (same family, other scope) that the missing regions did report."""
-    family = key.split("_")[0]
+def _related(store: Store, metric: MetricDef, docs: Sequence[Document], catalogue: Catalogue) -> str:
+    """Figures of a neighbouring metric (same family and kind, other scope) that the missing regions
+    did report: a combined 复议+应诉 count beside a ranking of 复议 counts, never counts beside rates."""
     notes = []
     for doc in docs:
         for row in store.metric_rows(region=doc.region, year=doc.year):
-            if row.doc_id == doc.doc_id and row.metric != key and row.metric.split("_")[0] == family \
-                    and not row.derived and row.metric != "other":
-                other = catalogue.metrics.get(row.metric)
-                name = other.label if other else row.label
-                notes.append(f"{_who(doc)}只披露了{name}{_display(row)}，口径不同，未参与比较")
+            other = catalogue.metrics.get(row.metric)
+            if (row.doc_id == doc.doc_id and other is not None and other.key != metric.key
+                    and other.family == metric.family and other.kind == metric.kind and not row.derived):
+                notes.append(f"{_who(doc)}只披露了{other.label}{_display(row)}，口径不同，未参与比较")
                 break
     return ("另：" + "；".join(notes) + "。") if notes else ""
