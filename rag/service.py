@@ -75,7 +75,7 @@ class Service:
         timings["answer"] = _ms(t1)
 
         self.sessions.put(session_id, Context(
-            question=q.text, regions=q.regions or context.regions, years=q.years or context.years,
+            question=_explicit(q), regions=q.regions or context.regions, years=q.years or context.years,
             metrics=q.metrics or context.metrics,
         ))
         response = AskResponse(
@@ -200,6 +200,17 @@ class Service:
                 year=doc.year if doc else None, section=ev.chunk.section, text=ev.chunk.text, quote=ev.quote,
             ))
         return citations
+
+
+def _explicit(q: Question) -> str:
+    """The question with what it took from the conversation spelled out, so the next follow-up
+    ("那铁东区呢？") has a region and year to replace."""
+    prefix = ""
+    if "region" in q.carried:
+        prefix += "、".join(q.regions)
+    if "year" in q.carried:
+        prefix += "".join(f"{y}年" for y in q.years)
+    return prefix + q.text
 
 
 def _label(chunk: ChunkRow, docs: dict[str, Document]) -> str:
