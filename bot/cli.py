@@ -214,15 +214,24 @@ def serve(host: Annotated[str | None, typer.Option("--host")] = None,
 @app.command("eval")
 def eval_(gold: Annotated[Path, typer.Option("--gold", help="a JSONL file or a folder of them")] = Path("evals/gold"),
           out: Annotated[Path, typer.Option("--out")] = Path("evals/reports"),
-          json_out: Annotated[bool, typer.Option("--json")] = False, store: StoreOpt = None) -> None:
+          json_out: Annotated[bool, typer.Option("--json")] = False,
+          retrieval: Annotated[bool, typer.Option("--retrieval", help="compare BM25, dense and fused")] = False,
+          store: StoreOpt = None) -> None:
     """Run the gold Q&A harness against the store; non-zero exit when a threshold fails."""
-    from evals.harness import run_cli
+    from evals.harness import load_gold_set, run_cli
 
     settings = _settings(store)
     if _server_url(settings) is not None:
         typer.echo("govqa serve is running on this store; run the eval on a copy or stop the server", err=True)
         raise typer.Exit(1)
     service = _service(settings)
+    if retrieval:
+        from evals.retrieval import compare_modes, to_markdown
+
+        table = compare_modes(service, load_gold_set(gold))
+        typer.echo(json.dumps(table, indent=2) if json_out else to_markdown(table))
+        service.close()
+        return
     try:
         code = run_cli(service, gold, out, json_out)
     finally:

@@ -26,6 +26,9 @@ SYSTEM_PROMPT = """你是政府法治建设年度报告的问答助手。只依�
 4. 不要写资料中没有的数字；不要推测。资料中找不到答案时，只回答：报告中没有相关内容。
 5. 用中文回答。"""
 
+REWRITE_PROMPT = """把用户的追问改写成一个完整、独立的问题，补全上一个问题中的地区、年份和指标。
+只输出改写后的问题，不要回答，不要解释。"""
+
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 _NOT_FOUND = "报告中没有相关内容"
 
@@ -111,6 +114,15 @@ class LLMAnswerer:
             if not problems:
                 return LLMAnswer(text, sorted({int(n) for n in _MARKER.findall(text)}))
         return None
+
+    def rewrite(self, history: str, question: str) -> str | None:
+        """A follow-up made standalone ("那铁东区呢？" → the previous question about 铁东区), or None."""
+        messages = [("system", REWRITE_PROMPT), ("human", f"上一个问题：{history}\n追问：{question}")]
+        try:
+            text = str(self.model.invoke(messages).content).strip()
+        except Exception:  # the rule-based resolver stands when the LLM is unavailable
+            return None
+        return text if 0 < len(text) <= 200 and "\n" not in text else None
 
     def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[str]:
         """Tokens as the model produces them; the caller checks the whole text when it ends."""

@@ -17,6 +17,7 @@ import numpy as np
 
 from rag.dense import Embedder
 from rag.lexical import BM25Index, Tokenizer
+from rag.rerank import Reranker
 from rag.store import ChunkRow, Store
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -32,7 +33,10 @@ class Hit:
 
 class Retriever:
     def __init__(self, store: Store, tokenizer: Tokenizer, embedder: Embedder | None,
-                 bm25_weight: float = 0.7, dense_weight: float = 0.3) -> None:
+                 bm25_weight: float = 0.7, dense_weight: float = 0.3,
+                 reranker: Reranker | None = None, rerank_candidates: int = 20) -> None:
+        self.reranker = reranker
+        self.rerank_candidates = rerank_candidates
         self.store = store
         self.tokenizer = tokenizer
         self.embedder = embedder
@@ -74,9 +78,13 @@ class Retriever:
         elif not bm25[mask].any():
             return []  # nothing lexical and no dense signal: no evidence at all
         fused = np.where(mask, fused, -np.inf)
-        order = np.argsort(-fused, kind="stable")[: min(k, int(mask.sum()))]
+        depth = max(k, self.rerank_candidates) if self.reranker else k
+        order = list(np.argsort(-fused, kind="stable")[: min(depth, int(mask.sum()))])
+        if self.reranker is not None and order:
+            scores = self.reranker.scores(query, [chunks[i].text for i in order])
+            order = [i for _, i in sorted(zip(scores, order, strict=True), key=lambda t: -t[0])]
         return [Hit(chunks[i], float(fused[i]), float(bm25[i]), None if dense is None else float(dense[i]))
-                for i in order]
+                for i in order[:k]]
 
     def _dense_scores(self, query: str, chunks: list[ChunkRow], doc_ids: Sequence[str] | None) -> np.ndarray | None:
         if self.embedder is None:

@@ -14,6 +14,7 @@ from rag.dense import Embedder, make_embedder
 from rag.figures import number_occurs, numbers_in
 from rag.lexical import Tokenizer, default_tokenizer
 from rag.llm import LLMAnswerer, Passage, is_not_found, make_chat_model
+from rag.rerank import make_reranker
 from rag.retrieve import Hit, Retriever
 from rag.schema import AskRequest, AskResponse, Citation, Document
 from rag.sentences import split_sentences
@@ -39,7 +40,8 @@ class Service:
         self.embedder = embedder if embedder is not None else make_embedder(settings.embedding_model)
         self.tokenizer = tokenizer or default_tokenizer()
         self.retriever = Retriever(self.store, self.tokenizer, self.embedder,
-                                   settings.bm25_weight, settings.dense_weight)
+                                   settings.bm25_weight, settings.dense_weight,
+                                   make_reranker(settings.reranker_model), settings.rerank_candidates)
         self.sessions = Sessions(self.store.root / "sessions.sqlite")
         chat_model = make_chat_model(settings)
         self.llm = LLMAnswerer(chat_model) if chat_model is not None else None
@@ -59,6 +61,14 @@ class Service:
         context = self.sessions.get(session_id)
         docs = {d.doc_id: d for d in self.store.list_documents()}
         q = understand(request.question, list(docs.values()), context)
+        if q.carried and self.llm is not None and context.question:
+            # With an LLM, it rewrites the follow-up; the rule-based resolution stays as the fallback.
+            rewritten = self.llm.rewrite(context.question, request.question)
+            if rewritten:
+                candidate = understand(rewritten, list(docs.values()))
+                if candidate.regions or candidate.years:
+                    candidate.original, candidate.carried = request.question, ["llm-rewrite"]
+                    q = candidate
         if request.filters:
             if request.filters.region and request.filters.region not in q.regions:
                 q.regions = [request.filters.region]
@@ -111,7 +121,8 @@ class Service:
                 # Synonym lists are never complete; a count may be worded another way. A rate is not
                 # guessed: if no sentence names it, the report did not disclose it.
                 draft = answerers.lookup(q, hits, docs, self.tokenizer, idf)
-        if self.llm is not None and q.route in {"lookup", "summary"} and hits:
+        # The LLM rephrases evidence; it does not overrule a finding that a named metric is undisclosed.
+        if self.llm is not None and q.route in {"lookup", "summary"} and hits and (draft or not q.metrics):
             draft = self._llm_draft(q, hits, docs, draft) or draft
         if draft is None:
             draft = refusal(self._not_found(q, docs))

