@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import tempfile
 from collections.abc import AsyncIterator
@@ -11,6 +12,7 @@ from pathlib import Path
 from fastapi import Depends, FastAPI, File, Header, HTTPException, Request, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
+from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from ingest.pipeline import embed_pending, ingest_file
@@ -52,6 +54,24 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     @app.post("/api/ask", response_model=AskResponse)
     async def ask(body: AskRequest, service: Service = Depends(svc)) -> AskResponse:
         return await run_in_threadpool(service.ask, body)
+
+    @app.post("/api/chat")
+    async def chat(body: AskRequest, service: Service = Depends(svc)) -> EventSourceResponse:
+        """SSE: `token` events, then `citations`, then `done` with the AskResponse.
+
+        The answer is produced (and grounding-checked) before the first token is sent, so a token
+        never has to be taken back; the pieces then stream in order.
+        """
+        response = await run_in_threadpool(service.ask, body)
+
+        async def events() -> AsyncIterator[dict[str, str]]:
+            for i in range(0, len(response.answer), 8):
+                yield {"event": "token", "data": json.dumps({"text": response.answer[i : i + 8]}, ensure_ascii=False)}
+            citations = [c.model_dump() for c in response.citations]
+            yield {"event": "citations", "data": json.dumps(citations, ensure_ascii=False)}
+            yield {"event": "done", "data": response.model_dump_json()}
+
+        return EventSourceResponse(events())
 
     @app.get("/api/documents", response_model=list[Document])
     def documents(service: Service = Depends(svc)) -> list[Document]:

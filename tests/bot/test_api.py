@@ -69,3 +69,18 @@ def test_upload_then_delete(tmp_path: Path) -> None:
         assert c.delete("/api/documents/upload-report", headers=auth).status_code == 204
         assert c.get("/api/documents").json() == []
     service.close()
+
+
+def test_chat_streams_tokens_then_citations_then_done(client: TestClient) -> None:
+    import json
+
+    with client.stream("POST", "/api/chat", json={"question": "泗阳县2023年1-11月办结了多少件行政复议案件？"}) as r:
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+        body = "".join(r.iter_text())
+    events = [(block.split("\n")[0].removeprefix("event: "), block.split("data: ", 1)[1])
+              for block in body.replace("\r\n", "\n").strip().split("\n\n") if "data: " in block]
+    kinds = [k for k, _ in events]
+    assert kinds[-2:] == ["citations", "done"] and set(kinds[:-2]) == {"token"}
+    done = json.loads(events[-1][1])
+    assert "".join(json.loads(d)["text"] for k, d in events if k == "token") == done["answer"]
+    assert "174" in done["answer"] and json.loads(events[-2][1])[0]["n"] == 1
