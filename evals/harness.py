@@ -414,5 +414,7 @@ def run_cli(answerer: Answerer, gold: Path, out: Path, as_json: bool, *, thresho
         print(to_text(report))
         print(f"\nreports: {json_path} {md_path}")
         correct = sum(1 for r in report.results if r.score.correct)
-        print(f"eval: {correct} passed, {len(report.results) - correct} failed")
+        verdict = "thresholds met" if not report.threshold_failures else "THRESHOLDS FAILED: " + "; ".join(
+            report.threshold_failures)
+        print(f"eval: {correct}/{len(report.results)} gold items correct; {verdict}")
     return 1 if report.threshold_failures else 0

@@ -28,6 +28,7 @@ class DocMeta:
     date: str | None = None  # signing date (落款日期), ISO
     issuer: str | None = None  # the signing body (落款)
     published: str | None = None  # web posting date when the page labels one, ISO
+    addressee: str | None = None  # whom the report is submitted to (主送): "中共鞍山市委、鞍山市人民政府"
 
 
 _YEAR = r"((?:19|20)\d{2})"
@@ -82,11 +83,28 @@ def detect_metadata(
         date, issuer = _signature(raw_lines, gazetteer)
 
     context = "\n".join(filter(None, [text, raw, title_hint]))
-    meta = DocMeta(title=title, year=year, date=date, issuer=issuer, published=_published(raw_lines or lines))
+    meta = DocMeta(title=title, year=year, date=date, issuer=issuer, published=_published(raw_lines or lines),
+                   addressee=_addressee(lines, title_at))
     for source in (title, issuer, "\n".join(opening)):
         if source and _fill_region(meta, gazetteer, source, context):
             break
     return meta
+
+
+_ORGAN = re.compile(r"(?:委员会|党委|[市县区旗州]委|人民政府|政府|人大常委会|人大|政协|办公室|局)$")
+
+
+def _addressee(lines: list[str], title_at: int | None) -> str | None:
+    """The 主送 line under the title: organ names ending in a colon ("中共鞍山市委、鞍山市人民政府:")."""
+    start = (title_at + 1) if title_at is not None else 0
+    for line in lines[start : start + 4]:
+        norm = _norm(line)
+        if not norm.endswith(":") or len(norm) > 60:
+            continue
+        parts = [p for p in re.split(r"[、,]", norm[:-1]) if p]
+        if parts and all(_ORGAN.search(p) for p in parts):
+            return line.strip().rstrip(":：").strip()
+    return None
 
 
 def _lines(text: str) -> list[str]:

@@ -25,7 +25,7 @@ from rag.schema import MetricRow
 from rag.store import ChunkRow, Store
 
 # Bump when parsing, chunking or extraction changes, so unchanged files are re-processed once.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,8 @@ def ingest_file(store: Store, path: Path, *, chunk_size: int = 300, tokenizer: T
             "doc_id": doc_id, "source": path.name, "sha256": sha, "fmt": loaded.fmt, "pipeline": PIPELINE_VERSION,
             "title": meta.title, "region": meta.region, "level": meta.level, "city": meta.city,
             "province": meta.province, "year": meta.year, "issuer": meta.issuer, "date": meta.date,
-            "published": meta.published, "pages": loaded.pages, "ocr_pages": 0, "text": loaded.text,
+            "published": meta.published, "addressee": meta.addressee, "pages": loaded.pages, "ocr_pages": 0,
+            "text": loaded.text,
         },
         chunk_rows,
         metric_rows,

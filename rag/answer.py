@@ -97,6 +97,8 @@ def _content_tokens(q: Question, tokenizer: Tokenizer) -> set[str]:
         tokens -= set(tokenizer.tokens(region))
         tokens -= {region, region[:-1]}
     tokens -= {str(y) for y in q.years}
+    if q.english:  # words the glossary did not translate cannot be matched in Chinese text
+        tokens = {t for t in tokens if not (t.isascii() and t.isalpha())}
     return {t for t in tokens if not t.isdigit()}
 
 
@@ -177,6 +179,10 @@ def _items(text: str) -> list[str]:
     return items
 
 
+_ADDRESSEE_WORDS = re.compile(r"报送给|报给谁|呈报|主送|提交给|addressed")
+_PUBLISHED_WORDS = re.compile(
+    r"发文日期|发布日期|发布时间|网站.{0,6}(?:日期|时间)|什么时候发布|何时发布|posted|published"
+)
 _DATE_WORDS = re.compile(r"日期|哪天|哪一天|什么时候|何时|when|date")
 _ISSUER_WORDS = re.compile(r"落款单位|单位|机关|部门|谁|issuer|签发")
 _LIST_WORDS = re.compile(r"收录|哪些地区|哪些报告|几份|多少份|覆盖|which reports")
@@ -194,6 +200,10 @@ def metadata(q: Question, docs: dict[str, Document], chunks_by_doc: dict[str, li
         return refusal("收录的报告中没有符合条件的报告。", "metadata")
     if _TITLE_WORDS.search(q.text):
         return _facts(selected, chunks_by_doc, lambda d: d.title or f"{scope_label(d)}报告", "title")
+    if _ADDRESSEE_WORDS.search(q.text):
+        return _facts(selected, chunks_by_doc, lambda d: d.addressee, "addressee")
+    if _PUBLISHED_WORDS.search(q.text):
+        return _published(selected)
     if _DATE_WORDS.search(q.text):
         return _facts(selected, chunks_by_doc, lambda d: _cn_date(d.date) if d.date else None, "date")
     if _ISSUER_WORDS.search(q.text) or "落款" in q.text:
@@ -210,7 +220,18 @@ def _cn_date(iso: str) -> str:
     return f"{y}年{m}月{d}日"
 
 
-_FIELD_NAMES = {"title": "标题", "date": "落款日期", "issuer": "落款单位"}
+_FIELD_NAMES = {"title": "标题", "date": "落款日期", "issuer": "落款单位", "addressee": "报送对象"}
+
+
+def _published(selected: Sequence[Document]) -> Draft:
+    """The web posting date sits in the page's chrome, not the report text: said so, uncited."""
+    lines = []
+    for doc in _by_region(selected):
+        if doc.published:
+            lines.append(f"{scope_label(doc)}报告的网页发布日期：{_cn_date(doc.published)}（取自网页信息栏，不在报告正文中）")
+        else:
+            lines.append(f"{scope_label(doc)}报告的网页未写明发布日期")
+    return Draft("；".join(lines) + "。", any(d.published for d in selected), "metadata")
 
 
 def _facts(selected: Sequence[Document], chunks_by_doc: dict[str, list[ChunkRow]], value_of, field_name: str) -> Draft:

@@ -40,19 +40,40 @@ class Pick:
 
     @property
     def clause(self) -> str:
-        """The figure's own phrase: its clause through to the next break (so the noun after the unit
-        comes along), narrowed at 和/及/、 when the clause lists other figures ("24项职责和…29项职责")."""
-        sentence, fig = self.candidate.sentence, self.figure
-        stop = _CLAUSE_END.search(sentence, fig.end)
-        start, end = fig.clause_start, stop.start() if stop else len(sentence)
-        others = [f for f in figures(sentence) if fig.clause_start <= f.start and f.end <= end and f != fig]
-        before = [f for f in others if f.end <= fig.start]
-        after = [f for f in others if f.start >= fig.end]
-        if before and (joints := list(_JOINT.finditer(sentence, before[-1].end, fig.start))):
-            start = joints[-1].end()
-        if after and (joint := _JOINT.search(sentence, fig.end, after[0].start)):
-            end = joint.start()
-        return sentence[start:end].strip(" ,，、")
+        return figure_phrase(self.candidate.sentence, self.figure)
+
+
+def scoring_phrase(sentence: str, fig: Figure) -> str:
+    """The figure's phrase plus, for a later item of a list ("细化为党委…24项职责和政府…29项职责"),
+    the lead the list items share, so every item is judged on the same lead and its own label."""
+    phrase = figure_phrase(sentence, fig)
+    stop = _CLAUSE_END.search(sentence, fig.end)
+    end = stop.start() if stop else len(sentence)
+    items = [f for f in figures(sentence) if fig.clause_start <= f.start and f.end <= end]
+    if len(items) < 2 or items[0] == fig:
+        return phrase
+    first, second = items[0], items[1]
+    joints = list(_JOINT.finditer(sentence, first.end, second.start))
+    if not joints:
+        return phrase
+    label_len = second.start - joints[-1].end()  # parallel items carry labels of similar length
+    split = first.start - label_len
+    return sentence[fig.clause_start : split] + " " + phrase if split > fig.clause_start else phrase
+
+
+def figure_phrase(sentence: str, fig: Figure) -> str:
+    """A figure's own phrase: its clause through to the next break (so the noun after the unit comes
+    along), narrowed at 和/及/、 when the clause lists other figures ("24项职责和…29项职责")."""
+    stop = _CLAUSE_END.search(sentence, fig.end)
+    start, end = fig.clause_start, stop.start() if stop else len(sentence)
+    others = [f for f in figures(sentence) if fig.clause_start <= f.start and f.end <= end and f != fig]
+    before = [f for f in others if f.end <= fig.start]
+    after = [f for f in others if f.start >= fig.end]
+    if before and (joints := list(_JOINT.finditer(sentence, before[-1].end, fig.start))):
+        start = joints[-1].end()
+    if after and (joint := _JOINT.search(sentence, fig.end, after[0].start)):
+        end = joint.start()
+    return sentence[start:end].strip(" ,，、")
 
 
 def sentences(hits: Sequence[Hit]) -> list[tuple[int, Hit, str]]:
@@ -84,7 +105,7 @@ def rank_sentences(question_tokens: set[str], hits: Sequence[Hit], tokenizer: To
 def sub_questions(text: str) -> list[str]:
     """A question asking for several figures (…多少件？其中…多少件？) split into one ask each."""
     parts = [p.strip() for p in _SUB_QUESTION.split(text) if p and p.strip()]
-    asks = [p for p in parts if _ASKS.search(p)]
+    asks = [p for p in parts if _ASKS.search(p) or p.endswith("呢")]
     if len(asks) <= 1:
         return [text]
     # Each ask keeps the shared lead (region, year, verb) so it can still be matched alone.
@@ -95,6 +116,8 @@ def pick_figure(ask: str, candidates: Sequence[Candidate], tokenizer: Tokenizer,
                 units: Sequence[str], exclude: Sequence[Figure] = ()) -> Pick | None:
     """The figure that answers `ask`: its clause shares the ask's words, its unit matches."""
     ask_tokens = set(tokenizer.tokens(ask))
+    # The words right before the ask (…，决定废止了几件) name what is counted: they weigh double.
+    focus = set(tokenizer.tokens(re.split(r"[,，;；:：]", ask)[-1]))
     wants_rate = bool(_RATE.search(ask))
     best: Pick | None = None
     pool = [(cand, fig) for cand in candidates[:12] for fig in figures(cand.sentence)
@@ -102,8 +125,9 @@ def pick_figure(ask: str, candidates: Sequence[Candidate], tokenizer: Tokenizer,
     if wants_rate and any(fig.unit == "%" for _, fig in pool):
         pool = [(cand, fig) for cand, fig in pool if fig.unit == "%"]  # a rate is answered by a percentage
     for cand, fig in pool:
-        clause = cand.sentence[fig.clause_start : fig.end]
-        score = weighted_overlap(ask_tokens, set(tokenizer.tokens(clause)), idf) * 1.5 + cand.score * 0.5
+        phrase = set(tokenizer.tokens(scoring_phrase(cand.sentence, fig)))
+        score = (weighted_overlap(ask_tokens, phrase, idf) + weighted_overlap(focus, phrase, idf)) * 1.5
+        score += cand.score * 0.5
         if units:
             score += 4.0 if fig.unit in units else -4.0
         if wants_rate:

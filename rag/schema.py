@@ -68,6 +68,8 @@ class Document(BaseModel):
     year: int | None = None
     issuer: str | None = None
     date: str | None = None
+    published: str | None = None  # web posting date, when the page states one
+    addressee: str | None = None  # whom the report is submitted to (主送)
     source: str
     sha256: str
     chunks: int = 0

@@ -93,7 +93,11 @@ class Service:
             citations=self._citations(draft, docs), session_id=session_id, table=draft.table,
             timings_ms={**timings, "total": _ms(t0)},
         )
-        return response, [h.chunk.text for h in hits]
+        # The passages an answer rests on: computed answers (aggregate, metadata) and section summaries
+        # cite chunks found through the metrics table, catalogue or section tree, ahead of search hits.
+        ranked = [e.chunk.text for e in draft.evidence] if draft.route in {"aggregate", "metadata", "summary"} else []
+        ranked += [h.chunk.text for h in hits if h.chunk.text not in ranked]
+        return response, ranked
 
     def _answer(self, q: Question, docs: dict[str, Document], context: Context) -> tuple[Draft, list[Hit]]:
         chunks_by_doc = self._chunks_by_doc()

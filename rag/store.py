@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS documents (
     fmt TEXT,
     pipeline TEXT,
     title TEXT, region TEXT, level TEXT, city TEXT, province TEXT, year INTEGER,
-    issuer TEXT, date TEXT, published TEXT,
+    issuer TEXT, date TEXT, published TEXT, addressee TEXT,
     pages INTEGER, ocr_pages INTEGER NOT NULL DEFAULT 0,
     detected TEXT NOT NULL DEFAULT '{}',
     manual TEXT NOT NULL DEFAULT '{}',
@@ -161,7 +161,7 @@ class Store:
                "manual": json.dumps(manual, ensure_ascii=False),
                "ingested_at": datetime.now(UTC).isoformat(timespec="seconds")}
         columns = [
-            "doc_id", "source", "sha256", "fmt", "pipeline", *EDITABLE, "published", "pages", "ocr_pages",
+            "doc_id", "source", "sha256", "fmt", "pipeline", *EDITABLE, "published", "addressee", "pages", "ocr_pages",
             "detected", "manual", "text", "ingested_at",
         ]
         with self._tx() as db:
@@ -330,6 +330,7 @@ def _document(row: dict[str, Any]) -> Document:
     return Document(
         doc_id=row["doc_id"], title=row["title"], region=row["region"], level=row["level"], city=row["city"],
         province=row["province"], year=row["year"], issuer=row["issuer"], date=row["date"],
+        published=row["published"], addressee=row["addressee"],
         source=row["source"], sha256=row["sha256"], chunks=row.get("n_chunks", 0),
         metrics=row.get("n_metrics", 0), pages=row["pages"], ocr_pages=row["ocr_pages"] or 0,
         manual=sorted(json.loads(row["manual"]).keys()), ingested_at=row["ingested_at"],

@@ -21,6 +21,7 @@ EXPECTED = {
         title="中共铁东区委 铁东区人民政府关于2023年铁东区法治政府建设情况的报告",
         region="铁东区", level="区", city="鞍山市", province="辽宁省", year=2023,
         date="2024-02-08", issuer="中共鞍山市铁东区委 鞍山市铁东区人民政府", published="2024-02-08",
+        addressee="中共鞍山市委、鞍山市人民政府",
     ),
     "weibin-2023": DocMeta(
         title="2023年度卫滨区法治政府建设工作情况 专项报告",
@@ -182,3 +183,9 @@ def test_title_split_over_two_lines() -> None:
 
 def test_unknown_everything_stays_none() -> None:
     assert detect_metadata("一、主要举措\n加强依法行政。") == DocMeta()
+
+
+def test_addressee_is_the_colon_line_of_organs_under_the_title() -> None:
+    text = "关于2022年度法治政府建设情况的报告\n市委、市人民政府:\n2022年,我县坚持依法行政。\n"
+    assert detect_metadata(text).addressee == "市委、市人民政府"
+    assert detect_metadata("关于2022年度法治政府建设情况的报告\n主要做法如下:\n").addressee is None
