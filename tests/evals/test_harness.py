@@ -236,12 +236,14 @@ def test_check_thresholds(thresholds: dict[str, Any], failing: list[str]) -> Non
     assert [m.split(":")[0] for m in messages] == failing
 
 
-def test_shipped_thresholds_are_known_metrics_and_pass_as_placeholders() -> None:
+def test_shipped_thresholds_name_known_metrics_and_gate_a_poor_run() -> None:
     report = _report()
     # every kind of the dev set present, so no accuracy key is skipped as absent
     for kind in {g["kind"] for g in load_gold(GOLD)}:
         report.by_kind.setdefault(kind, KindStats(items=1))
-    assert check_thresholds(report, load_thresholds(THRESHOLDS)) == []
+    failures = check_thresholds(report, load_thresholds(THRESHOLDS))
+    assert failures, "an empty run must not pass the shipped gates"
+    assert not [f for f in failures if "unknown metric" in f]
 
 
 # --- gold file ----------------------------------------------------------------------------------
