@@ -20,7 +20,7 @@ from rag.gazetteer import Division, Gazetteer, load_gazetteer
 @dataclass
 class DocMeta:
     title: str | None = None
-    region: str | None = None  # full division name: 泗阳县
+    region: str | None = None  # full division name: 邓州市
     level: str | None = None  # the gazetteer's level: 区, 县, 县级市, 市, 省 …
     city: str | None = None  # the gazetteer's city (a municipality's districts: the municipality)
     province: str | None = None
@@ -28,7 +28,7 @@ class DocMeta:
     date: str | None = None  # signing date (落款日期), ISO
     issuer: str | None = None  # the signing body (落款)
     published: str | None = None  # web posting date when the page labels one, ISO
-    addressee: str | None = None  # whom the report is submitted to (主送): "中共鞍山市委、鞍山市人民政府"
+    addressee: str | None = None  # whom the report is submitted to (主送): "中共长春市委、长春市人民政府"
 
 
 _YEAR = r"((?:19|20)\d{2})"
@@ -37,7 +37,7 @@ _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二�
 _SENTENCE_PUNCT = re.compile(r"[。；;！!？?]")
 _NAV = re.compile(r">|›|»|您的位置|当前位置|首页")
 _YEAR_IN_TITLE = re.compile(_YEAR + r"\s*年")
-# Openings that state the period: "2023年,泗阳县坚持…", "2019年以来,…", "现将…2023年…情况报告如下".
+# Openings that state the period: "2023年,邓州市坚持…", "2019年以来,…", "现将…2023年…情况报告如下".
 _OPENING_YEAR = (
     re.compile(r"^" + _YEAR + r"\s*年(?:度)?(?:以来)?\s*[,，、]"),
     re.compile(r"现将.{0,80}?" + _YEAR + r"\s*年.{0,60}?(?:报告|汇报)如下"),
@@ -95,7 +95,7 @@ _ORGAN = re.compile(r"(?:委员会|党委|[市县区旗州]委|人民政府|政�
 
 
 def _addressee(lines: list[str], title_at: int | None) -> str | None:
-    """The 主送 line under the title: organ names ending in a colon ("中共鞍山市委、鞍山市人民政府:")."""
+    """The 主送 line under the title: organ names ending in a colon ("中共长春市委、长春市人民政府:")."""
     start = (title_at + 1) if title_at is not None else 0
     for line in lines[start : start + 4]:
         norm = _norm(line)
@@ -170,7 +170,7 @@ def _opening(lines: list[str], title_at: int) -> list[str]:
         if _is_chrome(line) or _looks_like_title(line):
             continue
         if norm.endswith((":", "：")) and len(norm) <= 40:
-            continue  # the addressee, 中共鞍山市委、鞍山市人民政府: — a higher body, not the subject
+            continue  # the addressee, 中共长春市委、长春市人民政府: — a higher body, not the subject
         out.append(line)
     return out
 
@@ -251,7 +251,7 @@ def _signature(lines: list[str], gazetteer: Gazetteer) -> tuple[str | None, str 
             date, _ = _parse_date(norm, whole=False)
             if date is None:
                 continue
-            # 张湾区人民政府 2019年12月27日 on one line: the rest must be a body, or this is prose.
+            # 某区人民政府 2019年12月27日 on one line: the rest must be a body, or this is prose.
             inline_issuer = _body_line(re.sub(r"[\d年月日〇○零一二三四五六七八九十\s]+$", "", lines[i]), gazetteer)
             if inline_issuer is None:
                 continue
@@ -285,7 +285,7 @@ def _published(lines: list[str]) -> str | None:
 
 def _subject(gazetteer: Gazetteer, source: str) -> list[Division]:
     """The divisions a passage is about: its first named division, narrowed by names written right after
-    it that lie inside it (北京市石景山区 -> 石景山区). Several divisions when the name is shared."""
+    it that lie inside it (北京市海淀区 -> 海淀区). Several divisions when the name is shared."""
     hits = gazetteer.find_in(source)
     if not hits:
         return []

@@ -455,7 +455,7 @@ def _count_cue(metric: MetricDef, tok: _Token, folded: str, window: tuple[int, i
 
 def _rate_cue(metric: MetricDef, tok: _Token, folded: str, clause: tuple[int, int],
               catalogue: Catalogue) -> tuple[float, float] | None:
-    """A rate figure belongs to the rate name it directly follows ("纠错率2.3%", "报备率、及时率均达100%")."""
+    """A rate figure belongs to the rate name it directly follows ("报备率100%", "报备率、及时率均达100%")."""
     assert metric.cues is not None
     left = folded[clause[0]:tok.start]
     stripped = re.sub(rf"(?:{catalogue.rules.link_words})[ \t]*$", "", left)

@@ -104,7 +104,7 @@ class Catalogue:
         Exact containment of a synonym (or English term) scores 0.9–1.0, longer synonyms higher; a
         synonym spread out by question filler (办结多少件行政复议案件) 0.88; otherwise the share of the
         synonym's character pairs present, times 0.8. A metric whose match lies inside another metric's
-        longer match is dropped (纠错 inside 纠错率). When the question asks for a rate (比例, 率, rate), the rate
+        longer match is dropped (备案 inside 备案率). When the question asks for a rate (比例, 率, rate), the rate
         derived from a matched count is preferred over the count (被纠错的比例 → correction rate).
         """
         norm = unicodedata.normalize("NFKC", text).lower()

@@ -6,11 +6,11 @@ column conventions are described there). Conventions callers rely on:
   prefecture-level one (自治州, 地区, 盟 included), and 区/县/县级市/旗/特区/林区 at county level
   (自治县 -> 县, 自治旗 -> 旗); `kind` keeps the exact type.
 - `city` and `province` are the prefecture- and province-level units that contain the division,
-  itself included. A municipality is both: 石景山区 and 北京市 itself have city = province = 北京市.
+  itself included. A municipality is both: 海淀区 and 北京市 itself have city = province = 北京市.
   Units administered by the province directly (仙桃市, 济源市) have no city.
-- Short names drop the type suffix and ethnic names (泗阳县 -> 泗阳, 黔南布依族苗族自治州 -> 黔南), but
+- Short names drop the type suffix and ethnic names (邓州市 -> 邓州, 黔南布依族苗族自治州 -> 黔南), but
   never below two characters (和县, 城区 stay whole). Short names are ambiguous far more often than
-  full names (吉林, 朝阳, 铁东), which is why `find_in` only matches full names.
+  full names (吉林, 朝阳, 和县), which is why `find_in` only matches full names.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ _GENERIC_ENGLISH = {
 @dataclass(frozen=True)
 class Division:
     code: str  # 6-digit 行政区划代码
-    name: str  # 石景山区
-    short: str  # 石景山
+    name: str  # 海淀区
+    short: str  # 海淀
     level: str  # 省 | 市 | 区 | 县 | 县级市 | 旗 | 特区 | 林区
     city: str | None  # containing prefecture-level unit (itself for a 市; the municipality in 北京市)
     province: str | None  # containing province-level unit (itself for a 省)
@@ -78,7 +78,7 @@ class Gazetteer:
         return self._by_code.get(code)
 
     def by_name(self, name: str) -> list[Division]:
-        """Every division whose full or short name is `name` (铁东 and 铁东区 both give two)."""
+        """Every division whose full or short name is `name` (朝阳 and 朝阳区 both give two)."""
         return list(self._by_name.get(name.strip(), ()))
 
     def names(self) -> list[str]:
@@ -88,7 +88,7 @@ class Gazetteer:
     def find_in(self, text: str) -> list[tuple[Division, int]]:
         """Full division names in `text` with their character offsets, scanning left to right.
 
-        At each position the longest name wins (鞍山市 then 铁东区 in 鞍山市铁东区). A name shared by
+        At each position the longest name wins (长春市 then 朝阳区 in 长春市朝阳区). A name shared by
         several divisions yields all of them at the same offset; `resolve` picks one with context.
         Names that are easily read into ordinary text need support:
         - two-character names (和县, 应县 in 相应县级) count only at the start of a clause (after
@@ -137,7 +137,7 @@ class Gazetteer:
     def resolve(self, name: str, context: str = "") -> Division | None:
         """The one division `name` means, using the city and province names found in `context`.
 
-        Evidence, strongest first: the parent written right before the name (鞍山市铁东区), the
+        Evidence, strongest first: the parent written right before the name (长春市朝阳区), the
         parent's full name anywhere, its short name, then the province. A unique best wins; a tie
         between a current unit and ones it replaced goes to the current one; otherwise None.
         """

@@ -1,6 +1,6 @@
 """Chinese BM25: jieba with the domain dictionary, scored by bm25s over pre-tokenised chunks.
 
-Domain terms (行政复议, 纠错率, 出庭应诉率 …) are added to jieba so they stay whole, and tokens are
+Domain terms (行政复议, 复议案件, 规范性文件 …) are added to jieba so they stay whole, and tokens are
 taken in search mode so a question's 行政复议案件 still meets a report's 复议案件.
 """
 

@@ -116,7 +116,7 @@ class LLMAnswerer:
         return None
 
     def rewrite(self, history: str, question: str) -> str | None:
-        """A follow-up made standalone ("那铁东区呢？" → the previous question about 铁东区), or None."""
+        """A follow-up made standalone ("那朝阳区呢？" → the previous question about 朝阳区), or None."""
         messages = [("system", REWRITE_PROMPT), ("human", f"上一个问题：{history}\n追问：{question}")]
         try:
             text = str(self.model.invoke(messages).content).strip()

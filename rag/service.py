@@ -219,7 +219,7 @@ class Service:
 
 def _explicit(q: Question) -> str:
     """The question with what it took from the conversation spelled out, so the next follow-up
-    ("那铁东区呢？") has a region and year to replace."""
+    ("那朝阳区呢？") has a region and year to replace."""
     prefix = ""
     if "region" in q.carried:
         prefix += "、".join(q.regions)

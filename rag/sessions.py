@@ -1,4 +1,4 @@
-"""Conversation state in SQLite, so follow-ups (其中… / 那铁东区呢？) resolve across requests and restarts."""
+"""Conversation state in SQLite, so follow-ups (其中… / 那朝阳区呢？) resolve across requests and restarts."""
 
 from __future__ import annotations
 

@@ -188,7 +188,7 @@ def unknown_divisions(text: str, known: list[str]) -> list[str]:
     names: list[str] = []
     for division, _ in hits:
         if division.level in {"省", "市"} and division.name not in known:
-            continue  # a province or city named as context ("鞍山市铁东区"), not the subject
+            continue  # a province or city named as context ("长春市朝阳区"), not the subject
         if division.name not in known and not any(division.name in k or k in division.name for k in known):
             names.append(division.name)
     return list(dict.fromkeys(names))
@@ -241,7 +241,7 @@ def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document]) -> 
     stripped = re.sub(r"[?？。!！\s]", "", q.text)
     elliptical = bool(_FOLLOW_UP.match(q.text)) and len(stripped) <= 12 and not q.wants_number
     if elliptical and (q.regions or q.years):
-        # "那铁东区呢？": ask the previous question again about the new region or year.
+        # "那朝阳区呢？": ask the previous question again about the new region or year.
         previous = understand(ctx.question, documents)
         rewritten = previous.text
         for old in previous.regions:
