@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import logging
 import secrets
 import tempfile
+import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,10 +20,28 @@ from fastapi.responses import Response
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
+from bot.http_metrics import CONTENT_TYPE_LATEST, HttpMetrics
+from bot.widget_routes import router as widget_router
 from ingest.pipeline import embed_pending, ingest_file
+from rag.feedback import Feedback, FeedbackIn
 from rag.schema import AskRequest, AskResponse, Document, MetricRow
 from rag.service import Service
 from rag.settings import Settings, get_settings
+
+log = logging.getLogger("govqa.http")
+
+
+def _csv(rows: list[MetricRow]) -> str:
+    """UTF-8 with BOM so spreadsheet programs read the Chinese correctly."""
+    buffer = io.StringIO()
+    fields = [f for f in MetricRow.model_fields if f != "span"] + ["span_start", "span_end"]
+    writer = csv.DictWriter(buffer, fieldnames=fields)
+    writer.writeheader()
+    for row in rows:
+        data = row.model_dump(exclude={"span"})
+        data["span_start"], data["span_end"] = row.span or (None, None)
+        writer.writerow(data)
+    return "\ufeff" + buffer.getvalue()
 
 
 def create_app(settings: Settings | None = None, service: Service | None = None) -> FastAPI:
@@ -47,9 +70,53 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         if not secrets.compare_digest(given.encode(), token.encode()):
             raise HTTPException(401, "bad or missing admin token")
 
+    app.include_router(widget_router)
+    http_metrics = HttpMetrics()
+
+    @app.middleware("http")
+    async def request_context(request: Request, call_next):
+        """Request id (echoed as X-Request-ID), one structured log line per request, Prometheus counters."""
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
+        start = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            response.headers["X-Request-ID"] = request_id
+            return response
+        finally:
+            elapsed = time.perf_counter() - start
+            route = request.scope.get("route")
+            path = getattr(route, "path", "unmatched")
+            http_metrics.observe(request.method, path, status, elapsed)
+            log.info(json.dumps({"request_id": request_id, "method": request.method, "path": path,
+                                 "status": status, "ms": round(elapsed * 1000, 1)}))
+
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/readyz")
+    def readyz(service: Service = Depends(svc)) -> dict[str, object]:
+        """Ready when the store answers; reports how many documents and unembedded chunks it holds."""
+        try:
+            documents = len(service.store.list_documents())
+            pending = len(service.store.unembedded_chunks())
+        except Exception as exc:  # a broken store is "not ready", not a 500 page
+            raise HTTPException(503, f"store unavailable: {exc}") from exc
+        return {"status": "ready", "documents": documents, "unembedded_chunks": pending}
+
+    @app.get("/metrics")
+    def prometheus() -> Response:
+        return Response(http_metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
+    @app.post("/api/feedback", status_code=201, response_model=Feedback)
+    def feedback(body: FeedbackIn, service: Service = Depends(svc)) -> Feedback:
+        return service.feedback.add(body)
+
+    @app.get("/api/feedback", response_model=list[Feedback], dependencies=[Depends(admin)])
+    def feedback_list(rating: str | None = None, service: Service = Depends(svc)) -> list[Feedback]:
+        return service.feedback.list(rating)
 
     @app.post("/api/ask", response_model=AskResponse)
     async def ask(body: AskRequest, service: Service = Depends(svc)) -> AskResponse:
@@ -103,8 +170,12 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         return Response(status_code=204)
 
     @app.get("/api/metrics", response_model=list[MetricRow])
-    def metrics(metric: str | None = None, region: str | None = None, year: int | None = None,
-                service: Service = Depends(svc)) -> list[MetricRow]:
-        return service.store.metric_rows(metric, region, year)
+    def metric_rows(metric: str | None = None, region: str | None = None, year: int | None = None,
+                    format: str | None = None, service: Service = Depends(svc)) -> list[MetricRow] | Response:
+        rows = service.store.metric_rows(metric, region, year)
+        if format == "csv":
+            return Response(_csv(rows), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": 'attachment; filename="metrics.csv"'})
+        return rows
 
     return app

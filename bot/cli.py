@@ -186,6 +186,30 @@ def metrics(metric: Annotated[str | None, typer.Option("--metric")] = None,
 
 
 @app.command()
+def feedback(rating: Annotated[str | None, typer.Option("--rating", help="up or down")] = None,
+             json_out: Annotated[bool, typer.Option("--json")] = False, store: StoreOpt = None) -> None:
+    """List feedback left on answers (newest first)."""
+    settings = _settings(store)
+    if (url := _server_url(settings)) is not None:
+        headers = {"Authorization": f"Bearer {settings.admin_token or ''}"}
+        reply = httpx.get(f"{url}/api/feedback", params={"rating": rating} if rating else {}, headers=headers)
+        if reply.status_code != 200:
+            typer.echo(f"the server refused: {reply.json().get('detail')}", err=True)
+            raise typer.Exit(1)
+        rows = reply.json()
+    else:
+        service = _service(settings)
+        rows = [f.model_dump() for f in service.feedback.list(rating)]
+        service.close()
+    if json_out:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for f in rows:
+        typer.echo(f"{f['created_at']} {f['rating']:4} {f['question']}\n    → {f['answer'][:80]}"
+                   + (f"\n    ({f['comment']})" if f["comment"] else ""))
+
+
+@app.command()
 def serve(host: Annotated[str | None, typer.Option("--host")] = None,
           port: Annotated[int | None, typer.Option("--port")] = None, store: StoreOpt = None) -> None:
     """Serve the HTTP API (and, later, the widget and bots)."""

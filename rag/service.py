@@ -11,6 +11,7 @@ from rag import answer as answerers
 from rag.answer import Draft, refusal
 from rag.catalogue import load_catalogue
 from rag.dense import Embedder, make_embedder
+from rag.feedback import FeedbackStore
 from rag.figures import number_occurs, numbers_in
 from rag.lexical import Tokenizer, default_tokenizer
 from rag.llm import LLMAnswerer, Passage, is_not_found, make_chat_model
@@ -43,11 +44,13 @@ class Service:
                                    settings.bm25_weight, settings.dense_weight,
                                    make_reranker(settings.reranker_model), settings.rerank_candidates)
         self.sessions = Sessions(self.store.root / "sessions.sqlite")
+        self.feedback = FeedbackStore(self.store.root / "feedback.sqlite")
         chat_model = make_chat_model(settings)
         self.llm = LLMAnswerer(chat_model) if chat_model is not None else None
 
     def close(self) -> None:
         self.sessions.close()
+        self.feedback.close()
         self.store.close()
 
     def ask(self, request: AskRequest) -> AskResponse:

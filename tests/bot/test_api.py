@@ -84,3 +84,32 @@ def test_chat_streams_tokens_then_citations_then_done(client: TestClient) -> Non
     done = json.loads(events[-1][1])
     assert "".join(json.loads(d)["text"] for k, d in events if k == "token") == done["answer"]
     assert "174" in done["answer"] and json.loads(events[-2][1])[0]["n"] == 1
+
+
+def test_readyz_metrics_and_request_ids(client: TestClient) -> None:
+    ready = client.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["documents"] == len(REPORTS)
+    r = client.get("/healthz", headers={"X-Request-ID": "abc123"})
+    assert r.headers["X-Request-ID"] == "abc123"
+    assert client.get("/api/documents").headers["X-Request-ID"]
+    text = client.get("/metrics").text
+    assert 'govqa_http_requests_total{method="GET",route="/healthz",status="200"}' in text
+
+
+def test_feedback_is_stored_and_listed_for_admins(client: TestClient) -> None:
+    item = {"session_id": "s1", "question": "问题", "answer": "答案[1]", "rating": "down", "comment": "数字不对"}
+    assert client.post("/api/feedback", json=item).status_code == 201
+    assert client.post("/api/feedback", json={**item, "rating": "meh"}).status_code == 422
+    assert client.get("/api/feedback").status_code == 401
+    rows = client.get("/api/feedback", headers={"Authorization": "Bearer test-token"}).json()
+    assert rows[0]["comment"] == "数字不对" and rows[0]["rating"] == "down"
+
+
+def test_metrics_table_as_json_and_csv(client: TestClient) -> None:
+    rows = client.get("/api/metrics", params={"region": "泗阳县"}).json()
+    assert rows and all(r["region"] == "泗阳县" for r in rows)
+    assert all(r["sentence"] and r["doc_id"] for r in rows)
+    r = client.get("/api/metrics", params={"region": "泗阳县", "format": "csv"})
+    assert r.headers["content-type"].startswith("text/csv")
+    lines = r.text.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("metric,label,value") and len(lines) == len(rows) + 1

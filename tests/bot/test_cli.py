@@ -64,3 +64,17 @@ def test_second_server_on_same_store_is_refused(tmp_path: Path) -> None:
             assert "in use" in str(exc)
     finally:
         first.release()
+
+
+def test_feedback_lists_what_was_recorded(tmp_path: Path) -> None:
+    from rag.feedback import FeedbackIn
+    from rag.service import Service
+    from rag.settings import Settings
+
+    service = Service(Settings(store=tmp_path, embedding_model="none"))
+    service.feedback.add(FeedbackIn(session_id="s", question="问题一", answer="答", rating="up"))
+    service.feedback.add(FeedbackIn(session_id="s", question="问题二", answer="答", rating="down", comment="错"))
+    service.close()
+    result = runner.invoke(app, ["feedback", "--rating", "down", "--json", "--store", str(tmp_path)], env=_env())
+    rows = json.loads(result.output)
+    assert [r["question"] for r in rows] == ["问题二"] and rows[0]["comment"] == "错"

@@ -1,0 +1,59 @@
+"""Thumbs up/down on answers, kept with the question and answer so reviewers can turn them into gold items."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class FeedbackIn(BaseModel):
+    session_id: str = Field(max_length=200)
+    question: str = Field(min_length=1, max_length=2000)
+    answer: str = Field(max_length=20000)
+    rating: Literal["up", "down"]
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class Feedback(FeedbackIn):
+    id: int
+    created_at: str
+
+
+class FeedbackStore:
+    def __init__(self, path: Path) -> None:
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS feedback (id INTEGER PRIMARY KEY, session_id TEXT NOT NULL, "
+            "question TEXT NOT NULL, answer TEXT NOT NULL, rating TEXT NOT NULL, comment TEXT, "
+            "created_at TEXT NOT NULL)"
+        )
+
+    def add(self, item: FeedbackIn) -> Feedback:
+        created = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO feedback(session_id, question, answer, rating, comment, created_at) VALUES(?,?,?,?,?,?)",
+                (item.session_id, item.question, item.answer, item.rating, item.comment, created),
+            )
+        return Feedback(id=int(cursor.lastrowid or 0), created_at=created, **item.model_dump())
+
+    def list(self, rating: str | None = None) -> list[Feedback]:
+        sql = "SELECT id, session_id, question, answer, rating, comment, created_at FROM feedback"
+        args: tuple[str, ...] = ()
+        if rating:
+            sql, args = sql + " WHERE rating=?", (rating,)
+        with self._lock:
+            rows = self._db.execute(sql + " ORDER BY id DESC", args).fetchall()
+        keys = ("id", "session_id", "question", "answer", "rating", "comment", "created_at")
+        return [Feedback(**dict(zip(keys, r, strict=True))) for r in rows]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
