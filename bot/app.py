@@ -16,12 +16,14 @@ from pathlib import Path
 
 from fastapi import Depends, FastAPI, File, Header, HTTPException, Request, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import Response
+from fastapi.responses import PlainTextResponse, Response
+from pydantic import BaseModel
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from bot.http_metrics import CONTENT_TYPE_LATEST, HttpMetrics
 from bot.widget_routes import router as widget_router
+from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import embed_pending, ingest_file
 from rag.feedback import Feedback, FeedbackIn
 from rag.schema import AskRequest, AskResponse, Document, MetricRow
@@ -29,6 +31,10 @@ from rag.service import Service
 from rag.settings import Settings, get_settings
 
 log = logging.getLogger("govqa.http")
+
+
+class ErrorBody(BaseModel):
+    detail: str
 
 
 def _csv(rows: list[MetricRow]) -> str:
@@ -96,7 +102,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/readyz")
+    @app.get("/readyz", responses={503: {"model": ErrorBody}})
     def readyz(service: Service = Depends(svc)) -> dict[str, object]:
         """Ready when the store answers; reports how many documents and unembedded chunks it holds."""
         try:
@@ -106,7 +112,8 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
             raise HTTPException(503, f"store unavailable: {exc}") from exc
         return {"status": "ready", "documents": documents, "unembedded_chunks": pending}
 
-    @app.get("/metrics")
+    @app.get("/metrics", response_class=PlainTextResponse,
+             responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text format"}})
     def prometheus() -> Response:
         return Response(http_metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
@@ -114,7 +121,8 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     def feedback(body: FeedbackIn, service: Service = Depends(svc)) -> Feedback:
         return service.feedback.add(body)
 
-    @app.get("/api/feedback", response_model=list[Feedback], dependencies=[Depends(admin)])
+    @app.get("/api/feedback", response_model=list[Feedback], dependencies=[Depends(admin)],
+             responses={code: {"model": ErrorBody} for code in (401, 403)})
     def feedback_list(rating: str | None = None, service: Service = Depends(svc)) -> list[Feedback]:
         return service.feedback.list(rating)
 
@@ -122,7 +130,8 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     async def ask(body: AskRequest, service: Service = Depends(svc)) -> AskResponse:
         return await run_in_threadpool(service.ask, body)
 
-    @app.post("/api/chat")
+    @app.post("/api/chat", response_class=EventSourceResponse,
+              responses={200: {"content": {"text/event-stream": {}}, "description": "token, citations, done"}})
     async def chat(body: AskRequest, service: Service = Depends(svc)) -> EventSourceResponse:
         """SSE: `token` events, then `citations`, then `done` with the AskResponse.
 
@@ -144,7 +153,8 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     def documents(service: Service = Depends(svc)) -> list[Document]:
         return service.store.list_documents()
 
-    @app.post("/api/documents", response_model=Document, dependencies=[Depends(admin)])
+    @app.post("/api/documents", response_model=Document, dependencies=[Depends(admin)],
+              responses={code: {"model": ErrorBody} for code in (400, 401, 403, 413, 415)})
     async def upload(file: UploadFile = File(...), service: Service = Depends(svc)) -> Document:
         name = Path(file.filename or "upload").name
         limit = settings.max_upload_mb * 1024 * 1024
@@ -156,20 +166,23 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
             path.write_bytes(data)
             result = await run_in_threadpool(ingest_file, service.store, path, chunk_size=settings.chunk_size)
         if result.status == "failed":
-            raise HTTPException(422, f"{name}: {result.reason}")
+            unsupported = Path(name).suffix.lower() not in SUPPORTED_SUFFIXES
+            raise HTTPException(415 if unsupported else 400, f"{name}: {result.reason}")
         await run_in_threadpool(embed_pending, service.store, service.embedder)
         doc = service.store.get_document(result.doc_id or "")
         if doc is None:
             raise HTTPException(500, f"{name}: ingested but not found")
         return doc
 
-    @app.delete("/api/documents/{doc_id}", status_code=204, dependencies=[Depends(admin)])
+    @app.delete("/api/documents/{doc_id}", status_code=204, dependencies=[Depends(admin)],
+                responses={code: {"model": ErrorBody} for code in (401, 403, 404)})
     def delete(doc_id: str, service: Service = Depends(svc)) -> Response:
         if not service.store.delete_document(doc_id):
             raise HTTPException(404, f"no document {doc_id}")
         return Response(status_code=204)
 
-    @app.get("/api/metrics", response_model=list[MetricRow])
+    @app.get("/api/metrics", response_model=list[MetricRow],
+             responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
     def metric_rows(metric: str | None = None, region: str | None = None, year: int | None = None,
                     format: str | None = None, service: Service = Depends(svc)) -> list[MetricRow] | Response:
         rows = service.store.metric_rows(metric, region, year)

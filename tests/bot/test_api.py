@@ -65,7 +65,9 @@ def test_upload_then_delete(tmp_path: Path) -> None:
         assert r.status_code == 200, r.text
         assert r.json()["doc_id"] == "upload-report" and r.json()["chunks"] > 0
         bad = c.post("/api/documents", files={"file": ("bad.pdf", b"garbage")}, headers=auth)
-        assert bad.status_code == 422 and "bad.pdf" in bad.json()["detail"]
+        assert bad.status_code == 400 and "bad.pdf" in bad.json()["detail"]
+        odd = c.post("/api/documents", files={"file": ("notes.xyz", b"text")}, headers=auth)
+        assert odd.status_code == 415 and "notes.xyz" in odd.json()["detail"]
         assert c.delete("/api/documents/upload-report", headers=auth).status_code == 204
         assert c.get("/api/documents").json() == []
     service.close()
