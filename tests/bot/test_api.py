@@ -115,3 +115,14 @@ def test_metrics_table_as_json_and_csv(client: TestClient) -> None:
     assert r.headers["content-type"].startswith("text/csv")
     lines = r.text.lstrip("\ufeff").splitlines()
     assert lines[0].startswith("metric,label,value") and len(lines) == len(rows) + 1
+
+
+def test_cors_only_for_configured_origins(corpus_service: Service) -> None:
+    settings = corpus_service.settings.model_copy(update={"cors_origins": ["https://intranet.example"]})
+    with TestClient(create_app(settings, corpus_service)) as c:
+        ok = c.options("/api/ask", headers={"Origin": "https://intranet.example",
+                                            "Access-Control-Request-Method": "POST"})
+        assert ok.headers.get("access-control-allow-origin") == "https://intranet.example"
+        other = c.options("/api/ask", headers={"Origin": "https://evil.example",
+                                               "Access-Control-Request-Method": "POST"})
+        assert "access-control-allow-origin" not in other.headers
