@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 STORE ?= .govqa
 EVAL_STORE := .govqa-eval
 
-.PHONY: install run test pytest eval lint bench clean
+.PHONY: install run test pytest eval lint bench clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,10 +23,15 @@ run: install
 	@echo "Serving on http://127.0.0.1:8000/ (API docs at http://127.0.0.1:8000/docs)"
 	$(BIN)/govqa serve --store $(STORE) --host 127.0.0.1 --port 8000
 
-test: install pytest eval
+test: install browser pytest eval
 
-pytest: install
+pytest: install browser
 	$(BIN)/pytest
+
+# The widget is tested in Debian's Chromium (never a browser download); CJK fonts for readable screenshots.
+browser:
+	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
 # The gold Q&A harness on a fresh store built from the bundled reports; fails under evals/thresholds.toml.
 eval: install

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI, File, Header, HTTPException, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Header, HTTPException, Query, Request, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel
@@ -183,7 +183,8 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
 
     @app.get("/api/metrics", response_model=list[MetricRow],
              responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
-    def metric_rows(metric: str | None = None, region: str | None = None, year: int | None = None,
+    def metric_rows(metric: str | None = None, region: str | None = None,
+                    year: int | None = Query(default=None, ge=1900, le=2100),
                     format: str | None = None, service: Service = Depends(svc)) -> list[MetricRow] | Response:
         rows = service.store.metric_rows(metric, region, year)
         if format == "csv":

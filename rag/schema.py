@@ -10,8 +10,8 @@ Route = Literal["lookup", "aggregate", "metadata", "summary", "unanswerable", "c
 
 
 class Filters(BaseModel):
-    region: str | None = None
-    year: int | None = None
+    region: str | None = Field(default=None, max_length=50)
+    year: int | None = Field(default=None, ge=1900, le=2100)
 
 
 class AskRequest(BaseModel):
