@@ -29,6 +29,26 @@ def _server_url(settings: Settings) -> str | None:
     return owner.url if owner else None
 
 
+def _rows(settings: Settings, path: str, params: dict[str, str], local) -> list[dict]:
+    """Rows from the server that owns the store (over HTTP), else straight from the store."""
+    if (url := _server_url(settings)) is not None:
+        headers = {"Authorization": f"Bearer {settings.admin_token}"} if settings.admin_token else {}
+        reply = httpx.get(f"{url}{path}", params=params, headers=headers, timeout=30)
+        if reply.status_code != 200:
+            typer.echo(f"the server refused: {reply.json().get('detail')}", err=True)
+            raise typer.Exit(1)
+        return reply.json()
+    service = _service(settings)
+    try:
+        return [row.model_dump() for row in local(service)]
+    finally:
+        service.close()
+
+
+def _print_json(rows: list[dict]) -> None:
+    typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+
+
 def _service(settings: Settings):
     from rag.service import Service
 
@@ -97,16 +117,9 @@ def _ingest_remote(url: str, settings: Settings, paths: list[Path]) -> int:
 @app.command()
 def docs(json_out: Annotated[bool, typer.Option("--json")] = False, store: StoreOpt = None) -> None:
     """List ingested documents with their metadata."""
-    settings = _settings(store)
-    if (url := _server_url(settings)) is not None:
-        rows = httpx.get(f"{url}/api/documents", timeout=30).json()
-    else:
-        service = _service(settings)
-        rows = [d.model_dump() for d in service.store.list_documents()]
-        service.close()
+    rows = _rows(_settings(store), "/api/documents", {}, lambda service: service.store.list_documents())
     if json_out:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
+        return _print_json(rows)
     for d in rows:
         typer.echo(f"{d['doc_id']:24} {d['region'] or '?':8} {d['year'] or '?'}  {d['chunks']:3} chunks "
                    f"{d['metrics']:3} metrics  {d['title'] or d['source']}")
@@ -167,17 +180,10 @@ def metrics(metric: Annotated[str | None, typer.Option("--metric")] = None,
             region: Annotated[str | None, typer.Option("--region")] = None,
             json_out: Annotated[bool, typer.Option("--json")] = False, store: StoreOpt = None) -> None:
     """Print the extracted metrics table."""
-    settings = _settings(store)
-    if (url := _server_url(settings)) is not None:
-        params = {k: v for k, v in {"metric": metric, "region": region}.items() if v}
-        rows = httpx.get(f"{url}/api/metrics", params=params, timeout=30).json()
-    else:
-        service = _service(settings)
-        rows = [r.model_dump() for r in service.store.metric_rows(metric, region)]
-        service.close()
+    params = {k: v for k, v in {"metric": metric, "region": region}.items() if v}
+    rows = _rows(_settings(store), "/api/metrics", params, lambda service: service.store.metric_rows(metric, region))
     if json_out:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
+        return _print_json(rows)
     for r in rows:
         value = f"{r['value']:g}{r['unit'] or ''}"
         flags = " (derived " + (r.get("formula") or "") + ")" if r["derived"] else ""
@@ -189,21 +195,10 @@ def metrics(metric: Annotated[str | None, typer.Option("--metric")] = None,
 def feedback(rating: Annotated[str | None, typer.Option("--rating", help="up or down")] = None,
              json_out: Annotated[bool, typer.Option("--json")] = False, store: StoreOpt = None) -> None:
     """List feedback left on answers (newest first)."""
-    settings = _settings(store)
-    if (url := _server_url(settings)) is not None:
-        headers = {"Authorization": f"Bearer {settings.admin_token or ''}"}
-        reply = httpx.get(f"{url}/api/feedback", params={"rating": rating} if rating else {}, headers=headers)
-        if reply.status_code != 200:
-            typer.echo(f"the server refused: {reply.json().get('detail')}", err=True)
-            raise typer.Exit(1)
-        rows = reply.json()
-    else:
-        service = _service(settings)
-        rows = [f.model_dump() for f in service.feedback.list(rating)]
-        service.close()
+    params = {"rating": rating} if rating else {}
+    rows = _rows(_settings(store), "/api/feedback", params, lambda service: service.feedback.list(rating))
     if json_out:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
+        return _print_json(rows)
     for f in rows:
         typer.echo(f"{f['created_at']} {f['rating']:4} {f['question']}\n    → {f['answer'][:80]}"
                    + (f"\n    ({f['comment']})" if f["comment"] else ""))
@@ -212,7 +207,7 @@ def feedback(rating: Annotated[str | None, typer.Option("--rating", help="up or 
 @app.command()
 def serve(host: Annotated[str | None, typer.Option("--host")] = None,
           port: Annotated[int | None, typer.Option("--port")] = None, store: StoreOpt = None) -> None:
-    """Serve the HTTP API (and, later, the widget and bots)."""
+    """Serve the HTTP API, the widget (/widget.js) and its demo page (/)."""
     import uvicorn
 
     from bot.app import create_app
