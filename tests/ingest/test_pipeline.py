@@ -14,7 +14,7 @@ def test_corpus_documents_have_region_and_year(corpus_service: Service) -> None:
     docs = {d.doc_id: d for d in corpus_service.store.list_documents()}
     assert set(docs) == {p.stem for p in REPORTS}
     for stem, doc in docs.items():
-        assert doc.region and doc.region[:2] == doc.region[:2]
+        assert doc.region and doc.region[-1] in "区县市旗" and doc.province and doc.level
         assert doc.year == int(stem.rsplit("-", 1)[1])
         assert doc.chunks > 5
 
