@@ -22,7 +22,7 @@ from rag.lexical import Tokenizer
 from rag.retrieve import Hit
 from rag.schema import Document, Route, Table
 from rag.store import ChunkRow
-from rag.understand import Question
+from rag.understand import Question, asked_units
 
 _ENUM_ITEM = re.compile(
     r"(?:^|[。；;:：\n])\s*(?:第?[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．])"
@@ -72,8 +72,9 @@ def lookup(q: Question, hits: Sequence[Hit], docs: dict[str, Document], tokenize
         best = ranked[0]
         return _draft([(best, best.sentence)], docs, "lookup")
     picks: list[Pick] = []
-    for ask in sub_questions(q.text):
-        units = _units(ask) or (q.units if len(sub_questions(q.text)) == 1 else [])
+    asks = sub_questions(q.text)
+    for ask in asks:
+        units = asked_units(ask) or (q.units if len(asks) == 1 else [])
         pick = pick_figure(ask, ranked, tokenizer, idf, units, exclude=[p.figure for p in picks])
         # The figure's own clause must share a word with the question: a sentence that mentions the
         # subject somewhere does not make any number in it the answer.
@@ -82,12 +83,6 @@ def lookup(q: Question, hits: Sequence[Hit], docs: dict[str, Document], tokenize
     if not picks:
         return None
     return _draft([(p.candidate, p.clause) for p in picks], docs, "lookup")
-
-
-def _units(ask: str) -> list[str]:
-    from rag.understand import _UNIT_AFTER_ASK
-
-    return _UNIT_AFTER_ASK.findall(ask)
 
 
 def _content_tokens(q: Question, tokenizer: Tokenizer) -> set[str]:

@@ -18,6 +18,9 @@ import bm25s
 import jieba
 import numpy as np
 
+from rag.catalogue import load_catalogue
+from rag.gazetteer import load_gazetteer
+
 _WORD = re.compile(r"[\w%.]+", re.UNICODE)
 _PUNCT_ONLY = re.compile(r"^[\W_]+$", re.UNICODE)
 
@@ -58,20 +61,7 @@ def default_tokenizer() -> Tokenizer:
 
 
 def _extra_terms() -> list[str]:
-    terms: list[str] = []
-    try:
-        from rag.catalogue import load_catalogue
-
-        terms.extend(load_catalogue().terms())
-    except (ImportError, FileNotFoundError):  # catalogue not built yet: the dictionary still works
-        pass
-    try:
-        from rag.gazetteer import load_gazetteer
-
-        terms.extend(load_gazetteer().names())
-    except (ImportError, FileNotFoundError, AttributeError):
-        pass
-    return terms
+    return [*load_catalogue().terms(), *load_gazetteer().names()]
 
 
 class BM25Index:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 
 from rag import answer as answerers
+from rag.analytics import aggregate
 from rag.answer import Draft, refusal
 from rag.catalogue import load_catalogue
 from rag.dense import Embedder, make_embedder
@@ -45,6 +47,8 @@ class Service:
                                    make_reranker(settings.reranker_model), settings.rerank_candidates)
         self.sessions = Sessions(self.store.root / "sessions.sqlite")
         self.feedback = FeedbackStore(self.store.root / "feedback.sqlite")
+        self._snapshot_lock = threading.Lock()
+        self._cached: tuple[int, dict[str, Document], dict[str, list[ChunkRow]]] | None = None
         chat_model = make_chat_model(settings)
         self.llm = LLMAnswerer(chat_model) if chat_model is not None else None
 
@@ -62,7 +66,7 @@ class Service:
         timings: dict[str, float] = {}
         session_id = request.session_id or Sessions.new_id()
         context = self.sessions.get(session_id)
-        docs = {d.doc_id: d for d in self.store.list_documents()}
+        docs, chunks_by_doc = self._snapshot()
         q = understand(request.question, list(docs.values()), context)
         if q.carried and self.llm is not None and context.question:
             # With an LLM, it rewrites the follow-up; the rule-based resolution stays as the fallback.
@@ -84,7 +88,7 @@ class Service:
         if not docs:
             draft = refusal("还没有导入任何报告，请先导入报告（govqa ingest）。")
         else:
-            draft, hits = self._answer(q, docs, context)
+            draft, hits = self._answer(q, docs, chunks_by_doc, context)
         timings["answer"] = _ms(t1)
 
         self.sessions.put(session_id, Context(
@@ -102,8 +106,8 @@ class Service:
         ranked += [h.chunk.text for h in hits if h.chunk.text not in ranked]
         return response, ranked
 
-    def _answer(self, q: Question, docs: dict[str, Document], context: Context) -> tuple[Draft, list[Hit]]:
-        chunks_by_doc = self._chunks_by_doc()
+    def _answer(self, q: Question, docs: dict[str, Document], chunks_by_doc: dict[str, list[ChunkRow]],
+                context: Context) -> tuple[Draft, list[Hit]]:
         if q.route == "metadata":
             return answerers.metadata(q, docs, chunks_by_doc), []
         scope = self._scope(q, docs)
@@ -116,8 +120,6 @@ class Service:
         idf = self.retriever.idf()
         draft: Draft | None = None
         if q.route == "aggregate":
-            from rag.analytics import aggregate
-
             draft = aggregate(q, self.store, docs, self.tokenizer)
         elif q.route == "summary":
             draft = answerers.summary(q, hits, chunks_by_doc, docs, self.tokenizer, idf)
@@ -202,11 +204,17 @@ class Service:
             what = metric.label if metric else ""
         return f"{who}报告中没有找到{what or '与这个问题相关的内容'}。"
 
-    def _chunks_by_doc(self) -> dict[str, list[ChunkRow]]:
-        grouped: dict[str, list[ChunkRow]] = defaultdict(list)
-        for chunk in self.store.chunks():
-            grouped[chunk.doc_id].append(chunk)
-        return grouped
+    def _snapshot(self) -> tuple[dict[str, Document], dict[str, list[ChunkRow]]]:
+        """Documents and their chunks, read once per store version rather than once per question."""
+        version = self.store.version()
+        with self._snapshot_lock:
+            if self._cached is None or self._cached[0] != version:
+                docs = {d.doc_id: d for d in self.store.list_documents()}
+                grouped: dict[str, list[ChunkRow]] = defaultdict(list)
+                for chunk in self.store.chunks():
+                    grouped[chunk.doc_id].append(chunk)
+                self._cached = (version, docs, dict(grouped))
+            return self._cached[1], self._cached[2]
 
     @staticmethod
     def _citations(draft: Draft, docs: dict[str, Document]) -> list[Citation]:

@@ -14,6 +14,8 @@ from importlib import resources
 
 import yaml
 
+from rag.catalogue import load_catalogue
+from rag.gazetteer import load_gazetteer
 from rag.schema import Document, Route
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年(?!\d)|(?!\d))")
@@ -130,12 +132,11 @@ def _is_english(text: str) -> bool:
 class RegionMatcher:
     """Finds the store's regions in a question by full name, short name or pinyin."""
 
-    def __init__(self, documents: list[Document]) -> None:
+    def __init__(self, regions: tuple[str, ...]) -> None:
         self.aliases: dict[str, str] = {}
-        for doc in documents:
-            if doc.region:
-                for alias in region_aliases(doc.region):
-                    self.aliases.setdefault(alias.lower(), doc.region)
+        for region in regions:
+            for alias in region_aliases(region):
+                self.aliases.setdefault(alias.lower(), region)
         self._order = sorted(self.aliases, key=len, reverse=True)
 
     def find(self, text: str) -> list[str]:
@@ -155,18 +156,19 @@ class RegionMatcher:
         return found
 
 
+@lru_cache(maxsize=8)
+def _matcher(regions: tuple[str, ...]) -> RegionMatcher:
+    """Alias tables change only when the set of regions in the store does."""
+    return RegionMatcher(regions)
+
+
 def _word_bounded(text: str, start: int, end: int) -> bool:
     return (start == 0 or not text[start - 1].isalpha()) and (end == len(text) or not text[end].isalpha())
 
 
 def region_aliases(region: str) -> list[str]:
     aliases = [region]
-    try:
-        from rag.gazetteer import load_gazetteer
-
-        divisions = load_gazetteer().by_name(region)
-    except (ImportError, FileNotFoundError):
-        divisions = []
+    divisions = load_gazetteer().by_name(region)
     for division in divisions[:1]:
         if len(division.short) >= 2:
             aliases.append(division.short)
@@ -179,14 +181,8 @@ def region_aliases(region: str) -> list[str]:
 
 def unknown_divisions(text: str, known: list[str]) -> list[str]:
     """Real divisions named in full in the question for which the store has no report."""
-    try:
-        from rag.gazetteer import load_gazetteer
-
-        hits = load_gazetteer().find_in(text)
-    except (ImportError, FileNotFoundError):
-        return []
     names: list[str] = []
-    for division, _ in hits:
+    for division, _ in load_gazetteer().find_in(text):
         if division.level in {"省", "市"} and division.name not in known:
             continue  # a province or city named as context ("长春市朝阳区"), not the subject
         if division.name not in known and not any(division.name in k or k in division.name for k in known):
@@ -198,15 +194,14 @@ def understand(question: str, documents: list[Document], context: Context | None
     original = question
     english = _is_english(question)
     text = normalise(translate_english(question) if english else question)
-    matcher = RegionMatcher(documents)
-    regions = matcher.find(text)
+    regions = _matcher(tuple(sorted({d.region for d in documents if d.region}))).find(text)
     known = sorted({d.region for d in documents if d.region})
     q = Question(original=original, text=text, english=english, regions=regions,
                  unknown_regions=unknown_divisions(text, known),
                  years=[int(y) for y in dict.fromkeys(_YEAR.findall(text))])
     q.metrics = _metrics(text)
     q.wants_number = bool(_ASK_NUMBER.search(text))
-    q.units = _UNIT_AFTER_ASK.findall(text)
+    q.units = asked_units(text)
     q.asks_plans = bool(_PLANS.search(text))
     q.operation = next((name for name, pattern in _OPS if pattern.search(text)), None)
     q.route = _route(q)
@@ -215,11 +210,12 @@ def understand(question: str, documents: list[Document], context: Context | None
     return q
 
 
+def asked_units(text: str) -> list[str]:
+    """The units a question asks its figures in: 多少件 → 件, 几次 → 次."""
+    return _UNIT_AFTER_ASK.findall(text)
+
+
 def _metrics(text: str) -> list[str]:
-    try:
-        from rag.catalogue import load_catalogue
-    except ImportError:
-        return []
     matches = load_catalogue().match_phrase(text)
     return [m.key for m, score in matches if score >= 0.6][:3]
 
