@@ -163,6 +163,8 @@ def mount_wecom(app: FastAPI, settings: Settings) -> Callable[[], None]:
     crypto = WeComCrypto(token, aes_key, corp_id)
     api = None
     if settings.wecom_secret and settings.wecom_agent_id:
+        if not settings.wecom_agent_id.strip().isdigit():
+            raise ValueError(f"GOVQA_WECOM_AGENT_ID must be the app's numeric AgentId, not {settings.wecom_agent_id!r}")
         api = WeComApi(settings.wecom_api_base, corp_id, settings.wecom_secret, int(settings.wecom_agent_id))
     bot = WeComBot(api)
     router = APIRouter(tags=["wecom"])

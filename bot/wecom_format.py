@@ -14,8 +14,9 @@ MAX_BYTES = 2048
 _QUOTE_CHARS = 80
 _TABLE_ROWS = 12
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
-# "@govqa 问题" / "问题 @govqa": WeCom puts the mention in the text; a name ends at whitespace.
-_MENTION = re.compile(r"@\S+[\s\u2005]*")
+# "@govqa 问题" / "问题 @govqa": WeCom puts the mention in the text; a name ends at whitespace (or the
+# U+2005 space WeCom inserts after it). Only an "@" that starts a word, so "a@b.com" stays intact.
+_MENTION = re.compile(r"(?<![^\s\u2005])@[^\s\u2005]+[\s\u2005]*")
 
 
 def strip_mentions(text: str) -> str:

@@ -47,6 +47,8 @@ def test_short_text_is_one_message() -> None:
     ("今年办结了多少件？ @govqa", "今年办结了多少件？"),
     ("@法治助手\u2005纠错率是多少", "纠错率是多少"),
     ("没有提及", "没有提及"),
+    ("报告发到 office@example.gov.cn 了吗", "报告发到 office@example.gov.cn 了吗"),
+    ("@张三\u2005@govqa 纠错率", "纠错率"),
     ("@govqa", ""),
 ])
 def test_strip_mentions(text: str, question: str) -> None:
