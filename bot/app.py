@@ -10,7 +10,7 @@ import secrets
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from bot.http_metrics import CONTENT_TYPE_LATEST, HttpMetrics
+from bot.wecom import mount_wecom
 from bot.widget_routes import router as widget_router
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.pipeline import embed_pending, ingest_file
@@ -52,11 +53,14 @@ def _csv(rows: list[MetricRow]) -> str:
 
 def create_app(settings: Settings | None = None, service: Service | None = None) -> FastAPI:
     settings = settings or get_settings()
+    closers: list[Callable[[], None]] = []  # bots' background workers, stopped on shutdown
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.service = service or Service(settings)
         yield
+        for close in closers:
+            close()
         if service is None:
             app.state.service.close()
 
@@ -77,6 +81,8 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
             raise HTTPException(401, "bad or missing admin token")
 
     app.include_router(widget_router)
+    if settings.wecom_corp_id and settings.wecom_token and settings.wecom_aes_key:
+        closers.append(mount_wecom(app, settings))
     http_metrics = HttpMetrics()
 
     @app.middleware("http")
