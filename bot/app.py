@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
+from bot.admin_api import admin_router
 from bot.http_metrics import CONTENT_TYPE_LATEST, HttpMetrics
 from bot.widget_routes import router as widget_router
 from ingest.loaders import SUPPORTED_SUFFIXES
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
             raise HTTPException(401, "bad or missing admin token")
 
     app.include_router(widget_router)
+    app.include_router(admin_router(settings, admin))
     http_metrics = HttpMetrics()
 
     @app.middleware("http")
