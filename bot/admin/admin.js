@@ -483,7 +483,7 @@
           text: shown(c.region) + " " + shown(c.year) + " · " + (c.section || c.doc_id) })]);
       }));
       body.appendChild(h("tr", { "data-id": f.id }, [
-        h("td", { text: f.created_at }), h("td", { text: f.rating === "up" ? "👍 有帮助" : "👎 没帮助" }),
+        h("td", { text: f.created_at }), h("td", { text: f.rating === "up" ? "有帮助" : "没帮助" }),
         h("td", { className: "long", text: f.question }), h("td", { className: "long", text: f.answer }),
         h("td", {}, [cites]), h("td", { text: shown(f.comment) }), h("td", { text: shown(f.route) }),
         h("td", { text: shown(f.source) })
@@ -512,7 +512,7 @@
   function loadEval() {
     api("/api/eval/latest").then(function (report) {
       $("eval-summary").textContent = "共 " + report.items + " 题，答对 " + report.correct + " 题，准确率 " +
-        pct(report.accuracy) + (report.generated_at ? "（" + report.generated_at + "）" : "") +
+        pct(report.accuracy) + (report.generated_at ? "（报告文件时间 " + report.generated_at + "）" : "") +
         (report.threshold_failures && report.threshold_failures.length ? "；未达阈值：" + report.threshold_failures.join("、") : "");
       var kinds = clear($("eval-kinds").tBodies[0]);
       Object.keys(report.by_kind).sort().forEach(function (kind) {
