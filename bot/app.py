@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
+from bot.admin_api import admin_router
 from bot.http_metrics import CONTENT_TYPE_LATEST, HttpMetrics
 from bot.wecom import mount_wecom
 from bot.widget_routes import router as widget_router
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
             raise HTTPException(401, "bad or missing admin token")
 
     app.include_router(widget_router)
+    app.include_router(admin_router(settings, admin))
     if settings.wecom_corp_id and settings.wecom_token and settings.wecom_aes_key:
         closers.append(mount_wecom(app, settings))
     http_metrics = HttpMetrics()

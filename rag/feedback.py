@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from datetime import UTC, datetime
@@ -10,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from rag.schema import Citation, Route
+
 
 class FeedbackIn(BaseModel):
     session_id: str = Field(max_length=200)
@@ -17,6 +20,10 @@ class FeedbackIn(BaseModel):
     answer: str = Field(max_length=20000)
     rating: Literal["up", "down"]
     comment: str | None = Field(default=None, max_length=2000)
+    # What the answer rested on, so a reviewed answer can become a gold item with its evidence.
+    route: Route | None = None
+    citations: list[Citation] = Field(default_factory=list, max_length=50)
+    source: str | None = Field(default=None, max_length=40)  # widget, slack, wecom …
 
 
 class Feedback(FeedbackIn):
@@ -34,25 +41,38 @@ class FeedbackStore:
             "question TEXT NOT NULL, answer TEXT NOT NULL, rating TEXT NOT NULL, comment TEXT, "
             "created_at TEXT NOT NULL)"
         )
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(feedback)")}
+        for column in ("route", "citations", "source"):  # added after the first release: migrate in place
+            if column not in columns:
+                self._db.execute(f"ALTER TABLE feedback ADD COLUMN {column} TEXT")
 
     def add(self, item: FeedbackIn) -> Feedback:
         created = datetime.now(UTC).isoformat(timespec="seconds")
         with self._lock:
             cursor = self._db.execute(
-                "INSERT INTO feedback(session_id, question, answer, rating, comment, created_at) VALUES(?,?,?,?,?,?)",
-                (item.session_id, item.question, item.answer, item.rating, item.comment, created),
+                "INSERT INTO feedback(session_id, question, answer, rating, comment, created_at, route, citations, "
+                "source) VALUES(?,?,?,?,?,?,?,?,?)",
+                (item.session_id, item.question, item.answer, item.rating, item.comment, created, item.route,
+                 json.dumps([c.model_dump() for c in item.citations], ensure_ascii=False), item.source),
             )
         return Feedback(id=int(cursor.lastrowid or 0), created_at=created, **item.model_dump())
 
     def list(self, rating: str | None = None) -> list[Feedback]:
-        sql = "SELECT id, session_id, question, answer, rating, comment, created_at FROM feedback"
+        sql = ("SELECT id, session_id, question, answer, rating, comment, created_at, route, citations, source "
+               "FROM feedback")
         args: tuple[str, ...] = ()
         if rating:
             sql, args = sql + " WHERE rating=?", (rating,)
         with self._lock:
             rows = self._db.execute(sql + " ORDER BY id DESC", args).fetchall()
-        keys = ("id", "session_id", "question", "answer", "rating", "comment", "created_at")
-        return [Feedback(**dict(zip(keys, r, strict=True))) for r in rows]
+        keys = ("id", "session_id", "question", "answer", "rating", "comment", "created_at", "route", "citations",
+                "source")
+        items = []
+        for r in rows:
+            data = dict(zip(keys, r, strict=True))
+            data["citations"] = json.loads(data["citations"] or "[]")
+            items.append(Feedback(**data))
+        return items
 
     def close(self) -> None:
         with self._lock:

@@ -78,6 +78,9 @@ class Document(BaseModel):
     ocr_pages: int = 0
     manual: list[str] = Field(default_factory=list)
     ingested_at: str | None = None
+    # What detection found for the editable fields, so a console can show manual and detected side by side.
+    detected: dict[str, str | int | None] = Field(default_factory=dict)
+    embedded: int = 0  # chunks with a vector; fewer than `chunks` while embedding is still pending
 
 
 class MetricRow(BaseModel):

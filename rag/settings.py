@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     port: int = 8000
     max_upload_mb: int = 50
     cors_origins: list[str] = Field(default_factory=list)
+    # The eval report the admin console shows; `govqa eval` writes it (default: the repo's evals/reports).
+    eval_report: Path = Path(__file__).resolve().parents[1] / "evals" / "reports" / "latest.json"
 
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None

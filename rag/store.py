@@ -140,7 +140,8 @@ class Store:
         with self._lock:
             rows = self._db.execute(
                 "SELECT d.*, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id=d.doc_id) AS n_chunks, "
-                "(SELECT COUNT(*) FROM metrics m WHERE m.doc_id=d.doc_id) AS n_metrics "
+                "(SELECT COUNT(*) FROM metrics m WHERE m.doc_id=d.doc_id) AS n_metrics, "
+                "(SELECT COUNT(*) FROM chunks c WHERE c.doc_id=d.doc_id AND c.embedded=1) AS n_embedded "
                 "FROM documents d ORDER BY d.doc_id"
             ).fetchall()
         return [_document(dict(r)) for r in rows]
@@ -186,15 +187,30 @@ class Store:
             )
 
     def update_metadata(self, doc_id: str, changes: dict[str, Any]) -> Document | None:
-        """Record manual corrections; they win over detection now and after re-ingest."""
+        """Record manual corrections; they win over detection now and after re-ingest.
+
+        A `None` value drops the correction and restores what detection found. Chunks and metric rows
+        take region and year from the document row (joined at read time) and the write bumps the store
+        version, so search filters, citations and the metrics table see the change at once.
+        """
         old = self.get_document_row(doc_id)
         if old is None:
             return None
-        manual = {**json.loads(old["manual"]), **{k: v for k, v in changes.items() if k in EDITABLE}}
+        detected = json.loads(old["detected"])
+        manual = json.loads(old["manual"])
+        for key, value in changes.items():
+            if key not in EDITABLE:
+                continue
+            if value is None:
+                manual.pop(key, None)
+            else:
+                manual[key] = value
+        effective = {k: manual[k] if k in manual else detected.get(k, old[k]) for k in EDITABLE}
         with self._tx() as db:
-            db.execute("UPDATE documents SET manual=? WHERE doc_id=?", (json.dumps(manual, ensure_ascii=False), doc_id))
-            for key, value in manual.items():
-                db.execute(f"UPDATE documents SET {key}=? WHERE doc_id=?", (value, doc_id))
+            db.execute(
+                f"UPDATE documents SET manual=?, {', '.join(f'{k}=?' for k in EDITABLE)} WHERE doc_id=?",
+                (json.dumps(manual, ensure_ascii=False), *effective.values(), doc_id),
+            )
         return self.get_document(doc_id)
 
     def delete_document(self, doc_id: str) -> bool:
@@ -334,4 +350,5 @@ def _document(row: dict[str, Any]) -> Document:
         source=row["source"], sha256=row["sha256"], chunks=row.get("n_chunks", 0),
         metrics=row.get("n_metrics", 0), pages=row["pages"], ocr_pages=row["ocr_pages"] or 0,
         manual=sorted(json.loads(row["manual"]).keys()), ingested_at=row["ingested_at"],
+        detected=json.loads(row["detected"] or "{}"), embedded=row.get("n_embedded", 0),
     )

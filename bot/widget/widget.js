@@ -240,7 +240,8 @@
     try {
       fetch(API + "/api/feedback", {
         method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ session_id: msg.sessionId || "", question: msg.question, answer: msg.answer, rating: rating })
+        body: JSON.stringify({ session_id: msg.sessionId || "", question: msg.question, answer: msg.answer, rating: rating,
+          route: msg.route, citations: msg.citations, source: "widget" })
       }).catch(function () { /* feedback is best effort */ });
     } catch (err) { /* ditto */ }
   }
@@ -345,6 +346,7 @@
       if (!done) throw new Error("stream ended early");
       msg.answer = done.answer;
       msg.citations = done.citations || msg.citations;
+      msg.route = done.route || null;
       if (done.session_id) sessionId = done.session_id;
       msg.sessionId = sessionId;
       if (done.answerable === false) bubble.className += " unanswerable";
