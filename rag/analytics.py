@@ -46,11 +46,10 @@ def aggregate(q: Question, store: Store, docs: dict[str, Document], tokenizer: T
     descending = op != "min"
     ranked = sorted(reported, key=lambda v: v.row.value if v.row else 0.0, reverse=descending)
 
-    chunks = {c.chunk_id: c for c in store.chunks()}
     evidence: list[Evidence] = []
     citation_of: dict[str, int] = {}
     for v in ranked:
-        chunk = _chunk_for(v.row, chunks.values()) if v.row else None
+        chunk = _chunk_for(v.row, store.doc_chunks(v.row.doc_id)) if v.row else None
         if chunk is not None and v.row is not None:
             evidence.append(Evidence(chunk, v.row.sentence))
             citation_of[v.doc.doc_id] = len(evidence)

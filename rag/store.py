@@ -58,6 +58,9 @@ CREATE TABLE IF NOT EXISTS metrics (
 );
 CREATE INDEX IF NOT EXISTS metrics_metric ON metrics(metric);
 CREATE INDEX IF NOT EXISTS metrics_doc ON metrics(doc_id);
+CREATE INDEX IF NOT EXISTS metrics_metric_doc ON metrics(metric, doc_id);
+CREATE INDEX IF NOT EXISTS documents_region_year ON documents(region, year);
+CREATE INDEX IF NOT EXISTS chunks_pending ON chunks(embedded) WHERE embedded = 0;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -220,9 +223,34 @@ class Store:
         return chunks
 
     def unembedded_chunks(self, doc_id: str | None = None) -> list[ChunkRow]:
-        wanted = {r[0] for r in self._query("SELECT chunk_id FROM chunks WHERE embedded=0"
-                                            + (" AND doc_id=?" if doc_id else ""), (doc_id,) if doc_id else ())}
-        return [c for c in self.chunks() if c.chunk_id in wanted]
+        rows = self._query(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE embedded=0"
+                           + (" AND doc_id=?" if doc_id else "") + " ORDER BY doc_id, ord", (doc_id,) if doc_id else ())
+        return [_chunk(r) for r in rows]
+
+    def doc_chunks(self, doc_id: str) -> list[ChunkRow]:
+        """One document's chunks in order, read through the (doc_id, ord) index."""
+        return [_chunk(r) for r in self._query(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE doc_id=? ORDER BY ord",
+                                               (doc_id,))]
+
+    def chunks_by_ids(self, chunk_ids: Sequence[str]) -> dict[str, ChunkRow]:
+        """The chunks with these ids (missing ids are left out): retrieval reads only its top-k."""
+        found: dict[str, ChunkRow] = {}
+        for i in range(0, len(chunk_ids), 500):
+            part = list(chunk_ids[i: i + 500])
+            rows = self._query(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE chunk_id IN ({','.join('?' * len(part))})",
+                               part)
+            found.update((r[0], _chunk(r)) for r in rows)
+        return found
+
+    def chunk_places(self, chunk_ids: Sequence[str]) -> dict[str, tuple[str, int]]:
+        """(doc_id, ord) of each existing chunk id, to map vector hits onto index rows."""
+        found: dict[str, tuple[str, int]] = {}
+        for i in range(0, len(chunk_ids), 500):
+            part = list(chunk_ids[i: i + 500])
+            marks = ",".join("?" * len(part))
+            rows = self._query(f"SELECT chunk_id, doc_id, ord FROM chunks WHERE chunk_id IN ({marks})", part)
+            found.update((r[0], (r[1], r[2])) for r in rows)
+        return found
 
     def mark_embedded(self, chunk_ids: Sequence[str]) -> None:
         with self._lock:
@@ -324,6 +352,13 @@ class Store:
         with self._lock:
             self._db.executemany("UPDATE chunks SET embedded=0 WHERE chunk_id=?", [(i,) for i in missing])
         return len(orphans) + len(missing)
+
+
+_CHUNK_COLUMNS = 'chunk_id, doc_id, ord, section, text, start, "end", tokens'
+
+
+def _chunk(r: sqlite3.Row) -> ChunkRow:
+    return ChunkRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(r[7].split()))
 
 
 def _document(row: dict[str, Any]) -> Document:
