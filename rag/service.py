@@ -189,8 +189,8 @@ class Service:
             metric = catalogue.metrics.get(key)
             if metric is not None:
                 terms.extend(metric.synonyms)
-            terms.extend(r.written for r in self.store.metric_rows(metric=key)
-                         if r.written and not r.derived and (doc_ids is None or r.doc_id in doc_ids))
+            rows = self.store.metric_rows(metric=key) if doc_ids is None else self.store.metric_rows_in(doc_ids, [key])
+            terms.extend(r.written for r in rows if r.written and not r.derived)
         return terms
 
     @staticmethod
