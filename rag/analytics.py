@@ -38,19 +38,21 @@ def aggregate(q: Question, store: Store, docs: dict[str, Document], tokenizer: T
                 and (not q.years or d.year in q.years)]
     if not in_scope:
         return None
-    rows = [r for r in store.metric_rows(metric=key) if r.doc_id in {d.doc_id for d in in_scope}]
-    values = [RegionValue(d, _best_row([r for r in rows if r.doc_id == d.doc_id])) for d in in_scope]
+    rows_of: dict[str, list[MetricRow]] = {d.doc_id: [] for d in in_scope}
+    for r in store.metric_rows(metric=key):
+        if r.doc_id in rows_of:
+            rows_of[r.doc_id].append(r)
+    values = [RegionValue(d, _best_row(rows_of[d.doc_id])) for d in in_scope]
     reported = [v for v in values if v.row is not None]
     missing = [v for v in values if v.row is None]
     op = q.operation or ("list" if "哪些" in q.text else "max")
     descending = op != "min"
     ranked = sorted(reported, key=lambda v: v.row.value if v.row else 0.0, reverse=descending)
 
-    chunks = {c.chunk_id: c for c in store.chunks()}
     evidence: list[Evidence] = []
     citation_of: dict[str, int] = {}
     for v in ranked:
-        chunk = _chunk_for(v.row, chunks.values()) if v.row else None
+        chunk = _chunk_for(v.row, store.doc_chunks(v.row.doc_id)) if v.row else None
         if chunk is not None and v.row is not None:
             evidence.append(Evidence(chunk, v.row.sentence))
             citation_of[v.doc.doc_id] = len(evidence)
@@ -129,12 +131,17 @@ def _chunk_for(row: MetricRow, chunks: Sequence[ChunkRow] | object) -> ChunkRow 
 def _related(store: Store, metric: MetricDef, docs: Sequence[Document], catalogue: Catalogue) -> str:
     """Figures of a neighbouring metric (same family and kind, other scope) that the missing regions
     did report: a combined 复议+应诉 count beside a ranking of 复议 counts, never counts beside rates."""
+    neighbours = [k for k, other in catalogue.metrics.items()
+                  if k != metric.key and other.family == metric.family and other.kind == metric.kind]
+    first: dict[str, MetricRow] = {}
+    if neighbours:
+        for row in store.metric_rows_in([d.doc_id for d in docs], neighbours):
+            if not row.derived:
+                first.setdefault(row.doc_id, row)
     notes = []
     for doc in docs:
-        for row in store.metric_rows(region=doc.region, year=doc.year):
-            other = catalogue.metrics.get(row.metric)
-            if (row.doc_id == doc.doc_id and other is not None and other.key != metric.key
-                    and other.family == metric.family and other.kind == metric.kind and not row.derived):
-                notes.append(f"{_who(doc)}只披露了{other.label}{_display(row)}，口径不同，未参与比较")
-                break
+        row = first.get(doc.doc_id)
+        other = catalogue.metrics.get(row.metric) if row else None
+        if row is not None and other is not None:
+            notes.append(f"{_who(doc)}只披露了{other.label}{_display(row)}，口径不同，未参与比较")
     return ("另：" + "；".join(notes) + "。") if notes else ""

@@ -7,7 +7,7 @@ service can turn evidence into numbered citations the same way for every route.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rag.extractive import (
@@ -117,7 +117,7 @@ def _draft(parts: Sequence[tuple[Candidate, str]], docs: dict[str, Document], ro
     return Draft(f"{prefix}：{body}。" if prefix else f"{body}。", True, route, evidence)
 
 
-def summary(q: Question, hits: Sequence[Hit], chunks_by_doc: dict[str, list[ChunkRow]],
+def summary(q: Question, hits: Sequence[Hit], chunks_by_doc: Mapping[str, list[ChunkRow]],
             docs: dict[str, Document], tokenizer: Tokenizer, idf: dict[str, float]) -> Draft | None:
     """The items of the section the question is about (problems, plans, measures), listed briefly."""
     if not hits:
@@ -184,7 +184,7 @@ _LIST_WORDS = re.compile(r"收录|哪些地区|哪些报告|几份|多少份|覆
 _TITLE_WORDS = re.compile(r"哪份报告|哪一份|标题|名称")
 
 
-def metadata(q: Question, docs: dict[str, Document], chunks_by_doc: dict[str, list[ChunkRow]]) -> Draft:
+def metadata(q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str, list[ChunkRow]]) -> Draft:
     """Questions about the collection itself: which reports, their dates, issuers and titles."""
     selected = [d for d in docs.values() if (not q.regions or d.region in q.regions)
                 and (not q.years or d.year in q.years)]
@@ -229,7 +229,8 @@ def _published(selected: Sequence[Document]) -> Draft:
     return Draft("；".join(lines) + "。", any(d.published for d in selected), "metadata")
 
 
-def _facts(selected: Sequence[Document], chunks_by_doc: dict[str, list[ChunkRow]], value_of, field_name: str) -> Draft:
+def _facts(selected: Sequence[Document], chunks_by_doc: Mapping[str, list[ChunkRow]], value_of,
+           field_name: str) -> Draft:
     evidence: list[Evidence] = []
     lines = []
     for doc in _by_region(selected):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections import defaultdict
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from rag import answer as answerers
@@ -44,11 +45,12 @@ class Service:
         self.tokenizer = tokenizer or default_tokenizer()
         self.retriever = Retriever(self.store, self.tokenizer, self.embedder,
                                    settings.bm25_weight, settings.dense_weight,
-                                   make_reranker(settings.reranker_model), settings.rerank_candidates)
+                                   make_reranker(settings.reranker_model), settings.rerank_candidates,
+                                   settings.dense_candidates)
         self.sessions = Sessions(self.store.root / "sessions.sqlite")
         self.feedback = FeedbackStore(self.store.root / "feedback.sqlite")
         self._snapshot_lock = threading.Lock()
-        self._cached: tuple[int, dict[str, Document], dict[str, list[ChunkRow]]] | None = None
+        self._cached: tuple[int, dict[str, Document], DocChunks] | None = None
         chat_model = make_chat_model(settings)
         self.llm = LLMAnswerer(chat_model) if chat_model is not None else None
 
@@ -106,7 +108,7 @@ class Service:
         ranked += [h.chunk.text for h in hits if h.chunk.text not in ranked]
         return response, ranked
 
-    def _answer(self, q: Question, docs: dict[str, Document], chunks_by_doc: dict[str, list[ChunkRow]],
+    def _answer(self, q: Question, docs: dict[str, Document], chunks_by_doc: DocChunks,
                 context: Context) -> tuple[Draft, list[Hit]]:
         if q.route == "metadata":
             return answerers.metadata(q, docs, chunks_by_doc), []
@@ -187,8 +189,8 @@ class Service:
             metric = catalogue.metrics.get(key)
             if metric is not None:
                 terms.extend(metric.synonyms)
-            terms.extend(r.written for r in self.store.metric_rows(metric=key)
-                         if r.written and not r.derived and (doc_ids is None or r.doc_id in doc_ids))
+            rows = self.store.metric_rows(metric=key) if doc_ids is None else self.store.metric_rows_in(doc_ids, [key])
+            terms.extend(r.written for r in rows if r.written and not r.derived)
         return terms
 
     @staticmethod
@@ -204,16 +206,14 @@ class Service:
             what = metric.label if metric else ""
         return f"{who}报告中没有找到{what or '与这个问题相关的内容'}。"
 
-    def _snapshot(self) -> tuple[dict[str, Document], dict[str, list[ChunkRow]]]:
-        """Documents and their chunks, read once per store version rather than once per question."""
+    def _snapshot(self) -> tuple[dict[str, Document], DocChunks]:
+        """Documents, read once per store version; their chunks are read per document when an answer
+        needs them (never the whole store)."""
         version = self.store.version()
         with self._snapshot_lock:
             if self._cached is None or self._cached[0] != version:
                 docs = {d.doc_id: d for d in self.store.list_documents()}
-                grouped: dict[str, list[ChunkRow]] = defaultdict(list)
-                for chunk in self.store.chunks():
-                    grouped[chunk.doc_id].append(chunk)
-                self._cached = (version, docs, dict(grouped))
+                self._cached = (version, docs, DocChunks(self.store))
             return self._cached[1], self._cached[2]
 
     @staticmethod
@@ -226,6 +226,36 @@ class Service:
                 year=doc.year if doc else None, section=ev.chunk.section, text=ev.chunk.text, quote=ev.quote,
             ))
         return citations
+
+
+class DocChunks(Mapping[str, list[ChunkRow]]):
+    """A document's chunks by doc_id, read from SQLite on first use and kept for one store version."""
+
+    def __init__(self, store: Store, keep: int = 64) -> None:
+        self._store = store
+        self._keep = keep
+        self._cache: OrderedDict[str, list[ChunkRow]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __getitem__(self, doc_id: str) -> list[ChunkRow]:
+        with self._lock:
+            if doc_id in self._cache:
+                self._cache.move_to_end(doc_id)
+                return self._cache[doc_id]
+        chunks = self._store.doc_chunks(doc_id)
+        if not chunks:
+            raise KeyError(doc_id)
+        with self._lock:
+            self._cache[doc_id] = chunks
+            while len(self._cache) > self._keep:
+                self._cache.popitem(last=False)
+        return chunks
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(d.doc_id for d in self._store.list_documents() if d.chunks)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _explicit(q: Question) -> str:

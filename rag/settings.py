@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     top_k: int = 5
     bm25_weight: float = 0.7
     dense_weight: float = 0.3
+    # Nearest vectors asked of Chroma per question; the rest of the scope counts as farther than these.
+    dense_candidates: int = 1000
 
     llm_model: str | None = None
     llm_base_url: str | None = None

@@ -58,6 +58,9 @@ CREATE TABLE IF NOT EXISTS metrics (
 );
 CREATE INDEX IF NOT EXISTS metrics_metric ON metrics(metric);
 CREATE INDEX IF NOT EXISTS metrics_doc ON metrics(doc_id);
+CREATE INDEX IF NOT EXISTS metrics_metric_doc ON metrics(metric, doc_id);
+CREATE INDEX IF NOT EXISTS documents_region_year ON documents(region, year);
+CREATE INDEX IF NOT EXISTS chunks_pending ON chunks(embedded) WHERE embedded = 0;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -236,9 +239,34 @@ class Store:
         return chunks
 
     def unembedded_chunks(self, doc_id: str | None = None) -> list[ChunkRow]:
-        wanted = {r[0] for r in self._query("SELECT chunk_id FROM chunks WHERE embedded=0"
-                                            + (" AND doc_id=?" if doc_id else ""), (doc_id,) if doc_id else ())}
-        return [c for c in self.chunks() if c.chunk_id in wanted]
+        rows = self._query(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE embedded=0"
+                           + (" AND doc_id=?" if doc_id else "") + " ORDER BY doc_id, ord", (doc_id,) if doc_id else ())
+        return [_chunk(r) for r in rows]
+
+    def doc_chunks(self, doc_id: str) -> list[ChunkRow]:
+        """One document's chunks in order, read through the (doc_id, ord) index."""
+        return [_chunk(r) for r in self._query(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE doc_id=? ORDER BY ord",
+                                               (doc_id,))]
+
+    def chunks_by_ids(self, chunk_ids: Sequence[str]) -> dict[str, ChunkRow]:
+        """The chunks with these ids (missing ids are left out): retrieval reads only its top-k."""
+        found: dict[str, ChunkRow] = {}
+        for i in range(0, len(chunk_ids), 500):
+            part = list(chunk_ids[i: i + 500])
+            rows = self._query(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE chunk_id IN ({','.join('?' * len(part))})",
+                               part)
+            found.update((r[0], _chunk(r)) for r in rows)
+        return found
+
+    def chunk_places(self, chunk_ids: Sequence[str]) -> dict[str, tuple[str, int]]:
+        """(doc_id, ord) of each existing chunk id, to map vector hits onto index rows."""
+        found: dict[str, tuple[str, int]] = {}
+        for i in range(0, len(chunk_ids), 500):
+            part = list(chunk_ids[i: i + 500])
+            marks = ",".join("?" * len(part))
+            rows = self._query(f"SELECT chunk_id, doc_id, ord FROM chunks WHERE chunk_id IN ({marks})", part)
+            found.update((r[0], (r[1], r[2])) for r in rows)
+        return found
 
     def mark_embedded(self, chunk_ids: Sequence[str]) -> None:
         with self._lock:
@@ -258,17 +286,19 @@ class Store:
                 sql += f" AND {column}=?"
                 args.append(value)
         rows = self._query(sql + " ORDER BY d.region, m.id", args)
-        return [
-            MetricRow(
-                metric=r["metric"], label=r["label"], value=r["value"], unit=r["unit"], written=r["written"],
-                region=r["region"],
-                year=r["year"], period=r["period"], scope=r["scope"], approx=r["approx"],
-                derived=bool(r["derived"]), formula=r["formula"], doc_id=r["doc_id"], section=r["section"],
-                sentence=r["sentence"],
-                span=(r["span_start"], r["span_end"]) if r["span_start"] is not None else None,
-            )
-            for r in rows
-        ]
+        return [_metric_row(r) for r in rows]
+
+    def metric_rows_in(self, doc_ids: Sequence[str], metrics: Sequence[str] | None = None) -> list[MetricRow]:
+        """Metric rows of these documents (and metrics), in insertion order: a question scoped to some
+        reports reads their rows through the index instead of the whole table."""
+        found: list[sqlite3.Row] = []
+        by_metric = f" AND m.metric IN ({','.join('?' * len(metrics))})" if metrics else ""
+        for i in range(0, len(doc_ids), 500):
+            part = list(doc_ids[i: i + 500])
+            found += self._query(
+                "SELECT m.*, d.region, d.year FROM metrics m JOIN documents d ON d.doc_id = m.doc_id "
+                f"WHERE m.doc_id IN ({','.join('?' * len(part))}){by_metric}", [*part, *(metrics or [])])
+        return [_metric_row(r) for r in sorted(found, key=lambda r: r["id"])]
 
     def _query(self, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -340,6 +370,24 @@ class Store:
         with self._lock:
             self._db.executemany("UPDATE chunks SET embedded=0 WHERE chunk_id=?", [(i,) for i in missing])
         return len(orphans) + len(missing)
+
+
+def _metric_row(r: sqlite3.Row) -> MetricRow:
+    return MetricRow(
+        metric=r["metric"], label=r["label"], value=r["value"], unit=r["unit"], written=r["written"],
+        region=r["region"],
+        year=r["year"], period=r["period"], scope=r["scope"], approx=r["approx"],
+        derived=bool(r["derived"]), formula=r["formula"], doc_id=r["doc_id"], section=r["section"],
+        sentence=r["sentence"],
+        span=(r["span_start"], r["span_end"]) if r["span_start"] is not None else None,
+    )
+
+
+_CHUNK_COLUMNS = 'chunk_id, doc_id, ord, section, text, start, "end", tokens'
+
+
+def _chunk(r: sqlite3.Row) -> ChunkRow:
+    return ChunkRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(r[7].split()))
 
 
 def _document(row: dict[str, Any]) -> Document:

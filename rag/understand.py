@@ -144,6 +144,8 @@ class RegionMatcher:
         found: list[str] = []
         taken: list[tuple[int, int]] = []
         for alias in self._order:
+            if alias not in lowered:  # a substring test first: thousands of regions, a regex each is slow
+                continue
             for m in re.finditer(re.escape(alias), lowered):
                 if alias.isascii() and not _word_bounded(lowered, m.start(), m.end()):
                     continue
