@@ -77,6 +77,10 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
             raise HTTPException(401, "bad or missing admin token")
 
     app.include_router(widget_router)
+    if settings.slack_bot_token and settings.slack_signing_secret:
+        from bot.slack import mount_slack  # slack_bolt is only imported when Slack is configured
+
+        mount_slack(app, settings)
     http_metrics = HttpMetrics()
 
     @app.middleware("http")
