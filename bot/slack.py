@@ -36,7 +36,7 @@ _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 # AskRequest's own limit, read from the model so the two cannot drift apart.
 MAX_QUESTION_CHARS: int = next(m.max_length for m in AskRequest.model_fields["question"].metadata
                                if getattr(m, "max_length", None))
-USAGE = ("用法：`/govqa 问题`，例如 `/govqa 2023年行政复议纠错率是多少？`。"
+USAGE = ("用法：`/govqa 问题`，例如 `/govqa 某区2023年办理了多少件行政复议案件？`。"
          "也可以在频道里 @我 提问，或直接私信我；同一话题串里可以接着追问。")
 
 
@@ -137,6 +137,8 @@ def create_slack_app(settings: Settings, service: Callable[[], Service]) -> Asyn
                 log.error("slack: response_url refused a message: %s %s", reply.status_code, reply.body)
 
     bolt.command("/govqa")(ack=ack_command, lazy=[answer_command])
+    # Any other subscribed event gets a 200 (Bolt would say 404 and Slack would retry it for nothing).
+    bolt.event(re.compile(".*"))(ack_event)
 
     async def ack_feedback(ack: Callable) -> None:
         await ack()

@@ -248,6 +248,22 @@ def test_messages_in_channels_are_left_to_mentions(client: TestClient, slack: Fa
     assert posted_to(slack, channel) == []
 
 
+def test_other_events_are_acknowledged_so_slack_does_not_retry_them(client: TestClient, slack: FakeSlack) -> None:
+    body = envelope({"type": "reaction_added", "user": "UASKER3", "reaction": "thumbsup",
+                     "item": {"type": "message", "channel": "CREACT001", "ts": new_ts()}})
+    assert client.post("/slack/events", content=body, headers=signed(body)).status_code == 200
+    time.sleep(0.3)
+    assert posted_to(slack, "CREACT001") == []
+
+
+def test_a_bare_mention_gets_usage_help(client: TestClient, slack: FakeSlack) -> None:
+    channel, ts = "CBARE0001", new_ts()
+    body = envelope(mention("", channel, ts))
+    assert client.post("/slack/events", content=body, headers=signed(body)).status_code == 200
+    (help_message,) = wait_posted(slack, channel, ts)
+    assert "/govqa" in help_message["text"] and block_errors(help_message) == []
+
+
 def command_body(slack: FakeSlack, text: str, name: str) -> str:
     return urlencode({"token": "legacy", "team_id": TEAM_ID, "team_domain": "govqa", "channel_id": "CCMD00001",
                       "channel_name": "general", "user_id": "UASKER4", "user_name": "asker", "command": "/govqa",
