@@ -21,6 +21,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import slack_blocks
@@ -36,6 +37,8 @@ _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 # AskRequest's own limit, read from the model so the two cannot drift apart.
 MAX_QUESTION_CHARS: int = next(m.max_length for m in AskRequest.model_fields["question"].metadata
                                if getattr(m, "max_length", None))
+# Slack accepts at most five posts to one slash command's response_url; later parts go through chat.postMessage.
+RESPONSE_URL_USES = 5
 USAGE = ("用法：`/govqa 问题`，例如 `/govqa 某区2023年办理了多少件行政复议案件？`。"
          "也可以在频道里 @我 提问，或直接私信我；同一话题串里可以接着追问。")
 
@@ -95,7 +98,12 @@ def create_slack_app(settings: Settings, service: Callable[[], Service]) -> Asyn
     async def post(client: AsyncWebClient, channel: str, thread_ts: str | None,
                    messages: list[slack_blocks.Message]) -> None:
         for message in messages:
-            await client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False, **message)
+            try:
+                await client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False, **message)
+            except SlackApiError as exc:
+                # Later parts would read out of order without this one: stop and leave a trace.
+                log.error("slack: chat.postMessage to %s failed: %s", channel, exc.response.get("error"))
+                return
 
     async def answer_mention(event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient) -> None:
         if not wants_answer(event):
@@ -124,17 +132,20 @@ def create_slack_app(settings: Settings, service: Callable[[], Service]) -> Asyn
         else:
             await ack(text=f"正在查找：{slack_blocks.escape(question)}")
 
-    async def answer_command(command: dict[str, Any], respond: AsyncRespond) -> None:
+    async def answer_command(command: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient) -> None:
         question = question_text(command.get("text", ""))
         if not question:
             return
         session = session_id(command.get("team_id"), command.get("channel_id", "-"),
                              f"cmd-{command.get('user_id', '-')}")
         result = await _ask(service(), question, session)
-        for message in _messages(result, question, echo=True):
+        messages = _messages(result, question, echo=True)
+        for message in messages[:RESPONSE_URL_USES]:
             reply = await respond(response_type="in_channel", replace_original=False, **message)
             if reply.status_code != 200:
                 log.error("slack: response_url refused a message: %s %s", reply.status_code, reply.body)
+        # Needs the bot in the channel; the error is logged (the first parts already reached the user).
+        await post(client, command.get("channel_id", ""), None, messages[RESPONSE_URL_USES:])
 
     bolt.command("/govqa")(ack=ack_command, lazy=[answer_command])
     # Any other subscribed event gets a 200 (Bolt would say 404 and Slack would retry it for nothing).

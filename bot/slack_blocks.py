@@ -150,14 +150,15 @@ def _fallback(blocks: list[Block]) -> str:
     """The plain `text` of a message: notifications and clients without Block Kit show it."""
     texts = [b["text"]["text"] for b in blocks if b["type"] == "section"]
     texts += [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]] if not texts else []
-    text = "\n".join(texts)
+    text = "\n".join(texts) or "govqa（续）"  # e.g. a last message holding only the feedback buttons
     if len(text) <= FALLBACK_CHARS:
         return text
     return split_text(text, FALLBACK_CHARS - 1)[0] + "…"
 
 
-def pack(blocks: list[Block], max_blocks: int = MAX_BLOCKS, max_chars: int = MAX_MESSAGE_CHARS) -> list[Message]:
+def pack(blocks: list[Block], max_blocks: int = MAX_BLOCKS, max_chars: int | None = None) -> list[Message]:
     """Blocks into as few messages as the limits allow, order kept; every message has a `text` fallback."""
+    max_chars = max_chars or MAX_MESSAGE_CHARS
     messages: list[list[Block]] = []
     current: list[Block] = []
     chars = 0

@@ -20,12 +20,21 @@ import pytest
 from fastapi.testclient import TestClient
 from slack_sdk.signature import SignatureVerifier
 
+from bot import slack_blocks
 from bot.app import create_app
 from bot.slack import session_id
 from bot.slack_blocks import escape
 from rag.schema import AskRequest, AskResponse
 from rag.service import Service
-from tests.fakes.slack_api import BOT_ID, BOT_USER_ID, TEAM_ID, FakeSlack, block_errors, fake_slack
+from tests.fakes.slack_api import (
+    BOT_ID,
+    BOT_USER_ID,
+    RESPONSE_URL_USES,
+    TEAM_ID,
+    FakeSlack,
+    block_errors,
+    fake_slack,
+)
 
 SECRET = "test-signing-secret-0123456789abcdef"
 _ids = itertools.count(1)
@@ -321,6 +330,26 @@ def test_slash_command_acks_at_once_then_answers_through_the_response_url(
     expected = corpus_service.ask(AskRequest(question=question))
     assert all(escape((c.quote or c.text).strip()) in posted for c in expected.citations)
     assert all(block_errors(rec.body) == [] for rec in replies)
+
+
+def test_a_slash_command_answer_longer_than_five_messages_continues_in_the_channel(
+        client: TestClient, slack: FakeSlack, corpus_service: Service, question: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slack takes five posts per response_url; with a tiny message budget a real answer needs more."""
+    monkeypatch.setattr(slack_blocks, "MAX_MESSAGE_CHARS", 120)
+    body = command_body(slack, question, "cmd-long")
+    assert client.post("/slack/events", content=body,
+                       headers=signed(body, "application/x-www-form-urlencoded")).status_code == 200
+    slack.wait_for("/response/cmd-long", count=RESPONSE_URL_USES, timeout_s=90)
+    wait_posted(slack, "CCMD00001", None)
+    time.sleep(0.5)
+    via_url, rest = [r.body for r in slack.posts("/response/cmd-long")], posted_to(slack, "CCMD00001", None)
+    assert len(via_url) == RESPONSE_URL_USES and rest
+    assert all(block_errors(m) == [] and m["text"] for m in via_url + rest)
+    expected = corpus_service.ask(AskRequest(question=question))
+    last = expected.citations[-1]
+    assert f"*[{last.n}]*" in "\n".join(block_texts(m) for m in rest)  # the sources come last, in the channel
+    assert rest[-1]["blocks"][-1]["type"] == "actions"
 
 
 def test_slash_command_without_a_question_gets_usage_help(client: TestClient, slack: FakeSlack) -> None:

@@ -9,8 +9,11 @@ import pytest
 from bot.slack_blocks import (
     MAX_BLOCKS,
     MAX_SECTION_CHARS,
+    answer_blocks,
     escape,
+    feedback_block,
     notice,
+    pack,
     render,
     split_text,
     table_lines,
@@ -110,6 +113,12 @@ def test_long_answer_is_split_into_several_valid_messages_without_loss() -> None
     assert text.count("“第60条引文") == 1
     assert messages[-1]["blocks"][-1]["type"] == "actions"
     assert not any(b["type"] == "actions" for m in messages[:-1] for b in m["blocks"])
+
+
+def test_every_message_has_fallback_text_even_when_it_holds_only_buttons() -> None:
+    messages = pack([*answer_blocks(response("短答案", [])), feedback_block("s1", "问")], max_chars=10)
+    assert len(messages) == 2 and messages[1]["blocks"][0]["type"] == "actions"
+    assert all(m["text"] for m in messages)
 
 
 @pytest.mark.parametrize("text", ["&" * 5000, "a<b>" * 2000, "。" * 7000, "x" * 9001])

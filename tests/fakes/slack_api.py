@@ -26,6 +26,7 @@ MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
 MAX_CONTEXT_TEXT = 3000
 MAX_TEXT = 40_000
+RESPONSE_URL_USES = 5  # Slack: "use a response_url up to 5 times within 30 minutes"
 
 
 @dataclass
@@ -128,8 +129,14 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                     self._reply({"ok": True, "channel": body.get("channel"), "ts": f"{time.time():.6f}",
                                  "message": {"text": body.get("text")}})
             elif path.startswith("/response/"):
-                errors = block_errors(body)
-                self._reply("invalid_blocks", 400) if errors else self._reply("ok")
+                with fake._lock:
+                    uses = sum(r.path == self.path for r in fake.requests)
+                if uses > RESPONSE_URL_USES:
+                    self._reply("used_url", 404)
+                elif block_errors(body):
+                    self._reply("invalid_blocks", 400)
+                else:
+                    self._reply("ok")
             else:
                 self._reply({"ok": False, "error": "unknown_method"})
 
