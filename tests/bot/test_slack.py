@@ -262,6 +262,24 @@ def test_direct_message_is_answered_in_the_dm(client: TestClient, slack: FakeSla
     assert any("*[1]*" in block_texts(m) for m in messages)
 
 
+def test_bad_input_and_failures_are_said_plainly(client: TestClient, slack: FakeSlack, corpus_service: Service,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    def dm(text: str, channel: str) -> dict[str, object]:
+        body = envelope({"type": "message", "channel_type": "im", "user": "UASKER5", "text": text, "ts": new_ts(),
+                         "channel": channel})
+        assert client.post("/slack/events", content=body, headers=signed(body)).status_code == 200
+        (message,) = wait_posted(slack, channel, None)
+        return message
+
+    assert "问题太长" in dm("问" * 2001, "DTOOLONG1")["text"]
+
+    def broken(request: AskRequest) -> AskResponse:
+        raise RuntimeError("store went away")
+
+    monkeypatch.setattr(corpus_service, "ask", broken)
+    assert "出错" in dm("任何问题", "DBROKEN01")["text"]
+
+
 def test_bot_messages_and_edits_are_not_answered(client: TestClient, slack: FakeSlack, question: str) -> None:
     channel = "DBOTLOOP1"
     own = {"type": "message", "channel_type": "im", "user": BOT_USER_ID, "bot_id": BOT_ID, "text": question,
