@@ -85,6 +85,10 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     app.include_router(admin_router(settings, admin))
     if settings.wecom_corp_id and settings.wecom_token and settings.wecom_aes_key:
         closers.append(mount_wecom(app, settings))
+    if settings.slack_bot_token and settings.slack_signing_secret:
+        from bot.slack import mount_slack  # slack_bolt is only imported when Slack is configured
+
+        mount_slack(app, settings)
     http_metrics = HttpMetrics()
 
     @app.middleware("http")
