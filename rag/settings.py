@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     port: int = 8000
     max_upload_mb: int = 50
     cors_origins: list[str] = Field(default_factory=list)
+    # Questions per minute per client on /api/ask and /api/chat (token bucket; 0 disables), and the
+    # burst a client may ask at once. Normal staff use stays far below; load tests and benches set 0.
+    rate_limit_per_minute: float = 30.0
+    rate_limit_burst: int = 10
+    # Only behind a reverse proxy that sets X-Forwarded-For: otherwise any client could pick its own key.
+    trust_forwarded_for: bool = False
 
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
