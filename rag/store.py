@@ -12,7 +12,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,10 +96,9 @@ class Store:
         self._collection: Any = None
         self._chunk_cache: tuple[int, list[ChunkRow]] | None = None
         if self._query("SELECT 1 FROM vector_journal LIMIT 1"):
-            try:
+            # Chroma unreachable now: stale vectors are harmless (never matched to a chunk), retried next open.
+            with suppress(Exception):
                 self.finish_vector_journal()
-            except Exception:  # Chroma unreachable now: stale vectors are harmless, retried next open
-                pass
 
     def close(self) -> None:
         with self._lock:
