@@ -45,6 +45,7 @@ lint: install
 # Service latency on loopback (start-up, /api/ask, /api/chat first token); the scale suite is issue 7.
 bench: install
 	$(BIN)/python -m evals.bench
+	$(BIN)/pytest -m load -s tests/bot/test_load.py
 
 clean:
 	rm -rf $(EVAL_STORE) .pytest_cache

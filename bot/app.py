@@ -8,6 +8,7 @@ import json
 import logging
 import secrets
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -23,6 +24,8 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.admin_api import admin_router
 from bot.http_metrics import CONTENT_TYPE_LATEST, HttpMetrics
+from bot.ratelimit import RateLimiter, limit_dependency
+from bot.uploads import safe_filename
 from bot.wecom import mount_wecom
 from bot.widget_routes import router as widget_router
 from ingest.loaders import SUPPORTED_SUFFIXES
@@ -90,6 +93,12 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
 
         mount_slack(app, settings)
     http_metrics = HttpMetrics()
+    limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+    rate_limited = [Depends(limit_dependency(limiter, settings.trust_forwarded_for))]
+    too_many = {429: {"model": ErrorBody, "description": "rate limited; see Retry-After"}}
+    # One upload ingests at a time: two uploads of the same file then end as one document, the
+    # second finding it unchanged, instead of racing on the same doc id.
+    ingest_lock = threading.Lock()
 
     @app.middleware("http")
     async def request_context(request: Request, call_next):
@@ -138,12 +147,13 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     def feedback_list(rating: str | None = None, service: Service = Depends(svc)) -> list[Feedback]:
         return service.feedback.list(rating)
 
-    @app.post("/api/ask", response_model=AskResponse)
+    @app.post("/api/ask", response_model=AskResponse, dependencies=rate_limited, responses=too_many)
     async def ask(body: AskRequest, service: Service = Depends(svc)) -> AskResponse:
         return await run_in_threadpool(service.ask, body)
 
-    @app.post("/api/chat", response_class=EventSourceResponse,
-              responses={200: {"content": {"text/event-stream": {}}, "description": "token, citations, done"}})
+    @app.post("/api/chat", response_class=EventSourceResponse, dependencies=rate_limited,
+              responses={200: {"content": {"text/event-stream": {}}, "description": "token, citations, done"},
+                         **too_many})
     async def chat(body: AskRequest, service: Service = Depends(svc)) -> EventSourceResponse:
         """SSE: `token` events, then `citations`, then `done` with the AskResponse.
 
@@ -168,19 +178,27 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     @app.post("/api/documents", response_model=Document, dependencies=[Depends(admin)],
               responses={code: {"model": ErrorBody} for code in (400, 401, 403, 413, 415)})
     async def upload(file: UploadFile = File(...), service: Service = Depends(svc)) -> Document:
-        name = Path(file.filename or "upload").name
+        name = safe_filename(file.filename)
         limit = settings.max_upload_mb * 1024 * 1024
         data = await file.read(limit + 1)
         if len(data) > limit:
             raise HTTPException(413, f"{name}: larger than {settings.max_upload_mb} MB")
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / name
-            path.write_bytes(data)
-            result = await run_in_threadpool(ingest_file, service.store, path, chunk_size=settings.chunk_size)
+        if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+            supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
+            raise HTTPException(415, f"{name}: unsupported file type (supported: {supported})")
+
+        def ingest_upload():
+            with ingest_lock, tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / name
+                path.write_bytes(data)
+                result = ingest_file(service.store, path, chunk_size=settings.chunk_size)
+                if result.status != "failed":
+                    embed_pending(service.store, service.embedder)
+                return result
+
+        result = await run_in_threadpool(ingest_upload)
         if result.status == "failed":
-            unsupported = Path(name).suffix.lower() not in SUPPORTED_SUFFIXES
-            raise HTTPException(415 if unsupported else 400, f"{name}: {result.reason}")
-        await run_in_threadpool(embed_pending, service.store, service.embedder)
+            raise HTTPException(400, f"{name}: {result.reason}")
         doc = service.store.get_document(result.doc_id or "")
         if doc is None:
             raise HTTPException(500, f"{name}: ingested but not found")

@@ -46,7 +46,7 @@ def _questions() -> list[str]:
 
 def run(rounds: int = 3) -> dict[str, object]:
     store = Path(tempfile.mkdtemp(prefix="govqa-bench-"))
-    env = {**os.environ, "GOVQA_STORE": str(store)}
+    env = {**os.environ, "GOVQA_STORE": str(store), "GOVQA_RATE_LIMIT_PER_MINUTE": "0"}
     try:
         t0 = time.perf_counter()
         subprocess.run([str(GOVQA), "ingest", str(ROOT / "evals" / "corpus")], env=env, check=True,

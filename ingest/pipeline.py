@@ -57,6 +57,10 @@ def doc_id_for(path: Path) -> str:
 
 def ingest_file(store: Store, path: Path, *, chunk_size: int = 300, tokenizer: Tokenizer | None = None) -> IngestResult:
     """Ingest one file; never raises for a bad file, returns a `failed` result naming the reason."""
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        # Before the duplicate check: a `.doc` copy of an ingested report is unsupported, not a duplicate.
+        kind, supported = path.suffix.lower() or path.name, ", ".join(sorted(SUPPORTED_SUFFIXES))
+        return IngestResult(path, "failed", reason=f"unsupported file type '{kind}' (supported: {supported})")
     try:
         data = path.read_bytes()
     except OSError as exc:

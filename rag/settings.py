@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     # The eval report the admin console shows; `govqa eval` writes it (default: the repo's evals/reports).
     eval_report: Path = Path(__file__).resolve().parents[1] / "evals" / "reports" / "latest.json"
+    # Questions per minute per client on /api/ask and /api/chat (token bucket; 0 disables), and the
+    # burst a client may ask at once. Normal staff use stays far below; load tests and benches set 0.
+    rate_limit_per_minute: float = 30.0
+    rate_limit_burst: int = 10
+    # Only behind a reverse proxy that sets X-Forwarded-For: otherwise any client could pick its own key.
+    trust_forwarded_for: bool = False
 
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None

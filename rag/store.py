@@ -12,7 +12,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,6 +62,9 @@ CREATE INDEX IF NOT EXISTS metrics_metric_doc ON metrics(metric, doc_id);
 CREATE INDEX IF NOT EXISTS documents_region_year ON documents(region, year);
 CREATE INDEX IF NOT EXISTS chunks_pending ON chunks(embedded) WHERE embedded = 0;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- Documents whose Chroma vectors may be stale: written in the same transaction as the delete or
+-- replace, cleared once Chroma agrees, and finished on the next open after a crash in between.
+CREATE TABLE IF NOT EXISTS vector_journal (doc_id TEXT PRIMARY KEY);
 """
 
 # Fields a person may correct by hand; a manual value wins over detection across re-ingests.
@@ -95,6 +98,10 @@ class Store:
         self._db.executescript(SCHEMA)
         self._collection: Any = None
         self._chunk_cache: tuple[int, list[ChunkRow]] | None = None
+        if self._query("SELECT 1 FROM vector_journal LIMIT 1"):
+            # Chroma unreachable now: stale vectors are harmless (never matched to a chunk), retried next open.
+            with suppress(Exception):
+                self.finish_vector_journal()
 
     def close(self) -> None:
         with self._lock:
@@ -169,6 +176,8 @@ class Store:
             "detected", "manual", "text", "ingested_at",
         ]
         with self._tx() as db:
+            if old is not None:
+                db.execute("INSERT OR IGNORE INTO vector_journal(doc_id) VALUES(?)", (doc["doc_id"],))
             db.execute("DELETE FROM chunks WHERE doc_id=?", (doc["doc_id"],))
             db.execute("DELETE FROM metrics WHERE doc_id=?", (doc["doc_id"],))
             db.execute(
@@ -217,11 +226,28 @@ class Store:
         return self.get_document(doc_id)
 
     def delete_document(self, doc_id: str) -> bool:
+        """Delete from the catalogue (journalled), then from Chroma; a crash in between is finished on open."""
         with self._tx() as db:
             deleted = db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,)).rowcount
+            if deleted:
+                db.execute("INSERT OR IGNORE INTO vector_journal(doc_id) VALUES(?)", (doc_id,))
         if deleted:
-            self.vectors_delete(doc_id)
+            self.finish_vector_journal()
         return bool(deleted)
+
+    def finish_vector_journal(self) -> int:
+        """Drop the vectors of journalled documents that no current chunk owns; returns how many went."""
+        dropped = 0
+        for (doc_id,) in self._query("SELECT doc_id FROM vector_journal"):
+            have = set(self._vectors().get(where={"doc_id": doc_id}, include=[])["ids"])
+            current = {r[0] for r in self._query("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))}
+            stale = sorted(have - current)
+            if stale:
+                self._vectors().delete(ids=stale)
+                dropped += len(stale)
+            with self._lock:
+                self._db.execute("DELETE FROM vector_journal WHERE doc_id=?", (doc_id,))
+        return dropped
 
     # --- chunks ---------------------------------------------------------------------------------
 
@@ -369,6 +395,7 @@ class Store:
         missing = embedded - have
         with self._lock:
             self._db.executemany("UPDATE chunks SET embedded=0 WHERE chunk_id=?", [(i,) for i in missing])
+            self._db.execute("DELETE FROM vector_journal")  # every orphan is gone, journalled or not
         return len(orphans) + len(missing)
 
 

@@ -14,7 +14,9 @@ from tests.corpus import CORPUS
 
 
 def build_service(store: Path, corpus: Path | list[Path] = CORPUS, embedding_model: str = "none") -> Service:
-    settings = Settings(store=store, embedding_model=embedding_model, admin_token="test-token")
+    # No rate limit: tests ask many questions from one client; tests/bot/test_rate_limit.py turns it on.
+    settings = Settings(store=store, embedding_model=embedding_model, admin_token="test-token",
+                        rate_limit_per_minute=0)
     service = Service(settings)
     paths = corpus if isinstance(corpus, list) else [corpus]
     results = ingest_paths(service.store, paths)
