@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.http_metrics import CONTENT_TYPE_LATEST, HttpMetrics
 from bot.widget_routes import router as widget_router
 from ingest.loaders import SUPPORTED_SUFFIXES
+from ingest.ocr import OcrOptions
 from ingest.pipeline import embed_pending, ingest_file
 from rag.feedback import Feedback, FeedbackIn
 from rag.schema import AskRequest, AskResponse, Document, MetricRow
@@ -164,7 +165,8 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / name
             path.write_bytes(data)
-            result = await run_in_threadpool(ingest_file, service.store, path, chunk_size=settings.chunk_size)
+            result = await run_in_threadpool(ingest_file, service.store, path, chunk_size=settings.chunk_size,
+                                             ocr=OcrOptions.from_settings(settings))
         if result.status == "failed":
             unsupported = Path(name).suffix.lower() not in SUPPORTED_SUFFIXES
             raise HTTPException(415 if unsupported else 400, f"{name}: {result.reason}")

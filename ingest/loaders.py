@@ -401,6 +401,8 @@ def _load_pdf(path: Path, data: bytes, ocr: OcrOptions | None = None) -> LoadedT
         raise IngestError(
             path, f"PDF has no text layer ({len(page_texts)} pages, probably scanned images); OCR is not available"
         )
+    if not any(text.strip() for text in page_texts) and not scanned:
+        raise IngestError(path, f"PDF has no text layer and no page images to read ({len(page_texts)} pages)")
     read: dict[int, PageOcr] = {}
     if scanned and ocr.enabled and engine_available():
         read = {page.number - 1: page for page in ocr_pages(path, data, scanned, ocr)}

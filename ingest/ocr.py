@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from ingest.errors import IngestError
 from ingest.ocr_layout import Box, page_text
+from rag.settings import Settings
 
 # A page with fewer letters than this in its text layer is treated as a scan ("a few stray
 # characters": a scanner's OCR-less text layer often holds just a page number or a file name).
@@ -41,6 +42,14 @@ class OcrOptions:
     threads: int = 1  # onnxruntime intra-op threads
     low_confidence: float = 0.9  # a box recognised below this is flagged, and numbers in it too
     on_page: Callable[[int, int], None] | None = field(default=None, compare=False)  # (done, total)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, on_page: Callable[[int, int], None] | None = None) -> OcrOptions:
+        return cls(
+            enabled=settings.ocr_enabled, dpi=settings.ocr_dpi, max_pages=settings.ocr_max_pages,
+            timeout_s=settings.ocr_timeout_s, threads=settings.ocr_threads,
+            low_confidence=settings.ocr_low_confidence, on_page=on_page,
+        )
 
 
 @dataclass(frozen=True)
