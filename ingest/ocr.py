@@ -94,8 +94,10 @@ class _RapidOcr:
     def __init__(self, threads: int) -> None:
         from rapidocr_onnxruntime import RapidOCR
 
-        # Models come from the wheel's own folder; the threads cap applies to det, cls and rec.
-        self._ocr = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1)
+        # Models come from the wheel's own folder; the threads cap applies to det and rec. The 0/180°
+        # line classifier is off: on upright scans it turned whole lines upside down (recognised as
+        # nothing, measured on the test scans), and reports are scanned upright.
+        self._ocr = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, use_cls=False)
         self._lock = threading.Lock()  # one onnxruntime session set: one page at a time
 
     def __call__(self, image: Any) -> list[Box]:

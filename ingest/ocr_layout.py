@@ -14,12 +14,18 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import statistics
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 Point = tuple[float, float]
+
+# Speckle on a scan is read as a dot or a mark beside real punctuation, or at the start of a line,
+# where Chinese typesetting never puts a comma, full stop or colon (禁则).
+_LINE_START_NOISE = re.compile(r"^[，。、；：？！·•.,;:'`]+")
+_STRAY_MARK = re.compile(r"(?<=[、，。；：！？])[·•.'`]+|[·•'`]+(?=[、，。；：！？])")
 
 
 @dataclass(frozen=True)
@@ -122,6 +128,11 @@ def column_width(boxes: Sequence[Box]) -> float:
     return statistics.median([max(b.height, 1.0) for b in boxes]) / 2 if boxes else 1.0
 
 
+def clean_line(text: str) -> str:
+    """Drop marks that speckle adds: punctuation opening a line, a dot glued to a comma or 、."""
+    return _STRAY_MARK.sub("", _LINE_START_NOISE.sub("", text))
+
+
 def _join(boxes: Sequence[Box], column: float) -> str:
     """The text of one line; a gap of several columns between boxes stays a gap (signature blocks)."""
     text = boxes[0].text.strip()
@@ -146,7 +157,9 @@ def page_lines(boxes: Sequence[Box]) -> list[Line]:
     out = []
     for line in grouped:
         indent = max(0, round((line[0].left - margin) / column))
-        out.append(Line(tuple(line), " " * indent + _join(line, column)))
+        text = clean_line(_join(line, column))
+        if text:
+            out.append(Line(tuple(line), " " * indent + text))
     return out
 
 

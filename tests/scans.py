@@ -13,7 +13,7 @@ import math
 import random
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 from tests.formats import HEADING_1, HEADING_2, paragraphs
 
@@ -91,13 +91,16 @@ def typeset(text: str, *, header: str = RUNNING_HEADER) -> list[Image.Image]:
             else:
                 draw.text((_MARGIN + (indent if n == 0 else 0), y), piece, font=font, fill="black")
             y += round(leading * (1.5 if kind == "title" else 1.0))
-    if draw is not None:
-        _stamp_seal(draw, (width - _MARGIN - _px(90), min(y - _px(30), height - _MARGIN - _px(60))))
+    if pages:
+        _stamp_seal(pages[-1], (width - _MARGIN - _px(90), min(y - _px(30), height - _MARGIN - _px(60))))
     return pages
 
 
-def _stamp_seal(draw: ImageDraw.ImageDraw, centre: tuple[float, float], issuer: str = "人民政府法治建设专用章") -> None:
-    """A red round seal with ring text and a star, stamped over whatever is printed there."""
+def _stamp_seal(page: Image.Image, centre: tuple[float, float], issuer: str = "人民政府法治建设专用章") -> None:
+    """A red round seal with ring text and a star, stamped over the signature: ink on ink, so the
+    black print under it stays black (multiplied), as with a real stamp."""
+    seal = Image.new("RGB", page.size, "white")
+    draw = ImageDraw.Draw(seal)
     red = (215, 30, 40)
     cx, cy = centre
     radius = _px(58)
@@ -115,6 +118,7 @@ def _stamp_seal(draw: ImageDraw.ImageDraw, centre: tuple[float, float], issuer: 
         x = cx + (radius - _px(16)) * math.sin(angle)
         y = cy - (radius - _px(16)) * math.cos(angle)
         draw.text((x, y), char, font=ring, fill=red, anchor="mm")
+    page.paste(ImageChops.multiply(page, seal))
 
 
 def degrade(page: Image.Image, rng: random.Random, *, angle: float | None = None) -> Image.Image:

@@ -8,7 +8,7 @@ import pytest
 
 from ingest.clean import repair_pdf_text
 from ingest.ocr import drop_red_ink, needs_ocr
-from ingest.ocr_layout import Box, group_lines, page_lines, page_text, skew_angle
+from ingest.ocr_layout import Box, clean_line, group_lines, page_lines, page_text, skew_angle
 from ingest.pages import find_spans, page_of, page_spans, pages_between
 
 COLUMN = 16.0  # pixels per display column: a Han character is 32 px wide
@@ -102,3 +102,18 @@ def test_find_spans_ignores_whitespace_and_stays_within_the_page() -> None:
     second = (text.index("乙"), len(text))
     assert find_spans(text, ["123 件"], second) == [(text.rindex("123"), text.rindex("123") + 4)]
     assert find_spans(text, ["不存在"], (0, len(text))) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("：2.推进机构改革理顺部门职权。", "2.推进机构改革理顺部门职权。"),
+        ("持续提升科学、·民主、依法决策水平", "持续提升科学、民主、依法决策水平"),
+        ("，全年新增市场主体7611户。", "全年新增市场主体7611户。"),
+        ("纠错率2.3%，较上年下降0.5个百分点", "纠错率2.3%，较上年下降0.5个百分点"),  # decimals stay
+        ("“12·4”国家宪法日", "“12·4”国家宪法日"),  # a dot between digits is text
+        ("（一）政府职能深刻转变。", "（一）政府职能深刻转变。"),
+    ],
+)
+def test_clean_line_drops_speckle_marks(text: str, want: str) -> None:
+    assert clean_line(text) == want
