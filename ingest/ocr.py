@@ -125,11 +125,18 @@ def render_page(data: bytes, index: int, dpi: int) -> Any:
 
 
 def drop_red_ink(image: Any) -> Any:
-    """Seals and signature stamps are red; body text is black. Whiten pixels clearly redder than grey."""
+    """Seals and signature stamps are red; body text is black. Whiten pixels clearly redder than grey.
+
+    Where the seal's ink lies over a grey stroke edge it is dark red, and must go too (a ratio test),
+    or the seal's ring text comes back as stray characters.
+    """
     import numpy as np
 
     rgb = image.astype(np.int16)
-    red = (rgb[:, :, 0] > 120) & (rgb[:, :, 0] - np.maximum(rgb[:, :, 1], rgb[:, :, 2]) > 50)
+    others = np.maximum(rgb[:, :, 1], rgb[:, :, 2])
+    light_red = (rgb[:, :, 0] > 120) & (rgb[:, :, 0] - others > 50)  # the seal and its pink blurred edge
+    dark_red = (rgb[:, :, 0] > 60) & (rgb[:, :, 0] > others * 8 // 5 + 20)
+    red = light_red | dark_red
     out = image.copy()
     out[red] = 255
     return out
