@@ -134,9 +134,10 @@ def drop_red_ink(image: Any) -> Any:
 
     rgb = image.astype(np.int16)
     others = np.maximum(rgb[:, :, 1], rgb[:, :, 2])
-    light_red = (rgb[:, :, 0] > 120) & (rgb[:, :, 0] - others > 50)  # the seal and its pink blurred edge
+    light_red = (rgb[:, :, 0] > 140) & (rgb[:, :, 0] - others > 25)  # the seal and its pink blurred, JPEG'd halo
     dark_red = (rgb[:, :, 0] > 60) & (rgb[:, :, 0] > others * 8 // 5 + 20)
-    red = light_red | dark_red
+    faint_red = (others > 150) & (rgb[:, :, 0] - others > 12)  # the last pink ghost of the ring text
+    red = light_red | dark_red | faint_red
     out = image.copy()
     out[red] = 255
     return out

@@ -80,8 +80,9 @@ def test_needs_ocr(text: str, want: bool) -> None:
 def test_red_ink_turns_white_and_black_ink_stays() -> None:
     import numpy as np
 
-    image = np.array([[[215, 30, 40], [20, 20, 20], [240, 160, 160], [255, 255, 255], [108, 15, 20], [90, 80, 80]]],
-                     dtype=np.uint8)
+    pixels = [[215, 30, 40], [20, 20, 20], [240, 160, 160], [255, 255, 255], [108, 15, 20], [90, 80, 80],
+              [184, 137, 142], [200, 195, 195]]
+    image = np.array([pixels], dtype=np.uint8)
     out = drop_red_ink(image)
     assert out[0, 0].tolist() == [255, 255, 255]  # seal red
     assert out[0, 1].tolist() == [20, 20, 20]  # text black
@@ -89,6 +90,8 @@ def test_red_ink_turns_white_and_black_ink_stays() -> None:
     assert out[0, 3].tolist() == [255, 255, 255]
     assert out[0, 4].tolist() == [255, 255, 255]  # seal ink over a grey stroke edge: dark red
     assert out[0, 5].tolist() == [90, 80, 80]  # a warm grey stroke is still text
+    assert out[0, 6].tolist() == [255, 255, 255]  # the seal's faint halo after blur and JPEG
+    assert out[0, 7].tolist() == [200, 195, 195]  # a light grey stroke edge stays
 
 
 def test_page_spans_follow_deletions_and_joins() -> None:
