@@ -87,6 +87,14 @@ def test_same_section_paths(txt_service: Service, scan_service: Service) -> None
     assert _paths(scan_service) == _paths(txt_service)
 
 
+def test_same_metadata(txt_service: Service, scan_service: Service) -> None:
+    """Issuer and signing date sit under the seal on the last page: the seal must not garble them."""
+    fields = ("region", "level", "city", "province", "year", "date", "issuer")
+    want = {d.doc_id: {f: getattr(d, f) for f in fields} for d in txt_service.store.list_documents()}
+    got = {d.doc_id: {f: getattr(d, f) for f in fields} for d in scan_service.store.list_documents()}
+    assert got == want
+
+
 def test_metric_rows_mostly_equal(txt_service: Service, scan_service: Service) -> None:
     want, got = _metric_keys(txt_service), _metric_keys(scan_service)
     kept = len(want & got) / len(want)
