@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 STORE ?= .govqa
 EVAL_STORE := .govqa-eval
 
-.PHONY: install run test pytest eval lint bench clean browser
+.PHONY: install run test pytest eval lint bench clean browser ocr
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,13 +25,18 @@ run: install
 
 test: install browser pytest eval
 
-pytest: install browser
+pytest: install browser ocr
 	$(BIN)/pytest
 
 # The widget is tested in Debian's Chromium (never a browser download); CJK fonts for readable screenshots.
 browser:
 	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
+
+# OCR tests typeset scans with Debian's WenQuanYi font; opencv (RapidOCR) needs libGL and GLib at import.
+ocr:
+	@test -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc && ldconfig -p | grep -q libGL.so.1 || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei libgl1 libglib2.0-0 >/dev/null; }
 
 # The gold Q&A harness on a fresh store built from the bundled reports; fails under evals/thresholds.toml.
 eval: install

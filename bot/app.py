@@ -29,6 +29,7 @@ from bot.uploads import safe_filename
 from bot.wecom import mount_wecom
 from bot.widget_routes import router as widget_router
 from ingest.loaders import SUPPORTED_SUFFIXES
+from ingest.ocr import OcrOptions
 from ingest.pipeline import embed_pending, ingest_file
 from rag.feedback import Feedback, FeedbackIn
 from rag.schema import AskRequest, AskResponse, Document, MetricRow
@@ -191,7 +192,8 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
             with ingest_lock, tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / name
                 path.write_bytes(data)
-                result = ingest_file(service.store, path, chunk_size=settings.chunk_size)
+                result = ingest_file(service.store, path, chunk_size=settings.chunk_size,
+                                     ocr=OcrOptions.from_settings(settings))
                 if result.status != "failed":
                     embed_pending(service.store, service.embedder)
                 return result

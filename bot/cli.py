@@ -63,6 +63,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")]
         raise typer.Exit(_ingest_remote(url, settings, paths))
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from ingest.ocr import OcrOptions
     from ingest.pipeline import discover, embed_pending, ingest_file
 
     service = _service(settings)
@@ -71,9 +72,16 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")]
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   disable=not sys.stderr.isatty(), transient=True) as progress:
         task = progress.add_task("ingest", total=len(files))
+        pages = progress.add_task("OCR", total=None, visible=False)  # per scanned page, shown only for scans
+
+        def on_page(done: int, total: int) -> None:
+            progress.update(pages, completed=done, total=total, visible=done < total)
+
+        ocr = OcrOptions.from_settings(settings, on_page=on_page)
         for path in files:
             progress.update(task, description=f"ingest {path.name}")
-            result = ingest_file(service.store, path, chunk_size=settings.chunk_size)
+            progress.update(pages, description=f"OCR {path.name}")
+            result = ingest_file(service.store, path, chunk_size=settings.chunk_size, ocr=ocr)
             progress.advance(task)
             if result.status == "failed":
                 failed += 1
@@ -121,8 +129,9 @@ def docs(json_out: Annotated[bool, typer.Option("--json")] = False, store: Store
     if json_out:
         return _print_json(rows)
     for d in rows:
+        scanned = f" OCR {d['ocr_pages']}/{d['pages']} pages" if d.get("ocr_pages") else ""
         typer.echo(f"{d['doc_id']:24} {d['region'] or '?':8} {d['year'] or '?'}  {d['chunks']:3} chunks "
-                   f"{d['metrics']:3} metrics  {d['title'] or d['source']}")
+                   f"{d['metrics']:3} metrics{scanned}  {d['title'] or d['source']}")
 
 
 @app.command()

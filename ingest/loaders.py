@@ -27,6 +27,8 @@ from lxml import etree
 
 from ingest.clean import fix_pdf_spacing, repair_pdf_text, strip_emphasis_markers, strip_markdown, strip_site_chrome
 from ingest.errors import IngestError
+from ingest.ocr import OcrOptions, PageOcr, engine_available, needs_ocr, ocr_pages
+from ingest.pages import find_spans, page_spans
 
 
 @dataclass(frozen=True)
@@ -36,13 +38,24 @@ class LoadedText:
     fmt: str  # "txt" | "md" | "html" | "pdf" | "docx"
     pages: int | None  # PDF page count, else None
     title_hint: str | None  # <h1>/<title>, the docx Title paragraph or core title, if any
+    # PDF only: each page's [start, end) in `text`, and its OCR mean confidence (None: text layer).
+    page_spans: tuple[tuple[int, int], ...] = ()
+    ocr_confidence: tuple[float | None, ...] = ()
+    low_confidence_spans: tuple[tuple[int, int], ...] = ()  # OCR text recognised below the threshold
+
+    @property
+    def ocr_pages(self) -> int:
+        return sum(1 for c in self.ocr_confidence if c is not None)
 
 
 Loader = Callable[[Path, bytes], LoadedText]
 
 
-def load(path: Path) -> LoadedText:
-    """Load one file with the loader its suffix names; raise IngestError when it cannot be read."""
+def load(path: Path, *, ocr: OcrOptions | None = None) -> LoadedText:
+    """Load one file with the loader its suffix names; raise IngestError when it cannot be read.
+
+    `ocr` governs reading scanned PDF pages (default: on, with the default limits).
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     loader = _LOADERS.get(suffix)
@@ -55,6 +68,8 @@ def load(path: Path) -> LoadedText:
         raise IngestError(path, f"cannot read file: {exc.strerror or exc}") from exc
     if not data.strip():
         raise IngestError(path, "empty file")
+    if loader is _load_pdf:
+        return _load_pdf(path, data, ocr)
     return loader(path, data)
 
 
@@ -366,7 +381,7 @@ def _clean_inline(text: str) -> str:
 # PDF
 
 
-def _load_pdf(path: Path, data: bytes) -> LoadedText:
+def _load_pdf(path: Path, data: bytes, ocr: OcrOptions | None = None) -> LoadedText:
     if b"%PDF-" not in data[:1024]:
         raise IngestError(path, "not a PDF file (no %PDF header)")
     try:
@@ -380,14 +395,43 @@ def _load_pdf(path: Path, data: bytes) -> LoadedText:
         raise
     except Exception as exc:  # pypdf raises many types for damaged files; all mean the same here
         raise IngestError(path, f"corrupt or unreadable PDF: {exc}") from exc
-    if not any(text.strip() for text in page_texts):
+    scanned = [i for i, text in enumerate(page_texts) if needs_ocr(text) and _has_image(reader.pages[i])]
+    ocr = ocr or OcrOptions()
+    if not any(text.strip() for text in page_texts) and not (ocr.enabled and engine_available()):
         raise IngestError(
             path, f"PDF has no text layer ({len(page_texts)} pages, probably scanned images); OCR is not available"
         )
+    if not any(text.strip() for text in page_texts) and not scanned:
+        raise IngestError(path, f"PDF has no text layer and no page images to read ({len(page_texts)} pages)")
+    read: dict[int, PageOcr] = {}
+    if scanned and ocr.enabled and engine_available():
+        read = {page.number - 1: page for page in ocr_pages(path, data, scanned, ocr)}
+        page_texts = [read[i].text if i in read else text for i, text in enumerate(page_texts)]
     raw = "\f".join(page_texts)
-    title = _large_print_title(reader.pages[0])
+    title = _large_print_title(reader.pages[0]) if 0 not in read else None
     text = _merge_title_lines(repair_pdf_text(raw), title)
-    return LoadedText(text, raw, "pdf", len(page_texts), title)
+    if read and not text.strip():
+        raise IngestError(path, f"OCR found no text on the {len(read)} scanned pages (blank or unreadable scan)")
+    spans = tuple(page_spans(page_texts, text))
+    return LoadedText(
+        text, raw, "pdf", len(page_texts), title,
+        page_spans=spans,
+        ocr_confidence=tuple(read[i].confidence if i in read else None for i in range(len(page_texts))),
+        low_confidence_spans=tuple(
+            span for i, page in read.items() for span in find_spans(text, page.low_confidence, spans[i])
+        ),
+    )
+
+
+def _has_image(page: pypdf.PageObject) -> bool:
+    """Whether the page paints an image: a thin text layer over no image is a short page, not a scan."""
+    try:
+        xobjects = page["/Resources"].get_object().get("/XObject")
+        return xobjects is not None and any(
+            xobject.get_object().get("/Subtype") in ("/Image", "/Form") for xobject in xobjects.get_object().values()
+        )
+    except Exception:  # odd resources: when in doubt, a thin page is worth reading
+        return True
 
 
 def _decrypt(path: Path, reader: pypdf.PdfReader) -> bool:

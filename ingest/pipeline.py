@@ -15,9 +15,11 @@ from pathlib import Path
 
 from ingest.chunking import chunk_paragraphs
 from ingest.errors import IngestError
-from ingest.loaders import SUPPORTED_SUFFIXES, load
+from ingest.loaders import SUPPORTED_SUFFIXES, LoadedText, load
 from ingest.metadata import detect_metadata
 from ingest.metrics import derive_metrics, extract_metrics
+from ingest.ocr import OcrOptions
+from ingest.pages import page_of, pages_between
 from ingest.sections import Paragraph, format_path, parse_sections
 from rag.dense import Embedder
 from rag.lexical import Tokenizer, default_tokenizer
@@ -25,7 +27,7 @@ from rag.schema import MetricRow
 from rag.store import ChunkRow, Store
 
 # Bump when parsing, chunking or extraction changes, so unchanged files are re-processed once.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,12 @@ def doc_id_for(path: Path) -> str:
     return stem[:80] or "document"
 
 
-def ingest_file(store: Store, path: Path, *, chunk_size: int = 300, tokenizer: Tokenizer | None = None) -> IngestResult:
-    """Ingest one file; never raises for a bad file, returns a `failed` result naming the reason."""
+def ingest_file(store: Store, path: Path, *, chunk_size: int = 300, tokenizer: Tokenizer | None = None,
+                ocr: OcrOptions | None = None) -> IngestResult:
+    """Ingest one file; never raises for a bad file, returns a `failed` result naming the reason.
+
+    `ocr` sets how scanned PDF pages are read (limits, progress callback); None = the defaults.
+    """
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         # Before the duplicate check: a `.doc` copy of an ingested report is unsupported, not a duplicate.
         kind, supported = path.suffix.lower() or path.name, ", ".join(sorted(SUPPORTED_SUFFIXES))
@@ -74,7 +80,7 @@ def ingest_file(store: Store, path: Path, *, chunk_size: int = 300, tokenizer: T
     if twin and twin["doc_id"] != doc_id:
         return IngestResult(path, "duplicate", twin["doc_id"], reason=f"same content as {twin['source']}")
     try:
-        loaded = load(path)
+        loaded = load(path, ocr=ocr)
     except IngestError as exc:
         return IngestResult(path, "failed", reason=exc.reason)
     if not loaded.text.strip():
@@ -85,18 +91,18 @@ def ingest_file(store: Store, path: Path, *, chunk_size: int = 300, tokenizer: T
     tok = tokenizer or default_tokenizer()
     chunk_rows = [
         ChunkRow(f"{doc_id}:{sha[:12]}:{c.ord}", doc_id, c.ord, c.section, c.text, c.start, c.end,
-                 tuple(tok.tokens(f"{c.section} {c.text}")))
+                 tuple(tok.tokens(f"{c.section} {c.text}")), *_provenance(loaded, c.start, c.end))
         for c in chunks
     ]
-    metric_rows = _metric_rows(doc_id, loaded.text, paragraphs)
+    metric_rows = _flag_low_confidence(_metric_rows(doc_id, loaded.text, paragraphs), loaded)
     meta = detect_metadata(loaded.text, raw=loaded.raw, title_hint=loaded.title_hint, filename=path.name)
     store.replace_document(
         {
             "doc_id": doc_id, "source": path.name, "sha256": sha, "fmt": loaded.fmt, "pipeline": PIPELINE_VERSION,
             "title": meta.title, "region": meta.region, "level": meta.level, "city": meta.city,
             "province": meta.province, "year": meta.year, "issuer": meta.issuer, "date": meta.date,
-            "published": meta.published, "addressee": meta.addressee, "pages": loaded.pages, "ocr_pages": 0,
-            "text": loaded.text,
+            "published": meta.published, "addressee": meta.addressee, "pages": loaded.pages,
+            "ocr_pages": loaded.ocr_pages, "text": loaded.text,
         },
         chunk_rows,
         metric_rows,
@@ -110,10 +116,11 @@ def ingest_paths(
     *,
     chunk_size: int = 300,
     on_result: Callable[[IngestResult], None] | None = None,
+    ocr: OcrOptions | None = None,
 ) -> list[IngestResult]:
     results = []
     for path in discover(paths):
-        result = ingest_file(store, path, chunk_size=chunk_size)
+        result = ingest_file(store, path, chunk_size=chunk_size, ocr=ocr)
         results.append(result)
         if on_result:
             on_result(result)
@@ -167,3 +174,24 @@ def _metric_rows(doc_id: str, text: str, paragraphs: list[Paragraph]) -> list[Me
             )
         )
     return rows
+
+
+def _provenance(loaded: LoadedText, start: int, end: int) -> tuple[int | None, bool, float | None]:
+    """(page, ocr, ocr_confidence) of the text [start, end): its first page; OCR if any page was scanned."""
+    if not loaded.page_spans:
+        return None, False, None
+    page = page_of(loaded.page_spans, start)
+    pages = pages_between(loaded.page_spans, start, end)
+    scores = [c for n in pages if (c := loaded.ocr_confidence[n - 1]) is not None]
+    return page, bool(scores), round(min(scores), 4) if scores else None
+
+
+def _flag_low_confidence(rows: list[MetricRow], loaded: LoadedText) -> list[MetricRow]:
+    """Mark figures that sit in OCR text recognised below the confidence threshold."""
+    if not loaded.low_confidence_spans:
+        return rows
+    return [
+        row.model_copy(update={"ocr_low_confidence": True})
+        if row.span and any(a < row.span[1] and row.span[0] < b for a, b in loaded.low_confidence_spans) else row
+        for row in rows
+    ]

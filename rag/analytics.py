@@ -115,6 +115,8 @@ def _caveat(row: MetricRow | None) -> str:
     notes = [n for n in (row.period, row.scope) if n]
     if row.derived and row.formula:
         notes.append(f"按{row.formula}计算")
+    if row.ocr_low_confidence:
+        notes.append("扫描件OCR识别置信度低，请核对原件")
     return f"（{'，'.join(notes)}）" if notes else ""
 
 

@@ -29,6 +29,9 @@ class Citation(BaseModel):
     section: str = ""
     text: str
     quote: str = ""
+    page: int | None = None  # PDF page the passage starts on
+    ocr: bool = False  # the passage was read from a scanned page by OCR
+    ocr_confidence: float | None = None  # mean OCR confidence of its pages
 
 
 class TableRow(BaseModel):
@@ -100,3 +103,4 @@ class MetricRow(BaseModel):
     section: str = ""
     sentence: str = ""
     span: tuple[int, int] | None = None
+    ocr_low_confidence: bool = False  # the figure was read by OCR below the confidence threshold: check it

@@ -224,6 +224,7 @@ class Service:
             citations.append(Citation(
                 n=n, doc_id=ev.chunk.doc_id, title=doc.title if doc else None, region=doc.region if doc else None,
                 year=doc.year if doc else None, section=ev.chunk.section, text=ev.chunk.text, quote=ev.quote,
+                page=ev.chunk.page, ocr=ev.chunk.ocr, ocr_confidence=ev.chunk.ocr_confidence,
             ))
         return citations
 

@@ -36,6 +36,14 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_timeout_s: float = 30.0
 
+    # OCR of scanned PDF pages (RapidOCR, offline). Off, or the engine missing: scans are refused.
+    ocr_enabled: bool = True
+    ocr_dpi: int = Field(default=200, ge=72, le=600)  # below 200 dpi whole lines of a scan are lost
+    ocr_max_pages: int = Field(default=200, ge=1)
+    ocr_timeout_s: float = Field(default=1800.0, gt=0)  # per file
+    ocr_threads: int = Field(default=1, ge=1)  # onnxruntime threads: leave a core for /api/ask
+    ocr_low_confidence: float = Field(default=0.9, ge=0, le=1)  # flag OCR text (and its numbers) below this
+
     host: str = "127.0.0.1"
     port: int = 8000
     max_upload_mb: int = 50

@@ -81,6 +81,18 @@ class ChunkRow:
     start: int
     end: int
     tokens: tuple[str, ...]
+    page: int | None = None  # PDF page the chunk starts on
+    ocr: bool = False  # read from a scanned page
+    ocr_confidence: float | None = None
+
+
+# Columns added after the first release: (table, column, declaration), added to older stores on open.
+_ADDED_COLUMNS = (
+    ("chunks", "page", "INTEGER"),
+    ("chunks", "ocr", "INTEGER NOT NULL DEFAULT 0"),
+    ("chunks", "ocr_confidence", "REAL"),
+    ("metrics", "ocr_low_confidence", "INTEGER NOT NULL DEFAULT 0"),
+)
 
 
 class Store:
@@ -96,6 +108,7 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(SCHEMA)
+        self._add_missing_columns()
         self._collection: Any = None
         self._chunk_cache: tuple[int, list[ChunkRow]] | None = None
         if self._query("SELECT 1 FROM vector_journal LIMIT 1"):
@@ -106,6 +119,12 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def _add_missing_columns(self) -> None:
+        for table, column, declaration in _ADDED_COLUMNS:
+            have = {r[1] for r in self._db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self._db.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {declaration}')
 
     # --- transactions and versioning -------------------------------------------------------------
 
@@ -186,16 +205,18 @@ class Store:
                 [row.get(c) for c in columns],
             )
             db.executemany(
-                'INSERT INTO chunks(chunk_id, doc_id, ord, section, text, start, "end", tokens) '
-                "VALUES(?,?,?,?,?,?,?,?)",
-                [(c.chunk_id, c.doc_id, c.ord, c.section, c.text, c.start, c.end, " ".join(c.tokens))
-                 for c in chunks],
+                'INSERT INTO chunks(chunk_id, doc_id, ord, section, text, start, "end", tokens, page, ocr, '
+                "ocr_confidence) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                [(c.chunk_id, c.doc_id, c.ord, c.section, c.text, c.start, c.end, " ".join(c.tokens), c.page,
+                  int(c.ocr), c.ocr_confidence) for c in chunks],
             )
             db.executemany(
                 "INSERT INTO metrics(doc_id, metric, label, value, unit, written, period, scope, approx, derived, "
-                "formula, section, sentence, span_start, span_end) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "formula, section, sentence, span_start, span_end, ocr_low_confidence) "
+                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(m.doc_id, m.metric, m.label, m.value, m.unit, m.written, m.period, m.scope, m.approx, int(m.derived),
-                  m.formula, m.section, m.sentence, *(m.span or (None, None))) for m in metrics],
+                  m.formula, m.section, m.sentence, *(m.span or (None, None)), int(m.ocr_low_confidence))
+                 for m in metrics],
             )
 
     def update_metadata(self, doc_id: str, changes: dict[str, Any]) -> Document | None:
@@ -257,10 +278,8 @@ class Store:
         if self._chunk_cache and self._chunk_cache[0] == version:
             return self._chunk_cache[1]
         with self._lock:
-            rows = self._db.execute(
-                'SELECT chunk_id, doc_id, ord, section, text, start, "end", tokens FROM chunks ORDER BY doc_id, ord'
-            ).fetchall()
-        chunks = [ChunkRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(r[7].split())) for r in rows]
+            rows = self._db.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks ORDER BY doc_id, ord").fetchall()
+        chunks = [_chunk(r) for r in rows]
         self._chunk_cache = (version, chunks)
         return chunks
 
@@ -407,14 +426,15 @@ def _metric_row(r: sqlite3.Row) -> MetricRow:
         derived=bool(r["derived"]), formula=r["formula"], doc_id=r["doc_id"], section=r["section"],
         sentence=r["sentence"],
         span=(r["span_start"], r["span_end"]) if r["span_start"] is not None else None,
+        ocr_low_confidence=bool(r["ocr_low_confidence"]),
     )
 
 
-_CHUNK_COLUMNS = 'chunk_id, doc_id, ord, section, text, start, "end", tokens'
+_CHUNK_COLUMNS = 'chunk_id, doc_id, ord, section, text, start, "end", tokens, page, ocr, ocr_confidence'
 
 
 def _chunk(r: sqlite3.Row) -> ChunkRow:
-    return ChunkRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(r[7].split()))
+    return ChunkRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(r[7].split()), r[8], bool(r[9]), r[10])
 
 
 def _document(row: dict[str, Any]) -> Document:
