@@ -73,9 +73,9 @@ REFUSED: list[tuple[str, Content, int, str]] = [
     ("blank.html", lambda tmp: b" \n\t ", 400, "empty file"),
     ("random.pdf", lambda tmp: os.urandom(4096).replace(b"%PDF-", b"xxxxx"), 400, "not a PDF"),
     ("locked.pdf", _encrypted_pdf, 400, "encrypted PDF"),
-    # Assumes OCR is unavailable or disabled here: the reason must then say so (the OCR helper's
-    # ingest/ocr.py may change the wording; "OCR" must stay in it).
-    ("scanned.pdf", _scanned_pdf, 400, "OCR"),
+    # A PDF with neither text nor page images: nothing for OCR to read either. (An image-only scan is
+    # OCR'd; with OCR off it is refused as "OCR is not available": tests/ingest/test_ocr.py.)
+    ("scanned.pdf", _scanned_pdf, 400, "no text layer"),
     ("old.docx", lambda tmp: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 an old binary .doc", 400, "not a zip archive"),
     ("bomb.docx", _zip_bomb, 400, "zip bomb"),
     ("binary.txt", lambda tmp: bytes(range(256)) * 8, 400, "cannot decode text"),
