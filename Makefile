@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
+run: install ocr
 	$(BIN)/govqa ingest evals/corpus --store $(STORE)
 	@echo "Serving on http://127.0.0.1:8000/ (API docs at http://127.0.0.1:8000/docs)"
 	$(BIN)/govqa serve --store $(STORE) --host 127.0.0.1 --port 8000
