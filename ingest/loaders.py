@@ -27,6 +27,7 @@ from lxml import etree
 
 from ingest.clean import fix_pdf_spacing, repair_pdf_text, strip_emphasis_markers, strip_markdown, strip_site_chrome
 from ingest.errors import IngestError
+from ingest.stages import stage
 
 
 @dataclass(frozen=True)
@@ -169,12 +170,16 @@ def _decode(path: Path, data: bytes, declared: str | None = None) -> str:
 
 def _load_txt(path: Path, data: bytes) -> LoadedText:
     raw = _decode(path, data)
-    return LoadedText(strip_site_chrome(strip_emphasis_markers(raw)), raw, "txt", None, None)
+    with stage("clean"):
+        text = strip_site_chrome(strip_emphasis_markers(raw))
+    return LoadedText(text, raw, "txt", None, None)
 
 
 def _load_md(path: Path, data: bytes) -> LoadedText:
     raw = _decode(path, data)
-    return LoadedText(strip_site_chrome(strip_markdown(raw)), raw, "md", None, None)
+    with stage("clean"):
+        text = strip_site_chrome(strip_markdown(raw))
+    return LoadedText(text, raw, "md", None, None)
 
 
 # ---------------------------------------------------------------------------------------------
