@@ -83,3 +83,13 @@ def test_targets_say_met_or_by_how_much_they_were_missed() -> None:
     assert {t["target"]: t["verdict"] for t in result["targets"]}["ask_p95_ms"] == "met"
     table = to_markdown(result)
     assert "| synthetic 100,000 |" in table and "missed by 200.0 chunks/s" in table
+
+
+def test_baseline_scores_evidence_like_the_harness_and_reports_ratios() -> None:
+    from evals.baseline import compare, hit
+
+    item = {"evidence": [{"doc": "d", "quote": "直接纠错4件, 纠错率2.3%"}]}
+    assert hit(item, ["……全县办结复议案件174件，直接纠错4件，纠错率2.3%；"])  # NFKC and spaces, as scored for us
+    assert not hit(item, ["直接纠错4件", "纠错率2.3%"])  # a quote split across chunks is not found
+    ratios = compare({"hit_at_5": 0.9, "p50_ms": 20.0}, {"chroma": {"hit_at_4": 0.3, "p50_ms": 250.0}})
+    assert ratios["latency_ratio"] == 12.5 and ratios["hit_gain_points"] == 60.0
