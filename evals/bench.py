@@ -174,7 +174,8 @@ def run(sizes: list[int], *, rounds: int = 2, baseline: bool = True, work: Path 
     work = work or Path(tempfile.mkdtemp(prefix="govqa-bench-"))
     questions = _questions()
     result: dict[str, Any] = {
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "load_avg_start": [round(x, 1) for x in os.getloadavg()]},
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "questions": len(questions), "rounds": rounds, "runs": [],
     }
     try:
@@ -206,6 +207,8 @@ def run(sizes: list[int], *, rounds: int = 2, baseline: bool = True, work: Path 
             shutil.rmtree(store, ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    # A load average above the core count means other work shared the CPUs: the figures are pessimistic.
+    result["machine"]["load_avg_end"] = [round(x, 1) for x in os.getloadavg()]
     result["targets"] = evaluate_targets(result)
     return result
 
@@ -262,9 +265,12 @@ def to_markdown(result: dict[str, Any]) -> str:
     def fmt(value: Any) -> str:
         return "–" if value is None else str(value)
 
+    machine = result["machine"]
+    load = " → ".join(str(machine.get(k, ["?"])[0]) for k in ("load_avg_start", "load_avg_end"))
     lines = [
-        f"Machine: {result['machine']['cores']} cores, Python {result['machine']['python']}; started "
-        f"{result['started']}; {result['questions']} gold questions × {result['rounds']} rounds per size.", "",
+        f"Machine: {machine['cores']} cores, Python {machine['python']}; 1-min load average {load} (above the core "
+        f"count means other work shared the CPUs); started {result['started']}; {result['questions']} gold "
+        f"questions × {result['rounds']} rounds per synthetic size (one more on the five reports).", "",
         "### Targets", "", "| target | limit | measured | where | verdict |", "|---|---|---|---|---|",
     ]
     for t in result["targets"]:
