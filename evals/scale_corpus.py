@@ -103,16 +103,21 @@ def _replacement(unit: Division) -> dict[str, str]:
     }
 
 
-def synthesize(base: BaseReport, unit: Division, year: int, rng: random.Random) -> str:
-    """`base` as if `unit` had written it about `year`: names swapped, years shifted, figures perturbed."""
+def rename(text: str, base: BaseReport, unit: Division, year: int) -> str:
+    """`text` about `base` moved to `unit` and `year`: region, city and province names swapped, years shifted."""
     new = _replacement(unit)
     mapping = {written: new[role] for role, written in base.names.items()}
     # One pass, longest name first, so a replaced name is never replaced again (石景山区 before 石景山).
     names = re.compile("|".join(re.escape(n) for n in sorted(mapping, key=len, reverse=True)))
-    text = names.sub(lambda m: mapping[m.group(0)], base.raw)
+    text = names.sub(lambda m: mapping[m.group(0)], text)
     shift = year - base.year
-    text = _YEAR.sub(lambda m: str(int(m.group(1)) + shift) if abs(int(m.group(1)) - base.year) <= 3 else m.group(1),
+    return _YEAR.sub(lambda m: str(int(m.group(1)) + shift) if abs(int(m.group(1)) - base.year) <= 3 else m.group(1),
                      text)
+
+
+def synthesize(base: BaseReport, unit: Division, year: int, rng: random.Random) -> str:
+    """`base` as if `unit` had written it about `year`: names swapped, years shifted, figures perturbed."""
+    text = rename(base.raw, base, unit, year)
     scale = rng.uniform(0.5, 2.0)  # one factor per report keeps counts consistent with each other
 
     def count(m: re.Match[str]) -> str:
@@ -144,15 +149,29 @@ def plan(bases: list[BaseReport], chunks: int, seed: int) -> Iterator[tuple[int,
         i += 1
 
 
-def generate(out: Path, chunks: int, *, seed: int = 7, corpus: Path = CORPUS) -> dict[str, int]:
-    """Write the corpus under `out`; returns counts (reports, estimated chunks)."""
+def generate(out: Path, chunks: int, *, seed: int = 7, corpus: Path = CORPUS, include_real: bool = True
+             ) -> dict[str, int]:
+    """Write the corpus under `out`; returns counts (reports, estimated chunks).
+
+    With `include_real` the real reports are copied in too (under `real/`) and count towards the size:
+    the gold questions then stay answerable, with the synthetic reports as the haystack around them.
+    """
     bases = base_reports(corpus)
     if not bases:
         raise ValueError(f"no usable reports (region and year detected) in {corpus}")
     out.mkdir(parents=True, exist_ok=True)
     reports, estimated = 0, 0
     with (out / "manifest.jsonl").open("w", encoding="utf-8") as manifest:
-        for i, base, unit, year in plan(bases, chunks, seed):
+        if include_real:
+            (out / "real").mkdir(exist_ok=True)
+            for base in bases:
+                (out / "real" / base.source).write_text(base.raw, encoding="utf-8")
+                manifest.write(json.dumps({"doc_id": base.doc_id, "file": f"real/{base.source}", "base": base.doc_id,
+                                           "region": base.names["region"], "year": base.year, "synthetic": False},
+                                          ensure_ascii=False) + "\n")
+                reports += 1
+                estimated += base.chunks
+        for i, base, unit, year in plan(bases, chunks - estimated, seed):
             rng = random.Random(f"{seed}:{i}")
             name = f"{i:07d}-{unit.pinyin.lower() or unit.code}-{year}.txt"
             folder = out / f"{i // FILES_PER_DIR:04d}"
@@ -160,11 +179,35 @@ def generate(out: Path, chunks: int, *, seed: int = 7, corpus: Path = CORPUS) ->
             path = folder / name
             path.write_text(synthesize(base, unit, year, rng), encoding="utf-8")
             manifest.write(json.dumps({"doc_id": doc_id_for(path), "file": str(path.relative_to(out)),
-                                       "base": base.doc_id, "region": unit.name, "year": year},
+                                       "base": base.doc_id, "region": unit.name, "year": year, "unit": unit.code,
+                                       "synthetic": True},
                                       ensure_ascii=False) + "\n")
             reports += 1
             estimated += base.chunks
     return {"reports": reports, "estimated_chunks": estimated}
+
+
+def scale_questions(out: Path, questions: list[str], *, seed: int = 7, corpus: Path = CORPUS) -> list[str]:
+    """Each question naming a real report's region, asked again about a synthetic report derived from it.
+
+    Renamed exactly as the report was (`rename`), so the question is answerable from the synthetic
+    report as the original is from the real one; questions naming no region are kept once.
+    """
+    bases = {b.doc_id: b for b in base_reports(corpus)}
+    gazetteer = load_gazetteer()
+    rows = [r for r in map(json.loads, (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines())
+            if r.get("synthetic")]
+    rng = random.Random(seed)
+    asked = []
+    for question in questions:
+        about = [b for b in bases.values() if any(name in question for name in b.names.values())]
+        candidates = [r for r in rows if about and r["base"] == about[0].doc_id]
+        if candidates:
+            row = rng.choice(candidates)
+            unit = gazetteer.by_code(row["unit"])
+            if unit is not None:
+                asked.append(rename(question, about[0], unit, row["year"]))
+    return asked
 
 
 def read_manifest(out: Path) -> dict[str, str]:

@@ -7,7 +7,7 @@ import random
 import re
 from pathlib import Path
 
-from evals.scale_corpus import BaseReport, base_reports, generate, read_manifest, synthesize
+from evals.scale_corpus import BaseReport, base_reports, generate, read_manifest, scale_questions, synthesize
 from ingest.loaders import load
 from ingest.metadata import detect_metadata
 from ingest.metrics import extract_metrics
@@ -33,7 +33,8 @@ def test_each_report_reads_as_its_new_unit_and_year(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in (tmp_path / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
     bases = {b.doc_id: b for b in base_reports()}
     assert set(read_manifest(tmp_path)) == {r["doc_id"] for r in rows}
-    for row in rows:
+    assert sum(not r["synthetic"] for r in rows) == len(bases)  # the real reports are part of the corpus
+    for row in (r for r in rows if r["synthetic"]):
         path = tmp_path / row["file"]
         loaded = load(path)
         meta = detect_metadata(loaded.text, raw=loaded.raw, title_hint=loaded.title_hint, filename=path.name)
@@ -56,3 +57,15 @@ def test_synthesize_swaps_names_shifts_years_and_scales_counts_together() -> Non
     assert abs(corrected * 10 - closed) <= 5  # one scale factor for the whole report, rounded
     rate = float(re.search(r"纠错率([\d.]+)%", text).group(1))  # type: ignore[union-attr]
     assert 0 <= rate <= 100 and re.search(r"纠错率\d+\.\d%", text)
+
+
+def test_questions_follow_their_region_into_the_synthetic_corpus(tmp_path: Path) -> None:
+    generate(tmp_path, 200, seed=2)
+    bases = base_reports()
+    real = bases[0]
+    synthetic = {r["region"] for r in map(json.loads, (tmp_path / "manifest.jsonl").read_text("utf-8").splitlines())
+                 if r["synthetic"] and r["base"] == real.doc_id}
+    asked = scale_questions(tmp_path, [f"{real.names['region']}{real.year}年办结了多少件行政复议案件？", "你好"])
+    assert len(asked) == 1  # a question naming no region is not duplicated
+    assert real.names["region"] not in asked[0]
+    assert any(asked[0].startswith(region) for region in synthetic)
