@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 STORE ?= .govqa
 EVAL_STORE := .govqa-eval
 
-.PHONY: install run test pytest eval lint bench clean browser ocr
+.PHONY: install run test pytest eval lint bench bench-1m bench-deps clean browser ocr
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,10 +47,17 @@ eval: install
 lint: install
 	$(BIN)/ruff check rag ingest bot evals tests
 
-# Service latency on loopback (start-up, /api/ask, /api/chat first token); the scale suite is issue 7.
-bench: install
+# The scale suite (evals/bench.py): ingest and query at the five reports and 1k/10k/100k synthetic chunks,
+# the plain LangChain baseline, targets; writes evals/reports/bench.json and bench.md. bench-1m adds 1M chunks.
+bench-deps: install
+	$(BIN)/pip install -q -e '.[dev,st,bench]'
+
+bench: bench-deps
 	$(BIN)/python -m evals.bench
 	$(BIN)/pytest -m load -s tests/bot/test_load.py
+
+bench-1m: bench-deps
+	$(BIN)/python -m evals.bench --with-1m
 
 clean:
 	rm -rf $(EVAL_STORE) .pytest_cache

@@ -29,6 +29,7 @@ from ingest.clean import fix_pdf_spacing, repair_pdf_text, strip_emphasis_marker
 from ingest.errors import IngestError
 from ingest.ocr import OcrOptions, PageOcr, engine_available, needs_ocr, ocr_pages
 from ingest.pages import find_spans, page_spans
+from ingest.stages import stage
 
 
 @dataclass(frozen=True)
@@ -184,12 +185,16 @@ def _decode(path: Path, data: bytes, declared: str | None = None) -> str:
 
 def _load_txt(path: Path, data: bytes) -> LoadedText:
     raw = _decode(path, data)
-    return LoadedText(strip_site_chrome(strip_emphasis_markers(raw)), raw, "txt", None, None)
+    with stage("clean"):
+        text = strip_site_chrome(strip_emphasis_markers(raw))
+    return LoadedText(text, raw, "txt", None, None)
 
 
 def _load_md(path: Path, data: bytes) -> LoadedText:
     raw = _decode(path, data)
-    return LoadedText(strip_site_chrome(strip_markdown(raw)), raw, "md", None, None)
+    with stage("clean"):
+        text = strip_site_chrome(strip_markdown(raw))
+    return LoadedText(text, raw, "md", None, None)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from ingest.metrics import derive_metrics, extract_metrics
 from ingest.ocr import OcrOptions
 from ingest.pages import page_of, pages_between
 from ingest.sections import Paragraph, format_path, parse_sections
+from ingest.stages import stage
 from rag.dense import Embedder
 from rag.lexical import Tokenizer, default_tokenizer
 from rag.schema import MetricRow
@@ -80,33 +81,38 @@ def ingest_file(store: Store, path: Path, *, chunk_size: int = 300, tokenizer: T
     if twin and twin["doc_id"] != doc_id:
         return IngestResult(path, "duplicate", twin["doc_id"], reason=f"same content as {twin['source']}")
     try:
-        loaded = load(path, ocr=ocr)
+        with stage("load"):
+            loaded = load(path, ocr=ocr)
     except IngestError as exc:
         return IngestResult(path, "failed", reason=exc.reason)
     if not loaded.text.strip():
         return IngestResult(path, "failed", reason="no text found in the file")
 
-    paragraphs, _ = parse_sections(loaded.text)
-    chunks = chunk_paragraphs(loaded.text, paragraphs, size=chunk_size)
-    tok = tokenizer or default_tokenizer()
-    chunk_rows = [
-        ChunkRow(f"{doc_id}:{sha[:12]}:{c.ord}", doc_id, c.ord, c.section, c.text, c.start, c.end,
-                 tuple(tok.tokens(f"{c.section} {c.text}")), *_provenance(loaded, c.start, c.end))
-        for c in chunks
-    ]
-    metric_rows = _flag_low_confidence(_metric_rows(doc_id, loaded.text, paragraphs), loaded)
-    meta = detect_metadata(loaded.text, raw=loaded.raw, title_hint=loaded.title_hint, filename=path.name)
-    store.replace_document(
-        {
-            "doc_id": doc_id, "source": path.name, "sha256": sha, "fmt": loaded.fmt, "pipeline": PIPELINE_VERSION,
-            "title": meta.title, "region": meta.region, "level": meta.level, "city": meta.city,
-            "province": meta.province, "year": meta.year, "issuer": meta.issuer, "date": meta.date,
-            "published": meta.published, "addressee": meta.addressee, "pages": loaded.pages,
-            "ocr_pages": loaded.ocr_pages, "text": loaded.text,
-        },
-        chunk_rows,
-        metric_rows,
-    )
+    with stage("section"):
+        paragraphs, _ = parse_sections(loaded.text)
+        chunks = chunk_paragraphs(loaded.text, paragraphs, size=chunk_size)
+    with stage("tokenise"):
+        tok = tokenizer or default_tokenizer()
+        chunk_rows = [
+            ChunkRow(f"{doc_id}:{sha[:12]}:{c.ord}", doc_id, c.ord, c.section, c.text, c.start, c.end,
+                     tuple(tok.tokens(f"{c.section} {c.text}")), *_provenance(loaded, c.start, c.end))
+            for c in chunks
+        ]
+    with stage("extract"):
+        metric_rows = _flag_low_confidence(_metric_rows(doc_id, loaded.text, paragraphs), loaded)
+        meta = detect_metadata(loaded.text, raw=loaded.raw, title_hint=loaded.title_hint, filename=path.name)
+    with stage("write"):
+        store.replace_document(
+            {
+                "doc_id": doc_id, "source": path.name, "sha256": sha, "fmt": loaded.fmt, "pipeline": PIPELINE_VERSION,
+                "title": meta.title, "region": meta.region, "level": meta.level, "city": meta.city,
+                "province": meta.province, "year": meta.year, "issuer": meta.issuer, "date": meta.date,
+                "published": meta.published, "addressee": meta.addressee, "pages": loaded.pages,
+                "ocr_pages": loaded.ocr_pages, "text": loaded.text,
+            },
+            chunk_rows,
+            metric_rows,
+        )
     return IngestResult(path, "updated" if old else "added", doc_id, chunks=len(chunk_rows), metrics=len(metric_rows))
 
 
@@ -137,8 +143,10 @@ def embed_pending(store: Store, embedder: Embedder | None, batch: int = 16,
     done = 0
     for i in range(0, len(pending), batch):
         part = pending[i : i + batch]
-        vectors = embedder.embed_passages([passage_text(c.section, c.text) for c in part])
-        store.vectors_upsert(part, vectors)
+        with stage("embed"):
+            vectors = embedder.embed_passages([passage_text(c.section, c.text) for c in part])
+        with stage("vectors"):
+            store.vectors_upsert(part, vectors)
         done += len(part)
         if on_batch:
             on_batch(done, len(pending))
