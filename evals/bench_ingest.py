@@ -23,8 +23,8 @@ import numpy as np
 
 from evals.scale_corpus import read_manifest
 from ingest.pipeline import embed_pending, ingest_paths, passage_text
-from ingest.stages import measure_stages, stage
 from rag.dense import Embedder, make_embedder
+from rag.stages import measure_stages, stage
 from rag.store import ChunkRow, Store
 
 VECTOR_BATCH = 2000

@@ -29,7 +29,7 @@ from ingest.clean import fix_pdf_spacing, repair_pdf_text, strip_emphasis_marker
 from ingest.errors import IngestError
 from ingest.ocr import OcrOptions, PageOcr, engine_available, needs_ocr, ocr_pages
 from ingest.pages import find_spans, page_spans
-from ingest.stages import stage
+from rag.stages import stage
 
 
 @dataclass(frozen=True)

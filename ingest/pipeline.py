@@ -21,10 +21,10 @@ from ingest.metrics import derive_metrics, extract_metrics
 from ingest.ocr import OcrOptions
 from ingest.pages import page_of, pages_between
 from ingest.sections import Paragraph, format_path, parse_sections
-from ingest.stages import stage
 from rag.dense import Embedder
 from rag.lexical import Tokenizer, default_tokenizer
 from rag.schema import MetricRow
+from rag.stages import stage
 from rag.store import ChunkRow, Store
 
 # Bump when parsing, chunking or extraction changes, so unchanged files are re-processed once.

@@ -19,6 +19,7 @@ from rag.bm25_store import LexicalIndex, PersistedBM25
 from rag.dense import Embedder
 from rag.lexical import Tokenizer
 from rag.rerank import Reranker
+from rag.stages import stage
 from rag.store import ChunkRow, Store
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -60,12 +61,14 @@ class Retriever:
         index = self.index()
         if not index.n_live:
             return []
-        tokens = self.tokenizer.tokens(query) + list(extra_tokens)
-        bm25 = index.scores(tokens)
-        mask = index.live if doc_ids is None else index.rows_of(doc_ids)
+        with stage("bm25"):
+            tokens = self.tokenizer.tokens(query) + list(extra_tokens)
+            bm25 = index.scores(tokens)
+            mask = index.live if doc_ids is None else index.rows_of(doc_ids)
         if not mask.any():
             return []
-        dense = self._dense_scores(query, index, mask, doc_ids) if _CJK.search(query) else None
+        with stage("dense"):
+            dense = self._dense_scores(query, index, mask, doc_ids) if _CJK.search(query) else None
         fused = self.bm25_weight * _zscore(bm25, mask)
         if dense is not None:
             fused = fused + self.dense_weight * _zscore(dense, mask)

@@ -24,6 +24,7 @@ from rag.schema import AskRequest, AskResponse, Citation, Document
 from rag.sentences import split_sentences
 from rag.sessions import Sessions
 from rag.settings import Settings
+from rag.stages import measure_stages, stage
 from rag.store import ChunkRow, Store
 from rag.understand import Context, Question, understand
 
@@ -64,11 +65,44 @@ class Service:
 
     def ask_traced(self, request: AskRequest) -> tuple[AskResponse, list[str]]:
         """The response and the texts of the ranked retrieved passages (for evidence hit@k)."""
+        with measure_stages() as seconds:
+            response, ranked = self._ask(request)
+        # Exclusive seconds per stage (understand, bm25, dense, metrics, answer = the rest), then the total.
+        response.timings_ms = {**{k: round(v * 1000, 2) for k, v in seconds.items()},
+                               "total": response.timings_ms["total"]}
+        return response, ranked
+
+    def _ask(self, request: AskRequest) -> tuple[AskResponse, list[str]]:
         t0 = time.perf_counter()
-        timings: dict[str, float] = {}
         session_id = request.session_id or Sessions.new_id()
         context = self.sessions.get(session_id)
         docs, chunks_by_doc = self._snapshot()
+        with stage("understand"):
+            q = self._understand(request, docs, context)
+
+        hits: list[Hit] = []
+        with stage("answer"):
+            if not docs:
+                draft = refusal("还没有导入任何报告，请先导入报告（govqa ingest）。")
+            else:
+                draft, hits = self._answer(q, docs, chunks_by_doc, context)
+
+        self.sessions.put(session_id, Context(
+            question=_explicit(q), regions=q.regions or context.regions, years=q.years or context.years,
+            metrics=q.metrics or context.metrics,
+        ))
+        response = AskResponse(
+            answer=draft.answer, answerable=draft.answerable, route=draft.route,
+            citations=self._citations(draft, docs), session_id=session_id, table=draft.table,
+            timings_ms={"total": _ms(t0)},
+        )
+        # The passages an answer rests on: computed answers (aggregate, metadata) and section summaries
+        # cite chunks found through the metrics table, catalogue or section tree, ahead of search hits.
+        ranked = [e.chunk.text for e in draft.evidence] if draft.route in {"aggregate", "metadata", "summary"} else []
+        ranked += [h.chunk.text for h in hits if h.chunk.text not in ranked]
+        return response, ranked
+
+    def _understand(self, request: AskRequest, docs: dict[str, Document], context: Context) -> Question:
         q = understand(request.question, list(docs.values()), context)
         if q.carried and self.llm is not None and context.question:
             # With an LLM, it rewrites the follow-up; the rule-based resolution stays as the fallback.
@@ -83,30 +117,7 @@ class Service:
                 q.regions = [request.filters.region]
             if request.filters.year and request.filters.year not in q.years:
                 q.years = [request.filters.year]
-        timings["understand"] = _ms(t0)
-
-        t1 = time.perf_counter()
-        hits: list[Hit] = []
-        if not docs:
-            draft = refusal("还没有导入任何报告，请先导入报告（govqa ingest）。")
-        else:
-            draft, hits = self._answer(q, docs, chunks_by_doc, context)
-        timings["answer"] = _ms(t1)
-
-        self.sessions.put(session_id, Context(
-            question=_explicit(q), regions=q.regions or context.regions, years=q.years or context.years,
-            metrics=q.metrics or context.metrics,
-        ))
-        response = AskResponse(
-            answer=draft.answer, answerable=draft.answerable, route=draft.route,
-            citations=self._citations(draft, docs), session_id=session_id, table=draft.table,
-            timings_ms={**timings, "total": _ms(t0)},
-        )
-        # The passages an answer rests on: computed answers (aggregate, metadata) and section summaries
-        # cite chunks found through the metrics table, catalogue or section tree, ahead of search hits.
-        ranked = [e.chunk.text for e in draft.evidence] if draft.route in {"aggregate", "metadata", "summary"} else []
-        ranked += [h.chunk.text for h in hits if h.chunk.text not in ranked]
-        return response, ranked
+        return q
 
     def _answer(self, q: Question, docs: dict[str, Document], chunks_by_doc: DocChunks,
                 context: Context) -> tuple[Draft, list[Hit]]:
@@ -122,7 +133,8 @@ class Service:
         idf = self.retriever.idf()
         draft: Draft | None = None
         if q.route == "aggregate":
-            draft = aggregate(q, self.store, docs, self.tokenizer)
+            with stage("metrics"):
+                draft = aggregate(q, self.store, docs, self.tokenizer)
         elif q.route == "summary":
             draft = answerers.summary(q, hits, chunks_by_doc, docs, self.tokenizer, idf)
         if draft is None:

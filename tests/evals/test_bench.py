@@ -10,7 +10,7 @@ import numpy as np
 from evals.bench import evaluate_targets, to_markdown
 from evals.bench_ingest import run as run_ingest
 from evals.scale_corpus import base_reports, generate
-from ingest.stages import measure_stages, stage
+from rag.stages import measure_stages, stage
 from rag.store import Store
 
 

@@ -1,7 +1,7 @@
-"""Per-stage ingest timing for the bench, free when nobody is measuring.
+"""Per-stage timing of ingest (for the bench) and of a question (for `timings_ms`).
 
-The pipeline marks its stages with `with stage("tokenise"):`; outside `measure_stages()` that is a
-no-op, so ingest pays nothing in normal use. Times are exclusive: a stage nested in another (clean
+Code marks its stages with `with stage("tokenise"):`; outside `measure_stages()` that is a no-op, so
+it costs nothing when nobody is measuring. Times are exclusive: a stage nested in another (clean
 inside load) is subtracted from its parent, so the stages add up to the measured whole.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-_active: ContextVar[_Recorder | None] = ContextVar("govqa_ingest_stages", default=None)
+_active: ContextVar[_Recorder | None] = ContextVar("govqa_stages", default=None)
 
 
 class _Recorder:
@@ -26,7 +26,7 @@ class _Recorder:
 
 @contextmanager
 def measure_stages() -> Iterator[dict[str, float]]:
-    """Collect exclusive seconds per stage name for everything ingested inside the block."""
+    """Collect exclusive seconds per stage name for everything run inside the block (this thread's context)."""
     recorder = _Recorder()
     token = _active.set(recorder)
     try:
