@@ -52,9 +52,10 @@ lint: install
 bench-deps: install
 	$(BIN)/pip install -q -e '.[dev,st,bench]'
 
+# The load run first: its figures (evals/reports/load.json) go into bench.json and bench.md.
 bench: bench-deps
-	$(BIN)/python -m evals.bench
 	$(BIN)/pytest -m load -s tests/bot/test_load.py
+	$(BIN)/python -m evals.bench
 
 bench-1m: bench-deps
 	$(BIN)/python -m evals.bench --with-1m

@@ -316,6 +316,12 @@ def to_markdown(result: dict[str, Any]) -> str:
                      f"{q['serve_startup_s']} | {q['first_ask_ms']} | "
                      f"{fmt(a['p50'])} / {fmt(a['p95'])} / {fmt(a['p99'])} | {fmt(f['p50'])} / {fmt(f['p95'])} | "
                      f"{stages} | {fmt(q['server_rss_mb'])} / {fmt(q['server_peak_rss_mb'])} |")
+    load = result.get("load")
+    if load:
+        lines += ["", "### Under load (tests/bot/test_load.py)", "",
+                  f"{load['clients']} concurrent `/api/ask` clients for {load['seconds']} s while an upload ingests: "
+                  f"{load['requests']} requests, no errors, p50 {load['p50_ms']} ms, p95 {load['p95_ms']} ms "
+                  f"({load['note']})."]
     ocr = result.get("ocr")
     if ocr:
         lines += ["", "### OCR of a scanned report (RapidOCR, one process)", ""]
@@ -368,6 +374,9 @@ def main(argv: list[str] | None = None) -> int:
 
     result = run(sizes, rounds=args.rounds, baseline=not args.no_baseline,
                  log=lambda msg: print(msg, file=sys.stderr, flush=True), progress=partial)
+    load_run = args.out / "load.json"  # written by `pytest -m load tests/bot/test_load.py` just before
+    if load_run.exists():
+        result["load"] = json.loads(load_run.read_text(encoding="utf-8"))
     (args.out / "bench.partial.json").unlink(missing_ok=True)
     (args.out / "bench.json").write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     table = to_markdown(result)
