@@ -316,12 +316,12 @@ def to_markdown(result: dict[str, Any]) -> str:
                      f"{q['serve_startup_s']} | {q['first_ask_ms']} | "
                      f"{fmt(a['p50'])} / {fmt(a['p95'])} / {fmt(a['p99'])} | {fmt(f['p50'])} / {fmt(f['p95'])} | "
                      f"{stages} | {fmt(q['server_rss_mb'])} / {fmt(q['server_peak_rss_mb'])} |")
-    load = result.get("load")
-    if load:
+    under_load = result.get("load")
+    if under_load:
         lines += ["", "### Under load (tests/bot/test_load.py)", "",
-                  f"{load['clients']} concurrent `/api/ask` clients for {load['seconds']} s while an upload ingests: "
-                  f"{load['requests']} requests, no errors, p50 {load['p50_ms']} ms, p95 {load['p95_ms']} ms "
-                  f"({load['note']})."]
+                  f"{under_load['clients']} concurrent `/api/ask` clients for {under_load['seconds']} s while an "
+                  f"upload ingests: {under_load['requests']} requests, no errors, p50 {under_load['p50_ms']} ms, "
+                  f"p95 {under_load['p95_ms']} ms ({under_load['note']})."]
     ocr = result.get("ocr")
     if ocr:
         lines += ["", "### OCR of a scanned report (RapidOCR, one process)", ""]
