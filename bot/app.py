@@ -56,6 +56,16 @@ def _csv(rows: list[MetricRow]) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
+def _warm_up(service: Service) -> None:
+    started = time.perf_counter()
+    try:
+        service.warm_up()
+    except Exception:  # a failed warm-up only means the first question is slower
+        log.exception("warm-up failed")
+        return
+    log.info(json.dumps({"event": "warm-up", "ms": round((time.perf_counter() - started) * 1000, 1)}))
+
+
 def create_app(settings: Settings | None = None, service: Service | None = None) -> FastAPI:
     settings = settings or get_settings()
     closers: list[Callable[[], None]] = []  # bots' background workers, stopped on shutdown
@@ -63,6 +73,10 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.service = service or Service(settings)
+        if service is None:
+            # Warm in the background: the server answers (and /healthz is up) at once, and the first
+            # question no longer pays for loading the index and the model.
+            threading.Thread(target=_warm_up, args=(app.state.service,), name="govqa-warm-up", daemon=True).start()
         yield
         for close in closers:
             close()

@@ -55,6 +55,15 @@ class Service:
         chat_model = make_chat_model(settings)
         self.llm = LLMAnswerer(chat_model) if chat_model is not None else None
 
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise pay for: the BM25 index, the document list,
+        the region matcher and the embedding model (seconds at 100k chunks, see `make bench`)."""
+        docs, _ = self._snapshot()
+        self.retriever.index()
+        understand("热身", list(docs.values()))
+        if self.embedder is not None and docs:
+            self.embedder.embed_query("热身")
+
     def close(self) -> None:
         self.sessions.close()
         self.feedback.close()

@@ -41,3 +41,18 @@ def test_answers_report_their_stages(corpus_service: Service) -> None:
     assert parts <= lookup.timings_ms["total"] + 1.0
     ranking = corpus_service.ask(AskRequest(question="哪个地区的行政复议纠错率最高？"))
     assert ranking.route == "aggregate" and "metrics" in ranking.timings_ms
+
+
+def test_warm_up_loads_the_index_before_the_first_question(tmp_path) -> None:
+    from tests.conftest import build_service
+
+    first = build_service(tmp_path, embedding_model="none")
+    first.close()
+    reopened = Service(first.settings)
+    try:
+        assert reopened.retriever.bm25._view is None  # nothing loaded yet
+        reopened.warm_up()
+        assert reopened.retriever.bm25._view is not None
+        assert reopened.retriever.bm25._view.version == reopened.store.version()
+    finally:
+        reopened.close()
