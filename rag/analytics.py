@@ -18,6 +18,10 @@ from rag.schema import Document, MetricRow, Table, TableRow
 from rag.store import ChunkRow, Store
 from rag.understand import Question
 
+# An answer names at most this many regions (with a citation each); the `table` keeps every row. A
+# national store ranks thousands of reports: a wall of text helps nobody and costs a read per citation.
+MAX_LISTED = 10
+
 
 @dataclass(frozen=True)
 class RegionValue:
@@ -51,7 +55,7 @@ def aggregate(q: Question, store: Store, docs: dict[str, Document], tokenizer: T
 
     evidence: list[Evidence] = []
     citation_of: dict[str, int] = {}
-    for v in ranked:
+    for v in ranked[:MAX_LISTED]:
         chunk = _chunk_for(v.row, store.doc_chunks(v.row.doc_id)) if v.row else None
         if chunk is not None and v.row is not None:
             evidence.append(Evidence(chunk, v.row.sentence))
@@ -73,7 +77,10 @@ def aggregate(q: Question, store: Store, docs: dict[str, Document], tokenizer: T
 
     parts = [f"{_who(v.doc)}{_display(v.row)}{_caveat(v.row)}[{citation_of[v.doc.doc_id]}]"
              if v.doc.doc_id in citation_of else f"{_who(v.doc)}{_display(v.row)}{_caveat(v.row)}"
-             for v in ranked if v.row]
+             for v in ranked[:MAX_LISTED] if v.row]
+    if len(ranked) > MAX_LISTED:
+        order = {"min": "从低到高", "list": ""}.get(op, "从高到低")
+        parts.append(f"……共{len(ranked)}个地区，{order}列出前{MAX_LISTED}个，其余见表格")
     word = {"max": "最高", "min": "最低"}.get(op, "最高")
     if metric.kind == "count":
         word = {"max": "最多", "min": "最少"}.get(op, "最多")
@@ -84,7 +91,10 @@ def aggregate(q: Question, store: Store, docs: dict[str, Document], tokenizer: T
     else:
         lead = f"{_who(ranked[0].doc)}{word}。" + "；".join(parts)
     coverage = f"{len(values)}份报告中{'仅' if len(ranked) < len(values) else ''}{len(ranked)}份披露{label}"
-    tail = f"；{'、'.join(_who(v.doc) for v in missing)}未披露" if missing else ""
+    if len(missing) > MAX_LISTED:
+        tail = f"；{'、'.join(_who(v.doc) for v in missing[:MAX_LISTED])}等{len(missing)}份未披露"
+    else:
+        tail = f"；{'、'.join(_who(v.doc) for v in missing)}未披露" if missing else ""
     related = _related(store, metric, [v.doc for v in missing], catalogue)
     return Draft(f"{lead}。（{coverage}{tail}。）{related}", True, "aggregate", evidence, table)
 
@@ -146,4 +156,6 @@ def _related(store: Store, metric: MetricDef, docs: Sequence[Document], catalogu
         other = catalogue.metrics.get(row.metric) if row else None
         if row is not None and other is not None:
             notes.append(f"{_who(doc)}只披露了{other.label}{_display(row)}，口径不同，未参与比较")
+    if len(notes) > MAX_LISTED:
+        notes = [*notes[:MAX_LISTED], f"另有{len(notes) - MAX_LISTED}份报告只披露了其他口径的数字"]
     return ("另：" + "；".join(notes) + "。") if notes else ""

@@ -1,5 +1,6 @@
 """Comparisons across reports on short synthetic reports of real divisions outside the gold set."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,30 @@ def test_follow_up_carries_region(service: Service) -> None:
     assert "6件" in follow.answer
     other = service.ask(AskRequest(question="那和县呢？", session_id=first.session_id))
     assert "和县" in other.answer
+
+
+def test_a_ranking_over_many_reports_names_the_top_and_keeps_every_row(tmp_path: Path) -> None:
+    from rag.analytics import MAX_LISTED
+    from rag.gazetteer import load_gazetteer
+
+    counties = [n for n in load_gazetteer().names() if n.endswith("县") and len(n) == 3][: MAX_LISTED + 5]
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for i, county in enumerate(counties):
+        (folder / f"r{i}.txt").write_text(
+            f"{county}人民政府关于2022年度法治政府建设情况的报告\n2022年,{county}坚持依法行政。\n一、主要举措和成效\n"
+            f"(一)化解行政争议。全年办结行政复议案件{100 + i}件,纠错率{i + 1}.5%。\n{county}人民政府\n2023年1月10日\n",
+            encoding="utf-8")
+    silent = ("黟县人民政府关于2022年度法治政府建设情况的报告\n一、主要举措和成效\n"
+              "(一)法律服务。全年办理法律援助案件300件。\n")
+    (folder / "silent.txt").write_text(silent, encoding="utf-8")
+    service = build_service(tmp_path / "store", folder)
+    try:
+        r = _ask(service, "哪个地区的行政复议纠错率最高？")
+    finally:
+        service.close()
+    assert r.answer.startswith(counties[-1]) and f"{len(counties)}.5%" in r.answer
+    assert len(r.citations) == MAX_LISTED and f"共{len(counties)}个地区" in r.answer
+    assert not re.search(r"(?<![\d.])1\.5%", r.answer)  # the lowest is past the top MAX_LISTED
+    assert len(r.table.rows) == len(counties) + 1 and r.table.rows[-1].value is None
+    assert sum(row.citation is not None for row in r.table.rows) == MAX_LISTED

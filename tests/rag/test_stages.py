@@ -9,11 +9,10 @@ from rag.stages import measure_stages, stage
 def test_stages_are_exclusive_and_free_outside_a_measurement() -> None:
     with stage("ignored"):
         pass  # no recorder: nothing happens, nothing fails
-    with measure_stages() as seconds:
-        with stage("outer"):
-            time.sleep(0.02)
-            with stage("inner"):
-                time.sleep(0.05)
+    with measure_stages() as seconds, stage("outer"):
+        time.sleep(0.02)
+        with stage("inner"):
+            time.sleep(0.05)
     assert seconds["inner"] >= 0.05
     assert 0.02 <= seconds["outer"] < 0.05  # the nested stage is not counted twice
 
