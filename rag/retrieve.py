@@ -37,7 +37,7 @@ class Retriever:
     def __init__(self, store: Store, tokenizer: Tokenizer, embedder: Embedder | None,
                  bm25_weight: float = 0.7, dense_weight: float = 0.3,
                  reranker: Reranker | None = None, rerank_candidates: int = 20,
-                 dense_candidates: int = 1000) -> None:
+                 dense_candidates: int = 200) -> None:
         self.reranker = reranker
         self.rerank_candidates = rerank_candidates
         self.dense_candidates = dense_candidates

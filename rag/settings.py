@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     bm25_weight: float = 0.7
     dense_weight: float = 0.3
     # Nearest vectors asked of Chroma per question; the rest of the scope counts as farther than these.
-    dense_candidates: int = 1000
+    dense_candidates: int = 200
 
     llm_model: str | None = None
     llm_base_url: str | None = None
