@@ -11,11 +11,6 @@ import base64
 import csv
 import io
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +19,7 @@ import pytest
 from playwright import sync_api
 
 from tests.bot.admin_data import DOCX_SOURCE, HOSTILE, HTML_SOURCE, docx_report, hostile_report, html_report
+from tests.servers import govqa_serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -31,57 +27,16 @@ if not CHROMIUM.exists():
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "evals" / "reports"
-GOVQA = Path(sys.executable).parent / "govqa"
 TOKEN = "admin-browser-token"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LISHAN, HONGQI = HTML_SOURCE[3], DOCX_SOURCE[3]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(store: Path, token: str | None) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if k != "GOVQA_ADMIN_TOKEN"}
-    env.update({"GOVQA_EMBEDDING_MODEL": "none", "GOVQA_STORE": str(store)})
-    if token:
-        env["GOVQA_ADMIN_TOKEN"] = token
-    proc = subprocess.Popen([str(GOVQA), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return proc, url
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"govqa serve did not start: {proc.communicate()[1].decode(errors='replace')[-2000:]}")
-        time.sleep(0.2)
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    proc, url = _serve(tmp_path_factory.mktemp("admin-browser") / "store", TOKEN)
-    try:
+    with govqa_serve(tmp_path_factory.mktemp("admin-browser") / "store", {"GOVQA_ADMIN_TOKEN": TOKEN}) as url:
         yield url
-    finally:
-        _stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -313,8 +268,7 @@ def test_markup_in_reports_metadata_and_feedback_stays_text(context: sync_api.Br
 
 def test_admin_disabled_without_a_token_and_wrong_token_refused(browser: sync_api.Browser,
                                                                 tmp_path: Path) -> None:
-    proc, url = _serve(tmp_path / "store", None)
-    try:
+    with govqa_serve(tmp_path / "store", {"GOVQA_ADMIN_TOKEN": None}) as url:
         context = browser.new_context(base_url=url)
         page = context.new_page()
         page.goto("/admin")
@@ -328,5 +282,3 @@ def test_admin_disabled_without_a_token_and_wrong_token_refused(browser: sync_ap
         assert page.locator("#view-reports").is_hidden()
         assert httpx.get(f"{url}/api/feedback", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 403
         context.close()
-    finally:
-        _stop(proc)

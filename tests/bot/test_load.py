@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import statistics
-import subprocess
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.bot.test_widget_browser import GOVQA, _free_port
 from tests.conftest import build_service
 from tests.corpus import REPORTS
+from tests.servers import govqa_serve
 
 pytestmark = pytest.mark.load
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,22 +59,8 @@ async def _upload_then_watch(url: str, path: Path, stop: float, listings: list[l
 def test_fifty_clients_for_thirty_seconds_while_an_upload_ingests(tmp_path: Path) -> None:
     store = tmp_path / "store"
     build_service(store, REPORTS[1:]).close()
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "GOVQA_EMBEDDING_MODEL": "none", "GOVQA_STORE": str(store),
-           "GOVQA_ADMIN_TOKEN": "load-token", "GOVQA_RATE_LIMIT_PER_MINUTE": "0"}
-    proc = subprocess.Popen([str(GOVQA), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, "govqa serve did not start"
-            time.sleep(0.2)
+    env = {"GOVQA_ADMIN_TOKEN": "load-token", "GOVQA_RATE_LIMIT_PER_MINUTE": "0"}
+    with govqa_serve(store, env) as url:
         latencies: list[float] = []
         errors: list[str] = []
         seen: list[dict] = []
@@ -90,9 +74,6 @@ def test_fifty_clients_for_thirty_seconds_while_an_upload_ingests(tmp_path: Path
 
         upload_status = asyncio.run(run())
         final = httpx.get(f"{url}/api/documents").json()
-    finally:
-        proc.terminate()
-        proc.wait(30)
     assert errors == []
     assert upload_status == 200 and REPORTS[0].stem in {d["doc_id"] for d in final}
     known = {d["doc_id"] for d in final}

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright import sync_api
 
 from tests.conftest import build_service
+from tests.servers import govqa_serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 # `make test` installs Debian's chromium first; a missing browser is a failed install, not a skip.
@@ -22,48 +17,18 @@ if not CHROMIUM.exists():
     pytest.fail("needs /usr/bin/chromium: run `make browser` (apt-get install -y chromium)", pytrace=False)
 
 ROOT = Path(__file__).resolve().parents[2]
-GOVQA = Path(sys.executable).parent / "govqa"
 LOOKUP = "泗阳县2023年1-11月办结了多少件行政复议案件？"
 AGGREGATE = "哪个地区办结的行政复议案件最多？"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = tmp_path_factory.mktemp("widget") / "store"
     build_service(store).close()
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "GOVQA_EMBEDDING_MODEL": "none", "GOVQA_STORE": str(store)}
-    proc = subprocess.Popen([str(GOVQA), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"govqa serve did not start: {proc.communicate()[1].decode(errors='replace')[-2000:]}")
-            time.sleep(0.2)
+    with govqa_serve(store) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="module")
