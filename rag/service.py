@@ -62,7 +62,9 @@ class Service:
         self.retriever.index()
         understand("热身", list(docs.values()))
         if self.embedder is not None and docs:
-            self.embedder.embed_query("热身")
+            vector = self.embedder.embed_query("热身")
+            nearest = self.store.vectors_query(vector, k=1)  # opens Chroma's index and its id lookup
+            self.store.vectors_get([chunk_id for chunk_id, _ in nearest])
 
     def close(self) -> None:
         self.sessions.close()

@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from rag.schema import Document, MetricRow
 
 SCHEMA = """
@@ -401,6 +403,13 @@ class Store:
             include=["distances"],
         )
         return [(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+
+    def vectors_get(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of these chunks (those embedded so far), by id."""
+        if not chunk_ids:
+            return {}
+        got = self._vectors().get(ids=list(chunk_ids), include=["embeddings"])
+        return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"], strict=True)}
 
     def reconcile_vectors(self) -> int:
         """Drop vectors whose chunk no longer exists; mark chunks whose vector is missing for re-embedding."""
