@@ -7,12 +7,13 @@ the real wire format (JSON and SSE streaming), replies chosen by the test, reque
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.fakes import serving
 
 
 class FakeOpenAI:
@@ -76,12 +77,6 @@ class _QuietServer(ThreadingHTTPServer):
 @contextmanager
 def fake_openai(replies: list[Any], delay_s: float = 0.0) -> Iterator[FakeOpenAI]:
     fake = FakeOpenAI(replies, delay_s)
-    server = _QuietServer(("127.0.0.1", 0), _handler(fake))
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(_QuietServer(("127.0.0.1", 0), _handler(fake))) as url:
+        fake.url = url + "/v1"
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -17,6 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.fakes import serving
+
 
 @dataclass
 class Recorded:
@@ -105,12 +107,6 @@ def _handler(fake: FakeWeCom) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def fake_wecom(corp_id: str, secret: str) -> Iterator[FakeWeCom]:
     fake = FakeWeCom(corp_id, secret)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}/cgi-bin/"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))) as url:
+        fake.url = url + "/cgi-bin/"
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
