@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright import sync_api
 
 ROOT = Path(__file__).resolve().parents[1]
 GOVQA = Path(sys.executable).parent / "govqa"
@@ -22,6 +24,39 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@contextmanager
+def running(command: list[str], health_url: str, env: dict[str, str] | None = None, *,
+            timeout_s: float = 60) -> Iterator[subprocess.Popen[bytes]]:
+    """Starts `command`, waits until `health_url` answers 200 (failing the test with the process's
+    stderr if it exits or times out first), and stops it afterwards."""
+    # stderr goes to a file, not a pipe: a chatty server (a log line per request) would fill a pipe and stall.
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            deadline = time.monotonic() + timeout_s
+            while True:
+                try:
+                    if httpx.get(health_url, timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()
+                    proc.wait()
+                    log.seek(0)
+                    error = log.read().decode(errors="replace")[-2000:]
+                    pytest.fail(f"{Path(command[0]).name} did not start: {error}")
+                time.sleep(0.2)
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 @contextmanager
@@ -36,25 +71,22 @@ def govqa_serve(store: Path, env: dict[str, str | None] | None = None, *, timeou
             environ.pop(key, None)
         else:
             environ[key] = value
-    proc = subprocess.Popen([str(GOVQA), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port)],
-                            env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"govqa serve did not start: {proc.communicate()[1].decode(errors='replace')[-2000:]}")
-            time.sleep(0.2)
+    command = [str(GOVQA), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port)]
+    with running(command, f"{url}/healthz", environ, timeout_s=timeout_s):
         yield url
-    finally:
-        proc.terminate()
+
+
+# Debian's Chromium, headless, with nothing that reaches for the network (the machine's is closed).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@contextmanager
+def chromium() -> Iterator[sync_api.Browser]:
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            yield browser
+        finally:
+            browser.close()

@@ -19,17 +19,14 @@ import pytest
 from playwright import sync_api
 
 from tests.bot.admin_data import DOCX_SOURCE, HOSTILE, HTML_SOURCE, docx_report, hostile_report, html_report
-from tests.servers import govqa_serve
+from tests.servers import CHROMIUM, chromium, govqa_serve
 
-CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.fail("needs /usr/bin/chromium: run `make browser` (apt-get install -y chromium)", pytrace=False)
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "evals" / "reports"
 TOKEN = "admin-browser-token"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LISHAN, HONGQI = HTML_SOURCE[3], DOCX_SOURCE[3]
 
 
@@ -41,10 +38,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[sync_api.Browser]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

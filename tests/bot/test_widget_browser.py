@@ -9,9 +9,8 @@ import pytest
 from playwright import sync_api
 
 from tests.conftest import build_service
-from tests.servers import govqa_serve
+from tests.servers import CHROMIUM, chromium, govqa_serve
 
-CHROMIUM = Path("/usr/bin/chromium")
 # `make test` installs Debian's chromium first; a missing browser is a failed install, not a skip.
 if not CHROMIUM.exists():
     pytest.fail("needs /usr/bin/chromium: run `make browser` (apt-get install -y chromium)", pytrace=False)
@@ -19,8 +18,6 @@ if not CHROMIUM.exists():
 ROOT = Path(__file__).resolve().parents[2]
 LOOKUP = "泗阳县2023年1-11月办结了多少件行政复议案件？"
 AGGREGATE = "哪个地区办结的行政复议案件最多？"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +30,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[sync_api.Browser]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from ingest.pipeline import embed_pending, ingest_paths, passage_text
@@ -18,14 +14,9 @@ from rag.schema import AskRequest
 from rag.service import Service
 from rag.settings import Settings
 from tests.corpus import REPORTS
+from tests.servers import free_port, running
 
 CHROMA = Path(sys.executable).parent / "chroma"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture()
@@ -34,30 +25,11 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
     chroma = str(CHROMA) if CHROMA.exists() else shutil.which("chroma")
     if chroma is None:
         pytest.fail("the chroma CLI (shipped with chromadb) is not installed")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "chroma-server"), "--host", "127.0.0.1",
-                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                err = server.stderr.read().decode(errors="replace") if server.stderr and server.poll() else ""
-                pytest.fail(f"chroma run did not answer its heartbeat: {err[-500:]}")
-            time.sleep(0.1)
+    command = [chroma, "run", "--path", str(tmp_path / "chroma-server"), "--host", "127.0.0.1", "--port", str(port)]
+    with running(command, f"{url}/api/v2/heartbeat"):
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def test_ingest_and_ask_through_a_chroma_server(tmp_path: Path, chroma_server: str) -> None:
