@@ -49,7 +49,10 @@ class RateLimiter:
 
 
 def client_key(request: Request, trust_forwarded_for: bool) -> str:
-    """Who is asking: the socket peer, or the left-most X-Forwarded-For address behind a trusted proxy."""
+    """Who is asking: the API key (bot/api_keys.py has resolved it), else the socket peer, or the
+    left-most X-Forwarded-For address behind a trusted proxy."""
+    if key_id := getattr(request.state, "api_key_id", None):
+        return f"key:{key_id}"
     if trust_forwarded_for and (forwarded := request.headers.get("x-forwarded-for")):
         first = forwarded.split(",")[0].strip()
         if first:
