@@ -56,9 +56,10 @@ def test_numbers_from_the_question_or_the_facts_table_pass() -> None:
 
 def test_an_open_bracket_is_held_until_it_closes() -> None:
     gate = NumberGate(PASSAGES, "?")
-    assert gate.feed("成效明显[") == "成效明显"
-    assert gate.feed("1]") == ""  # "[1]" alone has no number, but its clause is still open
-    assert gate.feed("。") == "[1]。"
+    assert gate.feed("成效明显[") == "成效明显"  # "[" may start a marker: its digits are not a figure
+    assert gate.feed("1") == ""
+    assert gate.feed("]") == "[1]"
+    assert gate.feed("。") == "。"
 
 
 # --- the whole stream, through Service, with a scripted LLM -----------------------------------------
