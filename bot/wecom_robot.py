@@ -31,8 +31,8 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from bot.wecom import EMPTY, FAILED, NOT_TEXT, TOO_LONG, _verified
-from bot.wecom_crypto import WeComCrypto, signature
+from bot.wecom import EMPTY, FAILED, NOT_TEXT, TOO_LONG
+from bot.wecom_crypto import BadReceiveId, BadSignature, MalformedCiphertext, WeComCrypto, signature
 from bot.wecom_format import render, strip_mentions
 from rag import streaming
 from rag.schema import AskRequest
@@ -169,6 +169,19 @@ class WeComRobot:
             state.update(FAILED, True)
         if not state.done.is_set():
             state.update(shown or FAILED, True)
+
+
+def _verified(crypto: WeComCrypto, msg_signature: str, timestamp: str, nonce: str, encrypt: str) -> str:
+    """Decrypted text, or the 4xx that names what was wrong."""
+    try:
+        return crypto.verify_and_decrypt(msg_signature, timestamp, nonce, encrypt)
+    except BadSignature as exc:
+        raise HTTPException(401, f"bad msg_signature: {exc}: check GOVQA_WECOM_ROBOT_TOKEN") from exc
+    except BadReceiveId as exc:
+        raise HTTPException(403, "sealed for a corp id, not for a robot (whose receiveid is empty): "
+                                 "is this the self-built app's callback? That one is /wecom/callback") from exc
+    except MalformedCiphertext as exc:
+        raise HTTPException(400, f"cannot decrypt: {exc}: check GOVQA_WECOM_ROBOT_AES_KEY") from exc
 
 
 def _message(crypto: WeComCrypto, body: bytes, msg_signature: str, timestamp: str, nonce: str) -> dict[str, Any]:
