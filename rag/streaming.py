@@ -15,12 +15,13 @@ Without an LLM (or for routes it does not phrase) the finished answer streams in
 
 from __future__ import annotations
 
+import json
 import queue
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rag.answer import Draft
 from rag.figures import number_occurs, numbers_in
@@ -28,6 +29,9 @@ from rag.llm import LLMAnswer, Passage, check_grounding
 from rag.retrieve import Hit
 from rag.schema import AskRequest, AskResponse, Document
 from rag.understand import Question
+
+if TYPE_CHECKING:
+    from rag.service import Service
 
 PIECE_CHARS = 8  # an answer that is already whole streams in pieces of this many characters
 _CLAUSE_END = re.compile(r"[，,；;。！？!?\n]")
@@ -41,8 +45,6 @@ class Event:
     data: Any
 
     def sse(self) -> dict[str, str]:
-        import json
-
         data = self.data.model_dump_json() if isinstance(self.data, AskResponse) else json.dumps(
             self.data, ensure_ascii=False)
         return {"event": self.kind, "data": data}
@@ -104,7 +106,7 @@ class NumberGate:
         return rest
 
 
-def facts_numbers(service: Any, doc_ids: Sequence[str]) -> list[str]:
+def facts_numbers(service: Service, doc_ids: Sequence[str]) -> list[str]:
     """Figures the metrics table holds for these reports: an answer may state them without a passage."""
     if not doc_ids:
         return []
@@ -119,7 +121,7 @@ class _LiveDrafter:
     """The LLM step of `Service._answer`, streaming: emits `token` events and returns the checked Draft,
     or None (the extractive answer stands) when the answer fails the check or the LLM fails."""
 
-    def __init__(self, service: Any, emit: Callable[[Event], None], cancelled: threading.Event) -> None:
+    def __init__(self, service: Service, emit: Callable[[Event], None], cancelled: threading.Event) -> None:
         self.service = service
         self.emit = emit
         self.cancelled = cancelled
@@ -127,6 +129,7 @@ class _LiveDrafter:
 
     def __call__(self, q: Question, hits: list[Hit], docs: dict[str, Document], fallback: Draft | None) -> Draft | None:
         llm = self.service.llm
+        assert llm is not None
         top = hits[: self.service.settings.top_k]
         passages = self.service.llm_passages(top, docs)
         allowed = facts_numbers(self.service, [h.chunk.doc_id for h in top])
@@ -165,7 +168,7 @@ def _pieces(text: str) -> Iterator[str]:
 _DONE = object()
 
 
-def stream(service: Any, request: AskRequest) -> Iterator[Event]:
+def stream(service: Service, request: AskRequest) -> Iterator[Event]:
     """Events for one question. Closing the iterator early (client gone) stops the LLM stream."""
     events: queue.Queue[Any] = queue.Queue()
     cancelled = threading.Event()

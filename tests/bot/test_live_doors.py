@@ -153,6 +153,20 @@ def test_streamed_completion_assembles_the_same_cited_answer(server: str, questi
     assert len([c for c in chunks if c.choices and c.choices[0].delta.content]) > 2  # really streamed
 
 
+def test_a_withdrawn_stream_is_followed_by_the_marked_correction(server: str, script: Script, question: str) -> None:
+    script.bad = True
+    try:
+        chunks = list(_client(server).chat.completions.create(
+            model="govqa", messages=[{"role": "user", "content": question}], stream=True))
+    finally:
+        script.bad = False
+    content = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    extra = chunks[-1].model_extra["govqa"]
+    live, correction = content.split("（更正：", 1)
+    assert live.startswith("根据所给资料") and BAD_FIGURE not in content
+    assert extra["answer"] in correction and "来源：" in correction
+
+
 def test_earlier_messages_are_the_session(server: str, question: str) -> None:
     client = _client(server)
     first = client.chat.completions.create(model="govqa", messages=[{"role": "user", "content": question}])
