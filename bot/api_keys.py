@@ -150,8 +150,14 @@ def presented_key(request: Request) -> str | None:
 
 
 def api_key_id(request: Request) -> str | None:
-    """The id of the valid key this request presented (set by the key check), for rate limits and logs."""
-    return getattr(request.state, "api_key_id", None)
+    """The id of the valid, unrevoked key this request presents, else None: for rate limits and logs.
+    Works before or after the key check (a middleware may call it); the lookup is done once a request."""
+    if hasattr(request.state, "api_key_id"):
+        return request.state.api_key_id
+    store: KeyStore | None = getattr(request.app.state, "api_key_store", None)
+    secret = presented_key(request)
+    found = store.get(request).resolve(secret) if store is not None and secret else None
+    return found[0] if found is not None and not found[1] else None
 
 
 def key_check(settings: Settings, store: KeyStore) -> Callable[[Request], None]:

@@ -115,6 +115,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
     # API keys first: the rate limit then counts per key when one is presented.
     key_store = KeyStore(lambda request: request.app.state.service.store.root)
+    app.state.api_key_store = key_store  # bot.api_keys.api_key_id finds it here
     closers.append(key_store.close)
     app.include_router(keys_router(key_store, admin))
     rate_limited = [Depends(key_check(settings, key_store)),
