@@ -142,6 +142,7 @@ def openai_router(settings: Settings, guards: list[Depends]) -> APIRouter:
         return {
             "id": cid, "object": "chat.completion", "created": int(time.time()), "model": model,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+            # Characters, not tokens: the client's tokenizer is unknown here; clients only display these.
             "usage": {"prompt_tokens": len(ask.question), "completion_tokens": len(content),
                       "total_tokens": len(ask.question) + len(content)},
             "govqa": response.model_dump(mode="json"),
