@@ -113,7 +113,7 @@ def facts_numbers(service: Service, doc_ids: Sequence[str]) -> list[str]:
     found: set[str] = set()
     for row in service.store.metric_rows_in(sorted(set(doc_ids))):
         found.update(numbers_in(row.written or ""))
-        found.update(numbers_in(f"{row.value:g}"))
+        found.update(numbers_in(f"{row.value:f}".rstrip("0").rstrip(".")))  # 1000000.0 → 1000000, never 1e+06
     return sorted(found)
 
 
