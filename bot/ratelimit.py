@@ -16,6 +16,8 @@ from collections.abc import Callable
 
 from fastapi import HTTPException, Request
 
+from bot.api_keys import api_key_id
+
 
 class RateLimiter:
     def __init__(self, per_minute: float, burst: int, *, max_clients: int = 10_000,
@@ -49,7 +51,10 @@ class RateLimiter:
 
 
 def client_key(request: Request, trust_forwarded_for: bool) -> str:
-    """Who is asking: the socket peer, or the left-most X-Forwarded-For address behind a trusted proxy."""
+    """Who is asking: the API key (bot/api_keys.py has resolved it), else the socket peer, or the
+    left-most X-Forwarded-For address behind a trusted proxy."""
+    if key_id := api_key_id(request):
+        return f"key:{key_id}"
     if trust_forwarded_for and (forwarded := request.headers.get("x-forwarded-for")):
         first = forwarded.split(",")[0].strip()
         if first:
