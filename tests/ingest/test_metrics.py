@@ -207,7 +207,7 @@ CASES = [
     ("全年共收到行政复议申请156件，受理142件，审结138件，其中撤销12件，综合纠错率16.7%。",
      [("reconsideration_applications", 156, "件", None), ("reconsideration_received", 142, "件", None),
       ("reconsideration_closed", 138, "件", None), ("other", 12, "件", None),
-      ("reconsideration_correction_rate", 16.7, "%", None)]),
+      ("reconsideration_overall_correction_rate", 16.7, "%", None)]),  # another definition: its own metric
     ("全县行政诉讼案件败诉8件，败诉率同比下降3.2个百分点。",
      [("litigation_lost", 8, "件", None), ("other", 3.2, "个百分点", None)]),
     ("全年新增市场主体7611户,好评率99%以上。",
