@@ -319,10 +319,11 @@ def read_table(grid: Grid, lines_around: Sequence[str] = ()) -> TableText:
         for i, (head, c, shown, full_head) in enumerate(parts):
             if i:
                 text += "，"
-            joiner = "为" if head and (rules.year_header.fullmatch(head.replace(" ", ""))
-                                       or rules.year_word.fullmatch(head.replace(" ", ""))) else ""
-            if head and not head.endswith(("：", ":")):
-                text += head.replace(" ", "") + joiner
+            words = [w for w in head.split(" ") if w and not rules.generic_headers.fullmatch(w)]
+            last = words[-1] if words else ""
+            joiner = "为" if rules.year_header.fullmatch(last) or rules.year_word.fullmatch(last) else ""
+            if words and not last.endswith(("：", ":")):
+                text += "".join(words) + joiner
             start = len(text)
             text += shown
             if value_match(row[c]):
