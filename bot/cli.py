@@ -188,7 +188,8 @@ def chat(store: StoreOpt = None) -> None:
 def metrics(metric: Annotated[str | None, typer.Option("--metric")] = None,
             region: Annotated[str | None, typer.Option("--region")] = None,
             measure: Annotated[str | None, typer.Option("--measure", help="words the measure contains")] = None,
-            scope_kind: Annotated[str | None, typer.Option("--scope-kind", help="region, government or subunit")] = None,
+            scope_kind: Annotated[str | None,
+                                  typer.Option("--scope-kind", help="region, government or subunit")] = None,
             scope: Annotated[str | None, typer.Option("--scope", help="words the scope contains")] = None,
             json_out: Annotated[bool, typer.Option("--json")] = False, store: StoreOpt = None) -> None:
     """Print the extracted facts (every figure: metric, measure, value, scope, source)."""

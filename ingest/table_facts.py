@@ -157,7 +157,7 @@ def _whose(parts: list[str], rules: FactRules) -> tuple[str | None, str | None, 
 def _metric(measure: str, value: float, unit: str | None, catalogue: Catalogue) -> tuple[str, str]:
     """The catalogue metric the text extractor gives the measure written before the figure."""
     written = f"{value:g}{unit or ''}"
-    if unit is None or unit == "%" and not re.search(catalogue.rules.rate_words.pattern, measure):
+    if unit is None or (unit == "%" and not re.search(catalogue.rules.rate_words.pattern, measure)):
         return OTHER, measure
     probe = f"{measure.replace(' ', '')}{written}。"
     for fact in extract_metrics(probe):

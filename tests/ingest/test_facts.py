@@ -9,7 +9,7 @@ import pytest
 from ingest.metrics import derive_metrics, extract_metrics
 
 
-def _one(text: str, value: float):  # noqa: ANN202 - a MetricFact
+def _one(text: str, value: float):
     found = [f for f in extract_metrics(text) if f.value == pytest.approx(value)]
     assert len(found) == 1, (text, [(f.value, f.unit) for f in extract_metrics(text)])
     return found[0]
@@ -91,7 +91,8 @@ def test_never_across_scopes_or_years() -> None:
 def _report(figures: int) -> str:
     sentences = []
     for i in range(figures // 4):
-        sentences.append(f"第{i % 9 + 1}组受理调解案件{i + 5}件，调解成功{i + 3}件，培训{i + 7}人次，同比增长{i % 50 + 1}.5%。")
+        sentences.append(f"第{i % 9 + 1}组受理调解案件{i + 5}件，调解成功{i + 3}件，"
+                         f"培训{i + 7}人次，同比增长{i % 50 + 1}.5%。")
         if i % 10 == 9:
             sentences.append("\n")
     return "".join(sentences)

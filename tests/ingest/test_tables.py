@@ -7,15 +7,15 @@ from pathlib import Path
 import docx
 import pytest
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
-from reportlab.lib.styles import ParagraphStyle
 
 from ingest.loaders import load
+from ingest.metrics import extract_metrics
 from ingest.table_facts import table_facts
 from ingest.tables import locate, spans
-from ingest.metrics import extract_metrics
 
 INTRO = "一、主要工作\n全年行政复议工作平稳有序，各项数据如下表。"
 
@@ -107,7 +107,8 @@ def _pdf_with_table(path: Path) -> Path:
     style = ParagraphStyle("cn", fontName="STSong-Light", fontSize=11, leading=16)
     data = [["指标", "2022年", "2023年"], ["新收行政复议案件", "236", "281"], ["办结行政复议案件", "230", "270"]]
     grid = Table(data)
-    grid.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("GRID", (0, 0), (-1, -1), 0.5, "black")]))
+    grid.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), "STSong-Light"),
+                              ("GRID", (0, 0), (-1, -1), 0.5, "black")]))
     story = [Paragraph("全年行政复议工作情况如下表所示，单位：件。", style), grid,
              Paragraph("全县行政机关负责人出庭应诉率达到百分之百。", style)]
     SimpleDocTemplate(str(path), pagesize=A4).build(story)
