@@ -446,15 +446,15 @@ def _kind(tok: _Token, unit: str | None, folded: str, clause: tuple[int, int], c
 
 def _year(tok: _Token, folded: str, clause: tuple[int, int], period: str | None, kind: str,
           catalogue: Catalogue) -> tuple[int | None, int | None]:
-    """The year a figure is about: one its period names (2022年), or 上年/本年 before it in its clause."""
+    """The year a figure is about: 上年/本年 before it in its own clause ("较上年的236件"), else the year its
+    period names (2022年)."""
+    rules = catalogue.rules.facts
+    if rules is not None and kind != "change":
+        found = list(rules.year_word.finditer(folded, max(clause[0], tok.start - _LOOK_BACK), tok.start))
+        if found:
+            return None, rules.year_words.get(found[-1].group(0))
     if period and (m := _YEAR_IN_PERIOD.match(period)):
         return int(m.group(1)), None
-    rules = catalogue.rules.facts
-    if rules is None or kind == "change":
-        return None, None
-    found = list(rules.year_word.finditer(folded, max(clause[0], tok.start - _LOOK_BACK), tok.start))
-    if found:
-        return None, rules.year_words.get(found[-1].group(0))
     return None, None
 
 
