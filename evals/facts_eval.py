@@ -113,7 +113,8 @@ def score(expected: Sequence[Expected], facts: Iterable[MetricRow]) -> Score:
     for rows in pool.values():
         for r in rows:
             if id(r) not in used:
-                result.extras.append(f"{r.doc_id}: {r.written or r.value} {r.unit} {r.kind} {r.measure} «{r.sentence[:50]}»")
+                result.extras.append(f"{r.doc_id}: {r.written or r.value} {r.unit} {r.kind} {r.measure} "
+                                     f"«{r.sentence[:50]}»")
     return result
 
 
