@@ -29,7 +29,7 @@ from ingest.clean import fix_pdf_spacing, repair_pdf_text, strip_emphasis_marker
 from ingest.errors import IngestError
 from ingest.ocr import OcrOptions, PageOcr, engine_available, needs_ocr, ocr_pages
 from ingest.pages import find_spans, page_spans
-from ingest.tables import TableText, docx_grid, html_grid, read_table, rows_grid
+from ingest.tables import TableText, docx_grid, html_grid, read_table, rows_grid, text_tables
 from rag.stages import stage
 
 
@@ -188,15 +188,17 @@ def _decode(path: Path, data: bytes, declared: str | None = None) -> str:
 def _load_txt(path: Path, data: bytes) -> LoadedText:
     raw = _decode(path, data)
     with stage("clean"):
-        text = strip_site_chrome(strip_emphasis_markers(raw))
-    return LoadedText(text, raw, "txt", None, None)
+        text, tables = text_tables(raw)
+        text = strip_site_chrome(strip_emphasis_markers(text))
+    return LoadedText(text, raw, "txt", None, None, tables=_numbered(tables))
 
 
 def _load_md(path: Path, data: bytes) -> LoadedText:
     raw = _decode(path, data)
     with stage("clean"):
-        text = strip_site_chrome(strip_markdown(raw))
-    return LoadedText(text, raw, "md", None, None)
+        text, tables = text_tables(raw)
+        text = strip_site_chrome(strip_markdown(text))
+    return LoadedText(text, raw, "md", None, None, tables=_numbered(tables))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -475,6 +477,7 @@ def _pdf_tables(path: Path, data: bytes, page_texts: list[str], scanned: set[int
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for i in candidates:
+                found = False
                 for rows in pdf.pages[i].extract_tables():
                     grid = rows_grid(rows)
                     if grid is None:
@@ -482,6 +485,10 @@ def _pdf_tables(path: Path, data: bytes, page_texts: list[str], scanned: set[int
                     table = read_table(grid, out[i].splitlines()[-40:])
                     tables.append(table)
                     out[i] = _replace_rows(out[i], grid.cells, [line.text for line in table.lines])
+                    found = True
+                if not found:  # a table drawn without rules: its columns are only aligned with spaces
+                    out[i], aligned = text_tables(out[i])
+                    tables.extend(aligned)
     except Exception:  # pdfplumber fails on odd files that pypdf reads: then the layout lines stay
         return page_texts, []
     return out, tables

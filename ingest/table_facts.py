@@ -34,15 +34,15 @@ def table_facts(text: str, tables: Sequence[TableText]) -> list[MetricFact]:
         for line, pos in placed:
             for cell in line.cells:
                 fact = _cell_fact(text, table, cell.row, cell.column, cell.row_label, cell.column_header,
-                                  (pos + cell.start, pos + cell.end), (pos, pos + len(line.text)), table_span,
-                                  rules, catalogue)
+                                  cell.unit, (pos + cell.start, pos + cell.end), (pos, pos + len(line.text)),
+                                  table_span, rules, catalogue)
                 if fact is not None:
                     facts.append(fact)
     return facts
 
 
 def _cell_fact(text: str, table: TableText, row: int, column: int, row_label: str, column_header: str,
-               span: tuple[int, int], line_span: tuple[int, int], table_span: tuple[int, int],
+               cell_unit: str | None, span: tuple[int, int], line_span: tuple[int, int], table_span: tuple[int, int],
                rules: FactRules, catalogue: Catalogue) -> MetricFact | None:
     raw = table.grid.cells[row][column]
     m = value_match(raw)
@@ -63,7 +63,7 @@ def _cell_fact(text: str, table: TableText, row: int, column: int, row_label: st
         else:
             value *= catalogue.rules.multipliers[mult]
     if unit is None:
-        unit = _unit_from_headers(parts, table.unit, rules)
+        unit = cell_unit
     sign = m.group("sign") or ""
     changing = bool(sign) or any(rules.change_headers.search(p) for p in parts if p)
     if sign.startswith(_NEGATIVE):
@@ -100,19 +100,6 @@ def _value(raw: str | None) -> float | None:
         return float(cn2an.cn2an(raw, "smart"))
     except (ValueError, KeyError, TypeError):
         return None
-
-
-def _unit_from_headers(parts: list[str], table_unit: str | None, rules: FactRules) -> str | None:
-    for part in parts:
-        _, unit = header_unit(part, rules)
-        if unit:
-            return unit
-    if table_unit:
-        return table_unit
-    for pattern, unit in rules.unit_words:
-        if any(pattern.search(p) for p in parts if p):
-            return unit
-    return None
 
 
 def _when(parts: list[str], rules: FactRules, catalogue: Catalogue) -> tuple[int | None, int | None, str | None]:

@@ -47,6 +47,7 @@ class CellRef:
     text: str  # the cell as shown in the line (unit added when the header or caption gives it)
     start: int  # offset of `text` in the line
     end: int
+    unit: str | None = None  # the cell's unit: its own, else its row's, column's, table's or its neighbours'
 
 
 @dataclass
@@ -299,24 +300,30 @@ def read_table(grid: Grid, lines_around: Sequence[str] = ()) -> TableText:
                        if not rules.index_headers.fullmatch(column_headers[c].replace(" ", ""))]
         row_label = _join_distinct(label_parts)
         text = f"{row_label.replace(' ', '')}：" if row_label else ""
-        parts: list[tuple[str, int, str, str]] = []  # (shown header, column, cell text, clean header)
+        parts: list[tuple[str, int, str, str, str | None]] = []  # (header, column, shown, full header, unit)
         seen: set[int] = set()
         for c in range(labels, width):
             cell = row[c]
             if not cell or grid.origin[r][c] in seen:
                 continue  # a merged cell is read once
             seen.add(grid.origin[r][c])
-            head, head_unit = header_unit(column_headers[c], rules)
-            _, row_unit = header_unit(row_label, rules)
-            shown = cell.replace(" ", "")
+            head, _ = header_unit(column_headers[c], rules)
             m = value_match(cell)
-            if m and not m.group("unit") and not m.group("pct"):
-                shown += row_unit or head_unit or unit or ""
-            parts.append((head, c, shown, column_headers[c]))
+            own = "%" if m and m.group("pct") else m.group("unit") if m else None
+            parts.append((head, c, cell.replace(" ", ""), column_headers[c],
+                          own or (cell_unit(row_label, column_headers[c], unit, rules) if m else None)))
+        # A count column with no unit anywhere takes the unit its neighbours in the row share ("调解成功").
+        known = [u for *_, u in parts if u and u != "%"]
+        shared = known[0] if known and all(u == known[0] for u in known) else None
+        parts = [(h, c, shown, fh, u or (shared if value_match(row[c]) and not rules.change_headers.search(fh)
+                                          else None)) for h, c, shown, fh, u in parts]
         if not parts and not row_label:
             continue
         line = RowLine("")
-        for i, (head, c, shown, full_head) in enumerate(parts):
+        for i, (head, c, shown, full_head, cell_u) in enumerate(parts):
+            m = value_match(row[c])
+            if m and cell_u and not m.group("unit") and not m.group("pct"):
+                shown += cell_u
             if i:
                 text += "，"
             words = [w for w in head.split(" ") if w and not rules.generic_headers.fullmatch(w)]
@@ -326,11 +333,27 @@ def read_table(grid: Grid, lines_around: Sequence[str] = ()) -> TableText:
                 text += "".join(words) + joiner
             start = len(text)
             text += shown
-            if value_match(row[c]):
-                line.cells.append(CellRef(r, c, row_label, full_head, shown, start, len(text)))
+            if m:
+                line.cells.append(CellRef(r, c, row_label, full_head, shown, start, len(text), cell_u))
         line.text = text.rstrip("：") + "。"
         out.append(line)
     return TableText(grid, header, labels, unit, out)
+
+
+def cell_unit(row_label: str, column_header: str, table_unit: str | None, rules: FactRules) -> str | None:
+    """The unit a cell's row label or column header states ("收案数(件)"), else the table's, else the one
+    its words imply ("案件" → 件, "率" → %)."""
+    parts = [*row_label.split(" "), *column_header.split(" ")]
+    for part in parts:
+        _, unit = header_unit(part, rules)
+        if unit:
+            return unit
+    if table_unit:
+        return table_unit
+    for pattern, unit in rules.unit_words:
+        if any(pattern.search(p) for p in parts if p):
+            return unit
+    return None
 
 
 def _join_distinct(parts: Sequence[str] | Any) -> str:
@@ -358,3 +381,60 @@ def spans(tables: Sequence[TableText]) -> list[tuple[int, int]]:
     """Where the located table lines stand in the text: the text extractor leaves them to the table reader."""
     return [(pos, pos + len(line.text)) for t in tables for line, pos in zip(t.lines, t.located, strict=False)
             if pos is not None]
+
+
+# --- tables written as text: Markdown pipes, tabs, or columns aligned with spaces ---------------------
+
+_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?\s*$")
+_FIELD_GAP = re.compile(r"\t+|[ \u3000]{2,}")
+_MIN_ROWS = 2
+
+
+def _fields(line: str) -> list[str] | None:
+    """A line's cells when it reads as a table row: pipes, tabs, or runs of two or more spaces."""
+    stripped = line.strip()
+    if stripped.count("|") >= 2:
+        return [_clean(c) for c in stripped.strip("|").split("|")]
+    parts = [_clean(p) for p in _FIELD_GAP.split(stripped) if p.strip()]
+    return parts if len(parts) >= 2 else None
+
+
+def text_tables(text: str) -> tuple[str, list[TableText]]:
+    """Blocks of consecutive table-like lines replaced by their row lines, and the tables read.
+
+    A block is kept as a table only when it has two or more rows of one width and figures in the cells
+    after the first column, so an indented paragraph or a list of names stays text.
+    """
+    rules = load_catalogue().rules.facts or FactRules()
+    lines = text.split("\n")
+    out: list[str] = []
+    tables: list[TableText] = []
+    i = 0
+    while i < len(lines):
+        fields = _fields(lines[i])
+        if fields is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        block: list[list[str]] = []
+        j = i
+        while j < len(lines):
+            if _PIPE_RULE.match(lines[j]):
+                j += 1
+                continue
+            row = _fields(lines[j])
+            if row is None or (block and len(row) != len(block[0])):
+                break
+            block.append(row)
+            j += 1
+        values = sum(1 for row in block for cell in row[1:] if is_value(cell, rules))
+        grid = rows_grid(block) if len(block) >= _MIN_ROWS and values >= len(block) - 1 else None
+        if grid is None:
+            out.extend(lines[i:max(j, i + 1)])
+            i = max(j, i + 1)
+            continue
+        table = read_table(grid, out[-2:])
+        tables.append(table)
+        out.extend(line.text for line in table.lines)
+        i = j
+    return "\n".join(out), tables

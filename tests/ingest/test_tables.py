@@ -141,3 +141,45 @@ def test_cells_without_a_figure_are_not_facts(tmp_path: Path, cell: str) -> None
                     "</tr><tr><td>审结案件</td><td>12件</td></tr></table></div></body></html>", encoding="utf-8")
     _, facts = _facts(path)
     assert [f.value for f in facts] == [12.0]
+
+
+def test_txt_and_markdown_tables(tmp_path: Path) -> None:
+    path = tmp_path / "report.md"
+    path.write_text("某县2023年法治政府建设情况报告\n单位：件\n项目\t2022年\t2023年\n新收行政复议案件\t236\t281\n"
+                    "审结行政复议案件\t230\t270\n\n| 单位 | 受理调解案件 | 调解成功 |\n|---|---|---|\n"
+                    "| 城关镇 | 120 | 118 |\n| 合计 | 165 | 162 |\n\n全县共办理法律援助案件1024件。\n", encoding="utf-8")
+    text, facts = _facts(path)
+    assert "城关镇：受理调解案件120件，调解成功118件。" in text.splitlines()
+    assert [(f.value, f.unit, f.fact_year) for f in _by(facts, row="审结行政复议案件")] == [
+        (230.0, "件", 2022), (270.0, "件", 2023)]
+    success = _by(facts, value=118.0)[0]
+    assert (success.unit, success.scope_kind, success.metric) == ("件", "subunit", "mediation_succeeded")
+    assert _by(facts, value=162.0)[0].scope_kind == "region"
+
+
+def test_an_indented_paragraph_is_not_a_table(tmp_path: Path) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text("  全年办结行政复议案件174件，  直接纠错4件。\n  全县发生一审行政诉讼案件114件，  审结65件。\n",
+                    encoding="utf-8")
+    loaded = load(path)
+    assert loaded.tables == () and "全年办结行政复议案件174件" in loaded.text
+
+
+def test_pdf_table_without_rules_is_read_from_its_aligned_columns(tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "aligned.pdf"
+    canvas = Canvas(str(path), pagesize=A4)
+    canvas.setFont("STSong-Light", 12)
+    canvas.drawString(72, 760, "全年行政复议工作情况如下，单位：件。")
+    for y, row in zip((730, 710, 690), [("项目", "2022年", "2023年"), ("新收行政复议案件", "236", "281"),
+                                         ("办结行政复议案件", "230", "270")], strict=True):
+        for x, cell in zip((72, 300, 400), row, strict=True):
+            canvas.drawString(x, y, cell)
+    canvas.drawString(72, 660, "全县行政机关负责人出庭应诉率达到百分之百。")
+    canvas.showPage()
+    canvas.save()
+    text, facts = _facts(path)
+    assert "新收行政复议案件：2022年为236件，2023年为281件。" in text
+    assert [(f.value, f.fact_year) for f in _by(facts, row="办结行政复议案件")] == [(230.0, 2022), (270.0, 2023)]
