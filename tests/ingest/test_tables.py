@@ -145,7 +145,8 @@ def test_cells_without_a_figure_are_not_facts(tmp_path: Path, cell: str) -> None
 
 def test_txt_and_markdown_tables(tmp_path: Path) -> None:
     path = tmp_path / "report.md"
-    path.write_text("某县2023年法治政府建设情况报告\n单位：件\n项目\t2022年\t2023年\n新收行政复议案件\t236\t281\n"
+    path.write_text("某县2023年法治政府建设情况报告\n单位：件\n项目\t2022年\t2023年\n"
+                    "新收行政复议案件\t236\t281\n"
                     "审结行政复议案件\t230\t270\n\n| 单位 | 受理调解案件 | 调解成功 |\n|---|---|---|\n"
                     "| 城关镇 | 120 | 118 |\n| 合计 | 165 | 162 |\n\n全县共办理法律援助案件1024件。\n", encoding="utf-8")
     text, facts = _facts(path)
