@@ -148,7 +148,8 @@ def test_txt_and_markdown_tables(tmp_path: Path) -> None:
     path.write_text("某县2023年法治政府建设情况报告\n单位：件\n项目\t2022年\t2023年\n"
                     "新收行政复议案件\t236\t281\n"
                     "审结行政复议案件\t230\t270\n\n| 单位 | 受理调解案件 | 调解成功 |\n|---|---|---|\n"
-                    "| 城关镇 | 120 | 118 |\n| 合计 | 165 | 162 |\n\n全县共办理法律援助案件1024件。\n", encoding="utf-8")
+                    "| 城关镇 | 120 | 118 |\n| 合计 | 165 | 162 |\n\n全县共办理法律援助案件1024件。\n",
+                    encoding="utf-8")
     text, facts = _facts(path)
     assert "城关镇：受理调解案件120件，调解成功118件。" in text.splitlines()
     assert [(f.value, f.unit, f.fact_year) for f in _by(facts, row="审结行政复议案件")] == [
