@@ -31,7 +31,7 @@ _LABEL_CHARS = 16
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _NUM_AR = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_NUM_CN = rf"[{_CN_DIGITS}]+"
+_NUM_CN = rf"[{_CN_DIGITS}]+(?:点[零〇一二三四五六七八九]+)?"  # 五点二 is 5.2
 _PARA_BREAK = "\n"
 _SENT_BREAK = "。；;！？!?\n"
 _STOP_BREAK = "。！？!?\n"
@@ -295,7 +295,7 @@ def _tokens(folded: str, masked: list[bool], catalogue: Catalogue) -> Iterator[_
         value = _number(m.group("num2") or raw)
         if value is None:
             continue
-        if chinese and (value < 2 or raw == "二" or not re.search("[二两三四五六七八九十]", raw)):
+        if chinese and not m.group("pct") and (value < 2 or raw == "二" or not re.search("[二两三四五六七八九十]", raw)):
             continue  # 一个/一批 are articles, 二次 a word; only clear Chinese counts are figures
         if mult:
             money = f"{mult}{unit or ''}"
@@ -333,6 +333,8 @@ def _zero_tokens(folded: str, masked: list[bool], catalogue: Catalogue) -> Itera
 def _number(raw: str) -> float | None:
     if raw[0].isdigit():
         return float(raw.replace(",", ""))
+    if raw[0] in "百千万亿":
+        raw = "一" + raw  # 百分之百: cn2an reads 一百, not 百
     try:
         return float(cn2an.cn2an(raw, "smart"))
     except (ValueError, KeyError, TypeError):

@@ -94,8 +94,8 @@ def _value(raw: str | None) -> float | None:
         return None
     if raw[0].isdigit():
         return float(raw.replace(",", ""))
-    if raw == "百":
-        return 100.0
+    if raw[0] in "百千万亿":
+        raw = "一" + raw
     try:
         return float(cn2an.cn2an(raw, "smart"))
     except (ValueError, KeyError, TypeError):

@@ -23,7 +23,7 @@ _MAX_HEADER_ROWS = 3
 _MAX_CELL_CHARS = 120  # a cell longer than this is prose: the "table" lays out a page, it holds no figures
 _SPACES = re.compile(r"\s+")
 # A cell that holds a figure: optional approximation, sign, a number (Arabic or Chinese), unit words.
-_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿]+"
+_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
 
 
 @dataclass

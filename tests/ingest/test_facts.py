@@ -112,3 +112,13 @@ def test_extraction_is_linear_in_the_number_of_figures() -> None:
     large_time = _seconds(large)
     # Ten times the figures may take ten times as long, give or take noise; quadratic would be ~100×.
     assert large_time < 30 * max(small_time, 0.01), (small_time, large_time)
+
+
+@pytest.mark.parametrize(("text", "value", "unit"), [
+    ("负责人出庭应诉率达到百分之百。", 100, "%"),
+    ("复议纠错率为百分之五点二。", 5.2, "%"),
+    ("出台行政规范性文件3部。", 3, "部"),
+    ("领导干部年度学法40学时。", 40, "学时"),
+])
+def test_more_ways_to_write_a_figure(text: str, value: float, unit: str) -> None:
+    assert _one(text, value).unit == unit
