@@ -295,7 +295,8 @@ def _tokens(folded: str, masked: list[bool], catalogue: Catalogue) -> Iterator[_
         value = _number(m.group("num2") or raw)
         if value is None:
             continue
-        if chinese and not m.group("pct") and (value < 2 or raw == "二" or not re.search("[二两三四五六七八九十]", raw)):
+        if chinese and not m.group("pct") and (value < 2 or raw == "二"
+                                               or not re.search("[二两三四五六七八九十]", raw)):
             continue  # 一个/一批 are articles, 二次 a word; only clear Chinese counts are figures
         if mult:
             money = f"{mult}{unit or ''}"
