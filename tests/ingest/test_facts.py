@@ -78,6 +78,16 @@ def test_a_rate_is_derived_across_wordings(closed_word: str) -> None:
     assert [(f.metric, f.value, f.formula) for f in derived] == [("litigation_loss_rate", 5.0, "2/40")]
 
 
+@pytest.mark.parametrize(("text", "metric", "formula"), [
+    ("全年共调处矛盾纠纷3,215起，调处成功3,180起。", "mediation_success_rate", "3180/3215"),
+    ("全县一审行政诉讼案件审理终结40件，被判败诉2件。", "litigation_loss_rate", "2/40"),
+    ("全年作出行政复议决定120件，其中纠错6件。", "reconsideration_correction_rate", "6/120"),
+])
+def test_counts_worded_otherwise_still_give_the_rate(text: str, metric: str, formula: str) -> None:
+    derived = derive_metrics(extract_metrics(text))
+    assert [(f.metric, f.formula) for f in derived] == [(metric, formula)]
+
+
 def test_never_across_scopes_or_years() -> None:
     scopes = "城关镇审结行政诉讼案件40件，全县行政诉讼败诉2件。"
     assert derive_metrics(extract_metrics(scopes)) == []
