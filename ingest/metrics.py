@@ -179,7 +179,24 @@ def extract_metrics(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[Met
         fact = _fact(tok, text, folded, masked, spans, spans_of, index, ends_before, catalogue, memo)
         if fact is not None:
             facts.append(fact)
+    _settle_measures(facts, catalogue)
     return facts
+
+
+def _settle_measures(facts: list[MetricFact], catalogue: Catalogue) -> None:
+    """Measures without comparison words; a figure left with none takes the previous one of its sentence."""
+    rules = catalogue.rules.facts
+    if rules is None:
+        return
+    previous: MetricFact | None = None
+    for fact in facts:
+        measure = rules.measure_trim.sub("", fact.measure or "").strip()
+        if not measure and previous is not None and previous.sentence_span == fact.sentence_span:
+            measure = previous.measure or ""
+        fact.measure = measure or fact.measure
+        if fact.metric == OTHER:
+            fact.label = fact.measure or fact.label
+        previous = fact
 
 
 def derive_metrics(facts: list[MetricFact]) -> list[MetricFact]:

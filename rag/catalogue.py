@@ -80,6 +80,7 @@ class FactRules:
 
     change_units: frozenset[str] = frozenset()
     change_before: re.Pattern[str] = _NEVER
+    measure_trim: re.Pattern[str] = _NEVER
     region: re.Pattern[str] = _NEVER
     government: re.Pattern[str] = _NEVER
     subunit: re.Pattern[str] = _NEVER
@@ -106,7 +107,7 @@ def _fact_rules(ex: dict[str, Any]) -> FactRules:
 
     return FactRules(
         change_units=frozenset(ex.get("change_units", ())),
-        change_before=rx(ex, "change_before"),
+        change_before=rx(ex, "change_before"), measure_trim=rx(ex, "measure_trim"),
         region=rx(scopes, "region"), government=rx(scopes, "government"), subunit=rx(scopes, "subunit"),
         not_named=rx(scopes, "not_named"),
         year_words=years,
