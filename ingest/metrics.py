@@ -427,7 +427,7 @@ def _fact(tok: _Token, text: str, folded: str, masked: list[bool], spans: _Spans
     period = _period(tok, folded, masked, sent, stop, catalogue, memo)
     scope, scope_kind = _whose(tok, folded, masked, spans, sent, clause, catalogue, memo)
     kind = _kind(tok, unit, folded, clause, catalogue)
-    fact_year, offset = _year(tok, folded, clause, period, kind, catalogue)
+    fact_year, offset = _year(tok, folded, clause, sent, period, kind, catalogue)
     return MetricFact(
         metric=metric.key if metric else OTHER,
         label=label,
@@ -464,7 +464,7 @@ def _kind(tok: _Token, unit: str | None, folded: str, clause: tuple[int, int], c
     return "change" if rules.change_before.search(before) else "level"
 
 
-def _year(tok: _Token, folded: str, clause: tuple[int, int], period: str | None, kind: str,
+def _year(tok: _Token, folded: str, clause: tuple[int, int], sent: tuple[int, int], period: str | None, kind: str,
           catalogue: Catalogue) -> tuple[int | None, int | None]:
     """The year a figure is about: 上年/本年 before it in its own clause ("较上年的236件"), else the year its
     period names (2022年)."""
@@ -474,6 +474,8 @@ def _year(tok: _Token, folded: str, clause: tuple[int, int], period: str | None,
         if found:
             return None, rules.year_words.get(found[-1].group(0))
     if period and (m := _YEAR_IN_PERIOD.match(period)):
+        if kind == "change" and re.search(rf"[较比与]\s*{m.group(1)}", folded[sent[0]:tok.start]):
+            return None, None  # "较2022年增加105名": the year compared with, not the year of the figure
         return int(m.group(1)), None
     return None, None
 
@@ -707,7 +709,7 @@ def _other_label(tok: _Token, folded: str, seg: tuple[int, int], clause: tuple[i
     right = re.split(r"[,，；;。、:：]", right)[0]
     if left:
         right = re.split(r"[和及与并]", right)[0]  # "施工许可50个工作日和工程建设项目审批…": stop at the next item
-    left = left[-_LABEL_CHARS:]
+    left = re.sub(r"^[\d.]*年(?:度)?|^\d+", "", left[-_LABEL_CHARS:]) if len(left) > _LABEL_CHARS else left
     right = right[:_LABEL_CHARS]
     label = (left + right).strip()
     return label or folded[window[0]:window[1]].strip()[:_LABEL_CHARS]

@@ -130,9 +130,8 @@ def _whose(parts: list[str], rules: FactRules) -> tuple[str | None, str | None, 
         if rules.total_labels.fullmatch(compact):
             scope, kind = compact, "region"
             continue
-        unit = rules.subunit.fullmatch(compact + "。")  # the pattern wants what follows the name
-        named = rules.subunit.match(compact + "。")
-        if (unit or (named and named.end() == len(compact))) and not rules.not_named.search(compact):
+        named = rules.subunit.match(compact + "，")  # the pattern wants to see what follows a name
+        if named and named.end() == len(compact) and not rules.not_named.search(compact):
             scope, kind = compact, "subunit"
             continue
         if rules.change_headers.fullmatch(compact):
