@@ -50,6 +50,12 @@ class Score:
     matched: int = 0
     misses: list[str] = field(default_factory=list)
     extras: list[str] = field(default_factory=list)
+    # Of the matched facts, how many also agree on whose figure it is and on its year (when the list says).
+    scope_judged: int = 0
+    scope_agreed: int = 0
+    year_judged: int = 0
+    year_agreed: int = 0
+    disagreements: list[str] = field(default_factory=list)
 
     @property
     def recall(self) -> float:
@@ -109,6 +115,7 @@ def score(expected: Sequence[Expected], facts: Iterable[MetricRow]) -> Score:
             continue
         used.add(id(match))
         result.found += 1
+        _compare(e, match, result)
     result.matched = len(used)
     for rows in pool.values():
         for r in rows:
@@ -116,6 +123,26 @@ def score(expected: Sequence[Expected], facts: Iterable[MetricRow]) -> Score:
                 result.extras.append(f"{r.doc_id}: {r.written or r.value} {r.unit} {r.kind} {r.measure} "
                                      f"«{r.sentence[:50]}»")
     return result
+
+
+def _compare(e: Expected, row: MetricRow, result: Score) -> None:
+    """Whose figure and which year, for a matched fact. Unstated scope counts as the whole region."""
+    want_scope = e.line.get("scope_kind")
+    if want_scope:
+        result.scope_judged += 1
+        if (row.scope_kind or "region") == want_scope:
+            result.scope_agreed += 1
+        else:
+            result.disagreements.append(f"{e.doc}: {row.written} scope_kind {row.scope_kind} ({row.scope}) "
+                                        f"!= {want_scope} ({e.line.get('scope')})")
+    want_year = e.line.get("year")
+    if isinstance(want_year, int):
+        result.year_judged += 1
+        got = row.fact_year or row.year
+        if got == want_year:
+            result.year_agreed += 1
+        else:
+            result.disagreements.append(f"{e.doc}: {row.written} year {got} != {want_year}")
 
 
 def evaluate(reports: Path | None, facts_dir: Path, store_dir: Path | None) -> Score:
@@ -147,10 +174,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({"expected": result.expected, "found": result.found, "extracted": result.extracted,
                           "matched": result.matched, "recall": round(result.recall, 4),
-                          "precision": round(result.precision, 4)}, ensure_ascii=False))
+                          "precision": round(result.precision, 4),
+                          "scope_kind_agreement": f"{result.scope_agreed}/{result.scope_judged}",
+                          "year_agreement": f"{result.year_agreed}/{result.year_judged}"}, ensure_ascii=False))
     else:
         print(f"recall {result.recall:.1%} ({result.found}/{result.expected})  "
               f"precision {result.precision:.1%} ({result.matched}/{result.extracted})")
+        print(f"of the matched: scope kind agrees {result.scope_agreed}/{result.scope_judged}, "
+              f"year agrees {result.year_agreed}/{result.year_judged}")
+        for line in result.disagreements[:args.show]:
+            print("  differ " + line)
         for line in result.misses[:args.show]:
             print("  miss  " + line)
         for line in result.extras[:args.show]:

@@ -51,9 +51,10 @@ _MASKS = (
 )
 _NOT_BEFORE_AR = re.compile(r"[A-Za-z0-9.#+\-—–~～/·_]")
 _NOT_AFTER_NUM = re.compile(r"[A-Za-z+·/]")
-_ORDINAL_BEFORE = re.compile(r"(?:第|初|周|星期|礼拜|农历)\s*$")
+_ORDINAL_BEFORE = re.compile(r"(?:第|初|周|星期|礼拜|农历|每)\s*$")  # 每万人: "per ten thousand", no figure
 _NEAR_NOT_APPROX = re.compile(r"[最接附将]$")
 _ZERO = re.compile(r"[无零]")
+_PLAN_MAX = 10  # 三项工作: a plan's items are few; a count written in Chinese numerals above this is a count
 _WRAPPED_LINE = 60  # a line this long that stops mid-sentence was wrapped, not ended
 _ENUMERATION = re.compile(
     r"[一二三四五六七八九十]+[、是]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、]|第[一二三四五六七八九十]+"
@@ -78,6 +79,7 @@ class MetricFact:
     formula: str | None = None  # for derived rows, e.g. "3383/3471"
     written: str = ""  # the figure as written, e.g. "7.99万次" (value is normalised to 79900 次)
     paragraph_span: tuple[int, int] | None = None  # the line the figure is in; derivation pairs within it
+    value_max: float | None = None  # a range's upper bound (3至5个工作日: value 3, value_max 5)
     measure: str | None = None  # what it counts, as the report words it (行政执法人员培训)
     kind: str = "level"  # "level", or "change" for 同比增长12.6% / 下降3.5个百分点
     scope_kind: str | None = None  # "region" | "government" | "subunit" | None (unknown)
@@ -97,6 +99,7 @@ class _Token:
     unit: str | None
     approx: str | None
     zero: bool = False  # "无纠错案件": a stated zero whose unit comes from the metric
+    value_max: float | None = None  # a range's upper bound (3至5个工作日: value 3, value_max 5)
 
 
 @dataclass(frozen=True)
@@ -179,20 +182,31 @@ def extract_metrics(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[Met
         fact = _fact(tok, text, folded, masked, spans, spans_of, index, ends_before, catalogue, memo)
         if fact is not None:
             facts.append(fact)
-    _settle_measures(facts, catalogue)
+    _settle_measures(facts, folded, catalogue)
     return facts
 
 
-def _settle_measures(facts: list[MetricFact], catalogue: Catalogue) -> None:
-    """Measures without comparison words; a figure left with none takes the previous one of its sentence."""
+_LISTED = re.compile(r"[ \t]*(?:和|及|与|或|、|以及)[ \t]*")
+
+
+def _settle_measures(facts: list[MetricFact], folded: str, catalogue: Catalogue) -> None:
+    """Measures without comparison words; a figure left with none takes the previous one of its sentence.
+
+    A figure listed right after another ("分别下降9.2%和7.5%") shares its kind.
+    """
     rules = catalogue.rules.facts
     if rules is None:
         return
     previous: MetricFact | None = None
     for fact in facts:
-        measure = rules.measure_trim.sub("", fact.measure or "").strip()
-        if not measure and previous is not None and previous.sentence_span == fact.sentence_span:
-            measure = previous.measure or ""
+        listed = previous is not None and _LISTED.fullmatch(folded[previous.span[1]:fact.span[0]]) is not None
+        if listed and previous is not None and previous.kind == "change" and fact.unit == previous.unit:
+            fact.kind = "change"
+            fact.fact_year, fact.year_offset = previous.fact_year, previous.year_offset
+        measure = rules.measure_trim.sub("", _LISTED.sub("", fact.measure or "", count=1) if listed else
+                                         fact.measure or "").strip()
+        if (not measure or listed) and previous is not None and previous.sentence_span == fact.sentence_span:
+            measure = previous.measure or measure
         fact.measure = measure or fact.measure
         if fact.metric == OTHER:
             fact.label = fact.measure or fact.label
@@ -309,18 +323,29 @@ def _tokens(folded: str, masked: list[bool], catalogue: Catalogue) -> Iterator[_
             unit = "%"
         if unit is None and mult is None:
             continue
-        value = _number(m.group("num2") or raw)
+        value = _number(raw)
+        value_max = _number(m.group("num2")) if m.group("num2") else None
         if value is None:
             continue
-        if chinese and not m.group("pct") and (value < 2 or raw == "二"
-                                               or not re.search("[二两三四五六七八九十]", raw)):
+        if chinese and not m.group("pct") and (value < 2 or raw == "二" or not re.search("[二两三四五六七八九十]", raw)
+                                               and not re.search("[一两][百千万亿]", raw)):
             continue  # 一个/一批 are articles, 二次 a word; only clear Chinese counts are figures
+        if chinese and not mult and len(raw) > 1 and raw[-1] in rules.multipliers and f"{raw[-1]}{unit or ''}" in rules.money_units:
+            # 一千九百六十三万元: the money unit is 万元, as with 1963万元, not 19,630,000 元
+            mult, raw = raw[-1], raw[:-1]
+            value = _number(raw)
+            if value is None:
+                continue
+        if chinese and value <= _PLAN_MAX and rules.facts is not None \
+                and rules.facts.not_a_count.match(folded, m.end()):
+            continue  # 三项工作, 两条主线: the items of a plan, not a count of anything done
         if mult:
             money = f"{mult}{unit or ''}"
             if money in rules.money_units:
                 unit = money
             else:
                 value *= rules.multipliers[mult]
+                value_max = value_max * rules.multipliers[mult] if value_max is not None else None
         pre = m.group("pre")
         if pre and _NEAR_NOT_APPROX.search(folded[max(0, m.start() - 1):m.start()]):
             pre = None
@@ -328,14 +353,33 @@ def _tokens(folded: str, masked: list[bool], catalogue: Catalogue) -> Iterator[_
         approx = None
         if approx_word:
             approx = rules.approx_before.get(approx_word) or rules.approx_after.get(approx_word)
-        if m.group("num2") and approx is None:
-            approx = "约"  # a range: the upper bound stands for it
         start = m.start() if pre else m.start(num_group) if not m.group("pct") else m.start("pct")
         end = m.end()
         while end > start and folded[end - 1] in " \t":
             end -= 1
-        yield _Token(start, end, ns, after_num, round(value, 6), unit, approx)
+        yield _Token(start, end, ns, after_num, round(value, 6), unit, approx,
+                     value_max=round(value_max, 6) if value_max is not None else None)
     yield from _zero_tokens(folded, masked, catalogue)
+    yield from _tenth_tokens(folded, masked, catalogue)
+
+
+def _tenth_tokens(folded: str, masked: list[bool], catalogue: Catalogue) -> Iterator[_Token]:
+    """"增长约一成": tenths (成) as a percentage, only after a change word or an approximation."""
+    rules = catalogue.rules.facts
+    if rules is None:
+        return
+    for m in rules.tenths.finditer(folded):
+        if masked[m.start()]:
+            continue
+        before = folded[max(0, m.start() - _LOOK_BACK):m.start()]
+        if not m.group("pre") and not rules.change_before.search(before):
+            continue
+        value = _number(m.group("n"))
+        if value is None:
+            continue
+        pre = m.group("pre")
+        approx = catalogue.rules.approx_before.get(pre) if pre else None
+        yield _Token(m.start(), m.end(), m.start("n"), m.end("n"), value * 10, "%", approx)
 
 
 def _zero_tokens(folded: str, masked: list[bool], catalogue: Catalogue) -> Iterator[_Token]:
@@ -349,6 +393,8 @@ def _zero_tokens(folded: str, masked: list[bool], catalogue: Catalogue) -> Itera
 
 
 def _number(raw: str) -> float | None:
+    if not raw:
+        return None
     if raw[0].isdigit():
         return float(raw.replace(",", ""))
     if raw[0] in "百千万亿":
@@ -427,7 +473,7 @@ def _fact(tok: _Token, text: str, folded: str, masked: list[bool], spans: _Spans
     period = _period(tok, folded, masked, sent, stop, catalogue, memo)
     scope, scope_kind = _whose(tok, folded, masked, spans, sent, clause, catalogue, memo)
     kind = _kind(tok, unit, folded, clause, catalogue)
-    fact_year, offset = _year(tok, folded, clause, sent, period, kind, catalogue)
+    fact_year, offset = _year(tok, folded, (max(clause[0], bounds.start), clause[1]), sent, period, kind, catalogue)
     return MetricFact(
         metric=metric.key if metric else OTHER,
         label=label,
@@ -441,6 +487,7 @@ def _fact(tok: _Token, text: str, folded: str, masked: list[bool], spans: _Spans
         sentence_span=sent,
         written=text[tok.start:tok.end],
         paragraph_span=_trim(folded, *para),
+        value_max=tok.value_max,
         measure=measure,
         kind=kind,
         scope_kind=scope_kind,
@@ -490,6 +537,9 @@ def _whose(tok: _Token, folded: str, masked: list[bool], spans: _Spans, sent: tu
     """
     rules = catalogue.rules.facts
     chosen = _scope(tok, folded, masked, sent, clause, catalogue, memo)
+    if chosen is not None and rules is not None and _government_as_object(chosen, tok, folded, spans, rules,
+                                                                              catalogue):
+        chosen = _scope(tok, folded, masked, sent, clause, catalogue, memo, skip=chosen)
     scope = re.sub(r"\s+", "", chosen.group(0)) if chosen else None
     if scope and scope.startswith("在"):
         scope = scope[1:]
@@ -507,6 +557,25 @@ def _whose(tok: _Token, folded: str, masked: list[bool], spans: _Spans, sent: tu
     return scope, None
 
 
+def _government_as_object(chosen: re.Match[str], tok: _Token, folded: str, spans: _Spans, rules: FactRules,
+                          catalogue: Catalogue) -> bool:
+    """县政府 named as what others work on (审查县政府文件), not as the party the figure is about.
+
+    The government is the party when it opens a clause of the figure's sentence (县政府主要负责人出庭应诉
+    2次; 市政府严格执行…，年内作出重大行政决策4项), or a party word follows it (以县政府为被告的案件,
+    县政府作为被申请人, 县政府败诉).
+    """
+    text = chosen.group(0)
+    if not rules.government.fullmatch(text) or rules.region.search(text):
+        return False
+    if rules.government_party.search(folded, chosen.end(), tok.start):
+        return False
+    clause_start, _ = spans.around(spans.clause, chosen.start())
+    head = folded[clause_start:chosen.start()]
+    filler = catalogue.rules.label_trim_leading.match(head)
+    return not (not head.strip() or (filler and filler.end() == len(head)) or head.endswith("以"))
+
+
 def _subject_unit(tok: _Token, folded: str, masked: list[bool], spans: _Spans, sent: tuple[int, int],
                   rules: FactRules, catalogue: Catalogue) -> tuple[str, int] | None:
     """The nearest named sub-unit that opens a clause of the sentence before the figure: (name, end)."""
@@ -521,7 +590,7 @@ def _subject_unit(tok: _Token, folded: str, masked: list[bool], spans: _Spans, s
         head = folded[start:tok.start]
         filler = catalogue.rules.label_trim_leading.match(head)
         pos = start + (filler.end() if filler else 0)
-        m = rules.subunit.match(folded, pos, tok.start)
+        m = rules.organ.match(folded, pos, tok.start) or rules.subunit.match(folded, pos, tok.start)
         if m and not masked[m.start()] and not rules.not_named.search(m.group(0)):
             return m.group(0), m.end()
     return None
@@ -680,9 +749,11 @@ def _period(tok: _Token, folded: str, masked: list[bool], sent: tuple[int, int],
 
 
 def _scope(tok: _Token, folded: str, masked: list[bool], sent: tuple[int, int], clause: tuple[int, int],
-           catalogue: Catalogue, memo: Memo) -> re.Match[str] | None:
+           catalogue: Catalogue, memo: Memo, skip: re.Match[str] | None = None) -> re.Match[str] | None:
     """Whose figure it is: the nearest scope phrase before it in the sentence, else after it in the clause."""
     found = _matches(catalogue.rules.scopes, folded, masked, sent[0], sent[1], memo)
+    if skip is not None:
+        found = [m for m in found if m.group(0) != skip.group(0)]
     before = [m for m in found if m.end() <= tok.start]
     after = [m for m in found if m.start() >= tok.end and m.end() <= clause[1]]
     if before:

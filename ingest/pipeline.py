@@ -193,7 +193,7 @@ def _metric_rows(doc_id: str, loaded: LoadedText, paragraphs: list[Paragraph], d
                 period=f.period, scope=f.scope, approx=f.approx, derived=f.derived, formula=f.formula, doc_id=doc_id,
                 section=format_path(para.path) if para else "", sentence=f.sentence, span=f.span,
                 measure=f.measure, kind=f.kind, scope_kind=f.scope_kind, fact_year=fact_year,  # type: ignore[arg-type]
-                source=f.source, table_cell=f.table_cell,  # type: ignore[arg-type]
+                source=f.source, table_cell=f.table_cell, value_max=f.value_max,  # type: ignore[arg-type]
             )
         )
     return rows

@@ -81,9 +81,13 @@ class FactRules:
     change_units: frozenset[str] = frozenset()
     change_before: re.Pattern[str] = _NEVER
     measure_trim: re.Pattern[str] = _NEVER
+    not_a_count: re.Pattern[str] = _NEVER
+    tenths: re.Pattern[str] = _NEVER
     region: re.Pattern[str] = _NEVER
     government: re.Pattern[str] = _NEVER
+    government_party: re.Pattern[str] = _NEVER
     subunit: re.Pattern[str] = _NEVER
+    organ: re.Pattern[str] = _NEVER
     not_named: re.Pattern[str] = _NEVER
     year_words: dict[str, int] = field(default_factory=dict)
     year_word: re.Pattern[str] = _NEVER
@@ -108,7 +112,9 @@ def _fact_rules(ex: dict[str, Any]) -> FactRules:
     return FactRules(
         change_units=frozenset(ex.get("change_units", ())),
         change_before=rx(ex, "change_before"), measure_trim=rx(ex, "measure_trim"),
+        not_a_count=rx(ex, "not_a_count"), tenths=rx(ex, "tenths"),
         region=rx(scopes, "region"), government=rx(scopes, "government"), subunit=rx(scopes, "subunit"),
+        government_party=rx(scopes, "government_party"), organ=rx(scopes, "organ"),
         not_named=rx(scopes, "not_named"),
         year_words=years,
         year_word=re.compile("|".join(re.escape(w) for w in sorted(years, key=len, reverse=True))) if years else _NEVER,

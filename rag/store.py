@@ -100,6 +100,7 @@ _ADDED_COLUMNS = (
     ("metrics", "fact_year", "INTEGER"),
     ("metrics", "source", "TEXT NOT NULL DEFAULT 'text'"),
     ("metrics", "table_cell", "TEXT"),
+    ("metrics", "value_max", "REAL"),
 )
 
 
@@ -221,11 +222,11 @@ class Store:
             db.executemany(
                 "INSERT INTO metrics(doc_id, metric, label, value, unit, written, period, scope, approx, derived, "
                 "formula, section, sentence, span_start, span_end, ocr_low_confidence, measure, kind, scope_kind, "
-                "fact_year, source, table_cell) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "fact_year, source, table_cell, value_max) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(m.doc_id, m.metric, m.label, m.value, m.unit, m.written, m.period, m.scope, m.approx, int(m.derived),
                   m.formula, m.section, m.sentence, *(m.span or (None, None)), int(m.ocr_low_confidence),
                   m.measure, m.kind, m.scope_kind, m.fact_year, m.source,
-                  json.dumps(m.table_cell, ensure_ascii=False) if m.table_cell else None)
+                  json.dumps(m.table_cell, ensure_ascii=False) if m.table_cell else None, m.value_max)
                  for m in metrics],
             )
 
@@ -474,6 +475,7 @@ def _metric_row(r: sqlite3.Row) -> MetricRow:
         ocr_low_confidence=bool(r["ocr_low_confidence"]),
         measure=r["measure"], kind=r["kind"] or "level", scope_kind=r["scope_kind"], fact_year=r["fact_year"],
         source=r["source"] or "text", table_cell=json.loads(r["table_cell"]) if r["table_cell"] else None,
+        value_max=r["value_max"],
     )
 
 
