@@ -327,10 +327,11 @@ def _tokens(folded: str, masked: list[bool], catalogue: Catalogue) -> Iterator[_
         value_max = _number(m.group("num2")) if m.group("num2") else None
         if value is None:
             continue
-        if chinese and not m.group("pct") and (value < 2 or raw == "二" or not re.search("[二两三四五六七八九十]", raw)
-                                               and not re.search("[一两][百千万亿]", raw)):
+        if chinese and not m.group("pct") and (value < 2 or raw == "二" or (not re.search("[二两三四五六七八九十]", raw)
+                                               and not re.search("[一两][百千万亿]", raw))):
             continue  # 一个/一批 are articles, 二次 a word; only clear Chinese counts are figures
-        if chinese and not mult and len(raw) > 1 and raw[-1] in rules.multipliers and f"{raw[-1]}{unit or ''}" in rules.money_units:
+        if (chinese and not mult and len(raw) > 1 and raw[-1] in rules.multipliers
+                and f"{raw[-1]}{unit or ''}" in rules.money_units):
             # 一千九百六十三万元: the money unit is 万元, as with 1963万元, not 19,630,000 元
             mult, raw = raw[-1], raw[:-1]
             value = _number(raw)
