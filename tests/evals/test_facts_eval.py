@@ -47,3 +47,17 @@ def test_a_wrong_kind_is_no_match(tmp_path: Path) -> None:
 
 def test_unit_spellings() -> None:
     assert norm_unit("％") == "%" and norm_unit("百分点") == "个百分点" and norm_unit("") is None
+
+
+FIXTURE = Path(__file__).resolve().parents[2] / "evals" / "facts"
+
+
+def test_the_blind_reports_meet_the_fact_targets() -> None:
+    """Nine reports written blind (other provinces, formats, tables, Chinese numerals, sub-units) and their
+    hand-made fact lists: recall ≥ 0.90 and precision ≥ 0.95 (issue 15), scope and year mostly agreed."""
+    result = evaluate(FIXTURE / "reports", FIXTURE / "lists", None)
+    assert result.expected >= 500
+    assert result.recall >= 0.90, result.misses[:20]
+    assert result.precision >= 0.95, result.extras[:20]
+    assert result.year_agreed >= 0.95 * result.year_judged, result.disagreements[:20]
+    assert result.scope_agreed >= 0.85 * result.scope_judged, result.disagreements[:20]
