@@ -14,6 +14,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Literal
 
 from fastapi import Depends, FastAPI, File, Header, HTTPException, Query, Request, UploadFile
 from fastapi.middleware.cors import CORSMiddleware
@@ -55,6 +56,8 @@ def _csv(rows: list[MetricRow]) -> str:
     writer.writeheader()
     for row in rows:
         data = row.model_dump(exclude={"span"})
+        if data.get("table_cell"):
+            data["table_cell"] = json.dumps(data["table_cell"], ensure_ascii=False)
         data["span_start"], data["span_end"] = row.span or (None, None)
         writer.writerow(data)
     return "\ufeff" + buffer.getvalue()
@@ -234,8 +237,16 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
              responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
     def metric_rows(metric: str | None = None, region: str | None = None,
                     year: int | None = Query(default=None, ge=1900, le=2100),
+                    measure: str | None = Query(default=None, max_length=100,
+                                                description="words the measure (or label) contains"),
+                    scope_kind: Literal["region", "government", "subunit"] | None = None,
+                    scope: str | None = Query(default=None, max_length=100, description="words the scope contains"),
+                    kind: Literal["level", "change"] | None = None,
+                    source: Literal["text", "table"] | None = None, doc_id: str | None = None,
                     format: str | None = None, service: Service = Depends(svc)) -> list[MetricRow] | Response:
-        rows = service.store.metric_rows(metric, region, year)
+        rows = service.store.facts(metric=metric, region=region, year=year, measure_like=measure,
+                                   scope_kind=scope_kind, scope_like=scope, kind=kind, source=source,
+                                   doc_ids=[doc_id] if doc_id else None)
         if format == "csv":
             return Response(_csv(rows), media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": 'attachment; filename="metrics.csv"'})

@@ -187,17 +187,27 @@ def chat(store: StoreOpt = None) -> None:
 @app.command()
 def metrics(metric: Annotated[str | None, typer.Option("--metric")] = None,
             region: Annotated[str | None, typer.Option("--region")] = None,
+            measure: Annotated[str | None, typer.Option("--measure", help="words the measure contains")] = None,
+            scope_kind: Annotated[str | None,
+                                  typer.Option("--scope-kind", help="region, government or subunit")] = None,
+            scope: Annotated[str | None, typer.Option("--scope", help="words the scope contains")] = None,
             json_out: Annotated[bool, typer.Option("--json")] = False, store: StoreOpt = None) -> None:
-    """Print the extracted metrics table."""
-    params = {k: v for k, v in {"metric": metric, "region": region}.items() if v}
-    rows = _rows(_settings(store), "/api/metrics", params, lambda service: service.store.metric_rows(metric, region))
+    """Print the extracted facts (every figure: metric, measure, value, scope, source)."""
+    if scope_kind is not None and scope_kind not in ("region", "government", "subunit"):
+        raise typer.BadParameter("--scope-kind must be region, government or subunit")
+    params = {k: v for k, v in {"metric": metric, "region": region, "measure": measure, "scope_kind": scope_kind,
+                                "scope": scope}.items() if v}
+    rows = _rows(_settings(store), "/api/metrics", params, lambda service: service.store.facts(
+        metric=metric, region=region, measure_like=measure, scope_kind=scope_kind, scope_like=scope))
     if json_out:
         return _print_json(rows)
     for r in rows:
         value = f"{r['value']:g}{r['unit'] or ''}"
         flags = " (derived " + (r.get("formula") or "") + ")" if r["derived"] else ""
-        typer.echo(f"{r['region'] or '?':8} {r['year'] or '?'} {r['metric']:32} {value:>10} "
-                   f"{r['period'] or '':8} {r['scope'] or '':10} {r['label']}{flags}")
+        change = " (change)" if r.get("kind") == "change" else ""
+        whose = f"{r.get('scope_kind') or ''}:{r['scope'] or ''}" if r.get("scope_kind") or r["scope"] else ""
+        typer.echo(f"{r['region'] or '?':8} {r.get('fact_year') or r['year'] or '?'} {r['metric']:32} {value:>10} "
+                   f"{r['period'] or '':8} {whose:12} {r.get('measure') or r['label']}{change}{flags}")
 
 
 @app.command()

@@ -29,6 +29,7 @@ from ingest.clean import fix_pdf_spacing, repair_pdf_text, strip_emphasis_marker
 from ingest.errors import IngestError
 from ingest.ocr import OcrOptions, PageOcr, engine_available, needs_ocr, ocr_pages
 from ingest.pages import find_spans, page_spans
+from ingest.tables import TableText, docx_grid, html_grid, read_table, rows_grid, text_tables
 from rag.stages import stage
 
 
@@ -43,6 +44,7 @@ class LoadedText:
     page_spans: tuple[tuple[int, int], ...] = ()
     ocr_confidence: tuple[float | None, ...] = ()
     low_confidence_spans: tuple[tuple[int, int], ...] = ()  # OCR text recognised below the threshold
+    tables: tuple[TableText, ...] = ()  # statistics tables, each written into `text` as one line per row
 
     @property
     def ocr_pages(self) -> int:
@@ -186,15 +188,17 @@ def _decode(path: Path, data: bytes, declared: str | None = None) -> str:
 def _load_txt(path: Path, data: bytes) -> LoadedText:
     raw = _decode(path, data)
     with stage("clean"):
-        text = strip_site_chrome(strip_emphasis_markers(raw))
-    return LoadedText(text, raw, "txt", None, None)
+        text, tables = text_tables(raw)
+        text = strip_site_chrome(strip_emphasis_markers(text))
+    return LoadedText(text, raw, "txt", None, None, tables=_numbered(tables))
 
 
 def _load_md(path: Path, data: bytes) -> LoadedText:
     raw = _decode(path, data)
     with stage("clean"):
-        text = strip_site_chrome(strip_markdown(raw))
-    return LoadedText(text, raw, "md", None, None)
+        text, tables = text_tables(raw)
+        text = strip_site_chrome(strip_markdown(text))
+    return LoadedText(text, raw, "md", None, None, tables=_numbered(tables))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -235,13 +239,15 @@ def _load_html(path: Path, data: bytes) -> LoadedText:
     _remove_chrome(body)
     main = _main_block(body)
     heading = _title_heading(body)
-    lines = _block_lines(main, drop_link_lines=True)
+    tables: list[TableText] = []
+    lines = _block_lines(main, drop_link_lines=True, tables=tables)
     if heading is not None and not _is_inside(heading, main):
         title = _clean_inline(heading.text_content())
         if not lines or lines[0] != title:
             lines.insert(0, title)
     title_hint = _clean_inline(heading.text_content()) if heading is not None else page_title
-    return LoadedText(strip_site_chrome("\n".join(lines)), raw, "html", None, title_hint or None)
+    return LoadedText(strip_site_chrome("\n".join(lines)), raw, "html", None, title_hint or None,
+                      tables=_numbered(tables))
 
 
 def _remove(element: etree._Element) -> None:
@@ -334,11 +340,14 @@ def _is_inside(element: etree._Element, container: etree._Element) -> bool:
     return element is container or any(a is container for a in element.iterancestors())
 
 
-def _block_lines(root: etree._Element, *, drop_link_lines: bool = False) -> list[str]:
+def _block_lines(root: etree._Element, *, drop_link_lines: bool = False,
+                 tables: list[TableText] | None = None) -> list[str]:
     """Visible text with one line per block element (p, div, br, h1-h6, li, tr…); cells tab-separated.
 
     With `drop_link_lines`, lines that are mostly link text go: menus and link lists that carry
-    no telling id or class. A report's paragraphs are plain text.
+    no telling id or class. A report's paragraphs are plain text. With `tables`, a statistics table
+    becomes one readable line per row (ingest/tables.py) and is collected there; a layout table is
+    read as blocks.
     """
     lines: list[tuple[str, int]] = [("", 0)]  # (text, characters inside links)
     link_depth = 0
@@ -347,8 +356,19 @@ def _block_lines(root: etree._Element, *, drop_link_lines: bool = False) -> list
         line, linked = lines[-1]
         lines[-1] = (line + text, linked + (len(text.strip()) if link_depth else 0))
 
-    for event, element in etree.iterwalk(root, events=("start", "end")):
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
         tag = element.tag if isinstance(element.tag, str) else None
+        if event == "start" and tag == "table" and tables is not None and (grid := html_grid(element)) is not None:
+            before = [text for text, _ in lines[-3:] if text.strip()]
+            table = read_table(grid, before)
+            tables.append(table)
+            lines.extend((row.text, 0) for row in table.lines)
+            lines.append(("", 0))
+            walker.skip_subtree()
+            if element.tail:
+                add(_collapse(element.tail))
+            continue
         if event == "start":
             if tag in _BLOCK_TAGS or tag == "br":
                 lines.append(("", 0))
@@ -412,6 +432,7 @@ def _load_pdf(path: Path, data: bytes, ocr: OcrOptions | None = None) -> LoadedT
     if scanned and ocr.enabled and engine_available():
         read = {page.number - 1: page for page in ocr_pages(path, data, scanned, ocr)}
         page_texts = [read[i].text if i in read else text for i, text in enumerate(page_texts)]
+    page_texts, tables = _pdf_tables(path, data, page_texts, set(read))
     raw = "\f".join(page_texts)
     title = _large_print_title(reader.pages[0]) if 0 not in read else None
     text = _merge_title_lines(repair_pdf_text(raw), title)
@@ -425,7 +446,69 @@ def _load_pdf(path: Path, data: bytes, ocr: OcrOptions | None = None) -> LoadedT
         low_confidence_spans=tuple(
             span for i, page in read.items() for span in find_spans(text, page.low_confidence, spans[i])
         ),
+        tables=_numbered(tables),
     )
+
+
+# A line of a PDF text layer that looks like a table row: three or more fields apart, one a number.
+_TABULAR_LINE = re.compile(r"^\s*\S+(?:[ \t]{2,}\S+){2,}\s*$")
+_MIN_TABULAR_LINES = 2
+
+
+def _looks_tabular(page_text: str) -> bool:
+    rows = [line for line in page_text.splitlines() if _TABULAR_LINE.match(line) and re.search(r"\d", line)]
+    return len(rows) >= _MIN_TABULAR_LINES
+
+
+def _pdf_tables(path: Path, data: bytes, page_texts: list[str], scanned: set[int]) -> tuple[list[str], list[TableText]]:
+    """Statistics tables on text pages, read with pdfplumber; their rows replace the layout lines.
+
+    pdfplumber is slow, so only pages whose text layer has table-like lines are opened with it. A row
+    found as a layout line is replaced by the table's lines (once, at the first row); when no row is
+    found the table's lines follow the page text.
+    """
+    candidates = [i for i, text in enumerate(page_texts) if i not in scanned and _looks_tabular(text)]
+    if not candidates:
+        return page_texts, []
+    import pdfplumber  # only for pages that need it: importing and parsing cost more than pypdf
+
+    out = list(page_texts)
+    tables: list[TableText] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for i in candidates:
+                found = False
+                for rows in pdf.pages[i].extract_tables():
+                    grid = rows_grid(rows)
+                    if grid is None:
+                        continue
+                    table = read_table(grid, out[i].splitlines()[-40:])
+                    tables.append(table)
+                    out[i] = _replace_rows(out[i], grid.cells, [line.text for line in table.lines])
+                    found = True
+                if not found:  # a table drawn without rules: its columns are only aligned with spaces
+                    out[i], aligned = text_tables(out[i])
+                    tables.extend(aligned)
+    except Exception:  # pdfplumber fails on odd files that pypdf reads: then the layout lines stay
+        return page_texts, []
+    return out, tables
+
+
+def _replace_rows(page_text: str, cells: list[list[str]], table_lines: list[str]) -> str:
+    """The page with the layout lines of the table's rows replaced by the table's readable lines."""
+    lines = page_text.split("\n")
+    squeezed = [re.sub(r"\s", "", line) for line in lines]
+    keys = {re.sub(r"\s", "", "".join(dict.fromkeys(row))) for row in cells}
+    keys.discard("")
+    hits = [i for i, line in enumerate(squeezed) if line and line in keys]
+    if not hits:
+        return page_text.rstrip("\n") + "\n" + "\n".join(table_lines)
+    first = hits[0]
+    hit_set = set(hits)
+    kept = [line for i, line in enumerate(lines) if i not in hit_set or i == first]
+    at = kept.index(lines[first])
+    kept[at:at + 1] = table_lines
+    return "\n".join(kept)
 
 
 def _has_image(page: pypdf.PageObject) -> bool:
@@ -526,18 +609,23 @@ def _load_docx(path: Path, data: bytes) -> LoadedText:
         if expanded > _MAX_DOCX_EXPANDED:
             raise IngestError(path, f"docx expands to {expanded // 2**20} MB, over the 200 MB limit (zip bomb?)")
         document = docx.Document(buffer)
-        lines, title = _docx_lines(document)
+        tables: list[TableText] = []
+        lines, title = _docx_lines(document, tables)
     except IngestError:
         raise
     except Exception as exc:  # python-docx and zipfile raise many types for a damaged package
         raise IngestError(path, f"corrupt or unreadable .docx: {exc}") from exc
     text = "\n".join(lines)
     title_hint = title or (document.core_properties.title or "").strip() or None
-    return LoadedText(text, text, "docx", None, title_hint)
+    return LoadedText(text, text, "docx", None, title_hint, tables=_numbered(tables))
 
 
-def _docx_lines(document: DocxDocument) -> tuple[list[str], str | None]:
-    """Paragraphs and table rows in document order, and the first Title-style paragraph."""
+def _docx_lines(document: DocxDocument, tables: list[TableText] | None = None) -> tuple[list[str], str | None]:
+    """Paragraphs and table rows in document order, and the first Title-style paragraph.
+
+    A statistics table becomes one readable line per row (collected in `tables`); another table one
+    tab-separated line per row.
+    """
     lines: list[str] = []
     title: str | None = None
     for block in document.iter_inner_content():
@@ -547,7 +635,13 @@ def _docx_lines(document: DocxDocument) -> tuple[list[str], str | None]:
                 title = text
             lines.extend(line.strip() for line in text.split("\n"))
         elif isinstance(block, Table):
-            lines.extend(_table_rows(block))
+            grid = docx_grid(block) if tables is not None else None
+            if grid is None:
+                lines.extend(_table_rows(block))
+                continue
+            table = read_table(grid, [line for line in lines[-2:] if line])
+            tables.append(table)  # type: ignore[union-attr]
+            lines.extend(row.text for row in table.lines)
     return [line for line in lines if line], title
 
 
@@ -571,6 +665,12 @@ def _table_rows(table: Table) -> Iterator[str]:
                 cells.append(text)
         if cells:
             yield "\t".join(cells)
+
+
+def _numbered(tables: list[TableText]) -> tuple[TableText, ...]:
+    for n, table in enumerate(tables, start=1):
+        table.number = n
+    return tuple(tables)
 
 
 _LOADERS: dict[str, Loader] = {

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import cn2an
 
-from rag.catalogue import Catalogue, MetricDef, load_catalogue
+from rag.catalogue import Catalogue, FactRules, MetricDef, load_catalogue
 
 OTHER = "other"
 _RIGHT_GAP = 16  # characters a cue may follow the figure by (3支100人的抢险队伍)
@@ -31,7 +31,7 @@ _LABEL_CHARS = 16
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _NUM_AR = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_NUM_CN = rf"[{_CN_DIGITS}]+"
+_NUM_CN = rf"[{_CN_DIGITS}]+(?:点[零〇一二三四五六七八九]+)?"  # 五点二 is 5.2
 _PARA_BREAK = "\n"
 _SENT_BREAK = "。；;！？!?\n"
 _STOP_BREAK = "。！？!?\n"
@@ -51,9 +51,10 @@ _MASKS = (
 )
 _NOT_BEFORE_AR = re.compile(r"[A-Za-z0-9.#+\-—–~～/·_]")
 _NOT_AFTER_NUM = re.compile(r"[A-Za-z+·/]")
-_ORDINAL_BEFORE = re.compile(r"(?:第|初|周|星期|礼拜|农历)\s*$")
+_ORDINAL_BEFORE = re.compile(r"(?:第|初|周|星期|礼拜|农历|每)\s*$")  # 每万人: "per ten thousand", no figure
 _NEAR_NOT_APPROX = re.compile(r"[最接附将]$")
 _ZERO = re.compile(r"[无零]")
+_PLAN_MAX = 10  # 三项工作: a plan's items are few; a count written in Chinese numerals above this is a count
 _WRAPPED_LINE = 60  # a line this long that stops mid-sentence was wrapped, not ended
 _ENUMERATION = re.compile(
     r"[一二三四五六七八九十]+[、是]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、]|第[一二三四五六七八九十]+"
@@ -78,6 +79,14 @@ class MetricFact:
     formula: str | None = None  # for derived rows, e.g. "3383/3471"
     written: str = ""  # the figure as written, e.g. "7.99万次" (value is normalised to 79900 次)
     paragraph_span: tuple[int, int] | None = None  # the line the figure is in; derivation pairs within it
+    value_max: float | None = None  # a range's upper bound (3至5个工作日: value 3, value_max 5)
+    measure: str | None = None  # what it counts, as the report words it (行政执法人员培训)
+    kind: str = "level"  # "level", or "change" for 同比增长12.6% / 下降3.5个百分点
+    scope_kind: str | None = None  # "region" | "government" | "subunit" | None (unknown)
+    fact_year: int | None = None  # the year the figure is about, when the report states one
+    year_offset: int | None = None  # 上年 → -1, 本年 → 0: resolved against the document's year at ingest
+    source: str = "text"  # "text" | "table"
+    table_cell: dict[str, object] | None = None  # {"table": n, "row": label, "column": header}
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,7 @@ class _Token:
     unit: str | None
     approx: str | None
     zero: bool = False  # "无纠错案件": a stated zero whose unit comes from the metric
+    value_max: float | None = None  # a range's upper bound (3至5个工作日: value 3, value_max 5)
 
 
 @dataclass(frozen=True)
@@ -141,21 +151,66 @@ def _soft_wraps(text: str) -> set[int]:
     return wraps
 
 
-def extract_metrics(text: str) -> list[MetricFact]:
-    """Every numeric fact in a cleaned report, in text order."""
+def extract_metrics(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[MetricFact]:
+    """Every numeric fact in a cleaned report, in text order.
+
+    `skip` lists stretches whose figures are read elsewhere (table rows, read cell by cell from the table).
+    """
     catalogue = load_catalogue()
     folded = _fold(text)
     masked = _mask(folded)
     tokens = list(_tokens(folded, masked, catalogue))
+    if skip:
+        starts = [a for a, _ in sorted(skip)]
+        ends = [b for _, b in sorted(skip)]
+
+        def skipped(pos: int) -> bool:
+            i = bisect_right(starts, pos) - 1
+            return i >= 0 and pos < ends[i]
+
+        tokens = [t for t in tokens if not skipped(t.num_start)]
     inside = {i for t in tokens for i in range(t.num_start, t.num_end)}
     spans = _Spans.build(folded, inside)
     spans_of = sorted((t.start, t.end) for t in tokens)
+    ends_before = [0]
+    for _, e in spans_of:
+        ends_before.append(max(ends_before[-1], e))
     facts = []
+    memo: Memo = {}
     for tok in sorted(tokens, key=lambda t: t.start):
-        fact = _fact(tok, text, folded, masked, spans, spans_of, catalogue)
+        index = bisect_left(spans_of, (tok.start, tok.end))
+        fact = _fact(tok, text, folded, masked, spans, spans_of, index, ends_before, catalogue, memo)
         if fact is not None:
             facts.append(fact)
+    _settle_measures(facts, folded, catalogue)
     return facts
+
+
+_LISTED = re.compile(r"[ \t]*(?:和|及|与|或|、|以及)[ \t]*")
+
+
+def _settle_measures(facts: list[MetricFact], folded: str, catalogue: Catalogue) -> None:
+    """Measures without comparison words; a figure left with none takes the previous one of its sentence.
+
+    A figure listed right after another ("分别下降9.2%和7.5%") shares its kind.
+    """
+    rules = catalogue.rules.facts
+    if rules is None:
+        return
+    previous: MetricFact | None = None
+    for fact in facts:
+        listed = previous is not None and _LISTED.fullmatch(folded[previous.span[1]:fact.span[0]]) is not None
+        if listed and previous is not None and previous.kind == "change" and fact.unit == previous.unit:
+            fact.kind = "change"
+            fact.fact_year, fact.year_offset = previous.fact_year, previous.year_offset
+        measure = rules.measure_trim.sub("", _LISTED.sub("", fact.measure or "", count=1) if listed else
+                                         fact.measure or "").strip()
+        if (not measure or listed) and previous is not None and previous.sentence_span == fact.sentence_span:
+            measure = previous.measure or measure
+        fact.measure = measure or fact.measure
+        if fact.metric == OTHER:
+            fact.label = fact.measure or fact.label
+        previous = fact
 
 
 def derive_metrics(facts: list[MetricFact]) -> list[MetricFact]:
@@ -268,17 +323,30 @@ def _tokens(folded: str, masked: list[bool], catalogue: Catalogue) -> Iterator[_
             unit = "%"
         if unit is None and mult is None:
             continue
-        value = _number(m.group("num2") or raw)
+        value = _number(raw)
+        value_max = _number(m.group("num2")) if m.group("num2") else None
         if value is None:
             continue
-        if chinese and (value < 2 or raw == "二" or not re.search("[二两三四五六七八九十]", raw)):
+        if chinese and not m.group("pct") and (value < 2 or raw == "二" or (not re.search("[二两三四五六七八九十]", raw)
+                                               and not re.search("[一两][百千万亿]", raw))):
             continue  # 一个/一批 are articles, 二次 a word; only clear Chinese counts are figures
+        if (chinese and not mult and len(raw) > 1 and raw[-1] in rules.multipliers
+                and f"{raw[-1]}{unit or ''}" in rules.money_units):
+            # 一千九百六十三万元: the money unit is 万元, as with 1963万元, not 19,630,000 元
+            mult, raw = raw[-1], raw[:-1]
+            value = _number(raw)
+            if value is None:
+                continue
+        if chinese and value <= _PLAN_MAX and rules.facts is not None \
+                and rules.facts.not_a_count.match(folded, m.end()):
+            continue  # 三项工作, 两条主线: the items of a plan, not a count of anything done
         if mult:
             money = f"{mult}{unit or ''}"
             if money in rules.money_units:
                 unit = money
             else:
                 value *= rules.multipliers[mult]
+                value_max = value_max * rules.multipliers[mult] if value_max is not None else None
         pre = m.group("pre")
         if pre and _NEAR_NOT_APPROX.search(folded[max(0, m.start() - 1):m.start()]):
             pre = None
@@ -286,14 +354,33 @@ def _tokens(folded: str, masked: list[bool], catalogue: Catalogue) -> Iterator[_
         approx = None
         if approx_word:
             approx = rules.approx_before.get(approx_word) or rules.approx_after.get(approx_word)
-        if m.group("num2") and approx is None:
-            approx = "约"  # a range: the upper bound stands for it
         start = m.start() if pre else m.start(num_group) if not m.group("pct") else m.start("pct")
         end = m.end()
         while end > start and folded[end - 1] in " \t":
             end -= 1
-        yield _Token(start, end, ns, after_num, round(value, 6), unit, approx)
+        yield _Token(start, end, ns, after_num, round(value, 6), unit, approx,
+                     value_max=round(value_max, 6) if value_max is not None else None)
     yield from _zero_tokens(folded, masked, catalogue)
+    yield from _tenth_tokens(folded, masked, catalogue)
+
+
+def _tenth_tokens(folded: str, masked: list[bool], catalogue: Catalogue) -> Iterator[_Token]:
+    """"增长约一成": tenths (成) as a percentage, only after a change word or an approximation."""
+    rules = catalogue.rules.facts
+    if rules is None:
+        return
+    for m in rules.tenths.finditer(folded):
+        if masked[m.start()]:
+            continue
+        before = folded[max(0, m.start() - _LOOK_BACK):m.start()]
+        if not m.group("pre") and not rules.change_before.search(before):
+            continue
+        value = _number(m.group("n"))
+        if value is None:
+            continue
+        pre = m.group("pre")
+        approx = catalogue.rules.approx_before.get(pre) if pre else None
+        yield _Token(m.start(), m.end(), m.start("n"), m.end("n"), value * 10, "%", approx)
 
 
 def _zero_tokens(folded: str, masked: list[bool], catalogue: Catalogue) -> Iterator[_Token]:
@@ -307,8 +394,12 @@ def _zero_tokens(folded: str, masked: list[bool], catalogue: Catalogue) -> Itera
 
 
 def _number(raw: str) -> float | None:
+    if not raw:
+        return None
     if raw[0].isdigit():
         return float(raw.replace(",", ""))
+    if raw[0] in "百千万亿":
+        raw = "一" + raw  # 百分之百: cn2an reads 一百, not 百
     try:
         return float(cn2an.cn2an(raw, "smart"))
     except (ValueError, KeyError, TypeError):
@@ -322,32 +413,44 @@ class _Bounds:
     """The stretch around a figure that no other figure interrupts: cues and labels are looked for inside it.
 
     A figure directly attached to this one ("20支(612人)", "3支100人的抢险队伍") does not interrupt, so
-    both share the cue that follows them.
+    both share the cue that follows them. `others` is every figure's span sorted by start and `index` this
+    figure's place in it: the walk looks only at the neighbours, so a report's figures cost linear time.
     """
 
     _ATTACHED = re.compile(r"[()（）\s]*")
 
-    def __init__(self, folded: str, tok: _Token, others: list[tuple[int, int]]) -> None:
+    def __init__(self, folded: str, tok: _Token, others: list[tuple[int, int]], index: int,
+                 ends_before: list[int]) -> None:
         self.start, self.end = 0, len(folded)
         # The run of figures attached to this one ("308批589人次"): a label skips over it.
         self.run_start, self.run_end = tok.start, tok.end
-        for s, e in reversed(others):
-            if e <= self.run_start and self._ATTACHED.fullmatch(folded[e:self.run_start]):
-                self.run_start = s
-        for s, e in others:
-            if s >= self.run_end and self._ATTACHED.fullmatch(folded[self.run_end:s]):
-                self.run_end = e
-        for s, e in others:
-            if e <= self.run_start:
-                self.start = max(self.start, e)
-            elif s >= self.run_end:
-                self.end = min(self.end, s)
+        first = index
+        while first > 0:
+            s, e = others[first - 1]
+            if e > self.run_start or not self._ATTACHED.fullmatch(folded[e:self.run_start]):
+                break
+            self.run_start, first = s, first - 1
+        last = index
+        while last + 1 < len(others):
+            s, e = others[last + 1]
+            if s < self.run_end or not self._ATTACHED.fullmatch(folded[self.run_end:s]):
+                break
+            self.run_end, last = e, last + 1
+        # The nearest figure ending before the run (ends_before[i]: the largest end among others[:i]).
+        j = first
+        while j > 0 and others[j - 1][1] > self.run_start:
+            j -= 1  # figures overlapping the run's start (rare) do not bound it
+        if j > 0:
+            self.start = max(self.start, min(ends_before[j], self.run_start))
+        k = bisect_right(others, (self.run_end, -1))
+        while k < len(others) and others[k][0] < self.run_end:
+            k += 1
+        if k < len(others):
+            self.end = min(self.end, others[k][0])
 
     def clip(self, window: tuple[int, int]) -> tuple[int, int]:
         """The window without text beyond a figure that is not attached to this one."""
         return max(window[0], self.start), min(window[1], self.end)
-
-
 @dataclass(frozen=True)
 class _Choice:
     metric: MetricDef
@@ -355,32 +458,143 @@ class _Choice:
 
 
 def _fact(tok: _Token, text: str, folded: str, masked: list[bool], spans: _Spans, others: list[tuple[int, int]],
-          catalogue: Catalogue) -> MetricFact | None:
+          index: int, ends_before: list[int], catalogue: Catalogue, memo: Memo) -> MetricFact | None:
     sent = _trim(folded, *spans.around(spans.sent, tok.start))
     clause = spans.around(spans.clause, tok.start)
     seg = spans.around(spans.seg, tok.start)
     para = spans.around(spans.para, tok.start)
     stop = spans.around(spans.stop, tok.start)
-    bounds = _Bounds(folded, tok, others)
+    bounds = _Bounds(folded, tok, others, index, ends_before)
     metric = _resolve(tok, folded, sent, clause, seg, bounds, catalogue)
     if tok.zero and metric is None:
         return None
     unit = tok.unit if not tok.zero or metric is None else metric.units[0]
-    label = metric.label if metric else _other_label(tok, folded, seg, clause, bounds, catalogue)
+    measure = metric.label if tok.zero and metric else _other_label(tok, folded, seg, clause, bounds, catalogue)
+    label = metric.label if metric else measure
+    period = _period(tok, folded, masked, sent, stop, catalogue, memo)
+    scope, scope_kind = _whose(tok, folded, masked, spans, sent, clause, catalogue, memo)
+    kind = _kind(tok, unit, folded, clause, catalogue)
+    fact_year, offset = _year(tok, folded, (max(clause[0], bounds.start), clause[1]), sent, period, kind, catalogue)
     return MetricFact(
         metric=metric.key if metric else OTHER,
         label=label,
         value=tok.value,
         unit=unit,
-        period=_period(tok, folded, masked, sent, stop, catalogue),
-        scope=_scope(tok, folded, masked, sent, clause, catalogue),
+        period=period,
+        scope=scope,
         approx=tok.approx,
         sentence=text[sent[0]:sent[1]],
         span=(tok.start, tok.end),
         sentence_span=sent,
         written=text[tok.start:tok.end],
         paragraph_span=_trim(folded, *para),
+        value_max=tok.value_max,
+        measure=measure,
+        kind=kind,
+        scope_kind=scope_kind,
+        fact_year=fact_year,
+        year_offset=offset,
     )
+
+
+_LOOK_BACK = 24  # characters before a figure that may hold its change verb (同比增长) or year word (上年)
+_YEAR_IN_PERIOD = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def _kind(tok: _Token, unit: str | None, folded: str, clause: tuple[int, int], catalogue: Catalogue) -> str:
+    """"change" for a figure that states a difference (同比增长12.6%, 下降3.5个百分点), else "level"."""
+    rules = catalogue.rules.facts
+    if rules is None:
+        return "level"
+    if unit in rules.change_units:
+        return "change"
+    before = folded[max(clause[0], tok.start - _LOOK_BACK):tok.start]
+    return "change" if rules.change_before.search(before) else "level"
+
+
+def _year(tok: _Token, folded: str, clause: tuple[int, int], sent: tuple[int, int], period: str | None, kind: str,
+          catalogue: Catalogue) -> tuple[int | None, int | None]:
+    """The year a figure is about: 上年/本年 before it in its own clause ("较上年的236件"), else the year its
+    period names (2022年)."""
+    rules = catalogue.rules.facts
+    if rules is not None and kind != "change":
+        found = list(rules.year_word.finditer(folded, max(clause[0], tok.start - _LOOK_BACK), tok.start))
+        if found:
+            return None, rules.year_words.get(found[-1].group(0))
+    if period and (m := _YEAR_IN_PERIOD.match(period)):
+        if kind == "change" and re.search(rf"[较比与]\s*{m.group(1)}", folded[sent[0]:tok.start]):
+            return None, None  # "较2022年增加105名": the year compared with, not the year of the figure
+        return int(m.group(1)), None
+    return None, None
+
+
+def _whose(tok: _Token, folded: str, masked: list[bool], spans: _Spans, sent: tuple[int, int],
+           clause: tuple[int, int], catalogue: Catalogue, memo: Memo) -> tuple[str | None, str | None]:
+    """The scope phrase and its kind: the whole region, the government itself, or a named sub-unit.
+
+    A named sub-unit counts only as the subject of a clause (its name opens the clause, after filler such
+    as 其中/全年): "城关镇受理调解案件45件" is the town's; "依托…中心" inside a clause is not a subject.
+    The nearest before the figure wins, so "全县" after a town's clause takes the figure back.
+    """
+    rules = catalogue.rules.facts
+    chosen = _scope(tok, folded, masked, sent, clause, catalogue, memo)
+    if chosen is not None and rules is not None and _government_as_object(chosen, tok, folded, spans, rules,
+                                                                              catalogue):
+        chosen = _scope(tok, folded, masked, sent, clause, catalogue, memo, skip=chosen)
+    scope = re.sub(r"\s+", "", chosen.group(0)) if chosen else None
+    if scope and scope.startswith("在"):
+        scope = scope[1:]
+    if rules is None:
+        return scope, None
+    unit = _subject_unit(tok, folded, masked, spans, sent, rules, catalogue)
+    if unit is not None and (chosen is None or chosen.end() <= unit[1] or chosen.start() >= tok.end):
+        return unit[0], "subunit"
+    if scope is None:
+        return None, None
+    if rules.region.search(scope):
+        return scope, "region"
+    if rules.government.search(scope):
+        return scope, "government"
+    return scope, None
+
+
+def _government_as_object(chosen: re.Match[str], tok: _Token, folded: str, spans: _Spans, rules: FactRules,
+                          catalogue: Catalogue) -> bool:
+    """县政府 named as what others work on (审查县政府文件), not as the party the figure is about.
+
+    The government is the party when it opens a clause of the figure's sentence (县政府主要负责人出庭应诉
+    2次; 市政府严格执行…，年内作出重大行政决策4项), or a party word follows it (以县政府为被告的案件,
+    县政府作为被申请人, 县政府败诉).
+    """
+    text = chosen.group(0)
+    if not rules.government.fullmatch(text) or rules.region.search(text):
+        return False
+    if rules.government_party.search(folded, chosen.end(), tok.start):
+        return False
+    clause_start, _ = spans.around(spans.clause, chosen.start())
+    head = folded[clause_start:chosen.start()]
+    filler = catalogue.rules.label_trim_leading.match(head)
+    return not (not head.strip() or (filler and filler.end() == len(head)) or head.endswith("以"))
+
+
+def _subject_unit(tok: _Token, folded: str, masked: list[bool], spans: _Spans, sent: tuple[int, int],
+                  rules: FactRules, catalogue: Catalogue) -> tuple[str, int] | None:
+    """The nearest named sub-unit that opens a clause of the sentence before the figure: (name, end)."""
+    i = bisect_right(spans.clause, tok.start - 1)
+    starts = [sent[0]]
+    while i > 0 and spans.clause[i - 1] >= sent[0] and len(starts) < 6:
+        starts.append(spans.clause[i - 1] + 1)
+        i -= 1
+    for start in sorted(set(starts), reverse=True):
+        if start >= tok.start:
+            continue
+        head = folded[start:tok.start]
+        filler = catalogue.rules.label_trim_leading.match(head)
+        pos = start + (filler.end() if filler else 0)
+        m = rules.organ.match(folded, pos, tok.start) or rules.subunit.match(folded, pos, tok.start)
+        if m and not masked[m.start()] and not rules.not_named.search(m.group(0)):
+            return m.group(0), m.end()
+    return None
 
 
 def _trim(folded: str, start: int, end: int) -> tuple[int, int]:
@@ -499,8 +713,21 @@ def _topic_distance(metric: MetricDef, tok: _Token, folded: str, sent: tuple[int
 # --- context: period, scope, label ---------------------------------------------------------------
 
 
-def _matches(patterns: Iterable[re.Pattern[str]], folded: str, masked: list[bool],
-             start: int, end: int) -> list[re.Match[str]]:
+Memo = dict[tuple[int, int, int], list[re.Match[str]]]
+
+
+def _matches(patterns: tuple[re.Pattern[str], ...], folded: str, masked: list[bool],
+             start: int, end: int, memo: Memo) -> list[re.Match[str]]:
+    """Matches of the period or scope patterns in a sentence, found once and shared by its figures
+    (a sentence listing hundreds of figures is scanned once, not once per figure)."""
+    key = (id(patterns), start, end)
+    if key not in memo:
+        memo[key] = _find(patterns, folded, masked, start, end)
+    return memo[key]
+
+
+def _find(patterns: Iterable[re.Pattern[str]], folded: str, masked: list[bool],
+          start: int, end: int) -> list[re.Match[str]]:
     found = []
     for pattern in patterns:
         for m in pattern.finditer(folded, start, end):
@@ -510,10 +737,11 @@ def _matches(patterns: Iterable[re.Pattern[str]], folded: str, masked: list[bool
 
 
 def _period(tok: _Token, folded: str, masked: list[bool], sent: tuple[int, int], stop: tuple[int, int],
-            catalogue: Catalogue) -> str | None:
+            catalogue: Catalogue, memo: Memo) -> str | None:
     """The nearest period before the figure in its sentence, else one stated earlier before the 。."""
     for start in (sent[0], stop[0]):
-        found = [m for m in _matches(catalogue.rules.periods, folded, masked, start, tok.start)
+        end = sent[1] if start == sent[0] else stop[1]
+        found = [m for m in _matches(catalogue.rules.periods, folded, masked, start, end, memo)
                  if m.end() <= tok.start]
         if found:
             nearest = max(found, key=lambda m: (m.end(), m.end() - m.start()))
@@ -522,20 +750,18 @@ def _period(tok: _Token, folded: str, masked: list[bool], sent: tuple[int, int],
 
 
 def _scope(tok: _Token, folded: str, masked: list[bool], sent: tuple[int, int], clause: tuple[int, int],
-           catalogue: Catalogue) -> str | None:
+           catalogue: Catalogue, memo: Memo, skip: re.Match[str] | None = None) -> re.Match[str] | None:
     """Whose figure it is: the nearest scope phrase before it in the sentence, else after it in the clause."""
-    found = _matches(catalogue.rules.scopes, folded, masked, sent[0], sent[1])
+    found = _matches(catalogue.rules.scopes, folded, masked, sent[0], sent[1], memo)
+    if skip is not None:
+        found = [m for m in found if m.group(0) != skip.group(0)]
     before = [m for m in found if m.end() <= tok.start]
     after = [m for m in found if m.start() >= tok.end and m.end() <= clause[1]]
-    chosen = None
     if before:
-        chosen = max(before, key=lambda m: (m.end(), m.end() - m.start()))
-    elif after:
-        chosen = min(after, key=lambda m: (m.start(), -(m.end() - m.start())))
-    if chosen is None:
-        return None
-    scope = re.sub(r"\s+", "", chosen.group(0))
-    return scope[1:] if scope.startswith("在") else scope
+        return max(before, key=lambda m: (m.end(), m.end() - m.start()))
+    if after:
+        return min(after, key=lambda m: (m.start(), -(m.end() - m.start())))
+    return None
 
 
 def _other_label(tok: _Token, folded: str, seg: tuple[int, int], clause: tuple[int, int], bounds: _Bounds,
@@ -555,7 +781,7 @@ def _other_label(tok: _Token, folded: str, seg: tuple[int, int], clause: tuple[i
     right = re.split(r"[,，；;。、:：]", right)[0]
     if left:
         right = re.split(r"[和及与并]", right)[0]  # "施工许可50个工作日和工程建设项目审批…": stop at the next item
-    left = left[-_LABEL_CHARS:]
+    left = re.sub(r"^[\d.]*年(?:度)?|^\d+", "", left[-_LABEL_CHARS:]) if len(left) > _LABEL_CHARS else left
     right = right[:_LABEL_CHARS]
     label = (left + right).strip()
     return label or folded[window[0]:window[1]].strip()[:_LABEL_CHARS]
@@ -566,6 +792,30 @@ def _other_label(tok: _Token, folded: str, seg: tuple[int, int], clause: tuple[i
 
 def _same_passage(a: MetricFact, b: MetricFact) -> bool:
     return a.paragraph_span is not None and a.paragraph_span == b.paragraph_span
+
+
+def _comparable(a: MetricFact, b: MetricFact) -> bool:
+    """Two counts that may make a rate or a sum: same passage, unit, kind, scope, period and year.
+
+    A town's closed cases over the county's received ones, or this year's over last year's column, is
+    no rate of anything.
+    """
+    return (_same_passage(a, b) and a.unit == b.unit and a.kind == b.kind == "level"
+            and a.scope_kind == b.scope_kind and (a.scope_kind != "subunit" or a.scope == b.scope)
+            and (a.period is None or b.period is None or a.period == b.period)
+            and a.fact_year == b.fact_year and a.year_offset == b.year_offset
+            and _column(a) == _column(b))
+
+
+def _column(fact: MetricFact) -> object:
+    return (fact.table_cell or {}).get("column")
+
+
+def _by_passage(facts: Iterable[MetricFact]) -> dict[tuple[int, int] | None, list[MetricFact]]:
+    groups: dict[tuple[int, int] | None, list[MetricFact]] = {}
+    for f in facts:
+        groups.setdefault(f.paragraph_span, []).append(f)
+    return groups
 
 
 def _derived(metric: MetricDef, value: float, unit: str | None, parts: list[MetricFact], formula: str) -> MetricFact:
@@ -581,6 +831,10 @@ def _derived(metric: MetricDef, value: float, unit: str | None, parts: list[Metr
         sentence=sentence, span=(first.span[0], last.span[1]),
         sentence_span=(first.sentence_span[0], last.sentence_span[1]),
         derived=True, formula=formula, paragraph_span=first.paragraph_span,
+        measure=metric.label, kind="level", scope_kind=first.scope_kind, fact_year=first.fact_year,
+        year_offset=first.year_offset, source=first.source,
+        table_cell=({"table": first.table_cell.get("table"), "column": first.table_cell.get("column")}
+                    if first.table_cell else None),
     )
 
 
@@ -589,13 +843,13 @@ def _display(value: float) -> str:
 
 
 def _derive_ratio(metric: MetricDef, numerator: str, denominator: str, facts: list[MetricFact]) -> list[MetricFact]:
-    """numerator/denominator × 100 for each numerator paired with the nearest denominator before it."""
+    """numerator/denominator × 100 for each numerator paired with the nearest comparable denominator before it."""
     out = []
     nums = [f for f in facts if f.metric == numerator and not f.derived]
-    dens = [f for f in facts if f.metric == denominator and not f.derived]
+    dens = _by_passage(f for f in facts if f.metric == denominator and not f.derived)
     for num in nums:
-        pool = [d for d in dens if _same_passage(d, num) and d.unit == num.unit and d.value > 0
-                and num.value <= d.value and (d.period is None or num.period is None or d.period == num.period)]
+        pool = [d for d in dens.get(num.paragraph_span, []) if d.value > 0 and num.value <= d.value
+                and _comparable(d, num)]
         if not pool:
             continue
         den = min(pool, key=lambda d: (d.span[0] > num.span[0], abs(num.span[0] - d.span[0])))
@@ -608,11 +862,11 @@ def _derive_sum(metric: MetricDef, keys: list[str], facts: list[MetricFact]) -> 
     """A total from its parts when every part is stated once in one paragraph."""
     out = []
     firsts = [f for f in facts if f.metric == keys[0] and not f.derived]
+    groups = _by_passage(f for f in facts if f.metric in keys[1:] and not f.derived)
     for first in firsts:
         parts = [first]
         for key in keys[1:]:
-            match = [f for f in facts if f.metric == key and not f.derived and _same_passage(f, first)
-                     and f.unit == first.unit]
+            match = [f for f in groups.get(first.paragraph_span, []) if f.metric == key and _comparable(f, first)]
             if len(match) != 1:
                 break
             parts.append(match[0])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,9 @@ from ingest.metrics import derive_metrics, extract_metrics
 from ingest.ocr import OcrOptions
 from ingest.pages import page_of, pages_between
 from ingest.sections import Paragraph, format_path, parse_sections
+from ingest.table_facts import table_facts
+from ingest.tables import locate
+from ingest.tables import spans as table_spans
 from rag.dense import Embedder
 from rag.lexical import Tokenizer, default_tokenizer
 from rag.schema import MetricRow
@@ -28,7 +32,7 @@ from rag.stages import stage
 from rag.store import ChunkRow, Store
 
 # Bump when parsing, chunking or extraction changes, so unchanged files are re-processed once.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 
 
 @dataclass(frozen=True)
@@ -99,8 +103,8 @@ def ingest_file(store: Store, path: Path, *, chunk_size: int = 300, tokenizer: T
             for c in chunks
         ]
     with stage("extract"):
-        metric_rows = _flag_low_confidence(_metric_rows(doc_id, loaded.text, paragraphs), loaded)
         meta = detect_metadata(loaded.text, raw=loaded.raw, title_hint=loaded.title_hint, filename=path.name)
+        metric_rows = _flag_low_confidence(_metric_rows(doc_id, loaded, paragraphs, meta.year), loaded)
     with stage("write"):
         store.replace_document(
             {
@@ -168,17 +172,28 @@ def _free_doc_id(store: Store, path: Path) -> str:
     return candidate
 
 
-def _metric_rows(doc_id: str, text: str, paragraphs: list[Paragraph]) -> list[MetricRow]:
-    facts = extract_metrics(text)
+def _metric_rows(doc_id: str, loaded: LoadedText, paragraphs: list[Paragraph], doc_year: int | None) -> list[MetricRow]:
+    """Facts of the prose and of the tables (each cell once), and the rates and totals they imply."""
+    text = loaded.text
+    locate(text, loaded.tables)
+    facts = extract_metrics(text, skip=table_spans(loaded.tables)) + table_facts(text, loaded.tables)
+    facts.sort(key=lambda f: f.span[0])
     facts = facts + derive_metrics(facts)
+    starts = [p.start for p in paragraphs]
     rows = []
     for f in facts:
-        para = next((p for p in paragraphs if p.start <= f.span[0] < p.end), None)
+        i = bisect_right(starts, f.span[0]) - 1
+        para = paragraphs[i] if i >= 0 and f.span[0] < paragraphs[i].end else None
+        fact_year = f.fact_year
+        if fact_year is None and f.year_offset and doc_year is not None:
+            fact_year = doc_year + f.year_offset
         rows.append(
             MetricRow(
                 metric=f.metric, label=f.label, value=f.value, unit=f.unit, written=f.written or None,
                 period=f.period, scope=f.scope, approx=f.approx, derived=f.derived, formula=f.formula, doc_id=doc_id,
                 section=format_path(para.path) if para else "", sentence=f.sentence, span=f.span,
+                measure=f.measure, kind=f.kind, scope_kind=f.scope_kind, fact_year=fact_year,  # type: ignore[arg-type]
+                source=f.source, table_cell=f.table_cell, value_max=f.value_max,  # type: ignore[arg-type]
             )
         )
     return rows

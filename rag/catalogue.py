@@ -68,6 +68,62 @@ class ExtractionRules:
     rate_words: re.Pattern[str]
     label_trim_leading: re.Pattern[str]
     label_trim_trailing: re.Pattern[str]
+    facts: FactRules | None = None
+
+
+_NEVER = re.compile(r"(?!x)x")
+
+
+@dataclass(frozen=True)
+class FactRules:
+    """What every fact carries beside its metric: level or change, whose figure, which year; tables."""
+
+    change_units: frozenset[str] = frozenset()
+    change_before: re.Pattern[str] = _NEVER
+    measure_trim: re.Pattern[str] = _NEVER
+    not_a_count: re.Pattern[str] = _NEVER
+    tenths: re.Pattern[str] = _NEVER
+    region: re.Pattern[str] = _NEVER
+    government: re.Pattern[str] = _NEVER
+    government_party: re.Pattern[str] = _NEVER
+    subunit: re.Pattern[str] = _NEVER
+    organ: re.Pattern[str] = _NEVER
+    not_named: re.Pattern[str] = _NEVER
+    year_words: dict[str, int] = field(default_factory=dict)
+    year_word: re.Pattern[str] = _NEVER
+    unit_line: re.Pattern[str] = _NEVER
+    unit_suffix: re.Pattern[str] = _NEVER
+    index_headers: re.Pattern[str] = _NEVER
+    change_headers: re.Pattern[str] = _NEVER
+    total_labels: re.Pattern[str] = _NEVER
+    year_header: re.Pattern[str] = _NEVER
+    unit_words: tuple[tuple[re.Pattern[str], str], ...] = ()
+    generic_headers: re.Pattern[str] = _NEVER
+
+
+def _fact_rules(ex: dict[str, Any]) -> FactRules:
+    scopes = ex.get("scope_kinds", {})
+    tables = ex.get("tables", {})
+    years = {str(k): int(v) for k, v in ex.get("year_words", {}).items()}
+
+    def rx(source: dict[str, Any], key: str) -> re.Pattern[str]:
+        return re.compile(source[key]) if source.get(key) else _NEVER
+
+    return FactRules(
+        change_units=frozenset(ex.get("change_units", ())),
+        change_before=rx(ex, "change_before"), measure_trim=rx(ex, "measure_trim"),
+        not_a_count=rx(ex, "not_a_count"), tenths=rx(ex, "tenths"),
+        region=rx(scopes, "region"), government=rx(scopes, "government"), subunit=rx(scopes, "subunit"),
+        government_party=rx(scopes, "government_party"), organ=rx(scopes, "organ"),
+        not_named=rx(scopes, "not_named"),
+        year_words=years,
+        year_word=re.compile("|".join(re.escape(w) for w in sorted(years, key=len, reverse=True))) if years else _NEVER,
+        unit_line=rx(tables, "unit_line"), unit_suffix=rx(tables, "unit_suffix"),
+        index_headers=rx(tables, "index_headers"), change_headers=rx(tables, "change_headers"),
+        total_labels=rx(tables, "total_labels"), year_header=rx(tables, "year_header"),
+        unit_words=tuple((re.compile(p), str(u)) for p, u in tables.get("unit_words", ())),
+        generic_headers=rx(tables, "generic_headers"),
+    )
 
 
 @dataclass(frozen=True)
@@ -219,6 +275,7 @@ def parse_catalogue(data: dict[str, Any]) -> Catalogue:
         rate_words=re.compile(ex["rate_words"], re.I),
         label_trim_leading=re.compile(ex["label_trim_leading"]),
         label_trim_trailing=re.compile(ex["label_trim_trailing"]),
+        facts=_fact_rules(ex),
     )
     metrics: dict[str, MetricDef] = {}
     for key, spec in data["metrics"].items():

@@ -104,3 +104,10 @@ class MetricRow(BaseModel):
     sentence: str = ""
     span: tuple[int, int] | None = None
     ocr_low_confidence: bool = False  # the figure was read by OCR below the confidence threshold: check it
+    value_max: float | None = None  # a range's upper bound (3至5个工作日: value 3, value_max 5)
+    measure: str | None = None  # what the figure counts, as the report words it (行政执法人员培训)
+    kind: Literal["level", "change"] = "level"  # change: 同比增长12.6%, 下降3.5个百分点
+    scope_kind: Literal["region", "government", "subunit"] | None = None  # whose figure; None: not stated
+    fact_year: int | None = None  # the year the figure is about when the report states one (a 2022 column)
+    source: Literal["text", "table"] = "text"
+    table_cell: dict[str, str | int] | None = None  # {"table": n, "row": row label, "column": column header}

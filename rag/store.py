@@ -94,6 +94,13 @@ _ADDED_COLUMNS = (
     ("chunks", "ocr", "INTEGER NOT NULL DEFAULT 0"),
     ("chunks", "ocr_confidence", "REAL"),
     ("metrics", "ocr_low_confidence", "INTEGER NOT NULL DEFAULT 0"),
+    ("metrics", "measure", "TEXT"),
+    ("metrics", "kind", "TEXT NOT NULL DEFAULT 'level'"),
+    ("metrics", "scope_kind", "TEXT"),
+    ("metrics", "fact_year", "INTEGER"),
+    ("metrics", "source", "TEXT NOT NULL DEFAULT 'text'"),
+    ("metrics", "table_cell", "TEXT"),
+    ("metrics", "value_max", "REAL"),
 )
 
 
@@ -214,10 +221,12 @@ class Store:
             )
             db.executemany(
                 "INSERT INTO metrics(doc_id, metric, label, value, unit, written, period, scope, approx, derived, "
-                "formula, section, sentence, span_start, span_end, ocr_low_confidence) "
-                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "formula, section, sentence, span_start, span_end, ocr_low_confidence, measure, kind, scope_kind, "
+                "fact_year, source, table_cell, value_max) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(m.doc_id, m.metric, m.label, m.value, m.unit, m.written, m.period, m.scope, m.approx, int(m.derived),
-                  m.formula, m.section, m.sentence, *(m.span or (None, None)), int(m.ocr_low_confidence))
+                  m.formula, m.section, m.sentence, *(m.span or (None, None)), int(m.ocr_low_confidence),
+                  m.measure, m.kind, m.scope_kind, m.fact_year, m.source,
+                  json.dumps(m.table_cell, ensure_ascii=False) if m.table_cell else None, m.value_max)
                  for m in metrics],
             )
 
@@ -335,6 +344,34 @@ class Store:
         rows = self._query(sql + " ORDER BY d.region, m.id", args)
         return [_metric_row(r) for r in rows]
 
+    def facts(
+        self, *, doc_ids: Sequence[str] | None = None, metric: str | None = None, region: str | None = None,
+        year: int | None = None, measure_like: str | None = None, scope_kind: str | None = None,
+        scope_like: str | None = None, kind: str | None = None, source: str | None = None,
+    ) -> list[MetricRow]:
+        """Facts filtered by any of: documents, metric, region, year, words of the measure (or label),
+        scope kind or words of the scope, level/change, text/table. In document and text order."""
+        sql = "SELECT m.*, d.region, d.year FROM metrics m JOIN documents d ON d.doc_id = m.doc_id WHERE 1=1"
+        args: list[Any] = []
+        for column, value in (("m.metric", metric), ("d.region", region), ("d.year", year),
+                              ("m.scope_kind", scope_kind), ("m.kind", kind), ("m.source", source)):
+            if value is not None:
+                sql += f" AND {column}=?"
+                args.append(value)
+        if measure_like:
+            for word in measure_like.split():
+                sql += " AND (instr(coalesce(m.measure, ''), ?) > 0 OR instr(m.label, ?) > 0)"
+                args += [word, word]
+        if scope_like:
+            sql += " AND instr(coalesce(m.scope, ''), ?) > 0"
+            args.append(scope_like)
+        if doc_ids is not None:
+            if not doc_ids:
+                return []
+            sql += f" AND m.doc_id IN ({','.join('?' * len(doc_ids))})"
+            args += list(doc_ids)
+        return [_metric_row(r) for r in self._query(sql + " ORDER BY m.doc_id, m.id", args)]
+
     def metric_rows_in(self, doc_ids: Sequence[str], metrics: Sequence[str] | None = None) -> list[MetricRow]:
         """Metric rows of these documents (and metrics), in insertion order: a question scoped to some
         reports reads their rows through the index instead of the whole table."""
@@ -436,6 +473,9 @@ def _metric_row(r: sqlite3.Row) -> MetricRow:
         sentence=r["sentence"],
         span=(r["span_start"], r["span_end"]) if r["span_start"] is not None else None,
         ocr_low_confidence=bool(r["ocr_low_confidence"]),
+        measure=r["measure"], kind=r["kind"] or "level", scope_kind=r["scope_kind"], fact_year=r["fact_year"],
+        source=r["source"] or "text", table_cell=json.loads(r["table_cell"]) if r["table_cell"] else None,
+        value_max=r["value_max"],
     )
 
 

@@ -399,14 +399,18 @@
   }
 
   function metricFilters() {
-    return { metric: $("f-metric").value, region: $("f-region").value, year: $("f-year").value };
+    return { metric: $("f-metric").value, region: $("f-region").value, year: $("f-year").value,
+             measure: $("f-measure").value.trim(), scope_kind: $("f-scope-kind").value, scope: $("f-scope").value.trim() };
   }
 
   function renderMetrics() {
     var f = metricFilters();
     var rows = state.metrics.filter(function (r) {
+      var measure = (r.measure || "") + " " + r.label;
       return (!f.metric || r.metric === f.metric) && (!f.region || r.region === f.region) &&
-        (!f.year || String(r.year) === f.year);
+        (!f.year || String(r.year) === f.year) &&
+        (!f.measure || f.measure.split(/\s+/).every(function (w) { return measure.indexOf(w) >= 0; })) &&
+        (!f.scope_kind || r.scope_kind === f.scope_kind) && (!f.scope || (r.scope || "").indexOf(f.scope) >= 0);
     });
     var query = new URLSearchParams({ format: "csv" });
     Object.keys(f).forEach(function (k) { if (f[k]) query.set(k, f[k]); });
@@ -416,9 +420,10 @@
       var where = r.span ? "#doc/" + encodeURIComponent(r.doc_id) + "/" + r.span[0] : "#doc/" + encodeURIComponent(r.doc_id);
       body.appendChild(h("tr", { "data-metric": r.metric }, [
         h("td", { text: r.label }),
+        h("td", { text: shown(r.measure) + (r.kind === "change" ? "（变化）" : "") + (r.source === "table" ? "〔表〕" : "") }),
         h("td", { className: "num", text: (r.written || r.value) + (r.written ? "" : (r.unit || "")) + (r.derived ? "（推算）" : "") }),
         h("td", { text: shown(r.region) }), h("td", { text: shown(r.year) }), h("td", { text: shown(r.period) }),
-        h("td", { text: shown(r.scope) }),
+        h("td", { text: shown(r.scope) + (r.scope_kind ? "（" + ({ region: "全域", government: "政府本级", subunit: "下属单位" })[r.scope_kind] + "）" : "") }),
         h("td", {}, [h("a", { href: where, className: "source", text: r.doc_id })]),
         h("td", { className: "long", text: r.sentence })
       ]));
@@ -604,7 +609,8 @@
 
     $("edit-form").addEventListener("submit", saveEdit);
     $("edit-cancel").addEventListener("click", function () { $("edit-dialog").close(); });
-    ["f-metric", "f-region", "f-year"].forEach(function (id) { $(id).addEventListener("change", renderMetrics); });
+    ["f-metric", "f-region", "f-year", "f-scope-kind"].forEach(function (id) { $(id).addEventListener("change", renderMetrics); });
+    ["f-measure", "f-scope"].forEach(function (id) { $(id).addEventListener("input", renderMetrics); });
     ["fb-rating", "fb-source"].forEach(function (id) { $(id).addEventListener("change", renderFeedback); });
     $("fb-text").addEventListener("input", renderFeedback);
     $("fb-export").addEventListener("click", exportFeedback);

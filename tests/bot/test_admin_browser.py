@@ -194,6 +194,20 @@ def test_upload_correct_ask_inspect_export(context: sync_api.BrowserContext, ser
     sync_api.expect(mark).to_be_visible()
     assert mark.inner_text().strip() and mark.inner_text().strip()[:6] in shown_sentence
 
+    # Metrics by measure words and by whose figure it is.
+    page.get_by_role("link", name="指标").click()
+    for select in ("#f-metric", "#f-region", "#f-year"):
+        page.locator(select).select_option("")
+    word = next(r["measure"] for r in everything if r["measure"] and len(r["measure"]) >= 4)[:4]
+    page.locator("#f-measure").fill(word)
+    by_measure = [r for r in everything if word in (r["measure"] or "") + " " + r["label"]]
+    sync_api.expect(page.locator("#metrics tbody tr")).to_have_count(len(by_measure))
+    page.locator("#f-measure").fill("")
+    page.locator("#f-scope-kind").select_option("region")
+    regional = [r for r in everything if r["scope_kind"] == "region"]
+    sync_api.expect(page.locator("#metrics tbody tr")).to_have_count(len(regional))
+    page.locator("#f-scope-kind").select_option("")
+
     # Feedback from the widget, with its citation, exportable as a gold line.
     page.get_by_role("link", name="反馈").click()
     feedback = page.locator("#feedback tbody tr")

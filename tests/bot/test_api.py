@@ -117,6 +117,24 @@ def test_metrics_table_as_json_and_csv(client: TestClient) -> None:
     assert lines[0].startswith("metric,label,value") and len(lines) == len(rows) + 1
 
 
+def test_metrics_filter_by_measure_scope_and_kind(client: TestClient) -> None:
+    rows = client.get("/api/metrics").json()
+    assert rows and all(r["kind"] in ("level", "change") and r["source"] in ("text", "table") for r in rows)
+    assert all(r["measure"] for r in rows if not r["derived"])
+    word = next(r["measure"] for r in rows if r["measure"] and len(r["measure"]) >= 4)[:4]
+    found = client.get("/api/metrics", params={"measure": word}).json()
+    assert found and all(word in (r["measure"] or "") + r["label"] for r in found)
+    assert len(found) < len(rows)
+    for kind in ("region", "government", "subunit"):
+        scoped = client.get("/api/metrics", params={"scope_kind": kind}).json()
+        assert all(r["scope_kind"] == kind for r in scoped)
+    regional = client.get("/api/metrics", params={"scope_kind": "region"}).json()
+    assert regional, "the corpus states figures for a whole county or district (全县, 全区)"
+    changes = client.get("/api/metrics", params={"kind": "change"}).json()
+    assert changes and all(r["kind"] == "change" for r in changes)
+    assert client.get("/api/metrics", params={"scope_kind": "town"}).status_code == 422
+
+
 def test_cors_only_for_configured_origins(corpus_service: Service) -> None:
     settings = corpus_service.settings.model_copy(update={"cors_origins": ["https://intranet.example"]})
     with TestClient(create_app(settings, corpus_service)) as c:

@@ -78,3 +78,30 @@ def test_feedback_lists_what_was_recorded(tmp_path: Path) -> None:
     result = runner.invoke(app, ["feedback", "--rating", "down", "--json", "--store", str(tmp_path)], env=_env())
     rows = json.loads(result.output)
     assert [r["question"] for r in rows] == ["问题二"] and rows[0]["comment"] == "错"
+
+
+def test_metrics_command_lists_facts_filtered_by_measure_and_scope(tmp_path: Path) -> None:
+    report = tmp_path / "report.html"
+    report.write_text(
+        "<html><body><div><h1>某县2023年法治政府建设情况的报告</h1><p>全县共受理行政复议案件281件。</p>"
+        "<p>城关镇受理调解案件45件，调解成功43件。</p>"
+        "<table><tr><td>项目</td><td>2022年</td><td>2023年</td></tr>"
+        "<tr><td>行政执法人员培训（人次）</td><td>1200</td><td>1350</td></tr></table></div></body></html>",
+        encoding="utf-8")
+    store = str(tmp_path / "store")
+    assert runner.invoke(app, ["ingest", str(report), "--store", store], env=_env()).exit_code == 0
+    every = json.loads(runner.invoke(app, ["metrics", "--json", "--store", store], env=_env()).output)
+    assert {r["value"] for r in every} >= {281, 45, 43, 1200, 1350}
+    training = json.loads(runner.invoke(app, ["metrics", "--json", "--measure", "执法人员培训", "--store", store],
+                                        env=_env()).output)
+    assert sorted((r["value"], r["fact_year"], r["source"], r["unit"]) for r in training) == [
+        (1200, 2022, "table", "人次"), (1350, 2023, "table", "人次")]
+    towns = json.loads(runner.invoke(app, ["metrics", "--json", "--scope-kind", "subunit", "--store", store],
+                                     env=_env()).output)
+    assert {r["value"] for r in towns if not r["derived"]} == {45, 43} and {r["scope"] for r in towns} == {"城关镇"}
+    derived = [r for r in towns if r["derived"]]  # the town's success rate, from the town's own counts
+    assert [(r["formula"], r["scope_kind"]) for r in derived] == [("43/45", "subunit")]
+    printed = runner.invoke(app, ["metrics", "--scope", "城关", "--store", store], env=_env())
+    assert printed.exit_code == 0 and "subunit:城关镇" in printed.output
+    bad = runner.invoke(app, ["metrics", "--scope-kind", "town", "--store", store], env=_env())
+    assert bad.exit_code != 0

@@ -186,7 +186,7 @@ def test_html_without_classes_drops_link_menus(tmp_path: Path) -> None:
     path.write_bytes(page.encode("gb2312"))
     loaded = load(path)
     assert loaded.text.splitlines() == [
-        "区人民政府关于法治政府建设情况的报告", SAMPLE, "一、主要举措", "行政复议案件\t174件",
+        "区人民政府关于法治政府建设情况的报告", SAMPLE, "一、主要举措", "行政复议案件：174件。",  # a row line
     ]
     assert loaded.title_hint == "报告-区政府网"
 
@@ -229,17 +229,17 @@ def test_docx_title_style_and_tables(tmp_path: Path) -> None:
     document.add_paragraph("泗阳县2023年法治政府建设年度报告", style="Title")
     document.add_paragraph("一、主要举措和成效", style="Heading 1")
     table = document.add_table(rows=2, cols=3)
-    for row, cells in zip(table.rows, [("指标", "数量", "同比"), ("办结复议案件", "174件", "+5%")], strict=True):
+    for row, cells in zip(table.rows, [("指标", "2023年", ""), ("办结复议案件", "174件", "+5%")], strict=True):
         for cell, text in zip(row.cells, cells, strict=True):
             cell.text = text
-    table.rows[0].cells[1].merge(table.rows[0].cells[2])  # a merged header cell is one cell
+    table.rows[0].cells[1].merge(table.rows[0].cells[2])  # a merged header cell heads both columns
     document.add_paragraph(SAMPLE)
     path = tmp_path / "report.docx"
     document.save(str(path))
     loaded = load(path)
     assert loaded.title_hint == "泗阳县2023年法治政府建设年度报告"
     assert loaded.text.splitlines() == [
-        "泗阳县2023年法治政府建设年度报告", "一、主要举措和成效", "指标\t数量 同比", "办结复议案件\t174件\t+5%", SAMPLE,
+        "泗阳县2023年法治政府建设年度报告", "一、主要举措和成效", "办结复议案件：2023年为174件，2023年为+5%。", SAMPLE,
     ]
 
 

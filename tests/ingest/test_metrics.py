@@ -203,11 +203,11 @@ CASES = [
     ("召开专题会议三次,开展督查两次,实行“一次性告知”。", [("other", 3, "次", None), ("other", 2, "次", None)]),
     ("累计签章7.99万次,审减金额1628万元。",
      [("e_signatures", 79900, "次", None), ("audit_savings", 1628, "万元", None)]),
-    ("审批时限压缩至3-5个工作日。", [("other", 5, "个工作日", "约")]),
+    ("审批时限压缩至3-5个工作日。", [("other", 3, "个工作日", None)]),  # a range: lower bound, value_max 5
     ("全年共收到行政复议申请156件，受理142件，审结138件，其中撤销12件，综合纠错率16.7%。",
      [("reconsideration_applications", 156, "件", None), ("reconsideration_received", 142, "件", None),
       ("reconsideration_closed", 138, "件", None), ("other", 12, "件", None),
-      ("reconsideration_correction_rate", 16.7, "%", None)]),
+      ("reconsideration_overall_correction_rate", 16.7, "%", None)]),  # another definition: its own metric
     ("全县行政诉讼案件败诉8件，败诉率同比下降3.2个百分点。",
      [("litigation_lost", 8, "件", None), ("other", 3.2, "个百分点", None)]),
     ("全年新增市场主体7611户,好评率99%以上。",

@@ -74,3 +74,51 @@ def test_reconcile_drops_orphan_vectors_and_requeues_missing(tmp_path) -> None:
     store.reconcile_vectors()
     assert store.vectors_query([1, 0, 0, 0], k=5) == []
     assert [c.chunk_id for c in store.unembedded_chunks()] == ["d1:v2:0"]
+
+
+def test_facts_keep_their_new_fields_and_filter_by_measure_and_scope(tmp_path) -> None:
+    store = Store(tmp_path)
+    rows = [
+        MetricRow(metric="other", label="新收行政复议案件", value=281, unit="件", doc_id="d1",
+                  measure="新收行政复议案件", scope_kind="region", scope="全县", fact_year=2023, source="table",
+                  table_cell={"table": 1, "row": "新收行政复议案件", "column": "2023年"}),
+        MetricRow(metric="other", label="受理调解案件", value=45, unit="件", doc_id="d1", measure="受理调解案件",
+                  scope_kind="subunit", scope="城关镇"),
+        MetricRow(metric="other", label="受理调解案件", value=12.5, unit="%", doc_id="d1", measure="受理调解案件",
+                  kind="change"),
+    ]
+    store.replace_document(_doc(), _chunks("d1", 1), rows)
+    got = store.facts(doc_ids=["d1"])
+    assert [r.model_dump() for r in got] == [r.model_dump() | {"region": "甲县", "year": 2023} for r in rows]
+    assert [r.value for r in store.facts(measure_like="调解 受理")] == [45, 12.5]
+    assert [r.value for r in store.facts(scope_kind="subunit")] == [45]
+    assert [r.value for r in store.facts(scope_like="城关")] == [45]
+    assert [r.value for r in store.facts(kind="change")] == [12.5]
+    assert [r.value for r in store.facts(source="table")] == [281]
+    assert store.facts(doc_ids=[]) == []
+    assert [r.value for r in store.metric_rows()] == [281, 45, 12.5]
+
+
+def test_an_old_metrics_table_gains_the_fact_columns(tmp_path) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "catalog.sqlite")
+    db.executescript(
+        "CREATE TABLE documents (doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, sha256 TEXT NOT NULL, fmt TEXT,"
+        " pipeline TEXT, title TEXT, region TEXT, level TEXT, city TEXT, province TEXT, year INTEGER, issuer TEXT,"
+        " date TEXT, published TEXT, addressee TEXT, pages INTEGER, ocr_pages INTEGER NOT NULL DEFAULT 0,"
+        " detected TEXT NOT NULL DEFAULT '{}', manual TEXT NOT NULL DEFAULT '{}', text TEXT NOT NULL DEFAULT '',"
+        " ingested_at TEXT);"
+        "CREATE TABLE metrics (id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, metric TEXT NOT NULL, label TEXT NOT NULL,"
+        " value REAL NOT NULL, unit TEXT, written TEXT, period TEXT, scope TEXT, approx TEXT,"
+        " derived INTEGER NOT NULL DEFAULT 0, formula TEXT, section TEXT NOT NULL DEFAULT '',"
+        " sentence TEXT NOT NULL DEFAULT '', span_start INTEGER, span_end INTEGER);"
+        "INSERT INTO documents(doc_id, source, sha256) VALUES('old', 'old.txt', 'x');"
+        "INSERT INTO metrics(doc_id, metric, label, value, unit) VALUES('old', 'm', '指标', 3, '件');"
+    )
+    db.commit()
+    db.close()
+    store = Store(tmp_path)
+    [row] = store.facts()
+    assert (row.value, row.kind, row.source, row.measure, row.scope_kind, row.table_cell) == (
+        3, "level", "text", None, None, None)
