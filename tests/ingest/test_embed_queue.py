@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -60,6 +61,15 @@ def _big_report(folder: Path) -> Path:
     return path
 
 
+@contextmanager
+def _opened_at_exit(embedder: GatedEmbedder) -> Iterator[None]:
+    """Opens the gate before the app shuts down, so a failing test never leaves requests waiting on it."""
+    try:
+        yield
+    finally:
+        embedder.gate.set()
+
+
 def _wait(condition, timeout_s: float = 60.0) -> bool:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -75,7 +85,7 @@ def test_a_small_upload_is_not_held_up_by_a_big_uploads_embedding(tmp_path: Path
     big = _big_report(tmp_path)
     small = REPORTS[0]
     try:
-        with TestClient(create_app(service.settings, service)) as client:
+        with TestClient(create_app(service.settings, service)) as client, _opened_at_exit(embedder):
             big_reply: dict[str, httpx.Response] = {}
 
             def upload_big() -> None:
@@ -95,7 +105,7 @@ def test_a_small_upload_is_not_held_up_by_a_big_uploads_embedding(tmp_path: Path
             started = time.monotonic()
             small_thread = threading.Thread(target=upload_small)
             small_thread.start()
-            small_thread.join(60)  # generous: it takes well under a second (see README); a wait on the gate never ends
+            small_thread.join(60)  # generous (it takes well under a second); a wait on the gate never ends
             small_s = time.monotonic() - started
             assert not small_thread.is_alive(), "the small upload waited for the big upload's embedding"
             reply = small_reply["r"]
@@ -126,7 +136,7 @@ def test_deleting_a_document_stops_its_embedding_and_leaves_no_vectors(tmp_path:
     service = Service(_settings(tmp_path / "store"), embedder=embedder)
     big = _big_report(tmp_path)
     try:
-        with TestClient(create_app(service.settings, service)) as client:
+        with TestClient(create_app(service.settings, service)) as client, _opened_at_exit(embedder):
             with big.open("rb") as fh:
                 uploaded = client.post("/api/documents", files={"file": (big.name, fh)}, headers=AUTH)
             assert uploaded.status_code == 200, uploaded.text
