@@ -100,12 +100,13 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         app.state.service = service or Service(settings)
         # Opened before anything runs in the background, so warm-up, the embedding worker and the
         # first request never race to create the Chroma client.
+        store = app.state.service.store
         try:
-            app.state.service.store.open_vectors()
+            store.open_vectors()
         except Exception:  # a Chroma server still starting: opened (once, under a lock) on first use
             log.exception("could not open the vector store at start-up")
         # One worker embeds what uploads commit, and at start-up what a crash or a stop left pending.
-        app.state.embed_queue = EmbedQueue(app.state.service.store, app.state.service.embedder)
+        app.state.embed_queue = EmbedQueue(store, app.state.service.embedder)
         app.state.embed_queue.start()
         if service is None:
             # Warm in the background: the server answers (and /healthz is up) at once, and the first
