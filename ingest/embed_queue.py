@@ -70,7 +70,7 @@ class EmbedQueue:
 
     def progress(self) -> EmbedProgress:
         rate = None
-        if self._run is not None and (elapsed := time.monotonic() - self._run[0]) > 0:
+        if self._busy and self._run is not None and (elapsed := time.monotonic() - self._run[0]) > 0:
             rate = round(self._run[1] / elapsed, 2)
         return EmbedProgress(enabled=self.embedder is not None,
                              running=self._thread is not None and self._thread.is_alive(), busy=self._busy,
