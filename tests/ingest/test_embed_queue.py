@@ -36,7 +36,9 @@ class GatedEmbedder:
         self.passages = 0
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        self.gate.wait()
+        # Bounded: code that embedded inside the upload request would otherwise hang the test, not fail it.
+        if not self.gate.wait(60):
+            raise TimeoutError("an embedding batch waited 60 s for the test to open the gate")
         self.passages += len(texts)
         return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, 8), dtype=np.float32)
 
