@@ -161,7 +161,7 @@ def test_the_worker_resumes_pending_chunks_at_start_up(tmp_path: Path) -> None:
     first = Service(settings)  # dense off: the catalogue is written, nothing embedded, as after a crash
     results = ingest(first.store, [REPORTS[0], REPORTS[1]])
     assert all(r.status == "added" for r in results)
-    pending = first.store.pending_count()
+    pending = len(first.store.unembedded_chunks())
     first.close()
     assert pending > 0
 
