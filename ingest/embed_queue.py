@@ -61,8 +61,9 @@ class EmbedQueue:
         """New pending chunks were committed."""
         self._wake.set()
 
-    def stop(self, timeout_s: float = 10.0) -> None:
-        """Stop after the batch in hand (its vectors are stored and marked, or it stays pending)."""
+    def stop(self, timeout_s: float = 3.0) -> None:
+        """Stop after the batch in hand, waiting at most `timeout_s` for it: a batch cut off by the exit
+        stays pending (a vector stored but not marked is simply stored again next time)."""
         self._stopping.set()
         self._wake.set()
         if self._thread is not None:
