@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STORE ?= .govqa
 EVAL_STORE := .govqa-eval
+EVAL_OUT ?= evals/reports
 
-.PHONY: install run test pytest eval lint bench bench-1m bench-deps clean browser ocr
+.PHONY: install run test pytest eval lint bench bench-1m bench-deps clean browser ocr screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +24,9 @@ run: install ocr
 	@echo "Serving on http://127.0.0.1:8000/ (API docs at http://127.0.0.1:8000/docs)"
 	$(BIN)/govqa serve --store $(STORE) --host 127.0.0.1 --port 8000
 
-test: install browser pytest eval
+# The eval inside `make test` writes its report to the ignored eval store: tests change no tracked file.
+test: install browser pytest
+	$(MAKE) eval EVAL_OUT=$(EVAL_STORE)/reports
 
 pytest: install browser ocr
 	$(BIN)/pytest
@@ -42,7 +45,12 @@ ocr:
 eval: install
 	rm -rf $(EVAL_STORE)
 	$(BIN)/govqa ingest evals/corpus --store $(EVAL_STORE)
-	$(BIN)/govqa eval --store $(EVAL_STORE) --gold evals/gold --out evals/reports
+	$(BIN)/govqa eval --store $(EVAL_STORE) --gold evals/gold --out $(EVAL_OUT)
+
+# Refresh the README's screenshots (evals/reports/*.png) from the browser tests; `make test` writes
+# its screenshots to a temporary folder instead.
+screenshots: install browser
+	GOVQA_SCREENSHOTS=$(CURDIR)/evals/reports $(BIN)/pytest -q tests/bot/test_widget_browser.py tests/bot/test_admin_browser.py
 
 lint: install
 	$(BIN)/ruff check rag ingest bot evals tests

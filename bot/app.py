@@ -11,14 +11,16 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import Depends, FastAPI, File, Header, HTTPException, Query, Request, UploadFile
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
@@ -32,9 +34,10 @@ from bot.uploads import safe_filename
 from bot.wecom import mount_wecom
 from bot.wecom_robot import mount_wecom_robot
 from bot.widget_routes import router as widget_router
+from ingest.embed_queue import EmbedProgress, EmbedQueue
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.ocr import OcrOptions
-from ingest.pipeline import embed_pending, ingest_file
+from ingest.pipeline import ingest
 from rag import streaming
 from rag.feedback import Feedback, FeedbackIn
 from rag.schema import AskRequest, AskResponse, Document, MetricRow
@@ -63,6 +66,27 @@ def _csv(rows: list[MetricRow]) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
+# How much of a rejected value a 422 body repeats.
+ECHO_CHARS = 200
+
+
+def _clip(value: object) -> object:
+    """The value with long strings (and long lists or mappings) shortened, for echoing back."""
+    if isinstance(value, bytes):
+        value = value.decode(errors="replace")
+    if isinstance(value, str):
+        return value[:ECHO_CHARS] + ("…" if len(value) > ECHO_CHARS else "")
+    if isinstance(value, dict):
+        return {str(k)[:ECHO_CHARS]: _clip(v) for k, v in list(value.items())[:20]}
+    if isinstance(value, list | tuple):
+        return [_clip(v) for v in list(value)[:20]]
+    return value
+
+
+def _clip_errors(errors: Sequence[Any]) -> list[Any]:
+    return [{**e, "input": _clip(e["input"])} if isinstance(e, dict) and "input" in e else e for e in errors[:20]]
+
+
 def _warm_up(service: Service) -> None:
     started = time.perf_counter()
     try:
@@ -80,17 +104,34 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.service = service or Service(settings)
+        # Opened before anything runs in the background, so warm-up, the embedding worker and the
+        # first request never race to create the Chroma client.
+        store = app.state.service.store
+        try:
+            store.open_vectors()
+        except Exception:  # a Chroma server still starting: opened (once, under a lock) on first use
+            log.exception("could not open the vector store at start-up")
+        # One worker embeds what uploads commit, and at start-up what a crash or a stop left pending.
+        app.state.embed_queue = EmbedQueue(store, app.state.service.embedder)
+        app.state.embed_queue.start()
         if service is None:
             # Warm in the background: the server answers (and /healthz is up) at once, and the first
             # question no longer pays for loading the index and the model.
             threading.Thread(target=_warm_up, args=(app.state.service,), name="govqa-warm-up", daemon=True).start()
         yield
+        app.state.embed_queue.stop()
         for close in closers:
             close()
         if service is None:
             app.state.service.close()
 
     app = FastAPI(title="govqa", version="0.1.0", lifespan=lifespan)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        """FastAPI's 422 body, with echoed input cut short: a 100 KB question is not sent back."""
+        return JSONResponse(status_code=422, content=jsonable_encoder({"detail": _clip_errors(exc.errors())}))
+
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type", "Authorization"])
@@ -115,7 +156,9 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
 
         mount_slack(app, settings)
     http_metrics = HttpMetrics()
-    limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+    limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst,
+                          per_address_per_minute=settings.rate_limit_per_address_per_minute,
+                          max_sessions=settings.max_sessions_per_address)
     # API keys first: the rate limit then counts per key when one is presented.
     key_store = KeyStore(lambda request: request.app.state.service.store.root)
     app.state.api_key_store = key_store  # bot.api_keys.api_key_id finds it here
@@ -128,9 +171,6 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         closers.append(mount_wecom_robot(app, settings))
     too_many = {429: {"model": ErrorBody, "description": "rate limited; see Retry-After"},
                 401: {"model": ErrorBody, "description": "API key revoked, or missing while keys are required"}}
-    # One upload ingests at a time: two uploads of the same file then end as one document, the
-    # second finding it unchanged, instead of racing on the same doc id.
-    ingest_lock = threading.Lock()
 
     @app.middleware("http")
     async def request_context(request: Request, call_next):
@@ -156,14 +196,15 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         return {"status": "ok"}
 
     @app.get("/readyz", responses={503: {"model": ErrorBody}})
-    def readyz(service: Service = Depends(svc)) -> dict[str, object]:
-        """Ready when the store answers; reports how many documents and unembedded chunks it holds."""
+    def readyz(request: Request, service: Service = Depends(svc)) -> dict[str, object]:
+        """Ready when the store answers; reports its documents, unembedded chunks and the embedding worker."""
         try:
             documents = len(service.store.list_documents())
-            pending = len(service.store.unembedded_chunks())
+            embedding: EmbedProgress = request.app.state.embed_queue.progress()
         except Exception as exc:  # a broken store is "not ready", not a 500 page
             raise HTTPException(503, f"store unavailable: {exc}") from exc
-        return {"status": "ready", "documents": documents, "unembedded_chunks": pending}
+        return {"status": "ready", "documents": documents, "unembedded_chunks": embedding.pending,
+                "embedding": embedding.model_dump()}
 
     @app.get("/metrics", response_class=PlainTextResponse,
              responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text format"}})
@@ -198,7 +239,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
 
     @app.post("/api/documents", response_model=Document, dependencies=[Depends(admin)],
               responses={code: {"model": ErrorBody} for code in (400, 401, 403, 413, 415)})
-    async def upload(file: UploadFile = File(...), service: Service = Depends(svc)) -> Document:
+    async def upload(request: Request, file: UploadFile = File(...), service: Service = Depends(svc)) -> Document:
         name = safe_filename(file.filename)
         limit = settings.max_upload_mb * 1024 * 1024
         data = await file.read(limit + 1)
@@ -209,14 +250,12 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
             raise HTTPException(415, f"{name}: unsupported file type (supported: {supported})")
 
         def ingest_upload():
-            with ingest_lock, tempfile.TemporaryDirectory() as tmp:
+            # The upload ends at the catalogue commit; its vectors come from the background worker.
+            with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / name
                 path.write_bytes(data)
-                result = ingest_file(service.store, path, chunk_size=settings.chunk_size,
-                                     ocr=OcrOptions.from_settings(settings))
-                if result.status != "failed":
-                    embed_pending(service.store, service.embedder)
-                return result
+                return ingest(service.store, [path], chunk_size=settings.chunk_size,
+                              ocr=OcrOptions.from_settings(settings), queue=request.app.state.embed_queue)[0]
 
         result = await run_in_threadpool(ingest_upload)
         if result.status == "failed":

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
+import os
 import sys
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -64,7 +67,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")]
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from ingest.ocr import OcrOptions
-    from ingest.pipeline import discover, embed_pending, ingest_file
+    from ingest.pipeline import IngestResult, discover, ingest
 
     service = _service(settings)
     files = discover(paths)
@@ -77,22 +80,29 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")]
         def on_page(done: int, total: int) -> None:
             progress.update(pages, completed=done, total=total, visible=done < total)
 
-        ocr = OcrOptions.from_settings(settings, on_page=on_page)
-        for path in files:
+        def on_file(path: Path) -> None:
             progress.update(task, description=f"ingest {path.name}")
             progress.update(pages, description=f"OCR {path.name}")
-            result = ingest_file(service.store, path, chunk_size=settings.chunk_size, ocr=ocr)
+
+        def on_result(result: IngestResult) -> None:
+            nonlocal failed
             progress.advance(task)
             if result.status == "failed":
                 failed += 1
-                typer.echo(f"FAILED {path}: {result.reason}", err=True)
+                typer.echo(f"FAILED {result.path}: {result.reason}", err=True)
             else:
                 detail = f" ({result.chunks} chunks, {result.metrics} metric rows)" if result.chunks else ""
                 note = f" — {result.reason}" if result.reason else ""
-                typer.echo(f"{result.status:9} {path.name} → {result.doc_id}{detail}{note}")
-        embed_task = progress.add_task("embed", total=None)
-        embed_pending(service.store, service.embedder,
-                      on_batch=lambda done, total: progress.update(embed_task, completed=done, total=total))
+                typer.echo(f"{result.status:9} {result.path.name} → {result.doc_id}{detail}{note}")
+
+        embed_task = progress.add_task("embed", total=None, visible=False)
+
+        def on_embed(done: int, total: int) -> None:
+            progress.update(embed_task, completed=done, total=total, visible=True)
+
+        ocr = OcrOptions.from_settings(settings, on_page=on_page)
+        ingest(service.store, files, chunk_size=settings.chunk_size, ocr=ocr, on_file=on_file, on_result=on_result,
+               embedder=service.embedder, on_embed=on_embed)
     service.close()
     if not files:
         typer.echo("no supported files found", err=True)
@@ -244,9 +254,20 @@ def serve(host: Annotated[str | None, typer.Option("--host")] = None,
         raise typer.Exit(1) from None
     typer.echo(f"govqa serving {settings.store} at {url}/", err=True)
     try:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        # X-Forwarded-For is believed only when the setting says so (uvicorn's default trusts loopback,
+        # so any local client could name itself); a bounded grace period so SIGTERM always ends it.
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
+                    proxy_headers=settings.trust_forwarded_for,
+                    forwarded_allow_ips=settings.forwarded_allow_ips if settings.trust_forwarded_for else None,
+                    timeout_graceful_shutdown=math.ceil(settings.shutdown_grace_s))
     finally:
         lock.release()
+    # A request cut off by the grace period may still run in a worker thread (a long parse). The
+    # store is closed by now, so it can no longer write: exit instead of waiting for it.
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 @app.command("eval")
@@ -254,7 +275,8 @@ def eval_(gold: Annotated[Path, typer.Option("--gold", help="a JSONL file or a f
           out: Annotated[Path, typer.Option("--out")] = Path("evals/reports"),
           json_out: Annotated[bool, typer.Option("--json")] = False,
           retrieval: Annotated[bool, typer.Option("--retrieval", help="compare BM25, dense and fused")] = False,
-          thresholds: Annotated[Path | None, typer.Option("--thresholds", help="gates (default evals/thresholds.toml)")] = None,
+          thresholds: Annotated[Path | None,
+                                typer.Option("--thresholds", help="gates (default evals/thresholds.toml)")] = None,
           store: StoreOpt = None) -> None:
     """Run the gold Q&A harness against the store; non-zero exit when a threshold fails."""
     from evals.harness import load_gold_set, run_cli

@@ -25,7 +25,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import slack_blocks
-from bot.dedup import RecentIds
+from bot.dedup import DEDUP_FILE, RecentIds
 from rag.feedback import FeedbackIn
 from rag.schema import AskRequest, AskResponse
 from rag.service import Service
@@ -81,7 +81,7 @@ def create_slack_app(settings: Settings, service: Callable[[], Service]) -> Asyn
     """The Bolt app; `service` is called per request because the FastAPI lifespan opens it later."""
     client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_base)
     bolt = AsyncApp(signing_secret=settings.slack_signing_secret, client=client, name="govqa")
-    seen = RecentIds()
+    seen = RecentIds(settings.store / DEDUP_FILE)  # shared by the store's processes, kept across restarts
 
     @bolt.middleware
     async def drop_retries(req: AsyncBoltRequest, resp: BoltResponse, next: Callable) -> BoltResponse:

@@ -25,7 +25,7 @@ from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import ValidationError
 
-from bot.dedup import RecentIds
+from bot.dedup import DEDUP_FILE, RecentIds
 from bot.wecom_api import WeComApi
 from bot.wecom_crypto import BadReceiveId, BadSignature, MalformedCiphertext, WeComCrypto
 from bot.wecom_format import render, split_message, strip_mentions
@@ -100,15 +100,17 @@ def _verified(crypto: WeComCrypto, msg_signature: str, timestamp: str, nonce: st
 class WeComBot:
     """Answers messages off the request path, in a small thread pool owned by the app."""
 
-    def __init__(self, api: WeComApi | None, workers: int = 2) -> None:
+    def __init__(self, api: WeComApi | None, workers: int = 2, seen: RecentIds | None = None) -> None:
         self.api = api
-        self.seen = RecentIds()
+        self.seen = seen or RecentIds()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wecom")
 
     def close(self) -> None:
+        """On shutdown: answers already accepted are finished and sent (the pool drains) before the store closes."""
         self._pool.shutdown(wait=True)
         if self.api is not None:
             self.api.close()
+        self.seen.close()
 
     def accept(self, message: Inbound, service: Service) -> None:
         """Queue the reply to a first delivery; retries and events are dropped here."""
@@ -166,7 +168,7 @@ def mount_wecom(app: FastAPI, settings: Settings) -> Callable[[], None]:
         if not settings.wecom_agent_id.strip().isdigit():
             raise ValueError(f"GOVQA_WECOM_AGENT_ID must be the app's numeric AgentId, not {settings.wecom_agent_id!r}")
         api = WeComApi(settings.wecom_api_base, corp_id, settings.wecom_secret, int(settings.wecom_agent_id))
-    bot = WeComBot(api)
+    bot = WeComBot(api, seen=RecentIds(settings.store / DEDUP_FILE))
     router = APIRouter(tags=["wecom"])
 
     @router.get("/wecom/callback", response_class=PlainTextResponse)

@@ -14,6 +14,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import charset_normalizer
@@ -226,10 +227,7 @@ _CLIMB_SLACK = 100
 def _load_html(path: Path, data: bytes) -> LoadedText:
     match = _META_CHARSET.search(data[:4096])
     html = _XML_DECLARATION.sub("", _decode(path, data, match.group(1).decode("ascii") if match else None))
-    try:
-        root = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError) as exc:
-        raise IngestError(path, f"not readable HTML: {exc}") from exc
+    root = _parse_html(path, html)
     page_title = _clean_inline(root.findtext(".//title") or "")
     for element in list(root.iter(*_INVISIBLE)):
         _remove(element)
@@ -248,6 +246,76 @@ def _load_html(path: Path, data: bytes) -> LoadedText:
     title_hint = _clean_inline(heading.text_content()) if heading is not None else page_title
     return LoadedText(strip_site_chrome("\n".join(lines)), raw, "html", None, title_hint or None,
                       tables=_numbered(tables))
+
+
+# libxml2 stops building the tree at 256 levels (2,048 with huge_tree) and silently drops the rest of
+# the document, text after the deep part included. Deeper markup is flattened to this depth first.
+_MAX_HTML_DEPTH = 200
+_VOID_TAGS = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                        "source", "track", "wbr"))
+
+
+def _parse_html(path: Path, html: str) -> etree._Element:
+    parser = lxml.html.HTMLParser()
+    try:
+        root = lxml.html.document_fromstring(html, parser=parser)
+        if any("depth" in e.message.lower() for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"):
+            root = lxml.html.document_fromstring(_flatten_deep(html, _MAX_HTML_DEPTH))
+    except (etree.ParserError, ValueError) as exc:
+        raise IngestError(path, f"not readable HTML: {exc}") from exc
+    return root
+
+
+class _Flattener(HTMLParser):
+    """Re-writes HTML with elements deeper than `max_depth` unwrapped: their text stays, and a block
+    element's line break stays as a <br>, but their nesting goes."""
+
+    def __init__(self, max_depth: int) -> None:
+        super().__init__(convert_charrefs=False)
+        self.max_depth = max_depth
+        self.depth = 0
+        self.out: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID_TAGS:
+            self.out.append(self.get_starttag_text() or "")
+            return
+        self.depth += 1
+        if self.depth <= self.max_depth:
+            self.out.append(self.get_starttag_text() or "")
+        elif tag in _BLOCK_TAGS or tag in _CELL_TAGS:
+            self.out.append("<br>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID_TAGS:
+            return
+        if self.depth <= self.max_depth:
+            self.out.append(f"</{tag}>")
+        elif tag in _BLOCK_TAGS or tag in _CELL_TAGS:
+            self.out.append("<br>")
+        self.depth = max(0, self.depth - 1)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(self.get_starttag_text() or "")
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.out.append(f"&#{name};")
+
+    def handle_decl(self, decl: str) -> None:
+        self.out.append(f"<!{decl}>")
+
+
+def _flatten_deep(html: str, max_depth: int) -> str:
+    flattener = _Flattener(max_depth)
+    flattener.feed(html)
+    flattener.close()
+    return "".join(flattener.out)
 
 
 def _remove(element: etree._Element) -> None:

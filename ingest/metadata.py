@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
 
+import cn2an
+
 from rag.gazetteer import Division, Gazetteer, load_gazetteer
 
 
@@ -42,8 +44,8 @@ _OPENING_YEAR = (
     re.compile(r"^" + _YEAR + r"\s*年(?:度)?(?:以来)?\s*[,，、]"),
     re.compile(r"现将.{0,80}?" + _YEAR + r"\s*年.{0,60}?(?:报告|汇报)如下"),
 )
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
+# Zeros typed with look-alike characters (a circle, a Latin or full-width O), read as 〇 by cn2an.
+_ZERO_FORMS = str.maketrans({"○": "〇", "Ｏ": "〇", "O": "〇"})
 _DATE_ARABIC = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _CN_DAY = r"([一二三四五六七八九十]{1,3})"
 _DATE_CHINESE = re.compile(r"([〇○零一二三四五六七八九O]{4})年" + _CN_DAY + "月" + _CN_DAY + "日")
@@ -208,11 +210,8 @@ def _parse_date(norm: str, *, whole: bool) -> tuple[str | None, int]:
 
 
 def _cn_number(text: str) -> int:
-    """二〇二三 -> 2023 (digit by digit), 十二 -> 12, 二十九 -> 29."""
-    if "十" not in text:
-        return int("".join(str(_CN_DIGITS[ch]) for ch in text))
-    tens, _, units = text.partition("十")
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+    """二〇二三 -> 2023 (digit by digit), 十二 -> 12, 二十九 -> 29, through cn2an."""
+    return int(cn2an.cn2an(text.translate(_ZERO_FORMS), "smart"))
 
 
 def _body_line(line: str, gazetteer: Gazetteer) -> str | None:

@@ -1,8 +1,10 @@
 """Idempotent ingest: one file becomes a document, its chunks, BM25 tokens and metric rows.
 
-The catalogue write is one transaction, so a report is searchable (BM25, metrics) the moment it is
-committed; embedding runs afterwards (`embed_pending`) because it is the slow stage and must not
-gate search. A file that fails is reported and skipped; the others go on.
+`ingest()` is the one entry point: the CLI, the upload route and the bench call it. The catalogue
+write is one transaction and the end of an ingest, so a report is searchable (BM25, metrics) the
+moment it is committed. Embedding is the slow stage and runs afterwards: `embed_batch` gives a few
+pending chunks their vectors, and is the one step both `embed_pending` (CLI, bench) and the server's
+background worker (`ingest.embed_queue`) repeat. A file that fails is reported and skipped.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from ingest.chunking import chunk_paragraphs
 from ingest.errors import IngestError
@@ -62,11 +65,43 @@ def doc_id_for(path: Path) -> str:
     return stem[:80] or "document"
 
 
+class Notifiable(Protocol):
+    """What `ingest()` tells that new chunks wait for vectors (the server's `EmbedQueue`)."""
+
+    def notify(self) -> None: ...
+
+
+def ingest(store: Store, paths: Sequence[Path], *, chunk_size: int = 300, ocr: OcrOptions | None = None,
+           on_file: Callable[[Path], None] | None = None, on_result: Callable[[IngestResult], None] | None = None,
+           embedder: Embedder | None = None, queue: Notifiable | None = None,
+           on_embed: Callable[[int, int], None] | None = None) -> list[IngestResult]:
+    """Ingest files and folders: each file's catalogue commit ends its ingest; then its vectors.
+
+    With a `queue` (the server) embedding is handed to the background worker and this returns at
+    once; else with an `embedder` (CLI, bench) the pending chunks are embedded here; else none.
+    """
+    results = []
+    for path in discover(paths):
+        if on_file:
+            on_file(path)
+        result = ingest_file(store, path, chunk_size=chunk_size, ocr=ocr)
+        results.append(result)
+        if on_result:
+            on_result(result)
+        if queue is not None and result.status in {"added", "updated"}:
+            queue.notify()
+    if queue is None and embedder is not None:
+        embed_pending(store, embedder, on_batch=on_embed)
+    return results
+
+
 def ingest_file(store: Store, path: Path, *, chunk_size: int = 300, tokenizer: Tokenizer | None = None,
                 ocr: OcrOptions | None = None) -> IngestResult:
     """Ingest one file; never raises for a bad file, returns a `failed` result naming the reason.
 
     `ocr` sets how scanned PDF pages are read (limits, progress callback); None = the defaults.
+    Two ingests of the same file name or content wait for each other (they would race on one doc
+    id); ingests of other files run side by side, so a small upload never queues behind a big one.
     """
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         # Before the duplicate check: a `.doc` copy of an ingested report is unsupported, not a duplicate.
@@ -77,6 +112,12 @@ def ingest_file(store: Store, path: Path, *, chunk_size: int = 300, tokenizer: T
     except OSError as exc:
         return IngestResult(path, "failed", reason=f"cannot read file: {exc.strerror or exc}")
     sha = hashlib.sha256(data).hexdigest()
+    with store.claim(f"name:{doc_id_for(path)}", f"sha:{sha}"):
+        return _ingest_bytes(store, path, sha, chunk_size=chunk_size, tokenizer=tokenizer, ocr=ocr)
+
+
+def _ingest_bytes(store: Store, path: Path, sha: str, *, chunk_size: int, tokenizer: Tokenizer | None,
+                  ocr: OcrOptions | None) -> IngestResult:
     doc_id = _free_doc_id(store, path)
     old = store.get_document_row(doc_id)
     if old and old["sha256"] == sha and old["pipeline"] == PIPELINE_VERSION:
@@ -128,32 +169,39 @@ def ingest_paths(
     on_result: Callable[[IngestResult], None] | None = None,
     ocr: OcrOptions | None = None,
 ) -> list[IngestResult]:
-    results = []
-    for path in discover(paths):
-        result = ingest_file(store, path, chunk_size=chunk_size, ocr=ocr)
-        results.append(result)
-        if on_result:
-            on_result(result)
-    return results
+    """The catalogue part of `ingest()` alone (kept for callers that embed later themselves)."""
+    return ingest(store, paths, chunk_size=chunk_size, on_result=on_result, ocr=ocr)
+
+
+def embed_batch(store: Store, embedder: Embedder, limit: int = 16) -> int:
+    """Give up to `limit` pending chunks their vectors and mark them; returns how many (0: none pending).
+
+    The one embedding step: `embed_pending`, the server's worker and `govqa embed` all repeat it.
+    Chunks are read fresh each time, so a document deleted meanwhile is skipped from the next batch
+    on, and `vectors_upsert` drops the vectors of chunks deleted while their batch was embedded.
+    """
+    part = store.pending_chunks(limit)
+    if not part:
+        return 0
+    with stage("embed"):
+        vectors = embedder.embed_passages([passage_text(c.section, c.text) for c in part])
+    with stage("vectors"):
+        store.vectors_upsert(part, vectors)
+    return len(part)
 
 
 def embed_pending(store: Store, embedder: Embedder | None, batch: int = 16,
                   on_batch: Callable[[int, int], None] | None = None) -> int:
-    """Embed chunks that have no vector yet; returns how many were embedded."""
+    """Embed chunks that have no vector yet, until none is left; returns how many were embedded."""
     if embedder is None:
         return 0
     store.reconcile_vectors()
-    pending = store.unembedded_chunks()
+    total = store.pending_count()
     done = 0
-    for i in range(0, len(pending), batch):
-        part = pending[i : i + batch]
-        with stage("embed"):
-            vectors = embedder.embed_passages([passage_text(c.section, c.text) for c in part])
-        with stage("vectors"):
-            store.vectors_upsert(part, vectors)
-        done += len(part)
+    while n := embed_batch(store, embedder, batch):
+        done += n
         if on_batch:
-            on_batch(done, len(pending))
+            on_batch(done, max(total, done))
     return done
 
 

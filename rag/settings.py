@@ -50,10 +50,15 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list)
     # The eval report the admin console shows; `govqa eval` writes it (default: the repo's evals/reports).
     eval_report: Path = Path(__file__).resolve().parents[1] / "evals" / "reports" / "latest.json"
-    # Questions per minute per client on /api/ask and /api/chat (token bucket; 0 disables), and the
-    # burst a client may ask at once. Normal staff use stays far below; load tests and benches set 0.
+    # Questions per minute per client (API key, else widget session) on /api/ask and /api/chat (0
+    # disables), and how many it may ask within 10 s. Normal staff use stays far below; load tests set 0.
     rate_limit_per_minute: float = 30.0
     rate_limit_burst: int = 10
+    # A coarse cap per address over all its clients: fifty staff behind one NAT address asking a
+    # question every few seconds each stay under it (0 disables).
+    rate_limit_per_address_per_minute: float = 600.0
+    # New conversations one address may open per day (a session_id it has not used before; 0 = no cap).
+    max_sessions_per_address: int = Field(default=2000, ge=0)
     # API keys (admin console → API 密钥): when true, /v1/*, /api/ask and /api/chat refuse requests
     # without a valid key (401); when false they stay open, and a presented key is still checked.
     require_api_key: bool = False
@@ -64,6 +69,11 @@ class Settings(BaseSettings):
     wecom_robot_aes_key: str | None = None
     # Only behind a reverse proxy that sets X-Forwarded-For: otherwise any client could pick its own key.
     trust_forwarded_for: bool = False
+    # The proxies whose X-Forwarded-For uvicorn believes, when trust_forwarded_for is on.
+    forwarded_allow_ips: str = "127.0.0.1"
+    # Seconds `govqa serve` waits for requests in flight after SIGTERM before it cancels them; an
+    # upload cut off then leaves its transaction uncommitted (the file is not ingested).
+    shutdown_grace_s: float = Field(default=10.0, ge=0)
 
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None

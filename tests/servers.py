@@ -20,6 +20,15 @@ ROOT = Path(__file__).resolve().parents[1]
 GOVQA = Path(sys.executable).parent / "govqa"
 
 
+def screenshots_dir() -> Path:
+    """Where browser tests save screenshots: a temporary folder, so `make test` never rewrites tracked
+    files; `make screenshots` points GOVQA_SCREENSHOTS at evals/reports to refresh the README's."""
+    chosen = os.environ.get("GOVQA_SCREENSHOTS")
+    path = Path(chosen) if chosen else Path(tempfile.gettempdir()) / f"govqa-screenshots-{os.getpid()}"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -170,10 +170,35 @@
   // --- reports ----------------------------------------------------------------------------------
 
   function loadDocs() {
+    loadEmbedProgress();
     return api("/api/documents").then(function (docs) {
       state.docs = docs;
       renderDocs();
     }, function (err) { flash("读取报告列表失败：" + err.message, true); });
+  }
+
+  /** Background embedding: what is left and how fast it goes; re-read every few seconds until done. */
+  function loadEmbedProgress() {
+    clearTimeout(state.embedTimer);
+    fetch("/readyz", { credentials: "omit", cache: "no-store" })
+      .then(function (r) { return r.json(); })
+      .then(function (ready) {
+        var e = ready.embedding || {};
+        var line = $("embed-progress");
+        var busy = e.enabled && e.pending > 0;
+        show(line, busy || !!e.last_error);
+        line.textContent = busy
+          ? "后台向量化：还有 " + e.pending + " 段待处理" + (e.chunks_per_s ? "（约 " + e.chunks_per_s + " 段/秒）" : "") +
+            "；关键词检索已可用。" + (e.last_error ? " 上次出错：" + e.last_error : "")
+          : (e.last_error ? "后台向量化出错：" + e.last_error : "");
+        if (busy && $("view-reports") && !$("view-reports").hidden) {
+          state.embedTimer = setTimeout(function () { loadEmbedProgress(); loadDocsQuietly(); }, 3000);
+        }
+      }, function () { /* readiness is informative only */ });
+  }
+
+  function loadDocsQuietly() {
+    api("/api/documents").then(function (docs) { state.docs = docs; renderDocs(); }, function () {});
   }
 
   function metaCell(doc, field) {
@@ -183,7 +208,11 @@
       className: "badge " + (manual ? "manual" : "auto"), text: manual ? "人工" : "自动",
       title: manual ? "自动识别：" + shown(detected) : "自动识别"
     });
-    return h("td", { "data-field": field }, [h("span", { className: "value", text: shown(doc[field]) }), badge]);
+    var cells = [h("span", { className: "value", text: shown(doc[field]) }), badge];
+    if (field === "region" && !doc.region) {
+      cells.push(h("span", { className: "badge fix", text: "待更正", title: "没有识别出地区：不参与地区排名，请更正" }));
+    }
+    return h("td", { "data-field": field }, cells);
   }
 
   function statusText(doc) {

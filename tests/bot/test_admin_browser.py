@@ -19,13 +19,13 @@ import pytest
 from playwright import sync_api
 
 from tests.bot.admin_data import DOCX_SOURCE, HOSTILE, HTML_SOURCE, docx_report, hostile_report, html_report
-from tests.servers import CHROMIUM, chromium, govqa_serve
+from tests.servers import CHROMIUM, chromium, govqa_serve, screenshots_dir
 
 if not CHROMIUM.exists():
     pytest.fail("needs /usr/bin/chromium: run `make browser` (apt-get install -y chromium)", pytrace=False)
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "evals" / "reports"
+SHOTS = screenshots_dir()
 TOKEN = "admin-browser-token"
 LISHAN, HONGQI = HTML_SOURCE[3], DOCX_SOURCE[3]
 

@@ -158,6 +158,7 @@ class _Gated:
 
     def __init__(self, service: Service) -> None:
         self._service = service
+        self.store, self.embedder = service.store, None  # the app's embedding worker reads these
         self.gate = threading.Event()
 
     def ask(self, request: AskRequest) -> AskResponse:

@@ -9,13 +9,14 @@ import pytest
 from playwright import sync_api
 
 from tests.conftest import build_service
-from tests.servers import CHROMIUM, chromium, govqa_serve
+from tests.servers import CHROMIUM, chromium, govqa_serve, screenshots_dir
 
 # `make test` installs Debian's chromium first; a missing browser is a failed install, not a skip.
 if not CHROMIUM.exists():
     pytest.fail("needs /usr/bin/chromium: run `make browser` (apt-get install -y chromium)", pytrace=False)
 
 ROOT = Path(__file__).resolve().parents[2]
+SHOTS = screenshots_dir()
 LOOKUP = "泗阳县2023年1-11月办结了多少件行政复议案件？"
 AGGREGATE = "哪个地区办结的行政复议案件最多？"
 
@@ -81,7 +82,7 @@ def test_lookup_streams_an_answer_with_a_clickable_citation(page: sync_api.Page)
     session = feedback.value.post_data_json["session_id"]
     assert session
 
-    page.screenshot(path=str(ROOT / "evals" / "reports" / "widget.png"))
+    page.screenshot(path=str(SHOTS / "widget.png"))
     with page.expect_request(lambda r: r.url.endswith("/api/chat")) as follow_up:
         _ask(page, "那2022年呢？")
     assert follow_up.value.post_data_json["session_id"] == session
@@ -139,7 +140,7 @@ def test_aggregate_answer_draws_a_chart_with_undisclosed_rows(page: sync_api.Pag
     assert any("未披露" in t for t in texts) and any("174" in t for t in texts)
     assert chart.locator(".row.missing .bar").count() == 0
     assert chart.locator(".row:not(.missing) .bar").count() == rows.count() - chart.locator(".row.missing").count()
-    page.screenshot(path=str(ROOT / "evals" / "reports" / "widget-chart.png"))
+    page.screenshot(path=str(SHOTS / "widget-chart.png"))
 
 
 def test_narrow_screen_panel_is_full_width(browser: sync_api.Browser, server: str) -> None:
