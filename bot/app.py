@@ -77,6 +77,8 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
             # Warm in the background: the server answers (and /healthz is up) at once, and the first
             # question no longer pays for loading the index and the model.
             threading.Thread(target=_warm_up, args=(app.state.service,), name="govqa-warm-up", daemon=True).start()
+        else:
+            app.state.service.ready.set()  # a service handed in is used as it is
         yield
         for close in closers:
             close()
@@ -140,10 +142,13 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
 
     @app.get("/readyz", responses={503: {"model": ErrorBody}})
     def readyz(service: Service = Depends(svc)) -> dict[str, object]:
-        """Ready when the store answers; reports how many documents and unembedded chunks it holds."""
+        """Ready once the warm-up has loaded the indexes and the store answers; reports how many documents
+        and unembedded chunks it holds."""
+        if not service.ready.is_set():  # warm-up still loading indexes: the first question would wait
+            raise HTTPException(503, "warming up: loading indexes")
         try:
-            documents = len(service.store.list_documents())
-            pending = len(service.store.unembedded_chunks())
+            documents = service.store.count_documents()
+            pending = service.store.count_pending()
         except Exception as exc:  # a broken store is "not ready", not a 500 page
             raise HTTPException(503, f"store unavailable: {exc}") from exc
         return {"status": "ready", "documents": documents, "unembedded_chunks": pending}

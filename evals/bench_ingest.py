@@ -101,10 +101,8 @@ def _stand_in_vectors(store: Store, vectors_from: Path, bases: dict[str, str]) -
     for key, vector in zip(data["keys"], data["vectors"], strict=True):
         doc_id = str(key).split("\t")[0]
         by_base.setdefault(doc_id, []).append(vector)  # keys were saved in (doc_id, ord) order
-    pending = store.unembedded_chunks()
     done = 0
-    for i in range(0, len(pending), VECTOR_BATCH):
-        part = pending[i : i + VECTOR_BATCH]
+    for part in store.pending_batches(VECTOR_BATCH):  # one batch in memory, never the whole corpus
         vectors = []
         for chunk in part:
             base = by_base[bases[chunk.doc_id]]

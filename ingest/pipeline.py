@@ -135,22 +135,29 @@ def ingest_paths(
 
 def embed_pending(store: Store, embedder: Embedder | None, batch: int = 16,
                   on_batch: Callable[[int, int], None] | None = None) -> int:
-    """Embed chunks that have no vector yet; returns how many were embedded."""
+    """Embed chunks that have no vector yet, `batch` at a time; returns how many were embedded.
+
+    Pending chunks are read from the store one batch at a time (`Store.pending_batches`), so memory is
+    one batch whatever the store's size. `embedder` may fan a batch out (ingest/ray_embed.py)."""
     if embedder is None:
         return 0
     store.reconcile_vectors()
-    pending = store.unembedded_chunks()
+    total = store.count_pending()
     done = 0
-    for i in range(0, len(pending), batch):
-        part = pending[i : i + batch]
-        with stage("embed"):
-            vectors = embedder.embed_passages([passage_text(c.section, c.text) for c in part])
-        with stage("vectors"):
-            store.vectors_upsert(part, vectors)
-        done += len(part)
+    for part in store.pending_batches(batch):
+        done += embed_batch(store, embedder, part)
         if on_batch:
-            on_batch(done, len(pending))
+            on_batch(done, total)
     return done
+
+
+def embed_batch(store: Store, embedder: Embedder, chunks: Sequence[ChunkRow]) -> int:
+    """Embed these chunks, write their vectors and mark them embedded (one Chroma upsert)."""
+    with stage("embed"):
+        vectors = embedder.embed_passages([passage_text(c.section, c.text) for c in chunks])
+    with stage("vectors"):
+        store.vectors_upsert(chunks, vectors)
+    return len(chunks)
 
 
 def passage_text(section: str, text: str) -> str:

@@ -30,6 +30,15 @@ class Settings(BaseSettings):
     dense_weight: float = 0.3
     # Nearest vectors asked of Chroma per question; the rest of the scope counts as farther than these.
     dense_candidates: int = 200
+    # Skip the dense pass when BM25's best chunk leads the runner-up by this weighted z-score margin
+    # (0 never skips; chosen on the eval, see README "Retrieval"). Aggregates never pay for dense.
+    dense_skip_margin: float = 0.0
+    # Question vectors kept in an LRU (0 turns the cache off).
+    query_embedding_cache: int = Field(default=1024, ge=0)
+    # `govqa embed`: chunks per batch, and a Ray cluster to run the batches on ("auto", "ray://host:10001",
+    # "local" for a Ray started in-process); unset embeds in this process.
+    embed_batch: int = Field(default=64, ge=1)
+    ray_address: str | None = None
 
     llm_model: str | None = None
     llm_base_url: str | None = None
