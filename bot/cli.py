@@ -65,6 +65,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")]
 
     from ingest.ocr import OcrOptions
     from ingest.pipeline import discover, embed_pending, ingest_file
+    from rag.retrieve import sync_lexical_index
 
     service = _service(settings)
     files = discover(paths)
@@ -90,8 +91,11 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")]
                 detail = f" ({result.chunks} chunks, {result.metrics} metric rows)" if result.chunks else ""
                 note = f" — {result.reason}" if result.reason else ""
                 typer.echo(f"{result.status:9} {path.name} → {result.doc_id}{detail}{note}")
+        index_task = progress.add_task("search index", total=None)
+        sync_lexical_index(service.store)  # built now, so `govqa serve` starts without building it
+        progress.update(index_task, completed=1, total=1)
         embed_task = progress.add_task("embed", total=None)
-        embed_pending(service.store, service.embedder,
+        embed_pending(service.store, service.embedder, batch=settings.embed_batch,
                       on_batch=lambda done, total: progress.update(embed_task, completed=done, total=total))
     service.close()
     if not files:

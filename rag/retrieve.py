@@ -155,6 +155,13 @@ class Retriever:
         return list(zip(names, map(float, sims), strict=True))
 
 
+def sync_lexical_index(store: Store) -> LexicalIndex:
+    """Bring the persisted BM25 index up to the store's version. Run at the end of an ingest, so a
+    server starting on the store opens the segments memory-mapped instead of building them (a full
+    build takes seconds at 100k chunks and about a minute at 1M)."""
+    return PersistedBM25(store.root / "bm25", store.root / "catalog.sqlite").current(store.version())
+
+
 def _zscore(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     sub = values[mask]
     std = float(sub.std())
