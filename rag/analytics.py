@@ -18,7 +18,7 @@ from rag.schema import Document, MetricRow, Table, TableRow
 from rag.store import ChunkRow, Store
 from rag.understand import Question
 
-# An answer names at most this many regions (with a citation each); the `table` keeps every row. A
+# An answer names at most this many regions (with a citation each); the `table` holds more (below). A
 # national store ranks thousands of reports: a wall of text helps nobody and costs a read per citation.
 MAX_LISTED = 10
 # Rows of each kind (reporting, not reporting) in the `table`: a chart of thousands of bars helps nobody,
