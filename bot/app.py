@@ -56,13 +56,15 @@ def _csv(rows: list[MetricRow]) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def _warm_up(service: Service) -> None:
+def _warm_up(service: Service, ready: threading.Event) -> None:
     started = time.perf_counter()
     try:
         service.warm_up()
     except Exception:  # a failed warm-up only means the first question is slower
         log.exception("warm-up failed")
         return
+    finally:
+        ready.set()
     log.info(json.dumps({"event": "warm-up", "ms": round((time.perf_counter() - started) * 1000, 1)}))
 
 
@@ -73,12 +75,14 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.service = service or Service(settings)
+        app.state.ready = threading.Event()  # /readyz answers 503 until the warm-up has run
         if service is None:
             # Warm in the background: the server answers (and /healthz is up) at once, and the first
             # question no longer pays for loading the index and the model.
-            threading.Thread(target=_warm_up, args=(app.state.service,), name="govqa-warm-up", daemon=True).start()
+            threading.Thread(target=_warm_up, args=(app.state.service, app.state.ready), name="govqa-warm-up",
+                             daemon=True).start()
         else:
-            app.state.service.ready.set()  # a service handed in is used as it is
+            app.state.ready.set()  # a service handed in is used as it is
         yield
         for close in closers:
             close()
@@ -141,10 +145,10 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         return {"status": "ok"}
 
     @app.get("/readyz", responses={503: {"model": ErrorBody}})
-    def readyz(service: Service = Depends(svc)) -> dict[str, object]:
+    def readyz(request: Request, service: Service = Depends(svc)) -> dict[str, object]:
         """Ready once the warm-up has loaded the indexes and the store answers; reports how many documents
         and unembedded chunks it holds."""
-        if not service.ready.is_set():  # warm-up still loading indexes: the first question would wait
+        if not request.app.state.ready.is_set():  # warm-up still loading indexes: the first question would wait
             raise HTTPException(503, "warming up: loading indexes")
         try:
             documents = service.store.count_documents()

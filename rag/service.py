@@ -53,7 +53,6 @@ class Service:
         self.sessions = Sessions(self.store.root / "sessions.sqlite")
         self.feedback = FeedbackStore(self.store.root / "feedback.sqlite")
         self._snapshot_lock = threading.Lock()
-        self.ready = threading.Event()  # set by warm_up(); /readyz answers 503 until then
         self._cached: tuple[int, dict[str, Document], DocChunks] | None = None
         chat_model = make_chat_model(settings)
         self.llm = LLMAnswerer(chat_model) if chat_model is not None else None
@@ -62,24 +61,21 @@ class Service:
         """Load what the first question would otherwise pay for (the document list, the BM25 index,
         jieba, the region matcher, the metrics tables, the embedding model, Chroma's index), by asking
         the warm-up questions of rag/data/warm_up.yaml through the answer path without an LLM or a
-        session; then mark the service ready (also if a step failed: the first question is then slower)."""
-        try:
-            docs, _ = self._snapshot()
-            self.retriever.index()
-            for text in warm_up_questions(list(docs.values()), load_catalogue()):
-                q = understand(text, list(docs.values()))
-                scope = self._scope(q, docs)
-                hits = self.retriever.search(q.text, scope.doc_ids, k=max(self.settings.top_k, 8))
-                if q.route == "aggregate":
-                    aggregate(q, self.store, docs, self.tokenizer)
-                answerers.lookup(q, hits, docs, self.tokenizer, self.retriever.idf(),
-                                 self._required_terms(q, scope.doc_ids))
-            if self.embedder is not None and docs:
-                vector = self.embedder.embed_query(WARM_UP_PROBE)
-                nearest = self.store.vectors_query(vector, k=1)  # opens Chroma's index and its id lookup
-                self.store.vectors_get([chunk_id for chunk_id, _ in nearest])
-        finally:
-            self.ready.set()
+        session. `/readyz` turns ready when this returns."""
+        docs, _ = self._snapshot()
+        self.retriever.index()
+        for text in warm_up_questions(list(docs.values()), load_catalogue()):
+            q = understand(text, list(docs.values()))
+            scope = self._scope(q, docs)
+            hits = self.retriever.search(q.text, scope.doc_ids, k=max(self.settings.top_k, 8))
+            if q.route == "aggregate":
+                aggregate(q, self.store, docs, self.tokenizer)
+            answerers.lookup(q, hits, docs, self.tokenizer, self.retriever.idf(),
+                             self._required_terms(q, scope.doc_ids))
+        if self.embedder is not None and docs:
+            vector = self.embedder.embed_query(WARM_UP_PROBE)
+            nearest = self.store.vectors_query(vector, k=1)  # opens Chroma's index and its id lookup
+            self.store.vectors_get([chunk_id for chunk_id, _ in nearest])
 
     def close(self) -> None:
         self.sessions.close()
