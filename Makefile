@@ -14,7 +14,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	# CPU torch first: letting the resolver pick torch pulls a multi-GB CUDA build.
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[dev,st]'
+	# ray: the test of `govqa embed --ray` starts a local Ray instance (tests/ingest/test_ray_embed.py).
+	$(BIN)/pip install -q -e '.[dev,st,ray]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -58,7 +59,7 @@ lint: install
 # The scale suite (evals/bench.py): ingest and query at the five reports and 1k/10k/100k synthetic chunks,
 # the plain LangChain baseline, targets; writes evals/reports/bench.json and bench.md. bench-1m adds 1M chunks.
 bench-deps: install
-	$(BIN)/pip install -q -e '.[dev,st,bench]'
+	$(BIN)/pip install -q -e '.[dev,st,ray,bench]'
 
 # The load run first: its figures (evals/reports/load.json) go into bench.json and bench.md.
 bench: bench-deps

@@ -87,13 +87,15 @@ def _clip_errors(errors: Sequence[Any]) -> list[Any]:
     return [{**e, "input": _clip(e["input"])} if isinstance(e, dict) and "input" in e else e for e in errors[:20]]
 
 
-def _warm_up(service: Service) -> None:
+def _warm_up(service: Service, ready: threading.Event) -> None:
     started = time.perf_counter()
     try:
         service.warm_up()
     except Exception:  # a failed warm-up only means the first question is slower
         log.exception("warm-up failed")
         return
+    finally:
+        ready.set()
     log.info(json.dumps({"event": "warm-up", "ms": round((time.perf_counter() - started) * 1000, 1)}))
 
 
@@ -114,10 +116,14 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         # One worker embeds what uploads commit, and at start-up what a crash or a stop left pending.
         app.state.embed_queue = EmbedQueue(store, app.state.service.embedder)
         app.state.embed_queue.start()
+        app.state.ready = threading.Event()  # /readyz answers 503 until the warm-up has run
         if service is None:
             # Warm in the background: the server answers (and /healthz is up) at once, and the first
             # question no longer pays for loading the index and the model.
-            threading.Thread(target=_warm_up, args=(app.state.service,), name="govqa-warm-up", daemon=True).start()
+            threading.Thread(target=_warm_up, args=(app.state.service, app.state.ready), name="govqa-warm-up",
+                             daemon=True).start()
+        else:
+            app.state.ready.set()  # a service handed in is used as it is
         yield
         app.state.embed_queue.stop()
         for close in closers:
@@ -197,9 +203,12 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
 
     @app.get("/readyz", responses={503: {"model": ErrorBody}})
     def readyz(request: Request, service: Service = Depends(svc)) -> dict[str, object]:
-        """Ready when the store answers; reports its documents, unembedded chunks and the embedding worker."""
+        """Ready once the warm-up has loaded the indexes and the store answers; reports its documents,
+        unembedded chunks and the embedding worker."""
+        if not request.app.state.ready.is_set():  # warm-up still loading indexes: the first question would wait
+            raise HTTPException(503, "warming up: loading indexes")
         try:
-            documents = len(service.store.list_documents())
+            documents = service.store.count_documents()
             embedding: EmbedProgress = request.app.state.embed_queue.progress()
         except Exception as exc:  # a broken store is "not ready", not a 500 page
             raise HTTPException(503, f"store unavailable: {exc}") from exc

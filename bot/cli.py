@@ -102,7 +102,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")]
 
         ocr = OcrOptions.from_settings(settings, on_page=on_page)
         ingest(service.store, files, chunk_size=settings.chunk_size, ocr=ocr, on_file=on_file, on_result=on_result,
-               embedder=service.embedder, on_embed=on_embed)
+               embedder=service.embedder, on_embed=on_embed, embed_batch=settings.embed_batch, index=True)
     service.close()
     if not files:
         typer.echo("no supported files found", err=True)
@@ -110,6 +110,57 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")]
     if failed:
         typer.echo(f"{failed} of {len(files)} files failed", err=True)
         raise typer.Exit(2)
+
+
+@app.command()
+def embed(ray: Annotated[str | None, typer.Option(
+              "--ray", help="Ray address to embed on ('auto', 'ray://host:10001', or 'local' for a Ray in "
+                            "this process); default $GOVQA_RAY_ADDRESS, else embed here")] = None,
+          workers: Annotated[int, typer.Option("--workers", min=1, help="Ray tasks per batch")] = 2,
+          batch: Annotated[int | None, typer.Option("--batch", min=1, help="chunks per batch "
+                                                    "(default $GOVQA_EMBED_BATCH)")] = None,
+          store: StoreOpt = None) -> None:
+    """Fill the vectors of chunks that have none yet, in batches (search works lexically meanwhile)."""
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from ingest.pipeline import embed_pending
+    from rag.dense import make_embedder
+    from rag.store import Store
+
+    settings = _settings(store)
+    if _server_url(settings) is not None:
+        typer.echo("govqa serve is running on this store; stop it first (it embeds uploads itself)", err=True)
+        raise typer.Exit(1)
+    embedder = make_embedder(settings.embedding_model, query_cache=0, threads=settings.embed_threads)
+    if embedder is None:
+        typer.echo("dense retrieval is off (GOVQA_EMBEDDING_MODEL=none): nothing to embed", err=True)
+        raise typer.Exit(1)
+    address = ray or settings.ray_address
+    if address:
+        try:
+            from ingest.ray_embed import RayEmbedder
+        except ImportError:
+            typer.echo("Ray is not installed: pip install 'govqa[ray]'", err=True)
+            raise typer.Exit(1) from None
+        embedder = RayEmbedder(address, settings.embedding_model, workers=workers)
+    size = batch or settings.embed_batch
+    data = Store(settings.store, settings.chroma_url)
+    started = time.perf_counter()
+    try:
+        with Progress(TextColumn("embed"), BarColumn(), MofNCompleteColumn(), disable=not sys.stderr.isatty(),
+                      transient=True) as progress:
+            task = progress.add_task("embed", total=None)
+            done = embed_pending(data, embedder, batch=size,
+                                 on_batch=lambda n, total: progress.update(task, completed=n, total=total))
+    finally:
+        data.close()
+        if address:
+            embedder.close()  # type: ignore[union-attr]
+    seconds = time.perf_counter() - started
+    where = f"on Ray ({address}, {workers} workers)" if address else "here"
+    typer.echo(f"embedded {done} chunks {where} in {seconds:.1f} s ({done / seconds if seconds else 0:.1f} chunks/s)")
 
 
 def _ingest_remote(url: str, settings: Settings, paths: list[Path]) -> int:

@@ -30,6 +30,7 @@ from ingest.tables import locate
 from ingest.tables import spans as table_spans
 from rag.dense import Embedder
 from rag.lexical import Tokenizer, default_tokenizer
+from rag.retrieve import sync_lexical_index
 from rag.schema import MetricRow
 from rag.stages import stage
 from rag.store import ChunkRow, Store
@@ -74,11 +75,14 @@ class Notifiable(Protocol):
 def ingest(store: Store, paths: Sequence[Path], *, chunk_size: int = 300, ocr: OcrOptions | None = None,
            on_file: Callable[[Path], None] | None = None, on_result: Callable[[IngestResult], None] | None = None,
            embedder: Embedder | None = None, queue: Notifiable | None = None,
-           on_embed: Callable[[int, int], None] | None = None) -> list[IngestResult]:
+           on_embed: Callable[[int, int], None] | None = None, embed_batch: int = 16,
+           index: bool = False) -> list[IngestResult]:
     """Ingest files and folders: each file's catalogue commit ends its ingest; then its vectors.
 
     With a `queue` (the server) embedding is handed to the background worker and this returns at
     once; else with an `embedder` (CLI, bench) the pending chunks are embedded here; else none.
+    `index` brings the persisted BM25 index up to date first (CLI, bench), so a server starting on
+    the store opens it instead of building it.
     """
     results = []
     for path in discover(paths):
@@ -90,8 +94,10 @@ def ingest(store: Store, paths: Sequence[Path], *, chunk_size: int = 300, ocr: O
             on_result(result)
         if queue is not None and result.status in {"added", "updated"}:
             queue.notify()
+    if index:
+        sync_lexical_index(store)
     if queue is None and embedder is not None:
-        embed_pending(store, embedder, on_batch=on_embed)
+        embed_pending(store, embedder, batch=embed_batch, on_batch=on_embed)
     return results
 
 
@@ -176,33 +182,40 @@ def ingest_paths(
 def embed_batch(store: Store, embedder: Embedder, limit: int = 16) -> int:
     """Give up to `limit` pending chunks their vectors and mark them; returns how many (0: none pending).
 
-    The one embedding step: `embed_pending`, the server's worker and `govqa embed` all repeat it.
+    The server's embedding worker repeats it; `embed_pending` (`govqa ingest`, `govqa embed`) streams
+    batches in rowid order instead. Both end in `embed_chunks`, the one embedding step.
     Chunks are read fresh each time, so a document deleted meanwhile is skipped from the next batch
     on, and `vectors_upsert` drops the vectors of chunks deleted while their batch was embedded.
     """
     part = store.pending_chunks(limit)
-    if not part:
-        return 0
-    with stage("embed"):
-        vectors = embedder.embed_passages([passage_text(c.section, c.text) for c in part])
-    with stage("vectors"):
-        store.vectors_upsert(part, vectors)
-    return len(part)
+    return embed_chunks(store, embedder, part) if part else 0
 
 
 def embed_pending(store: Store, embedder: Embedder | None, batch: int = 16,
                   on_batch: Callable[[int, int], None] | None = None) -> int:
-    """Embed chunks that have no vector yet, until none is left; returns how many were embedded."""
+    """Embed chunks that have no vector yet, `batch` at a time; returns how many were embedded.
+
+    Pending chunks are read from the store one batch at a time (`Store.pending_batches`), so memory is
+    one batch whatever the store's size. `embedder` may fan a batch out (ingest/ray_embed.py)."""
     if embedder is None:
         return 0
     store.reconcile_vectors()
     total = store.pending_count()
     done = 0
-    while n := embed_batch(store, embedder, batch):
-        done += n
+    for part in store.pending_batches(batch):
+        done += embed_chunks(store, embedder, part)
         if on_batch:
-            on_batch(done, max(total, done))
+            on_batch(done, total)
     return done
+
+
+def embed_chunks(store: Store, embedder: Embedder, chunks: Sequence[ChunkRow]) -> int:
+    """Embed these chunks, write their vectors and mark them embedded (one Chroma upsert)."""
+    with stage("embed"):
+        vectors = embedder.embed_passages([passage_text(c.section, c.text) for c in chunks])
+    with stage("vectors"):
+        store.vectors_upsert(chunks, vectors)
+    return len(chunks)
 
 
 def passage_text(section: str, text: str) -> str:

@@ -19,9 +19,12 @@ from rag.store import ChunkRow, Store
 from rag.understand import Question
 from rag.unplaced import split_unplaced, unplaced_note
 
-# An answer names at most this many regions (with a citation each); the `table` keeps every row. A
+# An answer names at most this many regions (with a citation each); the `table` holds more (below). A
 # national store ranks thousands of reports: a wall of text helps nobody and costs a read per citation.
 MAX_LISTED = 10
+# Rows of each kind (reporting, not reporting) in the `table`: a chart of thousands of bars helps nobody,
+# and building them was most of a national ranking's time (50 rows: 5.3 ms CPU at 100k chunks, 20: 3.5 ms).
+MAX_TABLE_ROWS = 20
 
 
 @dataclass(frozen=True)
@@ -39,27 +42,31 @@ def aggregate(q: Question, store: Store, docs: dict[str, Document], tokenizer: T
     metric = catalogue.metrics.get(key)
     if metric is None:
         return None
-    in_scope = [d for d in docs.values() if (not q.regions or d.region in q.regions)
-                and (not q.years or d.year in q.years)]
-    in_scope, unplaced = split_unplaced(in_scope)  # a report without a region cannot rank as one
-    if not in_scope:
+    # The ranking and the counts are index reads of the store's ranking table (kept at ingest), never
+    # a scan of every report; the table lists at most MAX_TABLE_ROWS reporters and as many non-reporters.
+    scope = {"years": q.years or None, "regions": q.regions or None}
+    coverage = store.metric_coverage(key, **scope)
+    if not coverage.documents:
         return None
-    left_out = unplaced_note(unplaced)
-    rows_of: dict[str, list[MetricRow]] = {d.doc_id: [] for d in in_scope}
-    for r in store.metric_rows(metric=key):
-        if r.doc_id in rows_of:
-            rows_of[r.doc_id].append(r)
-    values = [RegionValue(d, _best_row(rows_of[d.doc_id])) for d in in_scope]
-    reported = [v for v in values if v.row is not None]
-    missing = [v for v in values if v.row is None]
+    # Reports without a region are out of the store's ranking scope; say how many were left out.
+    left_out = "" if q.regions else unplaced_note(
+        split_unplaced([d for d in docs.values() if not q.years or d.year in q.years])[1])
     op = q.operation or ("list" if "哪些" in q.text else "max")
     descending = op != "min"
-    ranked = sorted(reported, key=lambda v: v.row.value if v.row else 0.0, reverse=descending)
+    ranked = [RegionValue(docs[r.doc_id], r) for r in
+              store.metric_ranking(key, descending=descending, limit=MAX_TABLE_ROWS, **scope) if r.doc_id in docs]
+    missing = [RegionValue(docs[d], None) for d in store.metric_unreported(key, limit=MAX_TABLE_ROWS, **scope)
+               if d in docs]
+    n_values, n_ranked, n_missing = coverage.documents, coverage.reported, coverage.documents - coverage.reported
 
     evidence: list[Evidence] = []
     citation_of: dict[str, int] = {}
     for v in ranked[:MAX_LISTED]:
-        chunk = _chunk_for(v.row, store.doc_chunks(v.row.doc_id)) if v.row else None
+        chunk = None
+        if v.row and v.row.span:
+            chunk = store.chunk_at(v.row.doc_id, v.row.span[0])
+        if chunk is None and v.row:
+            chunk = _chunk_for(v.row, store.doc_chunks(v.row.doc_id))
         if chunk is not None and v.row is not None:
             evidence.append(Evidence(chunk, v.row.sentence))
             citation_of[v.doc.doc_id] = len(evidence)
@@ -74,39 +81,32 @@ def aggregate(q: Question, store: Store, docs: dict[str, Document], tokenizer: T
         for v in [*ranked, *missing]
     ])
     if not ranked:
-        answer = f"收录的{len(values)}份报告都没有披露{label}。"
-        related = _related(store, metric, in_scope, catalogue)
+        answer = f"收录的{n_values}份报告都没有披露{label}。"
+        related = _related(store, metric, [v.doc for v in missing[:MAX_LISTED]], catalogue)
         return Draft(answer + related + left_out, False, "aggregate", evidence, table)
 
     parts = [f"{_who(v.doc)}{_display(v.row)}{_caveat(v.row)}[{citation_of[v.doc.doc_id]}]"
              if v.doc.doc_id in citation_of else f"{_who(v.doc)}{_display(v.row)}{_caveat(v.row)}"
              for v in ranked[:MAX_LISTED] if v.row]
-    if len(ranked) > MAX_LISTED:
+    if n_ranked > MAX_LISTED:
         order = {"min": "从低到高", "list": ""}.get(op, "从高到低")
-        parts.append(f"……共{len(ranked)}个地区，{order}列出前{MAX_LISTED}个，其余见表格")
+        parts.append(f"……共{n_ranked}个地区，{order}列出前{MAX_LISTED}个，其余见表格")
     word = {"max": "最高", "min": "最低"}.get(op, "最高")
     if metric.kind == "count":
         word = {"max": "最多", "min": "最少"}.get(op, "最多")
     if op == "list":
         lead = f"披露{label}的地区：" + "；".join(parts)
-    elif len(ranked) == 1:
+    elif n_ranked == 1:
         lead = f"{_who(ranked[0].doc)}{word}（唯一披露该项的报告）：" + parts[0]
     else:
         lead = f"{_who(ranked[0].doc)}{word}。" + "；".join(parts)
-    coverage = f"{len(values)}份报告中{'仅' if len(ranked) < len(values) else ''}{len(ranked)}份披露{label}"
-    if len(missing) > MAX_LISTED:
-        tail = f"；{'、'.join(_who(v.doc) for v in missing[:MAX_LISTED])}等{len(missing)}份未披露"
+    share = f"{n_values}份报告中{'仅' if n_ranked < n_values else ''}{n_ranked}份披露{label}"
+    if n_missing > MAX_LISTED:
+        tail = f"；{'、'.join(_who(v.doc) for v in missing[:MAX_LISTED])}等{n_missing}份未披露"
     else:
         tail = f"；{'、'.join(_who(v.doc) for v in missing)}未披露" if missing else ""
-    related = _related(store, metric, [v.doc for v in missing], catalogue)
-    return Draft(f"{lead}。（{coverage}{tail}。）{related}{left_out}", True, "aggregate", evidence, table)
-
-
-def _best_row(rows: Sequence[MetricRow]) -> MetricRow | None:
-    """A report's figure for the metric: stated beats derived, the whole period beats a part."""
-    if not rows:
-        return None
-    return sorted(rows, key=lambda r: (r.derived, r.approx is not None, -(r.value or 0)))[0]
+    related = _related(store, metric, [v.doc for v in missing[:MAX_LISTED]], catalogue)
+    return Draft(f"{lead}。（{share}{tail}。）{related}{left_out}", True, "aggregate", evidence, table)
 
 
 def _who(doc: Document) -> str:

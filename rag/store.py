@@ -70,7 +70,41 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- Documents whose Chroma vectors may be stale: written in the same transaction as the delete or
 -- replace, cleared once Chroma agrees, and finished on the next open after a crash in between.
 CREATE TABLE IF NOT EXISTS vector_journal (doc_id TEXT PRIMARY KEY);
+-- Rankings without a scan: each document's best row per metric (see `_BEST_ORDER`) with the
+-- document's effective region and year, written in the same transaction as the document, so a
+-- ranking is an index range read (ORDER BY value LIMIT n) and a coverage count an index count.
+CREATE TABLE IF NOT EXISTS metric_best (
+    metric TEXT NOT NULL,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    metric_id INTEGER NOT NULL,
+    value REAL NOT NULL,
+    region TEXT, year INTEGER,
+    PRIMARY KEY (metric, doc_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS metric_best_rank ON metric_best(metric, value, doc_id);
+CREATE INDEX IF NOT EXISTS metric_best_year_rank ON metric_best(metric, year, value, doc_id);
+CREATE INDEX IF NOT EXISTS metric_best_region ON metric_best(metric, region);
+CREATE INDEX IF NOT EXISTS metric_best_doc ON metric_best(doc_id);
+CREATE INDEX IF NOT EXISTS documents_year ON documents(year);
 """
+
+# A report's figure for a metric when it gives several: stated beats derived, an exact figure beats
+# an approximate one, then the largest (the whole period beats a part of it). One rule, in SQL, used
+# when the ranking table is written; `rag/analytics.py` reads its result.
+_BEST_ORDER = "m.derived, m.approx IS NOT NULL, m.value DESC, m.id"
+_BEST_INSERT = (
+    "INSERT INTO metric_best(metric, doc_id, metric_id, value, region, year) "
+    "SELECT metric, doc_id, id, value, region, year FROM ("
+    "  SELECT m.metric, m.doc_id, m.id, m.value, d.region, d.year, "
+    f"  ROW_NUMBER() OVER (PARTITION BY m.doc_id, m.metric ORDER BY {_BEST_ORDER}) AS rn "
+    "  FROM metrics m JOIN documents d ON d.doc_id = m.doc_id"
+    # Only the region's own level for the report's year stands for it: never a change (增长12.6%), a
+    # town's or bureau's figure, or a previous-year table column.
+    "  WHERE m.kind = 'level' AND COALESCE(m.scope_kind, '') != 'subunit'"
+    "  AND (m.fact_year IS NULL OR m.fact_year = d.year) {where}"
+    ") WHERE rn = 1"
+)
+_RANKING_BUILT = "metric_best_v2"  # meta key: set once the table has been filled for an older store
 
 # Fields a person may correct by hand; a manual value wins over detection across re-ingests.
 EDITABLE = ("title", "region", "level", "city", "province", "year", "issuer", "date")
@@ -121,6 +155,7 @@ class Store:
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(SCHEMA)
         self._add_missing_columns()
+        self._build_rankings_once()
         self._collection: Any = None
         # Chroma's client is created on first use, at most once: two threads opening an embedded
         # PersistentClient at once (warm-up and the first upload) break chromadb's Rust bindings.
@@ -141,6 +176,22 @@ class Store:
             have = {r[1] for r in self._db.execute(f"PRAGMA table_info({table})")}
             if column not in have:
                 self._db.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {declaration}')
+
+    def _build_rankings_once(self) -> None:
+        """Fill `metric_best` for a store written before it existed (one scan, once per store)."""
+        if self._db.execute("SELECT 1 FROM meta WHERE key=?", (_RANKING_BUILT,)).fetchone():
+            return
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                if not self._db.execute("SELECT 1 FROM meta WHERE key=?", (_RANKING_BUILT,)).fetchone():
+                    self._db.execute("DELETE FROM metric_best")
+                    self._db.execute(_BEST_INSERT.format(where=""))
+                    self._db.execute("INSERT INTO meta(key, value) VALUES(?, '1')", (_RANKING_BUILT,))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
 
     # --- transactions and versioning -------------------------------------------------------------
 
@@ -260,6 +311,8 @@ class Store:
                   json.dumps(m.table_cell, ensure_ascii=False) if m.table_cell else None, m.value_max)
                  for m in metrics],
             )
+            db.execute("DELETE FROM metric_best WHERE doc_id=?", (doc["doc_id"],))
+            db.execute(_BEST_INSERT.format(where="AND m.doc_id = ?"), (doc["doc_id"],))
 
     def update_metadata(self, doc_id: str, changes: dict[str, Any]) -> Document | None:
         """Record manual corrections; they win over detection now and after re-ingest.
@@ -286,6 +339,8 @@ class Store:
                 f"UPDATE documents SET manual=?, {', '.join(f'{k}=?' for k in EDITABLE)} WHERE doc_id=?",
                 (json.dumps(manual, ensure_ascii=False), *effective.values(), doc_id),
             )
+            db.execute("UPDATE metric_best SET region=?, year=? WHERE doc_id=?",
+                       (effective["region"], effective["year"], doc_id))
         return self.get_document(doc_id)
 
     def delete_document(self, doc_id: str) -> bool:
@@ -337,12 +392,20 @@ class Store:
         return [_chunk(r) for r in rows]
 
     def pending_count(self) -> int:
+        """Chunks without a vector yet (a count over the partial index, no rows read)."""
         return int(self._query("SELECT COUNT(*) FROM chunks WHERE embedded=0")[0][0])
 
     def doc_chunks(self, doc_id: str) -> list[ChunkRow]:
         """One document's chunks in order, read through the (doc_id, ord) index."""
         return [_chunk(r) for r in self._query(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE doc_id=? ORDER BY ord",
                                                (doc_id,))]
+
+    def chunk_at(self, doc_id: str, offset: int) -> ChunkRow | None:
+        """The chunk of `doc_id` whose text holds character `offset` (one indexed read): a ranking cites
+        ten reports without reading their other chunks."""
+        rows = self._query(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE doc_id=? AND start <= ? AND ? < \"end\" + 1 "
+                           "ORDER BY ord LIMIT 1", (doc_id, offset, offset))
+        return _chunk(rows[0]) if rows else None
 
     def chunks_by_ids(self, chunk_ids: Sequence[str]) -> dict[str, ChunkRow]:
         """The chunks with these ids (missing ids are left out): retrieval reads only its top-k."""
@@ -363,6 +426,24 @@ class Store:
             rows = self._query(f"SELECT chunk_id, doc_id, ord FROM chunks WHERE chunk_id IN ({marks})", part)
             found.update((r[0], (r[1], r[2])) for r in rows)
         return found
+
+    # --- streaming: pending chunks in bounded batches (never the whole corpus in memory) -----------
+
+    def count_documents(self) -> int:
+        return int(self._query("SELECT COUNT(*) FROM documents")[0][0])
+
+    def pending_batches(self, size: int) -> Iterator[list[ChunkRow]]:
+        """Chunks without a vector, `size` at a time, in rowid order through the partial index: each
+        batch is one indexed read, so memory stays one batch however large the store (chunks marked
+        embedded meanwhile are simply not met again)."""
+        after = -1
+        while True:
+            rows = self._query(f"SELECT rowid, {_CHUNK_COLUMNS} FROM chunks WHERE embedded=0 AND rowid > ? "
+                               "ORDER BY rowid LIMIT ?", (after, size))
+            if not rows:
+                return
+            after = rows[-1][0]
+            yield [_chunk(tuple(r)[1:]) for r in rows]
 
     def mark_embedded(self, chunk_ids: Sequence[str]) -> None:
         with self._lock:
@@ -423,6 +504,35 @@ class Store:
                 "SELECT m.*, d.region, d.year FROM metrics m JOIN documents d ON d.doc_id = m.doc_id "
                 f"WHERE m.doc_id IN ({','.join('?' * len(part))}){by_metric}", [*part, *(metrics or [])])
         return [_metric_row(r) for r in sorted(found, key=lambda r: r["id"])]
+
+    # --- rankings (the metric_best table, kept at ingest) -----------------------------------------
+
+    def metric_ranking(self, metric: str, *, years: Sequence[int] | None = None,
+                       regions: Sequence[str] | None = None, descending: bool = True,
+                       limit: int = 10, offset: int = 0) -> list[MetricRow]:
+        """Each document's best row for `metric`, ranked by value, within the years and regions given
+        (None: all); one index range read, whatever the store size."""
+        sql, args = _ranking_sql(metric, years, regions, descending)
+        return [_metric_row(r) for r in self._query(sql, [*args, limit, offset])]
+
+    def metric_coverage(self, metric: str, *, years: Sequence[int] | None = None,
+                        regions: Sequence[str] | None = None) -> Coverage:
+        """How many documents in scope report `metric`, and how many documents are in scope (index counts)."""
+        where, args = _ranking_scope(metric, years, regions)
+        reported = self._query(f"SELECT COUNT(*) FROM metric_best b WHERE {where}", args)[0][0]
+        doc_where, doc_args = _document_scope(years, regions)
+        documents = self._query(f"SELECT COUNT(*) FROM documents d WHERE {doc_where}", doc_args)[0][0]
+        return Coverage(reported=int(reported), documents=int(documents))
+
+    def metric_unreported(self, metric: str, *, years: Sequence[int] | None = None,
+                          regions: Sequence[str] | None = None, limit: int = 10) -> list[str]:
+        """Up to `limit` documents in scope (in doc_id order) with no row for `metric`."""
+        doc_where, doc_args = _document_scope(years, regions)
+        rows = self._query(
+            f"SELECT d.doc_id FROM documents d WHERE {doc_where} AND NOT EXISTS "
+            "(SELECT 1 FROM metric_best b WHERE b.metric = ? AND b.doc_id = d.doc_id) ORDER BY d.doc_id LIMIT ?",
+            [*doc_args, metric, limit])
+        return [r[0] for r in rows]
 
     def _query(self, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -523,8 +633,43 @@ class Store:
         return len(orphans) + len(missing)
 
 
+@dataclass(frozen=True)
+class Coverage:
+    reported: int  # documents in scope with a figure for the metric
+    documents: int  # documents in scope
+
+
+def _document_scope(years: Sequence[int] | None, regions: Sequence[str] | None) -> tuple[str, list[Any]]:
+    # A report with no detected region cannot stand for a region in a ranking (rag/unplaced.py).
+    where, args = ["d.region IS NOT NULL AND d.region != ''"], []
+    if years:
+        where.append(f"d.year IN ({','.join('?' * len(years))})")
+        args += list(years)
+    if regions:
+        where.append(f"d.region IN ({','.join('?' * len(regions))})")
+        args += list(regions)
+    return " AND ".join(where), args
+
+
+def _ranking_scope(metric: str, years: Sequence[int] | None, regions: Sequence[str] | None
+                   ) -> tuple[str, list[Any]]:
+    where, args = _document_scope(years, regions)
+    return "b.metric = ? AND " + where.replace("d.", "b."), [metric, *args]
+
+
+def _ranking_sql(metric: str, years: Sequence[int] | None, regions: Sequence[str] | None,
+                 descending: bool) -> tuple[str, list[Any]]:
+    """The ranking query (LIMIT and OFFSET left as the last two parameters)."""
+    where, args = _ranking_scope(metric, years, regions)
+    order = "DESC" if descending else "ASC"
+    return ("SELECT m.*, b.region, b.year FROM metric_best b JOIN metrics m ON m.id = b.metric_id "
+            f"WHERE {where} ORDER BY b.value {order}, b.doc_id LIMIT ? OFFSET ?", args)
+
+
 def _metric_row(r: sqlite3.Row) -> MetricRow:
-    return MetricRow(
+    # model_construct: the row comes from our own typed table, and validating thousands of rows was most
+    # of a ranking's time.
+    return MetricRow.model_construct(
         metric=r["metric"], label=r["label"], value=r["value"], unit=r["unit"], written=r["written"],
         region=r["region"],
         year=r["year"], period=r["period"], scope=r["scope"], approx=r["approx"],
@@ -541,7 +686,7 @@ def _metric_row(r: sqlite3.Row) -> MetricRow:
 _CHUNK_COLUMNS = 'chunk_id, doc_id, ord, section, text, start, "end", tokens, page, ocr, ocr_confidence'
 
 
-def _chunk(r: sqlite3.Row) -> ChunkRow:
+def _chunk(r: sqlite3.Row | tuple[Any, ...]) -> ChunkRow:
     return ChunkRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(r[7].split()), r[8], bool(r[9]), r[10])
 
 

@@ -71,12 +71,21 @@ def _result(ask_p95: float, chunks_per_s: float, hit_gain: float | None) -> dict
 
 
 def test_targets_say_met_or_by_how_much_they_were_missed() -> None:
-    verdicts = {t["target"]: t for t in evaluate_targets(_result(ask_p95=80.0, chunks_per_s=450.0, hit_gain=20.0))}
+    result = _result(ask_p95=80.0, chunks_per_s=450.0, hit_gain=10.0)
+    result["runs"][0]["query"] = {**result["runs"][0]["query"], "ask_ms": {"p50": 10.0, "p95": 40.0, "p99": 50.0}}
+    result["runs"][1]["query"] = {**result["runs"][1]["query"], "ready_s": 6.5, "first_ask_ms": 30.0,
+                                  "stages_p95_ms": {"metrics": 2.0}}
+    verdicts = {t["target"]: t for t in evaluate_targets(result)}
     assert verdicts["ask_p95_ms"]["verdict"].startswith("missed by 30.0 ms")
+    assert verdicts["ask_p95_ratio"]["value"] == 2.0
+    assert verdicts["ask_p95_ratio"]["verdict"].startswith("missed by 0.5")
+    assert verdicts["ready_s"]["verdict"].startswith("missed by 1.5 s")
+    assert verdicts["first_ask_ratio"]["value"] == 3.0 and verdicts["metrics_stage_p95_ms"]["verdict"] == "met"
+    assert verdicts["ask_p95_1m_ms"]["verdict"] == "not measured"
     assert verdicts["ingest_chunks_per_s"]["verdict"] == "met"
     assert verdicts["ingest_embed_chunks_per_s"]["verdict"].startswith("missed by 289.0 chunks/s")
     assert verdicts["latency_ratio"]["verdict"] == "met"
-    assert verdicts["hit_gain_points"]["verdict"].startswith("missed by 10.0 points")
+    assert verdicts["hit_gain_points"]["verdict"].startswith("missed by 5.0 points")
     assert verdicts["rss_1m_mb"]["verdict"] == "not measured"
     result = _result(ask_p95=40.0, chunks_per_s=100.0, hit_gain=None)
     result["targets"] = evaluate_targets(result)
