@@ -1,0 +1,151 @@
+"""The facts answerer: each asked quantity answered from the best-matching fact of the report in
+scope, with unit, period and scope, cited; or refused plainly, naming the measure and the nearest
+figure the report does give (labelled as a different measure)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.answer import Draft, Evidence
+from rag.answering.base import EvidenceSet
+from rag.asked import Asked
+from rag.intents import load_intents
+from rag.measures import FactBook, Match, score_facts
+from rag.schema import Document, MetricRow
+from rag.scope import label
+from rag.store import ChunkRow
+from rag.understand import Question
+
+# Minimum measure score for a fact to answer; chosen from the sweep (evals/sweep_facts.py, README).
+THRESHOLD = 0.72
+# A near miss: a fact whose words match this well but which may not answer (other unit, a change, a
+# town's figure) is named beside the refusal as a different measure.
+NEAREST = 0.6
+
+
+@dataclass
+class Finding:
+    asked: Asked
+    doc: Document
+    best: Match | None  # the answering fact, if one passes
+    nearest: Match | None  # the best fact that did not pass, for the refusal
+
+
+def find(asked: Asked, doc: Document, book: FactBook, evidence: EvidenceSet, threshold: float) -> Finding:
+    facts = book.facts([doc.doc_id])[doc.doc_id]
+    matches = score_facts(asked, facts, book, evidence.idf, doc.year)
+    best = next((m for m in matches if m.ok), None)
+    if best is not None and best.score < threshold:
+        best = None
+    nearest = next((m for m in matches if m is not best), None) if best is None else None
+    return Finding(asked, doc, best, nearest if nearest and nearest.score >= NEAREST else None)
+
+
+def chunk_for(row: MetricRow, chunks: Sequence[ChunkRow]) -> ChunkRow | None:
+    best = None
+    for chunk in chunks:
+        if row.span and chunk.start <= row.span[0] < chunk.end + 1:
+            return chunk
+        if best is None and row.sentence and row.sentence[:20] in chunk.text:
+            best = chunk
+    return best
+
+
+def display(row: MetricRow) -> str:
+    if row.written and not row.derived:
+        return "".join(row.written.split())
+    value = f"{row.value:.2f}".rstrip("0").rstrip(".") if row.derived else f"{row.value:g}"
+    return f"{value}{row.approx or ''}{row.unit or ''}"
+
+
+def caveat(row: MetricRow, extra: Sequence[str] = ()) -> str:
+    notes = [n for n in (row.period, row.scope) if n]
+    if row.derived and row.formula:
+        notes.append(f"按{row.formula}计算")
+    if row.ocr_low_confidence:
+        notes.append("扫描件OCR识别置信度低，请核对原件")
+    notes.extend(extra)
+    return f"（{'，'.join(notes)}）" if notes else ""
+
+
+def measure_name(match: Match) -> str:
+    fact = match.fact
+    return fact.measure if fact.row.metric != "other" else (fact.clause or fact.measure)
+
+
+class Cited:
+    """Evidence collected across the parts of one answer, numbered in order."""
+
+    def __init__(self, evidence: EvidenceSet) -> None:
+        self.ev = evidence
+        self.items: list[Evidence] = []
+
+    def cite(self, row: MetricRow) -> str:
+        chunk = chunk_for(row, self.ev.chunks_by_doc.get(row.doc_id, []))
+        if chunk is None:
+            return ""
+        for i, e in enumerate(self.items):
+            if e.chunk.chunk_id == chunk.chunk_id and e.quote == row.sentence:
+                return f"[{i + 1}]"
+        self.items.append(Evidence(chunk, row.sentence or chunk.text))
+        return f"[{len(self.items)}]"
+
+
+def refusal_line(finding: Finding, cited: Cited) -> str:
+    what = finding.asked.measure or "该项"
+    line = f"{load_intents().not_disclosed}（{what}）"
+    if finding.nearest is not None:
+        row = finding.nearest.fact.row
+        line += (f"；报告给出的相近数字是“{measure_name(finding.nearest)}”{display(row)}"
+                 f"{cited.cite(row)}，口径不同，不是所问的数据")
+    return line
+
+
+class FactsAnswerer:
+    name = "facts"
+
+    def __init__(self, book: FactBook, threshold: float = THRESHOLD) -> None:
+        self.book = book
+        self.threshold = threshold
+
+    def answer(self, question: Question, evidence: EvidenceSet) -> Draft | None:
+        if not question.wants_number:
+            return None
+        docs = evidence.scoped_docs
+        regions = {d.region for d in docs}
+        if len(docs) != 1 or len(regions) != 1:
+            return None  # several reports: the operations answerer compares or ranks them
+        asks = evidence.asks
+        if any(a.operation not in {"value", "change", "sum"} for a in asks):
+            return None
+        doc = docs[0]
+        findings = [find(a, doc, self.book, evidence, self.threshold) for a in _with_context(asks)]
+        # Figures that match the words but may not answer (another unit, a change, another area): the
+        # passage answerer must not give them either.
+        evidence.vetoed.extend(f.nearest.fact for f in findings if f.best is None and f.nearest and not f.nearest.ok)
+        if not any(f.best for f in findings):
+            cited = Cited(evidence)
+            lines = [refusal_line(f, cited) for f in findings]
+            text = f"{label(doc)}：" + "；".join(lines) + "。"
+            draft = Draft(text, False, "unanswerable", cited.items)
+            return draft
+        cited = Cited(evidence)
+        lines = []
+        for f in findings:
+            if f.best is None:
+                lines.append(refusal_line(f, cited))
+                continue
+            row = f.best.fact.row
+            lines.append(f"{measure_name(f.best)}：{display(row)}{caveat(row)}{cited.cite(row)}")
+        return Draft(f"{label(doc)}：" + "；".join(lines) + "。", True, "lookup", cited.items)
+
+
+def _with_context(asks: list[Asked]) -> list[Asked]:
+    """A later part that names little ("多少人？") borrows the measure words of the part before it."""
+    out: list[Asked] = []
+    for i, a in enumerate(asks):
+        if i and len(a.measure) <= 2:
+            a = Asked(**{**a.__dict__, "measure": f"{out[-1].measure} {a.measure}".strip()})
+        out.append(a)
+    return out
