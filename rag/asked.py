@@ -35,6 +35,7 @@ class Asked:
     metrics: list[str] = field(default_factory=list)  # catalogue keys the measure matches
     period: str | None = None
     subunit: str | None = None  # a town, bureau or centre the ask is about
+    context: str = ""  # the measure of the part before, for a part that names little ("多少人？")
 
 
 def asked_quantities(q: Question) -> list[Asked]:
@@ -46,7 +47,10 @@ def asked_quantities(q: Question) -> list[Asked]:
         asks = [q.text]
     out: list[Asked] = []
     for part in asks:
-        out.append(_asked(part, q, whole=len(asks) == 1))
+        ask = _asked(part, q, whole=len(asks) == 1)
+        if out:
+            ask.context = out[-1].measure
+        out.append(ask)
     return out
 
 
@@ -61,8 +65,13 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
     catalogue = load_catalogue()
     metrics = [m.key for m, score in catalogue.match_phrase(part) if score >= 0.6][:3] or (q.metrics if whole else [])
     sub = intents_subunit(part, q)
+    condition = condition_of(part)
+    if operation in {"count", "list", "rank"}:
+        # 有几个/多少个 counts regions, not the measure: the measure's unit is the condition's, if any.
+        units = [condition[2]] if condition and condition[2] else []
+        wants_rate = wants_rate or bool(condition and condition[2] in {"%", "‰"})
     return Asked(text=part, measure=measure, regions=list(q.regions), years=list(q.years), units=list(units),
-                 wants_rate=wants_rate, operation=operation, order=order, condition=condition_of(part),
+                 wants_rate=wants_rate, operation=operation, order=order, condition=condition,
                  metrics=metrics, period=period, subunit=sub)
 
 
@@ -136,6 +145,9 @@ def measure_words(text: str, q: Question) -> str:
     out = _measure_core(text, q)
     out = _PERIOD.sub(" ", out)
     out = intents.asked_unit.sub(" ", out)
+    for _, words in intents.conditions:  # 超过200件, 达到100%: the condition, not the measure
+        out = re.sub(rf"(?:{words.pattern})\s*\d+(?:\.\d+)?\s*(?:%|‰|[^\s\d]?(?=的|$))?", " ", out)
+    out = re.sub(r"\d+(?:\.\d+)?\s*[%‰]?\s*(?:及以上|以上|以下)?", " ", out)
     out = intents.question_words.sub(" ", out)
     out = _PUNCT.sub(" ", out)
     if q.english:  # English words the glossary and dictionary did not turn into Chinese match nothing

@@ -177,13 +177,22 @@ class FactBook:
 
 
 def lexical_score(asked: Asked, fact: Fact, tokenizer: Tokenizer, idf: Mapping[str, float]) -> float:
-    """Share of the asked measure (by rarity-weighted words and by character pairs) found in the fact."""
-    tokens = [t for t in dict.fromkeys(tokenizer.tokens(asked.measure)) if not t.isdigit()]
+    """Share of the asked measure found in the fact; a part that names little ("办结多少件？", "多少人？")
+    is also read with the measure of the part before it, slightly discounted."""
+    own = _share(asked.measure, fact, tokenizer, idf) if asked.measure else 0.0
+    if not asked.context:
+        return own
+    return max(own, 0.95 * _share(f"{asked.context} {asked.measure}", fact, tokenizer, idf))
+
+
+def _share(measure: str, fact: Fact, tokenizer: Tokenizer, idf: Mapping[str, float]) -> float:
+    """Share of the measure (by rarity-weighted words and by character pairs) found in the fact."""
+    tokens = [t for t in dict.fromkeys(tokenizer.tokens(measure)) if not t.isdigit()]
     if not tokens:
         return 0.0
     mass = sum(idf.get(t, 1.0) for t in tokens)
     by_token = sum(idf.get(t, 1.0) for t in tokens if t in fact.tokens) / mass if mass else 0.0
-    pairs = _pairs(asked.measure)
+    pairs = _pairs(measure)
     by_pair = len(pairs & fact.pairs) / len(pairs) if pairs else by_token
     return 0.5 * by_token + 0.5 * by_pair
 

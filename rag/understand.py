@@ -80,7 +80,7 @@ def apply_synonyms(text: str) -> str:
     table = _synonyms()
     while i < len(text):
         for phrase, term in table:
-            if text.startswith(phrase, i):
+            if text.startswith(phrase, i) and not text.startswith(term, i):  # 负责人出庭应诉 stays as it is
                 out.append(term)
                 i += len(phrase)
                 break

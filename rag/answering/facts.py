@@ -53,8 +53,11 @@ def chunk_for(row: MetricRow, chunks: Sequence[ChunkRow]) -> ChunkRow | None:
 
 
 def display(row: MetricRow) -> str:
-    if row.written and not row.derived:
-        return "".join(row.written.split())
+    written = "".join((row.written or "").split())
+    if written and not row.derived:
+        if not any(ch.isdigit() and ch.isascii() for ch in written):  # 十五件: the figure in digits too
+            return f"{row.value:g}{row.unit or ''}（原文“{written}”）"
+        return written
     value = f"{row.value:.2f}".rstrip("0").rstrip(".") if row.derived else f"{row.value:g}"
     return f"{value}{row.approx or ''}{row.unit or ''}"
 
@@ -120,7 +123,7 @@ class FactsAnswerer:
         if any(a.operation not in {"value", "change", "sum"} for a in asks):
             return None
         doc = docs[0]
-        findings = [find(a, doc, self.book, evidence, self.threshold) for a in _with_context(asks)]
+        findings = [find(a, doc, self.book, evidence, self.threshold) for a in asks]
         # Figures that match the words but may not answer (another unit, a change, another area): the
         # passage answerer must not give them either.
         evidence.vetoed.extend(f.nearest.fact for f in findings if f.best is None and f.nearest and not f.nearest.ok)
@@ -140,12 +143,3 @@ class FactsAnswerer:
             lines.append(f"{measure_name(f.best)}：{display(row)}{caveat(row)}{cited.cite(row)}")
         return Draft(f"{label(doc)}：" + "；".join(lines) + "。", True, "lookup", cited.items)
 
-
-def _with_context(asks: list[Asked]) -> list[Asked]:
-    """A later part that names little ("多少人？") borrows the measure words of the part before it."""
-    out: list[Asked] = []
-    for i, a in enumerate(asks):
-        if i and len(a.measure) <= 2:
-            a = Asked(**{**a.__dict__, "measure": f"{out[-1].measure} {a.measure}".strip()})
-        out.append(a)
-    return out

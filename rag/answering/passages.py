@@ -70,7 +70,8 @@ def _gives_vetoed(draft: Draft, evidence: EvidenceSet) -> bool:
     quotes = {e.quote for e in draft.evidence}
     for fact in evidence.vetoed:
         written = "".join((fact.row.written or "").split())
-        if written and written in answer and (fact.row.sentence in quotes or any(q in fact.row.sentence for q in quotes)):
+        sentence = fact.row.sentence
+        if written and written in answer and any(sentence in q or q in sentence for q in quotes):
             return True
     return False
 
