@@ -43,7 +43,8 @@ def collect(service: Service, items: list[dict]) -> list[tuple[dict, list[tuple[
         parts = []
         for ask in ev.asks:
             finding = find(ask, doc, service.parts.facts, ev, threshold=-math.inf)
-            parts.append((finding.best.score, display(finding.best.fact.row)) if finding.best else (-math.inf, ""))
+            best = finding.best
+            parts.append((best.score, display(best.fact.row)) if best else (-math.inf, ""))
         out.append((item, parts))
     return out
 
@@ -61,7 +62,8 @@ def curve(collected: list[tuple[dict, list[tuple[float, str]]]], thresholds: lis
                     refused_bad += 1
                 continue
             text = " ".join(answered)
-            good = item.get("answerable") is not False and all(contains(text, e) for e in item.get("must_include") or [])
+            must = item.get("must_include") or []
+            good = item.get("answerable") is not False and all(contains(text, e) for e in must)
             right, wrong = right + good, wrong + (not good)
         rows.append({"threshold": t, "answered_right": right, "answered_wrong": wrong,
                      "refused_right": refused_ok, "refused_wrong": refused_bad})
@@ -70,7 +72,8 @@ def curve(collected: list[tuple[dict, list[tuple[float, str]]]], thresholds: lis
 
 def to_markdown(rows: list[dict], n: int) -> str:
     lines = [f"Facts answerer threshold sweep ({n} single-report items)", "",
-             "| threshold | answered right | answered wrong | refused (gold unanswerable) | refused (gold answerable) |",
+             "| threshold | answered right | answered wrong | refused (gold unanswerable) "
+             "| refused (gold answerable) |",
              "| ---: | ---: | ---: | ---: | ---: |"]
     lines += [f"| {r['threshold']:.2f} | {r['answered_right']} | {r['answered_wrong']} | {r['refused_right']} | "
               f"{r['refused_wrong']} |" for r in rows]

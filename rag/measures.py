@@ -23,6 +23,8 @@ import numpy as np
 from rag.asked import Asked
 from rag.catalogue import load_catalogue
 from rag.dense import Embedder
+from rag.extractive import scoring_phrase
+from rag.figures import figures
 from rag.intents import load_intents
 from rag.lexical import Tokenizer
 from rag.schema import MetricRow
@@ -35,6 +37,10 @@ CATALOGUE_SCORE = 0.9  # the row's catalogue metric is the one the ask names
 OTHER_METRIC_PENALTY = 0.35  # the row names another catalogue metric than the ask
 SUBUNIT_PENALTY = 0.25  # a town's or bureau's figure for a question about the whole region
 DENSE_WEIGHT = 0.3
+# The dense model is asked only in the undecided band (some words match, not enough), for a few facts:
+# embedding costs milliseconds per phrase, and the answer must stay within the latency budget.
+DENSE_FLOOR = 0.35
+DENSE_CANDIDATES = 5
 
 
 @dataclass(frozen=True)
@@ -66,9 +72,13 @@ def _pairs(text: str) -> frozenset[str]:
 
 
 def figure_clause(row: MetricRow) -> tuple[str, str]:
-    """The clause holding the row's figure, and the words of that clause before the figure."""
+    """The figure's own phrase (narrowed to its item when a clause lists several figures, "24项职责和
+    …29项职责", with the lead the items share), and the words of its clause before the figure."""
     sentence = row.sentence or ""
     written = "".join((row.written or "").split())
+    fig = next((f for f in figures(sentence) if written and f.text == written), None)
+    if fig is not None:
+        return scoring_phrase(sentence, fig), sentence[fig.clause_start:fig.start]
     squeezed = sentence
     pos = squeezed.find(written) if written else -1
     if pos < 0:
@@ -179,19 +189,23 @@ class FactBook:
 def lexical_score(asked: Asked, fact: Fact, tokenizer: Tokenizer, idf: Mapping[str, float]) -> float:
     """Share of the asked measure found in the fact; a part that names little ("办结多少件？", "多少人？")
     is also read with the measure of the part before it, slightly discounted."""
-    own = _share(asked.measure, fact, tokenizer, idf) if asked.measure else 0.0
+    focus = set(tokenizer.tokens(asked.focus)) if asked.focus else set()
+    own = _share(asked.measure, fact, tokenizer, idf, focus) if asked.measure else 0.0
     if not asked.context:
         return own
-    return max(own, 0.95 * _share(f"{asked.context} {asked.measure}", fact, tokenizer, idf))
+    return max(own, 0.95 * _share(f"{asked.context} {asked.measure}", fact, tokenizer, idf, focus))
 
 
-def _share(measure: str, fact: Fact, tokenizer: Tokenizer, idf: Mapping[str, float]) -> float:
-    """Share of the measure (by rarity-weighted words and by character pairs) found in the fact."""
+def _share(measure: str, fact: Fact, tokenizer: Tokenizer, idf: Mapping[str, float],
+           focus: set[str] = frozenset()) -> float:  # type: ignore[assignment]
+    """Share of the measure (by rarity-weighted words and by character pairs) found in the fact. The
+    words right before the ask ("…时，决定废止了几件") name what is counted: they weigh double."""
     tokens = [t for t in dict.fromkeys(tokenizer.tokens(measure)) if not t.isdigit()]
     if not tokens:
         return 0.0
-    mass = sum(idf.get(t, 1.0) for t in tokens)
-    by_token = sum(idf.get(t, 1.0) for t in tokens if t in fact.tokens) / mass if mass else 0.0
+    weight = {t: idf.get(t, 1.0) * (2.0 if t in focus else 1.0) for t in tokens}
+    mass = sum(weight.values())
+    by_token = sum(w for t, w in weight.items() if t in fact.tokens) / mass if mass else 0.0
     pairs = _pairs(measure)
     by_pair = len(pairs & fact.pairs) / len(pairs) if pairs else by_token
     return 0.5 * by_token + 0.5 * by_pair
@@ -233,10 +247,12 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
     asked_keys = set(asked.metrics)
     matches: list[Match] = []
     for fact in facts:
-        score = lexical_score(asked, fact, book.tokenizer, idf)
+        lexical = lexical_score(asked, fact, book.tokenizer, idf)
+        score = lexical
         key = fact.row.metric
         if key in asked_keys:
-            score = max(score, CATALOGUE_SCORE) + 0.05
+            # The catalogue's best match first; the words still decide between two matched metrics.
+            score = max(score, CATALOGUE_SCORE - 0.05 * asked.metrics.index(key)) + 0.1 * lexical
         elif asked_keys and key in catalogue.metrics:
             score -= OTHER_METRIC_PENALTY
         if fact.subunit and not asked.subunit:
@@ -246,8 +262,8 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
         matches.append(Match(fact, score, reject_reason(asked, fact, doc_year)))
     matches.sort(key=lambda m: -m.score)
     # Undecided on words alone (colloquial wording): let the dense model weigh in on the best few.
-    top = [m for m in matches[:12] if m.ok]
-    if top and top[0].score < dense_below:
+    top = [m for m in matches[:DENSE_CANDIDATES] if m.ok]
+    if top and DENSE_FLOOR <= top[0].score < dense_below:
         sims = book.similarity(asked.measure, [m.fact for m in top])
         if sims is not None:
             rescored = {id(m): m.score * (1 - DENSE_WEIGHT) + DENSE_WEIGHT * _dense_norm(s)

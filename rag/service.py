@@ -7,6 +7,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 
+from rag.bilingual import candidates
 from rag.compose import Components, build
 from rag.dense import Embedder
 from rag.lexical import Tokenizer
@@ -29,7 +30,8 @@ class Service:
         self.parts = parts
         self.settings = settings
         self.store, self.embedder, self.tokenizer = parts.store, parts.embedder, parts.tokenizer
-        self.retriever, self.sessions, self.feedback, self.llm = parts.retriever, parts.sessions, parts.feedback, parts.llm
+        self.retriever, self.sessions, self.feedback = parts.retriever, parts.sessions, parts.feedback
+        self.llm = parts.llm
         self._snapshot_lock = threading.Lock()
         self._cached: tuple[int, dict[str, Document], DocChunks] | None = None
 
@@ -39,6 +41,7 @@ class Service:
         docs, _ = self._snapshot()
         self.retriever.index()
         understand("热身", list(docs.values()))
+        candidates("warm")  # the English dictionary bridge (≈1 s to read)
         if self.embedder is not None and docs:
             vector = self.embedder.embed_query("热身")
             nearest = self.store.vectors_query(vector, k=1)  # opens Chroma's index and its id lookup

@@ -56,7 +56,9 @@ class DocumentsAnswerer:
         text = question.text
         docs = sorted(evidence.docs.values(), key=lambda d: (d.region or "", d.year or 0))
         fields = [name for name, pattern in intents.document_fields if pattern.search(text)]
-        place_field = next((f for f in fields if f in _FIELD_NAMES), None)
+        if {"addressee", "published"} & set(fields):
+            return None  # addressees and web posting dates: the metadata answerer cites them
+        place_field = next((f for f in fields if f in {"province", "city", "level", "year"}), None)
         if question.regions and place_field:
             selected = [d for d in docs if d.region in question.regions
                         and (not question.years or d.year in question.years)]
@@ -68,13 +70,15 @@ class DocumentsAnswerer:
                 for name in asked:
                     value = _place(doc, name)
                     shown = f"{value}年" if name == "year" and value else value
+                    if name == "issuer" and not value and doc.title:
+                        shown = f"未写明（报告标题：{doc.title}）"
                     lines.append(f"{label(doc)}报告的{_FIELD_NAMES[name]}：{shown or '未写明'}")
             if place_field in {"province", "city"} and selected:
                 doc = selected[0]
                 chain = "".join(p for p in (_place(doc, "province"), _place(doc, "city")) if p)
                 lines.append(f"{doc.region}属于{chain}（据行政区划表）")
             return Draft("；".join(lines) + "。", bool(selected), "metadata", table=_table(selected))
-        if not question.regions and intents.document_list.search(text):
+        if not question.regions and intents.document_list.search(text) and not question.asks_plans:
             selected = docs
             what = []
             if (province := _province_named(text)) is not None:
