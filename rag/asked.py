@@ -82,7 +82,7 @@ def _operation(text: str, q: Question) -> tuple[str, str | None]:
     intents = load_intents()
     found = {name for name, pattern in intents.operations if pattern.search(text)}
     order = "max" if "max" in found else "min" if "min" in found else None
-    if "change" in found:
+    if "change" in found or intents.change_before.search(_measure_core(text, q)):
         return "change", order
     if len(q.regions) >= 2:
         return "compare", order or "max"
