@@ -13,7 +13,7 @@ from rag.asked import Asked
 from rag.intents import load_intents
 from rag.measures import FactBook, Match, score_facts
 from rag.schema import Document, MetricRow
-from rag.scope import label
+from rag.scope import label, latest_per_region
 from rag.store import ChunkRow
 from rag.understand import Question
 
@@ -30,6 +30,7 @@ class Finding:
     doc: Document
     best: Match | None  # the answering fact, if one passes
     nearest: Match | None  # the best fact that did not pass, for the refusal
+    ruled_out: list[Match]  # facts whose words match but which may not answer (unit, change, scope, year)
 
 
 def find(asked: Asked, doc: Document, book: FactBook, evidence: EvidenceSet, threshold: float) -> Finding:
@@ -39,7 +40,8 @@ def find(asked: Asked, doc: Document, book: FactBook, evidence: EvidenceSet, thr
     if best is not None and best.score < threshold:
         best = None
     nearest = next((m for m in matches if m is not best), None) if best is None else None
-    return Finding(asked, doc, best, nearest if nearest and nearest.score >= NEAREST else None)
+    ruled_out = [m for m in matches if not m.ok and m.score >= NEAREST]
+    return Finding(asked, doc, best, nearest if nearest and nearest.score >= NEAREST else None, ruled_out)
 
 
 def chunk_for(row: MetricRow, chunks: Sequence[ChunkRow]) -> ChunkRow | None:
@@ -122,8 +124,12 @@ class FactsAnswerer:
             return None
         docs = evidence.scoped_docs
         regions = {d.region for d in docs}
-        if len(docs) != 1 or len(regions) != 1:
-            return None  # several reports: the operations answerer compares or ranks them
+        if len(regions) != 1:
+            return None  # several regions: the operations answerer compares or ranks them
+        note = ""
+        if len(docs) > 1:  # one region's several reports, no year named: its latest, said so
+            docs = latest_per_region(docs)
+            note = "（未指明年份，取最近一年的报告）"
         asks = evidence.asks
         if any(a.operation not in {"value", "change", "sum"} for a in asks):
             return None
@@ -131,11 +137,11 @@ class FactsAnswerer:
         findings = [find(a, doc, self.book, evidence, self.threshold) for a in asks]
         # Figures that match the words but may not answer (another unit, a change, another area): the
         # passage answerer must not give them either.
-        evidence.vetoed.extend(f.nearest.fact for f in findings if f.best is None and f.nearest and not f.nearest.ok)
+        evidence.vetoed.extend(m.fact for f in findings if f.best is None for m in f.ruled_out)
         if not any(f.best for f in findings):
             cited = Cited(evidence)
             lines = [refusal_line(f, cited) for f in findings]
-            text = f"{label(doc)}：" + "；".join(lines) + "。"
+            text = f"{label(doc)}：" + "；".join(lines) + "。" + note
             draft = Draft(text, False, "unanswerable", cited.items)
             return draft
         cited = Cited(evidence)
@@ -146,5 +152,5 @@ class FactsAnswerer:
                 continue
             row = f.best.fact.row
             lines.append(f"{measure_name(f.best)}：{display(row)}{caveat(row)}{cited.cite(row)}")
-        return Draft(f"{label(doc)}：" + "；".join(lines) + "。", True, "lookup", cited.items)
+        return Draft(f"{label(doc)}：" + "；".join(lines) + "。" + note, True, "lookup", cited.items)
 

@@ -78,7 +78,13 @@ class OperationsAnswerer:
             # A catalogue measure: the metrics-table ranking (derived rates, neighbouring scopes).
             with stage("metrics"):
                 draft = aggregate(question, evidence.parts.store, {d.doc_id: d for d in docs}, evidence.parts.tokenizer)
-            if draft is not None:
+            missing = [d for d in docs if draft is not None and draft.table is not None and any(
+                r.value is None and r.region == (d.region or d.doc_id) for r in draft.table.rows)]
+            # A region whose report words the measure differently has no catalogue row: if the facts
+            # matcher finds it, rank by facts so that region is not left out.
+            worded_otherwise = bool(ask.measure) and any(
+                find(ask, d, self.book, evidence, self.threshold).best is not None for d in missing)
+            if draft is not None and not worded_otherwise:
                 if latest_only:
                     draft.answer += "（未指明年份时，各地区取最近一年的报告。）"
                 return draft
