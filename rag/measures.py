@@ -164,6 +164,12 @@ class FactBook:
         doc = self.store.get_document(doc_id)
         return doc.level if doc is not None else None
 
+    def warm(self, doc_ids: Sequence[str], embed: bool) -> None:
+        """Prepare the facts of these reports (and their phrase vectors) before the first question."""
+        facts = [f for fs in self.facts(doc_ids).values() for f in fs]
+        if embed and self.embedder is not None and facts:
+            self.similarity("热身", facts)
+
     def similarity(self, phrase: str, facts: Sequence[Fact]) -> list[float] | None:
         """Cosine of the asked measure phrase with each fact's measure and clause (dense model)."""
         if self.embedder is None or not facts or not phrase:
@@ -241,7 +247,7 @@ def reject_reason(asked: Asked, fact: Fact, doc_year: int | None) -> str | None:
 
 
 def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mapping[str, float],
-                doc_year: int | None, dense_below: float = 0.75) -> list[Match]:
+                doc_year: int | None, dense_below: float = 0.66) -> list[Match]:
     """Every fact scored against the ask, best first (rejected facts keep their score, for "nearest")."""
     catalogue = load_catalogue()
     asked_keys = set(asked.metrics)
@@ -261,7 +267,8 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
             score -= 0.02  # a stated figure beats one computed from counts
         matches.append(Match(fact, score, reject_reason(asked, fact, doc_year)))
     matches.sort(key=lambda m: -m.score)
-    # Undecided on words alone (colloquial wording): let the dense model weigh in on the best few.
+    # Words alone would refuse, yet some match (colloquial wording): the dense model weighs in on the
+    # best few. `dense_below` is the facts threshold, so questions the words decide pay nothing.
     top = [m for m in matches[:DENSE_CANDIDATES] if m.ok]
     if top and DENSE_FLOOR <= top[0].score < dense_below:
         sims = book.similarity(asked.measure, [m.fact for m in top])

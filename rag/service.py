@@ -18,6 +18,9 @@ from rag.stages import measure_stages, stage
 from rag.store import ChunkRow, Store
 from rag.understand import Context, Question, understand
 
+# Stores up to this many reports have their facts prepared at warm-up (seconds); larger ones on demand.
+WARM_FACTS_DOCS = 50
+
 
 class Service:
     """Owns the parts of one store directory (built by rag/compose.py); open once per process."""
@@ -42,6 +45,8 @@ class Service:
         self.retriever.index()
         understand("热身", list(docs.values()))
         candidates("warm")  # the English dictionary bridge (≈1 s to read)
+        if len(docs) <= WARM_FACTS_DOCS:  # a small store: every report's facts and phrase vectors now
+            self.parts.facts.warm(list(docs), embed=True)
         if self.embedder is not None and docs:
             vector = self.embedder.embed_query("热身")
             nearest = self.store.vectors_query(vector, k=1)  # opens Chroma's index and its id lookup

@@ -35,7 +35,9 @@ class Finding:
 
 def find(asked: Asked, doc: Document, book: FactBook, evidence: EvidenceSet, threshold: float) -> Finding:
     facts = book.facts([doc.doc_id])[doc.doc_id]
-    matches = score_facts(asked, facts, book, evidence.idf, doc.year)
+    # The dense model is asked where words alone fall short of the threshold (the sweep passes -inf).
+    dense_below = threshold if threshold > 0 else THRESHOLD
+    matches = score_facts(asked, facts, book, evidence.idf, doc.year, dense_below=dense_below)
     best = next((m for m in matches if m.ok), None)
     if best is not None and best.score < threshold:
         best = None

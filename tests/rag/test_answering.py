@@ -121,6 +121,16 @@ def test_document_questions_come_from_the_catalogue(service: Service) -> None:
     assert province.route == "metadata" and "浙江省" in province.answer
     listing = _ask(service, "哪些报告来自浙江省？")
     assert "安吉县" in listing.answer and "兰考县" not in listing.answer and "共3份" in listing.answer
+    counted = _ask(service, "收录了几份县级报告？")
+    assert counted.route == "metadata" and "共4份" in counted.answer
+    assert {row.region for row in counted.table.rows} == {"德清县", "安吉县", "兰考县"}
+
+
+def test_a_town_named_in_the_question_is_not_answered_with_the_countys_figure(service: Service) -> None:
+    town = _ask(service, "德清县武康街道2023年调解纠纷多少件？")
+    assert town.answerable and "300" in _numbers(town.answer)
+    other = _ask(service, "德清县新市镇2023年调解纠纷多少件？")
+    assert not other.answerable and "300" not in other.answer.split("相近数字")[0]
 
 
 def test_follow_up_keeps_what_it_does_not_replace(service: Service) -> None:
