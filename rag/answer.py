@@ -122,19 +122,31 @@ def _draft(parts: Sequence[tuple[Candidate, str]], docs: dict[str, Document], ro
 
 def summary(q: Question, hits: Sequence[Hit], chunks_by_doc: Mapping[str, list[ChunkRow]],
             docs: dict[str, Document], tokenizer: Tokenizer, idf: dict[str, float]) -> Draft | None:
-    """The items of the section the question is about (problems, plans, measures), listed briefly."""
+    """The items of the section the question is about (problems, plans, measures), listed briefly. A
+    question may name the kind of section in its own words (困难 for 存在的问题): intents.yaml maps them."""
     if not hits:
         return None
     q_tokens = _content_tokens(q, tokenizer)
+    kinds = [heading for asked, heading in load_intents().section_kinds if asked.search(q.text)]
     best: tuple[float, str, str] | None = None  # score, doc_id, top-level heading
     for rank, hit in enumerate(hits):
         top = hit.chunk.section.split(" > ")[0]
         if not top:
             continue
         heading_score = weighted_overlap(q_tokens, set(tokenizer.tokens(top)), idf)
-        score = 2.0 * heading_score + hit.score - 0.2 * rank
+        kind_bonus = 3.0 if kinds and any(k.search(top) for k in kinds[:1]) else 0.0
+        score = 2.0 * heading_score + kind_bonus + hit.score - 0.2 * rank
         if best is None or score > best[0]:
             best = (score, hit.chunk.doc_id, top)
+    if kinds:
+        # The section the question names in its own words may not be among the hits: every top-level
+        # heading of the reports found is a candidate.
+        for doc_id in dict.fromkeys(h.chunk.doc_id for h in hits):
+            for top in dict.fromkeys(c.section.split(" > ")[0] for c in chunks_by_doc.get(doc_id, [])):
+                if top and kinds[0].search(top):
+                    score = 2.0 * weighted_overlap(q_tokens, set(tokenizer.tokens(top)), idf) + 3.0
+                    if best is None or score > best[0]:
+                        best = (score, doc_id, top)
     if best is None:
         return None
     _, doc_id, top = best

@@ -45,6 +45,8 @@ class Intents:
     subunit: re.Pattern[str]
     measure_units: dict[str, str]
     wider_scope: dict[str, tuple[str, ...]]
+    section_kinds: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]  # (asked words, heading words)
+    loose_families: frozenset[frozenset[str]]
 
     def family(self, unit: str | None) -> str | None:
         return self.unit_families.get(unit or "")
@@ -82,4 +84,6 @@ def load_intents() -> Intents:
         subunit=re.compile(data["subunit"]),
         measure_units=dict(data["measure_units"]),
         wider_scope={k: tuple(v) for k, v in data["wider_scope"].items()},
+        section_kinds=tuple((_compile(v["asked"]), _compile(v["heading"])) for v in data["section_kinds"].values()),
+        loose_families=frozenset(frozenset(pair) for pair in data["loose_families"]),
     )

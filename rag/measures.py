@@ -228,7 +228,8 @@ def reject_reason(asked: Asked, fact: Fact, doc_year: int | None) -> str | None:
         return "not a rate"
     if asked.units:
         wanted = {intents.family(u) or u for u in asked.units}
-        if (family or row.unit) not in wanted:
+        have = family or row.unit
+        if have not in wanted and not any(frozenset({have, w}) in intents.loose_families for w in wanted):
             return "unit"
     if asked.operation == "change":
         if fact.kind != "change":
