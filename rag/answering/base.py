@@ -44,6 +44,8 @@ class EvidenceSet:
     context: Context
     refusals: list[Draft] = field(default_factory=list)
     vetoed: list[Fact] = field(default_factory=list)  # facts found for the ask that may not answer it
+    fact_scores: dict[int, float] = field(default_factory=dict)  # id(row) → best fit to any ask (-1: ruled out)
+    facts_seen: list[Fact] = field(default_factory=list)  # the facts the facts answerer scored
 
     @cached_property
     def asks(self) -> list[Asked]:

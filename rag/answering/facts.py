@@ -35,6 +35,7 @@ class Finding:
 
 def find(asked: Asked, doc: Document, book: FactBook, evidence: EvidenceSet, threshold: float) -> Finding:
     facts = book.facts([doc.doc_id])[doc.doc_id]
+    evidence.facts_seen.extend(facts)
     # The dense model is asked where words alone fall short of the threshold (the sweep passes -inf).
     dense_below = threshold if threshold > 0 else THRESHOLD
     matches = score_facts(asked, facts, book, evidence.idf, doc.year, dense_below=dense_below)
@@ -43,6 +44,9 @@ def find(asked: Asked, doc: Document, book: FactBook, evidence: EvidenceSet, thr
         best = None
     nearest = next((m for m in matches if m is not best), None) if best is None else None
     ruled_out = [m for m in matches if not m.ok and m.score >= NEAREST]
+    for m in matches:  # how well each figure fits the ask, for checking the passage answer
+        key = id(m.fact.row)
+        evidence.fact_scores[key] = max(evidence.fact_scores.get(key, -1.0), m.score if m.ok else -1.0)
     return Finding(asked, doc, best, nearest if nearest and nearest.score >= NEAREST else None, ruled_out)
 
 

@@ -59,9 +59,30 @@ class PassageAnswerer:
 
     def answer(self, question: Question, evidence: EvidenceSet) -> Draft | None:
         draft = extractive_lookup(question, evidence)
-        if draft is not None and _gives_vetoed(draft, evidence):
+        if draft is not None and (_gives_vetoed(draft, evidence) or _misfits(draft, evidence)):
             return None
         return draft
+
+
+# A passage answer whose figure is a fact that fits the ask this poorly gives a neighbouring figure
+# (the 政务服务 count for a 复议 question): refused instead. Below the facts threshold, on purpose: the
+# passage answer's own sentence scoring has already chosen it.
+PASSAGE_FLOOR = 0.3
+
+
+def _misfits(draft: Draft, evidence: EvidenceSet) -> bool:
+    """Whether every figure the draft states is a fact that fits none of the asks."""
+    if not evidence.fact_scores or not draft.evidence:
+        return False
+    answer = "".join(draft.answer.split())
+    quotes = [e.quote for e in draft.evidence]
+    scores = []
+    for fact in evidence.facts_seen:
+        written = "".join((fact.row.written or "").split())
+        sentence = fact.row.sentence
+        if written and written in answer and any(sentence in q or q in sentence for q in quotes):
+            scores.append(evidence.fact_scores.get(id(fact.row), -1.0))
+    return bool(scores) and max(scores) < PASSAGE_FLOOR
 
 
 def _gives_vetoed(draft: Draft, evidence: EvidenceSet) -> bool:
