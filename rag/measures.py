@@ -236,7 +236,8 @@ def reject_reason(asked: Asked, fact: Fact, doc_year: int | None) -> str | None:
             return "level for a change"
     elif fact.kind == "change":
         return "change for a level"
-    fact_year = getattr(row, "fact_year", None)
+    # A table's 2022 column in a 2023 report has fact_year 2022; without one the report's year stands.
+    fact_year = getattr(row, "fact_year", None) or doc_year
     wanted_year = asked.years[0] if len(asked.years) == 1 else doc_year
     if fact_year is not None and wanted_year is not None and fact_year != wanted_year:
         return "other year"

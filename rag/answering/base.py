@@ -81,7 +81,7 @@ class Chain:
             return refusal("还没有导入任何报告，请先导入报告（govqa ingest）。"), None
         scope = select(docs, q.regions, q.years, unknown_regions=q.unknown_regions, asks_plans=q.asks_plans)
         if scope.refusal is not None and q.route != "metadata":
-            return refusal(scope.refusal), None
+            return self._from_next_report(q, docs, chunks_by_doc, parts, context, scope.refusal), None
         evidence = EvidenceSet(q, docs, chunks_by_doc, scope, parts, context)
         for answerer in self.routes.get(q.route, self.routes["lookup"]):
             draft = answerer.answer(q, evidence)
@@ -91,3 +91,16 @@ class Chain:
                 return draft, evidence
             evidence.refusals.append(draft)
         return (evidence.refusals[0] if evidence.refusals else refusal("没有找到与这个问题相关的内容。")), evidence
+
+    def _from_next_report(self, q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str, list[ChunkRow]],
+                          parts: Components, context: Context, reason: str) -> Draft:
+        """No report of the year asked: the next year's report may give that year's figure in a table
+        column (a fact whose year is the one asked). Only facts may answer from it; else the refusal."""
+        facts = next((a for a in self.routes.get("lookup", []) if a.name == "facts"), None)
+        if facts is None or not q.wants_number or not q.years or not q.regions:
+            return refusal(reason)
+        later = select(docs, q.regions, [y + 1 for y in q.years])
+        if later.refusal is not None or not later.doc_ids:
+            return refusal(reason)
+        draft = facts.answer(q, EvidenceSet(q, docs, chunks_by_doc, later, parts, context))
+        return draft if draft is not None and draft.answerable else refusal(reason)

@@ -63,3 +63,10 @@ def test_the_facts_kind_field_wins_over_the_words_around_the_figure() -> None:
     row = _FactRow(metric="other", label="案件", value=5, unit="件", written="5件", doc_id="d",
                    sentence="案件增加5件", kind="level")
     assert _fact(row).kind == "level"
+
+
+def test_without_a_column_year_the_reports_year_must_be_the_one_asked() -> None:
+    row = _row("新收行政复议案件281件。", "281件", "件", 281)
+    asked = Asked("2022年新收多少件", "新收行政复议案件", years=[2022], units=["件"])
+    assert reject_reason(asked, _fact(row), 2023) == "other year"
+    assert reject_reason(asked, _fact(row), 2022) is None
