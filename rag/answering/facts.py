@@ -132,15 +132,25 @@ class FactsAnswerer:
         regions = {d.region for d in docs}
         if len(regions) != 1:
             return None  # several regions: the operations answerer compares or ranks them
-        note = ""
-        if len(docs) > 1:  # one region's several reports, no year named: its latest, said so
-            docs = latest_per_region(docs)
-            note = "（未指明年份，取最近一年的报告）"
         asks = evidence.asks
         if any(a.operation not in {"value", "change", "sum"} for a in asks):
             return None
-        doc = docs[0]
-        findings = [find(a, doc, self.book, evidence, self.threshold) for a in asks]
+        note = ""
+        if len(docs) > 1 and len(question.years) < 2:  # several reports, no year named: the latest, said so
+            docs = latest_per_region(docs)
+            note = "（未指明年份，取最近一年的报告）"
+        if len(docs) > 1:  # "2022年和2023年分别是多少": each year's report answers for its year
+            drafts = [self._one(question, evidence, d, asks) for d in sorted(docs, key=lambda d: d.year or 0)]
+            cited = [dr for dr in drafts if dr.answerable]
+            if not cited:
+                return drafts[0]
+            return _joined(drafts)
+        return self._one(question, evidence, docs[0], asks, note)
+
+    def _one(self, question: Question, evidence: EvidenceSet, doc: Document, asks: list[Asked],
+             note: str = "") -> Draft:
+        findings = [find(Asked(**{**a.__dict__, "years": [doc.year] if doc.year else a.years}), doc, self.book,
+                         evidence, self.threshold) for a in asks]
         # Figures that match the words but may not answer (another unit, a change, another area): the
         # passage answerer must not give them either.
         evidence.vetoed.extend(m.fact for f in findings if f.best is None for m in f.ruled_out)
@@ -160,3 +170,16 @@ class FactsAnswerer:
             lines.append(f"{measure_name(f.best)}：{display(row)}{caveat(row)}{cited.cite(row)}")
         return Draft(f"{label(doc)}：" + "；".join(lines) + "。" + note, True, "lookup", cited.items)
 
+
+
+def _joined(drafts: list[Draft]) -> Draft:
+    """Several reports' answers as one, citations renumbered in order."""
+    import re
+
+    evidence: list[Evidence] = []
+    texts = []
+    for draft in drafts:
+        offset = len(evidence)
+        evidence.extend(draft.evidence)
+        texts.append(re.sub(r"\[(\d+)\]", lambda m, k=offset: f"[{int(m.group(1)) + k}]", draft.answer))
+    return Draft("".join(texts), True, "lookup", evidence)
