@@ -149,8 +149,10 @@ class FactsAnswerer:
 
     def _one(self, question: Question, evidence: EvidenceSet, doc: Document, asks: list[Asked],
              note: str = "") -> Draft:
-        findings = [find(Asked(**{**a.__dict__, "years": [doc.year] if doc.year else a.years}), doc, self.book,
-                         evidence, self.threshold) for a in asks]
+        # With two years named, each report answers for its own year; a year no report covers stays asked
+        # (a table column of the next year's report may give it, nothing else may).
+        findings = [find(Asked(**{**a.__dict__, "years": [doc.year] if doc.year in a.years else a.years}), doc,
+                         self.book, evidence, self.threshold) for a in asks]
         # Figures that match the words but may not answer (another unit, a change, another area): the
         # passage answerer must not give them either.
         evidence.vetoed.extend(m.fact for f in findings if f.best is None for m in f.ruled_out)
