@@ -18,6 +18,7 @@ from rag.extractive import (
     sub_questions,
     weighted_overlap,
 )
+from rag.intents import load_intents
 from rag.lexical import Tokenizer
 from rag.retrieve import Hit
 from rag.schema import Document, Route, Table
@@ -42,10 +43,12 @@ class Draft:
     route: Route
     evidence: list[Evidence] = field(default_factory=list)
     table: Table | None = None
+    # A refusal that ends the answerer chain (no report in scope); other refusals let later answerers try.
+    final: bool = False
 
 
-def refusal(reason: str, route: Route = "unanswerable") -> Draft:
-    return Draft(reason, False, route)
+def refusal(reason: str, route: Route = "unanswerable", final: bool = False) -> Draft:
+    return Draft(reason, False, route, final=final)
 
 
 def scope_label(doc: Document | None) -> str:
@@ -119,19 +122,31 @@ def _draft(parts: Sequence[tuple[Candidate, str]], docs: dict[str, Document], ro
 
 def summary(q: Question, hits: Sequence[Hit], chunks_by_doc: Mapping[str, list[ChunkRow]],
             docs: dict[str, Document], tokenizer: Tokenizer, idf: dict[str, float]) -> Draft | None:
-    """The items of the section the question is about (problems, plans, measures), listed briefly."""
+    """The items of the section the question is about (problems, plans, measures), listed briefly. A
+    question may name the kind of section in its own words (困难 for 存在的问题): intents.yaml maps them."""
     if not hits:
         return None
     q_tokens = _content_tokens(q, tokenizer)
+    kinds = [heading for asked, heading in load_intents().section_kinds if asked.search(q.text)]
     best: tuple[float, str, str] | None = None  # score, doc_id, top-level heading
     for rank, hit in enumerate(hits):
         top = hit.chunk.section.split(" > ")[0]
         if not top:
             continue
         heading_score = weighted_overlap(q_tokens, set(tokenizer.tokens(top)), idf)
-        score = 2.0 * heading_score + hit.score - 0.2 * rank
+        kind_bonus = 3.0 if kinds and any(k.search(top) for k in kinds[:1]) else 0.0
+        score = 2.0 * heading_score + kind_bonus + hit.score - 0.2 * rank
         if best is None or score > best[0]:
             best = (score, hit.chunk.doc_id, top)
+    if kinds:
+        # The section the question names in its own words may not be among the hits: every top-level
+        # heading of the reports found is a candidate.
+        for doc_id in dict.fromkeys(h.chunk.doc_id for h in hits):
+            for top in dict.fromkeys(c.section.split(" > ")[0] for c in chunks_by_doc.get(doc_id, [])):
+                if top and kinds[0].search(top):
+                    score = 2.0 * weighted_overlap(q_tokens, set(tokenizer.tokens(top)), idf) + 3.0
+                    if best is None or score > best[0]:
+                        best = (score, doc_id, top)
     if best is None:
         return None
     _, doc_id, top = best
@@ -174,34 +189,28 @@ def _items(text: str) -> list[str]:
     return items
 
 
-_ADDRESSEE_WORDS = re.compile(r"报送给|报给谁|呈报|主送|提交给|addressed")
-_PUBLISHED_WORDS = re.compile(
-    r"发文日期|发布日期|发布时间|网站.{0,6}(?:日期|时间)|什么时候发布|何时发布|posted|published"
-)
-_DATE_WORDS = re.compile(r"日期|哪天|哪一天|什么时候|何时|when|date")
-_ISSUER_WORDS = re.compile(r"落款单位|单位|机关|部门|谁|issuer|签发")
-_LIST_WORDS = re.compile(r"收录|哪些地区|哪些报告|几份|多少份|覆盖|which reports")
-_TITLE_WORDS = re.compile(r"哪份报告|哪一份|标题|名称")
+def _field_words(name: str) -> re.Pattern[str]:
+    return dict(load_intents().document_fields)[name]
 
 
 def metadata(q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str, list[ChunkRow]]) -> Draft:
     """Questions about the collection itself: which reports, their dates, issuers and titles."""
     selected = [d for d in docs.values() if (not q.regions or d.region in q.regions)
                 and (not q.years or d.year in q.years)]
-    if _LIST_WORDS.search(q.text) and not q.regions:
+    if load_intents().document_list.search(q.text) and not q.regions:
         listing = "、".join(f"{d.region or d.source}（{d.year or '年份不详'}年）" for d in _by_region(docs.values()))
         return Draft(f"共收录{len(docs)}份报告：{listing}。", True, "metadata")
     if not selected:
         return refusal("收录的报告中没有符合条件的报告。", "metadata")
-    if _TITLE_WORDS.search(q.text):
+    if _field_words("title").search(q.text):
         return _facts(selected, chunks_by_doc, lambda d: d.title or f"{scope_label(d)}报告", "title")
-    if _ADDRESSEE_WORDS.search(q.text):
+    if _field_words("addressee").search(q.text):
         return _facts(selected, chunks_by_doc, lambda d: d.addressee, "addressee")
-    if _PUBLISHED_WORDS.search(q.text):
+    if _field_words("published").search(q.text):
         return _published(selected)
-    if _DATE_WORDS.search(q.text):
+    if _field_words("date").search(q.text):
         return _facts(selected, chunks_by_doc, lambda d: _cn_date(d.date) if d.date else None, "date")
-    if _ISSUER_WORDS.search(q.text) or "落款" in q.text:
+    if _field_words("issuer").search(q.text) or "落款" in q.text:
         return _facts(selected, chunks_by_doc, lambda d: d.issuer, "issuer")
     return _facts(selected, chunks_by_doc, lambda d: d.title or f"{scope_label(d)}报告", "title")
 

@@ -13,13 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.figures import Figure, figures
+from rag.intents import load_intents
 from rag.lexical import Tokenizer
 from rag.retrieve import Hit
 from rag.sentences import sentence_spans
 
-_SUB_QUESTION = re.compile(r"[？?]|[,，;；]\s*(?=其中|另外|以及|还有)|、(?=多少|几)")
-_ASKS = re.compile(r"多少|几|是多少|比例|率")
-_RATE = re.compile(r"率|比例|百分")
 _CLAUSE_END = re.compile(r"[，,；;。！？!?：:]")
 _JOINT = re.compile(r"以及|和|及|与|、")
 
@@ -104,8 +102,9 @@ def rank_sentences(question_tokens: set[str], hits: Sequence[Hit], tokenizer: To
 
 def sub_questions(text: str) -> list[str]:
     """A question asking for several figures (…多少件？其中…多少件？) split into one ask each."""
-    parts = [p.strip() for p in _SUB_QUESTION.split(text) if p and p.strip()]
-    asks = [p for p in parts if _ASKS.search(p) or p.endswith("呢")]
+    intents = load_intents()
+    parts = [p.strip() for p in intents.part_break.split(text) if p and p.strip()]
+    asks = [p for p in parts if intents.ask_word.search(p)]
     if len(asks) <= 1:
         return [text]
     # Each ask keeps the shared lead (region, year, verb) so it can still be matched alone.
@@ -118,7 +117,7 @@ def pick_figure(ask: str, candidates: Sequence[Candidate], tokenizer: Tokenizer,
     ask_tokens = set(tokenizer.tokens(ask))
     # The words right before the ask (…，决定废止了几件) name what is counted: they weigh double.
     focus = set(tokenizer.tokens(re.split(r"[,，;；:：]", ask)[-1]))
-    wants_rate = bool(_RATE.search(ask))
+    wants_rate = bool(load_intents().rate.search(ask))
     best: Pick | None = None
     pool = [(cand, fig) for cand in candidates[:12] for fig in figures(cand.sentence)
             if not fig.is_calendar() and not any(fig.value == e.value and fig.unit == e.unit for e in exclude)]

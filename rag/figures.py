@@ -10,10 +10,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-UNITS = (
-    "个工作日|人次|万元|亿元|万人|万户|万件|平方米|公里|小时|%|‰|"
-    "件|次|人|户|个|项|条|种|份|支|家|名|场|天|批|所|座|期|元|篇|册|套|台|辆|处|宗|起|万|亿|倍|年|月|日"
-)
+from rag.intents import load_intents
+
+# Units are data: the catalogue's (metrics.yaml) plus intents.yaml's `extra_units`, longest first.
+UNITS = "|".join(re.escape(u) for u in load_intents().units)
 _FIGURE = re.compile(
     rf"(?<![\d.])(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?P<approx>余|多|以上)?\s*(?P<unit>{UNITS})?(?P<tail>以上|余)?"
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
@@ -16,35 +17,8 @@ import yaml
 
 from rag.catalogue import load_catalogue
 from rag.gazetteer import load_gazetteer
+from rag.intents import load_intents
 from rag.schema import Document, Route
-
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年(?!\d)|(?!\d))")
-_ASK_NUMBER = re.compile(r"(多少|几|是多少|比例|率|百分之|how many|how much|rate)", re.I)
-_UNIT_AFTER_ASK = re.compile(
-    r"(?:多少|几)(人次|个工作日|万元|亿元|件|次|人|户|个|项|条|种|份|支|家|名|场|天|批|所|座|万)"
-)
-_METADATA = re.compile(
-    r"落款|签发|发文|发布(?:单位|机关|日期|时间)|成文|日期|哪天|哪一天|什么时候|收录了?(?:哪些|几份|多少份)|"
-    r"哪份报告|哪些报告|几份报告|报送给|报给谁|"
-    r"多少份报告|报告(?:的)?标题|报告名称|哪些地区的报告|覆盖(?:了)?哪些|issuer|signed|which reports?"
-)
-_AGGREGATE = re.compile(
-    r"哪个(?:区|县|市|地区|地方|单位)|哪些(?:区|县|市|地区|地方)|哪一个|最高|最低|最多|最少|排名|排序|相比|对比|比较|"
-    r"各(?:区|县|地区|地)|所有地区|平均|谁(?:更|最)|更多|更少|更高|更低|highest|lowest|most|fewest|compare|rank"
-)
-_SUMMARY = re.compile(
-    r"哪些|什么|情况|如何|怎样|怎么样|主要|举措|措施|问题|不足|安排|打算|计划|做法|成效|亮点|经验|思路|重点|介绍|概括|总结"
-)
-_PLANS = re.compile(r"安排|打算|计划|思路|下一步|重点|部署|plans?")
-_FOLLOW_UP = re.compile(r"^(?:那么?|还有|再看看?)?\s*(.{1,20}?)\s*(?:呢|怎么样|如何|的情况)?\s*[?？]?$")
-
-_OPS = [
-    ("max", re.compile(r"最高|最多|最大|更多|更高|highest|most")),
-    ("min", re.compile(r"最低|最少|最小|更少|更低|lowest|fewest")),
-    ("rank", re.compile(r"排名|排序|rank")),
-    ("sum", re.compile(r"合计|总共|一共|总计|加起来")),
-    ("list", re.compile(r"哪些(?:区|县|市|地区|地方)|各(?:区|县|地区|地)")),
-]
 
 
 @dataclass
@@ -106,7 +80,7 @@ def apply_synonyms(text: str) -> str:
     table = _synonyms()
     while i < len(text):
         for phrase, term in table:
-            if text.startswith(phrase, i):
+            if text.startswith(phrase, i) and not text.startswith(term, i):  # 负责人出庭应诉 stays as it is
                 out.append(term)
                 i += len(phrase)
                 break
@@ -192,29 +166,38 @@ def unknown_divisions(text: str, known: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def understand(question: str, documents: list[Document], context: Context | None = None) -> Question:
+def understand(question: str, documents: list[Document], context: Context | None = None,
+               vocabulary: Callable[[str], bool] | None = None) -> Question:
+    """`vocabulary` tells which Chinese words the store's reports contain: English words outside the
+    glossary are bridged through the dictionary to those words (rag/bilingual.py)."""
     original = question
     english = _is_english(question)
     text = normalise(translate_english(question) if english else question)
+    if english and vocabulary is not None:
+        from rag.bilingual import bridge
+
+        text = f"{text} {' '.join(bridge(text, vocabulary))}".strip()
     regions = _matcher(tuple(sorted({d.region for d in documents if d.region}))).find(text)
     known = sorted({d.region for d in documents if d.region})
+    intents = load_intents()
     q = Question(original=original, text=text, english=english, regions=regions,
                  unknown_regions=unknown_divisions(text, known),
-                 years=[int(y) for y in dict.fromkeys(_YEAR.findall(text))])
+                 years=[int(y) for y in dict.fromkeys(intents.year.findall(text))])
     q.metrics = _metrics(text)
-    q.wants_number = bool(_ASK_NUMBER.search(text))
+    q.wants_number = bool(intents.ask_number.search(text))
     q.units = asked_units(text)
-    q.asks_plans = bool(_PLANS.search(text))
-    q.operation = next((name for name, pattern in _OPS if pattern.search(text)), None)
+    q.asks_plans = bool(intents.plans.search(text))
+    q.operation = next((name for name, pattern in intents.operations
+                        if name in {"max", "min", "rank", "sum", "list"} and pattern.search(text)), None)
     q.route = _route(q)
     if context is not None:
-        q = _resolve_follow_up(q, context, documents)
+        q = _resolve_follow_up(q, context, documents, vocabulary)
     return q
 
 
 def asked_units(text: str) -> list[str]:
     """The units a question asks its figures in: 多少件 → 件, 几次 → 次."""
-    return _UNIT_AFTER_ASK.findall(text)
+    return load_intents().asked_unit.findall(text)
 
 
 def _metrics(text: str) -> list[str]:
@@ -223,31 +206,37 @@ def _metrics(text: str) -> list[str]:
 
 
 def _route(q: Question) -> Route:
-    if _METADATA.search(q.text):
+    intents = load_intents()
+    if intents.metadata.search(q.text):
         return "metadata"
-    if _AGGREGATE.search(q.text) and len(q.regions) != 1:
+    if intents.aggregate.search(q.text) and len(q.regions) != 1:
         return "aggregate"
-    if _SUMMARY.search(q.text) and not q.wants_number:
+    if intents.summary.search(q.text) and not q.wants_number:
         return "summary"
     return "lookup"
 
 
-def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document]) -> Question:
+def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
+                       vocabulary: Callable[[str], bool] | None = None) -> Question:
     """Carry region, year and topic from the conversation into an elliptical follow-up."""
     if not ctx.question:
         return q
     stripped = re.sub(r"[?？。!！\s]", "", q.text)
-    elliptical = bool(_FOLLOW_UP.match(q.text)) and len(stripped) <= 12 and not q.wants_number
+    elliptical = bool(load_intents().follow_up.match(q.text)) and len(stripped) <= 12 and not q.wants_number
     if elliptical and (q.regions or q.years):
         # "那朝阳区呢？": ask the previous question again about the new region or year.
-        previous = understand(ctx.question, documents)
+        previous = understand(ctx.question, documents, vocabulary=vocabulary)
         rewritten = previous.text
         for old in previous.regions:
             rewritten = rewritten.replace(old, q.regions[0] if q.regions else old)
         if q.years:
             for y in previous.years:
                 rewritten = rewritten.replace(str(y), str(q.years[0]))
-        resolved = understand(rewritten, documents)
+            if not previous.years:  # "那2022年呢？" after a question without a year: the year is added
+                rewritten = f"{q.years[0]}年{rewritten}"
+        if q.regions and not previous.regions:
+            rewritten = f"{q.regions[0]}{rewritten}"
+        resolved = understand(rewritten, documents, vocabulary=vocabulary)
         resolved.original = q.original
         resolved.carried = ["question"]
         return resolved

@@ -1,0 +1,103 @@
+"""Threshold sweep of the facts answerer: answered correctly / answered wrongly / refused, per threshold.
+
+    python -m evals.sweep_facts --store .govqa-eval --gold evals/gold [--gold more.jsonl] [--out sweep.md]
+
+Single-turn lookup and unanswerable items about one report are asked through the same parts the
+service uses; for every asked quantity the best fact that may answer is kept with its score, and each
+threshold decides: answer (correct when the gold figures are in it) or refuse (correct when gold says
+unanswerable). The threshold in rag/answering/facts.py is chosen from this curve (README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+from evals.harness import load_gold_set
+from evals.scoring import contains
+from rag.answering.base import EvidenceSet
+from rag.answering.facts import display, find
+from rag.schema import AskRequest
+from rag.scope import select
+from rag.service import Service
+from rag.settings import Settings
+from rag.understand import Context
+
+
+def collect(service: Service, items: list[dict]) -> list[tuple[dict, list[tuple[float, str]]]]:
+    """Per item, per asked quantity: the best answering fact's score and the figure it would give."""
+    docs, chunks = service._snapshot()
+    out = []
+    for item in items:
+        if item.get("history") or item.get("kind") not in {"lookup", "unanswerable"}:
+            continue
+        q = service._understand(AskRequest(question=item["question"]), docs, Context())
+        scope = select(docs, q.regions, q.years, unknown_regions=q.unknown_regions)
+        if scope.refusal is not None or not q.wants_number:
+            continue
+        ev = EvidenceSet(q, docs, chunks, scope, service.parts, Context())
+        if len(ev.scoped_docs) != 1:
+            continue
+        doc = ev.scoped_docs[0]
+        parts = []
+        for ask in ev.asks:
+            finding = find(ask, doc, service.parts.facts, ev, threshold=-math.inf)
+            best = finding.best
+            parts.append((best.score, display(best.fact.row)) if best else (-math.inf, ""))
+        out.append((item, parts))
+    return out
+
+
+def curve(collected: list[tuple[dict, list[tuple[float, str]]]], thresholds: list[float]) -> list[dict]:
+    rows = []
+    for t in thresholds:
+        right = wrong = refused_ok = refused_bad = 0
+        for item, parts in collected:
+            answered = [text for score, text in parts if score >= t]
+            if not answered:
+                if item.get("answerable") is False:
+                    refused_ok += 1
+                else:
+                    refused_bad += 1
+                continue
+            text = " ".join(answered)
+            must = item.get("must_include") or []
+            good = item.get("answerable") is not False and all(contains(text, e) for e in must)
+            right, wrong = right + good, wrong + (not good)
+        rows.append({"threshold": t, "answered_right": right, "answered_wrong": wrong,
+                     "refused_right": refused_ok, "refused_wrong": refused_bad})
+    return rows
+
+
+def to_markdown(rows: list[dict], n: int) -> str:
+    lines = [f"Facts answerer threshold sweep ({n} single-report items)", "",
+             "| threshold | answered right | answered wrong | refused (gold unanswerable) "
+             "| refused (gold answerable) |",
+             "| ---: | ---: | ---: | ---: | ---: |"]
+    lines += [f"| {r['threshold']:.2f} | {r['answered_right']} | {r['answered_wrong']} | {r['refused_right']} | "
+              f"{r['refused_wrong']} |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, required=True)
+    parser.add_argument("--gold", type=Path, action="append", required=True)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    service = Service(Settings(store=args.store))
+    try:
+        items = [i for g in args.gold for i in load_gold_set(g)]
+        collected = collect(service, items)
+        rows = curve(collected, [round(0.4 + 0.04 * i, 2) for i in range(16)])
+        text = to_markdown(rows, len(collected))
+        print(text)
+        if args.out:
+            args.out.write_text(text, encoding="utf-8")
+    finally:
+        service.close()
+
+
+if __name__ == "__main__":
+    main()

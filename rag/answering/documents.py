@@ -1,0 +1,113 @@
+"""Questions about the reports themselves, answered from the catalogue (documents table) as a table:
+level, city and province (gazetteer), year covered, issuer, signing date; counts and lists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rag import answer as extractive
+from rag.answer import Draft
+from rag.answering.base import EvidenceSet
+from rag.gazetteer import load_gazetteer
+from rag.intents import load_intents
+from rag.schema import Document, Table, TableRow
+from rag.scope import label
+from rag.understand import Question
+
+_FIELD_NAMES = {"province": "所属省份", "city": "所属城市", "level": "行政级别", "year": "报告年度",
+                "issuer": "落款单位", "date": "落款日期"}
+
+
+def _place(doc: Document, field: str) -> str | None:
+    """A catalogue field, completed from the gazetteer when ingest left it empty."""
+    value = getattr(doc, field, None)
+    if value or field not in {"province", "city", "level"} or not doc.region:
+        return str(value) if value else None
+    found = load_gazetteer().by_name(doc.region)
+    return getattr(found[0], field, None) if found else None
+
+
+def _province_named(text: str) -> str | None:
+    for division, _ in load_gazetteer().find_in(text):
+        if division.level == "省" or division.kind in {"直辖市", "自治区"}:
+            return division.name
+    return None
+
+
+def _level_words(text: str) -> tuple[str, tuple[str, ...]] | None:
+    for word, levels in load_intents().levels.items():
+        if word in text:
+            return word, levels
+    return None
+
+
+def _table(docs: Sequence[Document]) -> Table:
+    return Table(metric="收录的报告", rows=[
+        TableRow(region=d.region or d.source, year=d.year, display=" · ".join(
+            p for p in (_place(d, "level"), _place(d, "city"), _place(d, "province"), d.issuer, d.date) if p))
+        for d in docs])
+
+
+class DocumentsAnswerer:
+    name = "documents"
+
+    def answer(self, question: Question, evidence: EvidenceSet) -> Draft | None:
+        intents = load_intents()
+        text = question.text
+        docs = sorted(evidence.docs.values(), key=lambda d: (d.region or "", d.year or 0))
+        fields = [name for name, pattern in intents.document_fields if pattern.search(text)]
+        if {"addressee", "published"} & set(fields):
+            return None  # addressees and web posting dates: the metadata answerer cites them
+        place_field = next((f for f in fields if f in {"province", "city", "level", "year"}), None)
+        if question.regions and place_field:
+            selected = [d for d in docs if d.region in question.regions
+                        and (not question.years or d.year in question.years)]
+            asked = [f for f in fields if f in _FIELD_NAMES]
+            if "date" in asked and "year" in asked:
+                asked.remove("date")  # 关于哪一年: the year covered, not the signing date
+            lines = []
+            for doc in selected:
+                for name in asked:
+                    value = _place(doc, name)
+                    shown = f"{value}年" if name == "year" and value else value
+                    if name == "issuer" and not value and doc.title:
+                        shown = f"未写明（报告标题：{doc.title}）"
+                    lines.append(f"{label(doc)}报告的{_FIELD_NAMES[name]}：{shown or '未写明'}")
+            if place_field in {"province", "city"} and selected:
+                doc = selected[0]
+                chain = "".join(p for p in (_place(doc, "province"), _place(doc, "city")) if p)
+                lines.append(f"{doc.region}属于{chain}（据行政区划表）")
+            return Draft("；".join(lines) + "。", bool(selected), "metadata", table=_table(selected))
+        if not question.regions and intents.document_list.search(text) and not question.asks_plans:
+            selected = docs
+            what = []
+            if (province := _province_named(text)) is not None:
+                selected = [d for d in selected if _place(d, "province") == province]
+                what.append(f"来自{province}")
+            if (levels := _level_words(text)) is not None:
+                word, allowed = levels
+                selected = [d for d in selected if (_place(d, "level") or "") in allowed]
+                what.append(f"{word}（{'、'.join(allowed)}）")
+            if question.years:
+                selected = [d for d in selected if d.year in question.years]
+                what.append("、".join(f"{y}年度" for y in question.years))
+            if not what:
+                return None  # the plain listing stays with the metadata answerer
+            by_level: dict[str, int] = {}
+            for d in selected:
+                by_level[_place(d, "level") or "级别不详"] = by_level.get(_place(d, "level") or "级别不详", 0) + 1
+            detail = "，".join(f"{k}{v}份" for k, v in by_level.items())
+            listing = "、".join(f"{label(d)}" for d in selected)
+            head = f"收录的报告中{''.join(what)}的共{len(selected)}份"
+            body = f"（{detail}）：{listing}" if selected else ""
+            return Draft(f"{head}{body}。", True, "metadata", table=_table(selected))
+        return None
+
+
+class MetadataAnswerer:
+    """Dates, issuers, titles and addressees of the reports (rag/answer.py's catalogue answers)."""
+
+    name = "metadata"
+
+    def answer(self, question: Question, evidence: EvidenceSet) -> Draft | None:
+        return extractive.metadata(question, evidence.docs, evidence.chunks_by_doc)

@@ -1,0 +1,187 @@
+"""The facts answerer: each asked quantity answered from the best-matching fact of the report in
+scope, with unit, period and scope, cited; or refused plainly, naming the measure and the nearest
+figure the report does give (labelled as a different measure)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.answer import Draft, Evidence
+from rag.answering.base import EvidenceSet
+from rag.asked import Asked
+from rag.intents import load_intents
+from rag.measures import FactBook, Match, score_facts
+from rag.schema import Document, MetricRow
+from rag.scope import label, latest_per_region
+from rag.store import ChunkRow
+from rag.understand import Question
+
+# Minimum measure score for a fact to answer; chosen from the sweep (evals/sweep_facts.py, README).
+THRESHOLD = 0.66
+# A near miss: a fact whose words match this well but which may not answer (other unit, a change, a
+# town's figure) is named beside the refusal as a different measure.
+NEAREST = 0.6
+
+
+@dataclass
+class Finding:
+    asked: Asked
+    doc: Document
+    best: Match | None  # the answering fact, if one passes
+    nearest: Match | None  # the best fact that did not pass, for the refusal
+    ruled_out: list[Match]  # facts whose words match but which may not answer (unit, change, scope, year)
+
+
+def find(asked: Asked, doc: Document, book: FactBook, evidence: EvidenceSet, threshold: float) -> Finding:
+    facts = book.facts([doc.doc_id])[doc.doc_id]
+    evidence.facts_seen.extend(facts)
+    # The dense model is asked where words alone fall short of the threshold (the sweep passes -inf).
+    dense_below = threshold if threshold > 0 else THRESHOLD
+    matches = score_facts(asked, facts, book, evidence.idf, doc.year, dense_below=dense_below)
+    best = next((m for m in matches if m.ok), None)
+    if best is not None and best.score < threshold:
+        best = None
+    nearest = next((m for m in matches if m is not best), None) if best is None else None
+    ruled_out = [m for m in matches if not m.ok and m.score >= NEAREST]
+    for m in matches:  # how well each figure fits the ask, for checking the passage answer
+        key = id(m.fact.row)
+        evidence.fact_scores[key] = max(evidence.fact_scores.get(key, -1.0), m.score if m.ok else -1.0)
+    return Finding(asked, doc, best, nearest if nearest and nearest.score >= NEAREST else None, ruled_out)
+
+
+def chunk_for(row: MetricRow, chunks: Sequence[ChunkRow]) -> ChunkRow | None:
+    best = None
+    for chunk in chunks:
+        if row.span and chunk.start <= row.span[0] < chunk.end + 1:
+            return chunk
+        if best is None and row.sentence and row.sentence[:20] in chunk.text:
+            best = chunk
+    return best
+
+
+def display(row: MetricRow) -> str:
+    written = "".join((row.written or "").split())
+    if written and not row.derived:
+        if not any(ch.isdigit() and ch.isascii() for ch in written):  # 十五件: the figure in digits too
+            return f"{row.value:g}{row.unit or ''}（原文“{written}”）"
+        return written
+    value = f"{row.value:.2f}".rstrip("0").rstrip(".") if row.derived else f"{row.value:g}"
+    return f"{value}{row.approx or ''}{row.unit or ''}"
+
+
+def caveat(row: MetricRow, extra: Sequence[str] = ()) -> str:
+    notes = [n for n in (row.period, row.scope) if n]
+    if row.derived and row.formula:
+        notes.append(f"按{row.formula}计算")
+    if row.ocr_low_confidence:
+        notes.append("扫描件OCR识别置信度低，请核对原件")
+    notes.extend(extra)
+    return f"（{'，'.join(notes)}）" if notes else ""
+
+
+def measure_name(match: Match) -> str:
+    """The measure as the report words it: the catalogue label, or the figure's phrase without the figure."""
+    fact = match.fact
+    if fact.row.metric != "other":
+        return fact.measure
+    written = "".join((fact.row.written or "").split())
+    phrase = fact.clause.replace(written, "").strip(" ，,、") if written else fact.clause
+    return phrase or fact.measure
+
+
+class Cited:
+    """Evidence collected across the parts of one answer, numbered in order."""
+
+    def __init__(self, evidence: EvidenceSet) -> None:
+        self.ev = evidence
+        self.items: list[Evidence] = []
+
+    def cite(self, row: MetricRow) -> str:
+        chunk = chunk_for(row, self.ev.chunks_by_doc.get(row.doc_id, []))
+        if chunk is None:
+            return ""
+        for i, e in enumerate(self.items):
+            if e.chunk.chunk_id == chunk.chunk_id and e.quote == row.sentence:
+                return f"[{i + 1}]"
+        self.items.append(Evidence(chunk, row.sentence or chunk.text))
+        return f"[{len(self.items)}]"
+
+
+def refusal_line(finding: Finding, cited: Cited) -> str:
+    what = finding.asked.measure or "该项"
+    line = f"{load_intents().not_disclosed}（{what}）"
+    if finding.nearest is not None:
+        row = finding.nearest.fact.row
+        line += (f"；报告给出的相近数字是“{measure_name(finding.nearest)}”{display(row)}"
+                 f"{cited.cite(row)}，口径不同，不是所问的数据")
+    return line
+
+
+class FactsAnswerer:
+    name = "facts"
+
+    def __init__(self, book: FactBook, threshold: float = THRESHOLD) -> None:
+        self.book = book
+        self.threshold = threshold
+
+    def answer(self, question: Question, evidence: EvidenceSet) -> Draft | None:
+        if not question.wants_number:
+            return None
+        docs = evidence.scoped_docs
+        regions = {d.region for d in docs}
+        if len(regions) != 1:
+            return None  # several regions: the operations answerer compares or ranks them
+        asks = evidence.asks
+        if any(a.operation not in {"value", "change", "sum"} for a in asks):
+            return None
+        note = ""
+        if len(docs) > 1 and len(question.years) < 2:  # several reports, no year named: the latest, said so
+            docs = latest_per_region(docs)
+            note = "（未指明年份，取最近一年的报告）"
+        if len(docs) > 1:  # "2022年和2023年分别是多少": each year's report answers for its year
+            drafts = [self._one(question, evidence, d, asks) for d in sorted(docs, key=lambda d: d.year or 0)]
+            cited = [dr for dr in drafts if dr.answerable]
+            if not cited:
+                return drafts[0]
+            return _joined(drafts)
+        return self._one(question, evidence, docs[0], asks, note)
+
+    def _one(self, question: Question, evidence: EvidenceSet, doc: Document, asks: list[Asked],
+             note: str = "") -> Draft:
+        # With two years named, each report answers for its own year; a year no report covers stays asked
+        # (a table column of the next year's report may give it, nothing else may).
+        findings = [find(Asked(**{**a.__dict__, "years": [doc.year] if doc.year in a.years else a.years}), doc,
+                         self.book, evidence, self.threshold) for a in asks]
+        # Figures that match the words but may not answer (another unit, a change, another area): the
+        # passage answerer must not give them either.
+        evidence.vetoed.extend(m.fact for f in findings if f.best is None for m in f.ruled_out)
+        if not any(f.best for f in findings):
+            cited = Cited(evidence)
+            lines = [refusal_line(f, cited) for f in findings]
+            text = f"{label(doc)}：" + "；".join(lines) + "。" + note
+            draft = Draft(text, False, "unanswerable", cited.items)
+            return draft
+        cited = Cited(evidence)
+        lines = []
+        for f in findings:
+            if f.best is None:
+                lines.append(refusal_line(f, cited))
+                continue
+            row = f.best.fact.row
+            lines.append(f"{measure_name(f.best)}：{display(row)}{caveat(row)}{cited.cite(row)}")
+        return Draft(f"{label(doc)}：" + "；".join(lines) + "。" + note, True, "lookup", cited.items)
+
+
+
+def _joined(drafts: list[Draft]) -> Draft:
+    """Several reports' answers as one, citations renumbered in order."""
+    import re
+
+    evidence: list[Evidence] = []
+    texts = []
+    for draft in drafts:
+        offset = len(evidence)
+        evidence.extend(draft.evidence)
+        texts.append(re.sub(r"\[(\d+)\]", lambda m, k=offset: f"[{int(m.group(1)) + k}]", draft.answer))
+    return Draft("".join(texts), True, "lookup", evidence)

@@ -1,0 +1,167 @@
+"""Operations over facts of several reports: compare named regions, rank the store with a coverage
+line, the change between a region's two reports, and counts and lists with conditions.
+
+A measure the catalogue knows is ranked from the metrics table by rag/analytics.py (stated beats
+derived, neighbouring scopes mentioned beside); any other measure is found per report by the facts
+matcher. Either way each region is read from its latest report unless the question names a year, and
+the answer says so.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+
+from rag.analytics import aggregate
+from rag.answer import Draft
+from rag.answering.base import EvidenceSet
+from rag.answering.facts import THRESHOLD, Cited, Finding, caveat, display, find, measure_name
+from rag.asked import Asked
+from rag.intents import load_intents
+from rag.measures import FactBook
+from rag.schema import Document, Table, TableRow
+from rag.scope import by_region, label, latest_per_region
+from rag.stages import stage
+from rag.understand import Question
+
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
+MAX_LISTED = 10
+
+
+def _who(doc: Document) -> str:
+    return f"{doc.region or doc.doc_id}（{doc.year}年）" if doc.year else f"{doc.region or doc.doc_id}"
+
+
+def _num(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def passes(condition: tuple[str, float, str | None] | None, value: float) -> bool:
+    if condition is None:
+        return True
+    op, threshold, _ = condition
+    return _OPS[op](value, threshold)
+
+
+class OperationsAnswerer:
+    name = "operations"
+
+    def __init__(self, book: FactBook, threshold: float = THRESHOLD) -> None:
+        self.book = book
+        self.threshold = threshold
+
+    def answer(self, question: Question, evidence: EvidenceSet) -> Draft | None:
+        asks = evidence.asks
+        if len(asks) != 1:
+            return None
+        ask = asks[0]
+        if ask.operation == "change":
+            return self._change(ask, evidence)
+        if ask.operation == "compare":
+            return self._across(question, ask, evidence, compare=True)
+        if ask.operation in {"rank", "list", "count"} and len(question.regions) != 1:
+            return self._across(question, ask, evidence, compare=False)
+        return None
+
+    def _docs(self, question: Question, evidence: EvidenceSet) -> tuple[list[Document], bool]:
+        """The reports to read: the named year's, else each region's latest (and whether that was chosen)."""
+        docs = evidence.scoped_docs
+        if question.years:
+            return docs, False
+        latest = latest_per_region(docs)
+        return latest, len(latest) < len(docs)
+
+    def _across(self, question: Question, ask: Asked, evidence: EvidenceSet, compare: bool) -> Draft | None:
+        docs, latest_only = self._docs(question, evidence)
+        if ask.metrics and ask.condition is None and ask.operation != "count":
+            # A catalogue measure: the metrics-table ranking (derived rates, neighbouring scopes).
+            with stage("metrics"):
+                draft = aggregate(question, evidence.parts.store, {d.doc_id: d for d in docs}, evidence.parts.tokenizer)
+            missing = [d for d in docs if draft is not None and draft.table is not None and any(
+                r.value is None and r.region == (d.region or d.doc_id) for r in draft.table.rows)]
+            # A region whose report words the measure differently has no catalogue row: if the facts
+            # matcher finds it, rank by facts so that region is not left out.
+            worded_otherwise = bool(ask.measure) and any(
+                find(ask, d, self.book, evidence, self.threshold).best is not None for d in missing)
+            if draft is not None and not worded_otherwise:
+                if latest_only:
+                    draft.answer += "（未指明年份时，各地区取最近一年的报告。）"
+                return draft
+        if not ask.measure:
+            return None
+        with stage("metrics"):
+            findings = [find(ask, d, self.book, evidence, self.threshold) for d in docs]
+        found = [f for f in findings if f.best is not None]
+        missing = [f for f in findings if f.best is None]
+        if not found:
+            if compare or ask.operation != "list":
+                lines = "、".join(_who(f.doc) for f in findings)
+                return Draft(f"{load_intents().not_disclosed}：{lines}的报告都没有披露“{ask.measure}”。",
+                             False, "unanswerable")
+            return None
+        reverse = ask.order != "min"
+        found.sort(key=lambda f: f.best.fact.row.value if f.best else 0.0, reverse=reverse)
+        kept = [f for f in found if f.best and passes(ask.condition, f.best.fact.row.value)]
+        cited = Cited(evidence)
+        parts = [self._line(f, cited) for f in kept[:MAX_LISTED]]
+        if len(kept) > MAX_LISTED:
+            parts.append(f"……共{len(kept)}个，其余见表格")
+        coverage = f"{len(findings)}份报告中{len(found)}份披露该项"
+        if missing:
+            coverage += "；" + "、".join(_who(f.doc) for f in missing[:MAX_LISTED]) + "未披露"
+        if latest_only:
+            coverage += "；未指明年份，各地区取最近一年的报告"
+        if ask.condition is not None:
+            op, value, unit = ask.condition
+            cond = f"{op}{_num(value)}{unit or ''}"
+            head = f"符合条件（{cond}）的共{len(kept)}个" + ("：" + "；".join(parts) if parts else "")
+        elif ask.operation == "count":
+            head = f"披露该项的共{len(found)}个：" + "；".join(parts)
+        elif ask.operation == "list":
+            head = "披露该项的地区：" + "；".join(parts)
+        else:
+            word = "最低" if ask.order == "min" else "最高"
+            head = f"{_who(kept[0].doc)}{word}。" + "；".join(parts)
+        table = Table(metric=ask.measure, unit=kept[0].best.fact.row.unit or "" if kept and kept[0].best else "",
+                      rows=[TableRow(region=f.doc.region or f.doc.doc_id, year=f.doc.year,
+                                     value=f.best.fact.row.value if f.best else None,
+                                     display=display(f.best.fact.row) if f.best else "未披露")
+                            for f in [*found, *missing]])
+        return Draft(f"{head}。（{coverage}。）", True, "aggregate", cited.items, table)
+
+    @staticmethod
+    def _line(f: Finding, cited: Cited) -> str:
+        assert f.best is not None
+        row = f.best.fact.row
+        return f"{_who(f.doc)}{measure_name(f.best)}{display(row)}{caveat(row)}{cited.cite(row)}"
+
+    def _change(self, ask: Asked, evidence: EvidenceSet) -> Draft | None:
+        """Year over year from two reports of one region: both cited, difference and ratio computed."""
+        regions = by_region(evidence.scoped_docs)
+        if len(regions) != 1:
+            return None
+        docs = next(iter(regions.values()))
+        if ask.years and len(ask.years) >= 2:
+            docs = [d for d in docs if d.year in ask.years]
+        if len(docs) < 2:
+            return None  # one report: a change it states itself is a fact (the facts answerer)
+        old, new = docs[-2], docs[-1]
+        level = Asked(**{**ask.__dict__, "operation": "value", "years": []})
+        a = find(level, old, self.book, evidence, self.threshold)
+        b = find(level, new, self.book, evidence, self.threshold)
+        if a.best is None or b.best is None:
+            return None
+        ra, rb = a.best.fact.row, b.best.fact.row
+        if (ra.unit or "") != (rb.unit or ""):
+            return None
+        cited = Cited(evidence)
+        diff = rb.value - ra.value
+        unit = "个百分点" if rb.unit == "%" else (rb.unit or "")
+        ratio = f"，为{old.year}年的{_num(rb.value / ra.value)}倍" if ra.value else ""
+        text = (f"{label(old)}：{measure_name(a.best)}{display(ra)}{cited.cite(ra)}；"
+                f"{label(new)}：{measure_name(b.best)}{display(rb)}{cited.cite(rb)}。"
+                f"计算值：{new.year}年比{old.year}年{'增加' if diff >= 0 else '减少'}{_num(abs(diff))}{unit}{ratio}"
+                "（由两份报告的数字计算，报告本身未写此变化）。")
+        return Draft(text, True, "aggregate", cited.items)
+

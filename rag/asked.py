@@ -1,0 +1,158 @@
+"""Asked quantities: a question turned into one ask per figure it wants.
+
+"受理了多少件？办结多少件？纠错率是多少？" is three asks sharing region and year; each ask carries its
+measure words, units, operation and any condition ("超过200件"), so it can be answered (or refused)
+on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.catalogue import load_catalogue
+from rag.intents import load_intents
+from rag.understand import Question, region_aliases
+
+_PUNCT = re.compile(r"[\s?？。!！,，;；:：、“”\"'（）()《》]+")
+_PERIOD = re.compile(r"\d{1,2}\s*[-—–~～至]\s*\d{1,2}\s*月份?|上半年|下半年|前三季度|第[一二三四]季度|全年")
+_YEAR_WORDS = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:\s*年度?|(?!\d))")
+
+
+@dataclass
+class Asked:
+    """One quantity a question asks for."""
+
+    text: str  # the part of the question that asks it
+    measure: str  # the measure words: the part without region, year, period and question words
+    regions: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    wants_rate: bool = False
+    operation: str = "value"  # value | compare | rank | change | list | count | sum
+    order: str | None = None  # max | min for rank and compare
+    condition: tuple[str, float, str | None] | None = None  # (operator, value, unit)
+    metrics: list[str] = field(default_factory=list)  # catalogue keys the measure matches
+    period: str | None = None
+    subunit: str | None = None  # a town, bureau or centre the ask is about
+    context: str = ""  # the measure of the part before, for a part that names little ("多少人？")
+    focus: str = ""  # the measure words of the ask's last clause ("…时，决定废止了几件" → 决定废止)
+
+
+def asked_quantities(q: Question) -> list[Asked]:
+    """One ask per part of the question; parts inherit the question's regions and years."""
+    intents = load_intents()
+    parts = [p.strip() for p in intents.part_break.split(q.text) if p and p.strip()]
+    asks = [p for p in parts if intents.ask_word.search(p)]
+    if len(asks) <= 1:
+        asks = [q.text]
+    out: list[Asked] = []
+    for part in asks:
+        ask = _asked(part, q, whole=len(asks) == 1)
+        if out:
+            ask.context = out[-1].measure
+        out.append(ask)
+    return out
+
+
+def _asked(part: str, q: Question, whole: bool) -> Asked:
+    intents = load_intents()
+    units = intents.asked_unit.findall(part) or (q.units if whole else [])
+    units = units or [u for word, u in intents.measure_units.items() if word in part][:1]
+    wants_rate = bool(intents.rate.search(_measure_core(part, q)))
+    operation, order = _operation(part if not whole else q.text, q)
+    period = m.group(0) if (m := _PERIOD.search(part)) else None
+    measure = measure_words(part, q)
+    clauses = [c for c in re.split(r"[,，;；:：]", part) if c.strip()]
+    focus = measure_words(clauses[-1], q) if len(clauses) > 1 else ""
+    catalogue = load_catalogue()
+    metrics = [m.key for m, score in catalogue.match_phrase(part) if score >= 0.6][:3] or (q.metrics if whole else [])
+    sub = intents_subunit(part, q)
+    condition = condition_of(part)
+    if operation in {"count", "list", "rank"}:
+        # 有几个/多少个 counts regions, not the measure: the measure's unit is the condition's, if any.
+        units = [condition[2]] if condition and condition[2] else []
+        wants_rate = wants_rate or bool(condition and condition[2] in {"%", "‰"})
+    return Asked(text=part, measure=measure, regions=list(q.regions), years=list(q.years), units=list(units),
+                 wants_rate=wants_rate, operation=operation, order=order, condition=condition,
+                 metrics=metrics, period=period, subunit=sub, focus=focus)
+
+
+def _operation(text: str, q: Question) -> tuple[str, str | None]:
+    intents = load_intents()
+    found = {name for name, pattern in intents.operations if pattern.search(text)}
+    order = "max" if "max" in found else "min" if "min" in found else None
+    if "change" in found or intents.change_before.search(_measure_core(text, q)):
+        return "change", order
+    if len(q.regions) >= 2:
+        return "compare", order or "max"
+    if q.route == "aggregate" or found & {"rank", "list", "count"}:
+        if "count" in found:
+            return "count", order
+        if "list" in found and not order:
+            return "list", None
+        return "rank", order or "max"
+    if "sum" in found:
+        return "sum", None
+    return "value", None
+
+
+def condition_of(text: str) -> tuple[str, float, str | None] | None:
+    """A threshold the question states: 达到100% → (>=, 100, %), 超过200件 → (>, 200, 件)."""
+    intents = load_intents()
+    units = "|".join(re.escape(u) for u in intents.units)
+    for op, words in intents.conditions:
+        if op == "==":
+            continue
+        for m in words.finditer(text):
+            tail = text[m.end(): m.end() + 12]
+            head = text[max(0, m.start() - 12): m.start()]
+            after = re.match(rf"\s*(\d+(?:\.\d+)?)\s*({units})?", tail)
+            before = re.search(rf"(\d+(?:\.\d+)?)\s*({units})?\s*$", head)
+            if after:
+                return op, float(after.group(1)), after.group(2)
+            if before and op in {">=", "<="}:  # 100%及以上, 10件以下
+                return op, float(before.group(1)), before.group(2)
+    return None
+
+
+def intents_subunit(text: str, q: Question) -> str | None:
+    """A town, bureau or centre named in the question that is not one of the store's regions."""
+    for m in load_intents().subunit.finditer(text):
+        name = m.group(0)
+        if any(name in alias or alias in name for r in q.regions for alias in region_aliases(r)):
+            # "泗阳县司法局" names the county's bureau: keep only the part after the region.
+            rest = name
+            for r in q.regions:
+                for alias in region_aliases(r):
+                    rest = rest.replace(alias, "")
+            if len(rest) >= 3:
+                return rest
+            continue
+        return name
+    return None
+
+
+def _measure_core(text: str, q: Question) -> str:
+    out = text
+    for region in q.regions:
+        for alias in sorted(region_aliases(region), key=len, reverse=True):
+            out = out.replace(alias, " ")
+    out = _YEAR_WORDS.sub(" ", out)
+    return out
+
+
+def measure_words(text: str, q: Question) -> str:
+    """The measure an ask names: its words without region, year, period, question words and units."""
+    intents = load_intents()
+    out = _measure_core(text, q)
+    out = _PERIOD.sub(" ", out)
+    out = intents.asked_unit.sub(" ", out)
+    for _, words in intents.conditions:  # 超过200件, 达到100%: the condition, not the measure
+        out = re.sub(rf"(?:{words.pattern})\s*\d+(?:\.\d+)?\s*(?:%|‰|[^\s\d]?(?=的|$))?", " ", out)
+    out = re.sub(r"\d+(?:\.\d+)?\s*[%‰]?\s*(?:及以上|以上|以下)?", " ", out)
+    out = intents.question_words.sub(" ", out)
+    out = _PUNCT.sub(" ", out)
+    if q.english:  # English words the glossary and dictionary did not turn into Chinese match nothing
+        out = re.sub(r"[A-Za-z][A-Za-z'\-]*", " ", out)
+    return re.sub(r"\s+", " ", out).strip()

@@ -1,0 +1,80 @@
+"""The composition root: every shared part of the question path built once, from settings, in one place.
+
+Tests and doors swap a part by passing it in (`build(settings, store=..., embedder=...)`); nothing else
+constructs stores, retrievers, answerers or the LLM client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+
+import yaml
+
+from rag.answering.base import Answerer, Chain
+from rag.answering.documents import DocumentsAnswerer, MetadataAnswerer
+from rag.answering.facts import FactsAnswerer
+from rag.answering.operations import OperationsAnswerer
+from rag.answering.passages import LLMPassageAnswerer, PassageAnswerer, RefusalAnswerer, SummaryAnswerer
+from rag.dense import Embedder, make_embedder
+from rag.feedback import FeedbackStore
+from rag.lexical import Tokenizer, default_tokenizer
+from rag.llm import LLMAnswerer, make_chat_model
+from rag.measures import FactBook
+from rag.rerank import make_reranker
+from rag.retrieve import Retriever
+from rag.sessions import Sessions
+from rag.settings import Settings
+from rag.store import Store
+
+_UNSET = object()
+
+
+@dataclass
+class Components:
+    settings: Settings
+    store: Store
+    embedder: Embedder | None
+    tokenizer: Tokenizer
+    retriever: Retriever
+    sessions: Sessions
+    feedback: FeedbackStore
+    llm: LLMAnswerer | None
+    facts: FactBook
+    chain: Chain
+
+
+def load_routes() -> dict[str, list[str]]:
+    text = resources.files("rag").joinpath("data", "routes.yaml").read_text(encoding="utf-8")
+    return {route: list(names) for route, names in yaml.safe_load(text).items()}
+
+
+def build(settings: Settings, *, store: Store | None = None, embedder: Embedder | object | None = _UNSET,
+          tokenizer: Tokenizer | None = None, llm: LLMAnswerer | object | None = _UNSET,
+          answerers: Mapping[str, Answerer] | None = None) -> Components:
+    """Every part from settings; a part passed in is used instead (tests, a door's own store)."""
+    store = store or Store(settings.store, settings.chroma_url)
+    if embedder is _UNSET:
+        embedder = make_embedder(settings.embedding_model, settings.query_embedding_cache, settings.embed_threads)
+    tokenizer = tokenizer or default_tokenizer()
+    retriever = Retriever(store, tokenizer, embedder, settings.bm25_weight, settings.dense_weight,  # type: ignore[arg-type]
+                          make_reranker(settings.reranker_model), settings.rerank_candidates,
+                          settings.dense_candidates, settings.dense_skip_margin)
+    if llm is _UNSET:
+        chat_model = make_chat_model(settings)
+        llm = LLMAnswerer(chat_model) if chat_model is not None else None
+    facts = FactBook(store, tokenizer, embedder)  # type: ignore[arg-type]
+    available: dict[str, Answerer] = {
+        "operations": OperationsAnswerer(facts), "facts": FactsAnswerer(facts),
+        "passages": PassageAnswerer(), "summary": SummaryAnswerer(),
+        "llm": LLMPassageAnswerer(llm, settings.top_k),  # type: ignore[arg-type]
+        "documents": DocumentsAnswerer(), "metadata": MetadataAnswerer(), "refusal": RefusalAnswerer(),
+        **(answerers or {}),
+    }
+    chain = Chain({route: [available[n] for n in names] for route, names in load_routes().items()})
+    return Components(
+        settings=settings, store=store, embedder=embedder, tokenizer=tokenizer, retriever=retriever,  # type: ignore[arg-type]
+        sessions=Sessions(store.root / "sessions.sqlite"), feedback=FeedbackStore(store.root / "feedback.sqlite"),
+        llm=llm, facts=facts, chain=chain,  # type: ignore[arg-type]
+    )
