@@ -1,4 +1,4 @@
-"""Hard rules of the facts matcher, on rows as ingest writes them."""
+"""Hard rules of the facts matcher, on rows as ingest writes them (a change carries kind="change")."""
 
 import pytest
 
@@ -21,8 +21,8 @@ def _fact(row: MetricRow, level: str | None = "县"):
     (Asked("多少人", "法律援助", units=["人"]), _row("办理法律援助案件520件。", "520件", "件", 520), "unit"),
     (Asked("纠错率", "纠错率", wants_rate=True), _row("直接纠错2件。", "2件", "件", 2), "not a rate"),
     (Asked("出庭应诉率", "出庭应诉率", wants_rate=True),
-     _row("出庭应诉率同比提高5个百分点。", "5个百分点", "个百分点", 5), "change for a level"),
-    (Asked("增长率", "增长", wants_rate=True), _row("案件同比增长12.6%。", "12.6%", "%", 12.6), "change for a level"),
+     _row("出庭应诉率同比提高5个百分点。", "5个百分点", "个百分点", 5, kind="change"), "change for a level"),
+    (Asked("增长率", "增长", wants_rate=True), _row("案件同比增长12.6%。", "12.6%", "%", 12.6, kind="change"), "change for a level"),
     (Asked("出庭率", "出庭应诉率", wants_rate=True),
      _row("所有区县的出庭应诉率都是99%。", "99%", "%", 99), "wider area"),
     (Asked("调解", "调解纠纷", units=["件"], subunit="武康街道"),
@@ -33,7 +33,7 @@ def test_reject_reasons(asked: Asked, row: MetricRow, reason: str) -> None:
 
 
 def test_a_change_answers_a_change_question() -> None:
-    fact = _fact(_row("案件同比增长12.6%。", "12.6%", "%", 12.6))
+    fact = _fact(_row("案件同比增长12.6%。", "12.6%", "%", 12.6, kind="change"))
     assert fact.kind == "change"
     assert reject_reason(Asked("增长了多少", "案件", operation="change"), fact, 2023) is None
 

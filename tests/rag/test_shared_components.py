@@ -77,7 +77,7 @@ def test_embedder_model_is_loaded_once_under_concurrent_first_use(monkeypatch: p
     loads: list[int] = []
 
     class SlowE5:
-        def __init__(self) -> None:
+        def __init__(self, **options: object) -> None:  # num_threads=…
             loads.append(1)
             time.sleep(0.2)
 
