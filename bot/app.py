@@ -23,18 +23,22 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel
 from sse_starlette.sse import EventSourceResponse
-from starlette.concurrency import run_in_threadpool
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from bot.admin_api import admin_router
+from bot.api_keys import KeyStore, key_check, keys_router
 from bot.http_metrics import CONTENT_TYPE_LATEST, HttpMetrics
+from bot.openai_api import openai_router
 from bot.ratelimit import RateLimiter, limit_dependency
 from bot.uploads import safe_filename
 from bot.wecom import mount_wecom
+from bot.wecom_robot import mount_wecom_robot
 from bot.widget_routes import router as widget_router
 from ingest.embed_queue import EmbedProgress, EmbedQueue
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.ocr import OcrOptions
 from ingest.pipeline import ingest
+from rag import streaming
 from rag.feedback import Feedback, FeedbackIn
 from rag.schema import AskRequest, AskResponse, Document, MetricRow
 from rag.service import Service
@@ -153,8 +157,18 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst,
                           per_address_per_minute=settings.rate_limit_per_address_per_minute,
                           max_sessions=settings.max_sessions_per_address)
-    rate_limited = [Depends(limit_dependency(limiter, settings.trust_forwarded_for))]
-    too_many = {429: {"model": ErrorBody, "description": "rate limited; see Retry-After"}}
+    # API keys first: the rate limit then counts per key when one is presented.
+    key_store = KeyStore(lambda request: request.app.state.service.store.root)
+    app.state.api_key_store = key_store  # bot.api_keys.api_key_id finds it here
+    closers.append(key_store.close)
+    app.include_router(keys_router(key_store, admin))
+    rate_limited = [Depends(key_check(settings, key_store)),
+                    Depends(limit_dependency(limiter, settings.trust_forwarded_for))]
+    app.include_router(openai_router(settings, rate_limited))
+    if settings.wecom_robot_token and settings.wecom_robot_aes_key:
+        closers.append(mount_wecom_robot(app, settings))
+    too_many = {429: {"model": ErrorBody, "description": "rate limited; see Retry-After"},
+                401: {"model": ErrorBody, "description": "API key revoked, or missing while keys are required"}}
 
     @app.middleware("http")
     async def request_context(request: Request, call_next):
@@ -212,21 +226,10 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
               responses={200: {"content": {"text/event-stream": {}}, "description": "token, citations, done"},
                          **too_many})
     async def chat(body: AskRequest, service: Service = Depends(svc)) -> EventSourceResponse:
-        """SSE: `token` events, then `citations`, then `done` with the AskResponse.
-
-        The answer is produced (and grounding-checked) before the first token is sent, so a token
-        never has to be taken back; the pieces then stream in order.
-        """
-        response = await run_in_threadpool(service.ask, body)
-
-        async def events() -> AsyncIterator[dict[str, str]]:
-            for i in range(0, len(response.answer), 8):
-                yield {"event": "token", "data": json.dumps({"text": response.answer[i : i + 8]}, ensure_ascii=False)}
-            citations = [c.model_dump() for c in response.citations]
-            yield {"event": "citations", "data": json.dumps(citations, ensure_ascii=False)}
-            yield {"event": "done", "data": response.model_dump_json()}
-
-        return EventSourceResponse(events())
+        """SSE: `token` events (live LLM tokens, number clauses checked first), an optional `replace`,
+        then `citations`, then `done` with the AskResponse (see rag/streaming.py)."""
+        events = (event.sse() for event in streaming.stream(service, body))
+        return EventSourceResponse(iterate_in_threadpool(events))
 
     @app.get("/api/documents", response_model=list[Document])
     def documents(service: Service = Depends(svc)) -> list[Document]:

@@ -27,6 +27,7 @@ from limits import RateLimitItem, RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
+from bot.api_keys import api_key_id
 from rag.schema import MAX_SESSION_ID
 
 BURST_WINDOW_S = 10
@@ -119,7 +120,9 @@ async def caller_of(request: Request, trust_forwarded_for: bool) -> Caller:
     # An over-long id is refused by validation (422) after this; it must not be remembered first.
     if isinstance(given, str) and 0 < len(given) <= MAX_SESSION_ID:
         session_id = body["session_id"]
-    if (api_key := presented_key(request)) is not None:
+    if (key_id := api_key_id(request)) is not None:  # a managed key (bot/api_keys.py resolved it)
+        return Caller(address, f"key:{key_id}", session_id)
+    if (api_key := presented_key(request)) is not None:  # any other presented key, kept only as a hash
         digest = hashlib.sha256(api_key.encode()).hexdigest()[:32]
         return Caller(address, f"key:{digest}", session_id)
     if session_id is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from cachetools import LRUCache
@@ -18,7 +18,7 @@ from rag.dense import Embedder, make_embedder
 from rag.feedback import FeedbackStore
 from rag.figures import number_occurs, numbers_in
 from rag.lexical import Tokenizer, default_tokenizer
-from rag.llm import LLMAnswerer, Passage, is_not_found, make_chat_model
+from rag.llm import LLMAnswer, LLMAnswerer, Passage, is_not_found, make_chat_model
 from rag.rerank import make_reranker
 from rag.retrieve import Hit, Retriever
 from rag.schema import AskRequest, AskResponse, Citation, Document
@@ -34,6 +34,11 @@ from rag.understand import Context, Question, understand
 class _Scope:
     doc_ids: list[str] | None
     refusal: Draft | None = None
+
+
+# The step that turns retrieved passages into an LLM answer: (question, hits, docs, extractive draft) →
+# a Draft, or None to keep the extractive one. `rag.streaming` passes one that streams as it goes.
+LLMDrafter = Callable[[Question, list[Hit], dict[str, Document], Draft | None], Draft | None]
 
 
 class Service:
@@ -75,16 +80,18 @@ class Service:
     def ask(self, request: AskRequest) -> AskResponse:
         return self.ask_traced(request)[0]
 
-    def ask_traced(self, request: AskRequest) -> tuple[AskResponse, list[str]]:
-        """The response and the texts of the ranked retrieved passages (for evidence hit@k)."""
+    def ask_traced(self, request: AskRequest, llm_drafter: LLMDrafter | None = None
+                   ) -> tuple[AskResponse, list[str]]:
+        """The response and the texts of the ranked retrieved passages (for evidence hit@k).
+        `llm_drafter` replaces the LLM step (the streaming door passes one that forwards tokens)."""
         with measure_stages() as seconds:
-            response, ranked = self._ask(request)
+            response, ranked = self._ask(request, llm_drafter)
         # Exclusive seconds per stage (understand, bm25, dense, metrics, answer = the rest), then the total.
         response.timings_ms = {**{k: round(v * 1000, 2) for k, v in seconds.items()},
                                "total": response.timings_ms["total"]}
         return response, ranked
 
-    def _ask(self, request: AskRequest) -> tuple[AskResponse, list[str]]:
+    def _ask(self, request: AskRequest, llm_drafter: LLMDrafter | None = None) -> tuple[AskResponse, list[str]]:
         t0 = time.perf_counter()
         session_id = request.session_id or Sessions.new_id()
         context = self.sessions.get(session_id)
@@ -97,7 +104,7 @@ class Service:
             if not docs:
                 draft = refusal("还没有导入任何报告，请先导入报告（govqa ingest）。")
             else:
-                draft, hits = self._answer(q, docs, chunks_by_doc, context)
+                draft, hits = self._answer(q, docs, chunks_by_doc, context, llm_drafter)
 
         self.sessions.put(session_id, Context(
             question=_explicit(q), regions=q.regions or context.regions, years=q.years or context.years,
@@ -113,6 +120,19 @@ class Service:
         ranked = [e.chunk.text for e in draft.evidence] if draft.route in {"aggregate", "metadata", "summary"} else []
         ranked += [h.chunk.text for h in hits if h.chunk.text not in ranked]
         return response, ranked
+
+    def passages(self, question: str, k: int = 5) -> list[tuple[Hit, Document | None]]:
+        """The ranked passages an answer to `question` would draw on (scoped by its region and year),
+        each with its document; for in-process callers such as the LangChain retriever."""
+        docs, _ = self._snapshot()
+        if not docs:
+            return []
+        q = understand(question, list(docs.values()))
+        scope = self._scope(q, docs)
+        if scope.refusal is not None:
+            return []
+        hits = self.retriever.search(q.text, scope.doc_ids, k=k)
+        return [(h, docs.get(h.chunk.doc_id)) for h in hits]
 
     def _understand(self, request: AskRequest, docs: dict[str, Document], context: Context) -> Question:
         q = understand(request.question, list(docs.values()), context)
@@ -132,7 +152,7 @@ class Service:
         return q
 
     def _answer(self, q: Question, docs: dict[str, Document], chunks_by_doc: DocChunks,
-                context: Context) -> tuple[Draft, list[Hit]]:
+                context: Context, llm_drafter: LLMDrafter | None = None) -> tuple[Draft, list[Hit]]:
         if q.route == "metadata":
             return answerers.metadata(q, docs, chunks_by_doc), []
         scope = self._scope(q, docs)
@@ -158,7 +178,7 @@ class Service:
                 draft = answerers.lookup(q, hits, docs, self.tokenizer, idf)
         # The LLM rephrases evidence; it does not overrule a finding that a named metric is undisclosed.
         if self.llm is not None and q.route in {"lookup", "summary"} and hits and (draft or not q.metrics):
-            draft = self._llm_draft(q, hits, docs, draft) or draft
+            draft = (llm_drafter or self._llm_draft)(q, hits, docs, draft) or draft
         if draft is None:
             draft = refusal(self._not_found(q, docs))
         return draft, hits
@@ -169,14 +189,29 @@ class Service:
         """The LLM's grounded answer over the top passages; None keeps the extractive answer."""
         assert self.llm is not None
         top = hits[: self.settings.top_k]
-        passages = [Passage(i + 1, _label(h.chunk, docs), h.chunk.text) for i, h in enumerate(top)]
-        result = self.llm.answer(q.original, passages)
+        result = self.llm.answer(q.original, self.llm_passages(top, docs))
         if result is None:
             return None
+        return self.llm_result_draft(q, top, docs, result, fallback)
+
+    @staticmethod
+    def llm_passages(top: list[Hit], docs: dict[str, Document]) -> list[Passage]:
+        """The passages shown to the LLM, numbered from 1 in rank order."""
+        return [Passage(i + 1, _label(h.chunk, docs), h.chunk.text) for i, h in enumerate(top)]
+
+    def llm_result_draft(self, q: Question, top: list[Hit], docs: dict[str, Document], result: LLMAnswer,
+                         fallback: Draft | None, *, renumber: bool = True) -> Draft | None:
+        """A checked LLM answer as a Draft. Renumbered so citations run 1, 2, …; a streamed answer
+        keeps the model's numbers (its text is already on screen) and cites passages 1…max cited."""
         if is_not_found(result.text):
             return None if fallback is not None else refusal(self._not_found(q, docs))
-        renumber = {n: i + 1 for i, n in enumerate(result.cited)}
-        text = re.sub(r"\[(\d{1,2})\]", lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]", result.text)
+        if not renumber:
+            cited = list(range(1, max(result.cited, default=0) + 1))
+            evidence = [answerers.Evidence(top[n - 1].chunk, _quote_for(result.text, top[n - 1].chunk.text))
+                        for n in cited]
+            return Draft(result.text, True, q.route, evidence)
+        mapping = {n: i + 1 for i, n in enumerate(result.cited)}
+        text = re.sub(r"\[(\d{1,2})\]", lambda m: f"[{mapping.get(int(m.group(1)), m.group(1))}]", result.text)
         evidence = [answerers.Evidence(top[n - 1].chunk, _quote_for(result.text, top[n - 1].chunk.text))
                     for n in result.cited]
         return Draft(text, True, q.route, evidence)

@@ -59,6 +59,14 @@ class Settings(BaseSettings):
     rate_limit_per_address_per_minute: float = 600.0
     # New conversations one address may open per day (a session_id it has not used before; 0 = no cap).
     max_sessions_per_address: int = Field(default=2000, ge=0)
+    # API keys (admin console → API 密钥): when true, /v1/*, /api/ask and /api/chat refuse requests
+    # without a valid key (401); when false they stay open, and a presented key is still checked.
+    require_api_key: bool = False
+    # The model name /v1/models lists and /v1/chat/completions answers as (any name is accepted).
+    openai_model_name: str = "govqa"
+    # WeCom intelligent robot (智能机器人) callback at /wecom/robot: its own Token and EncodingAESKey.
+    wecom_robot_token: str | None = None
+    wecom_robot_aes_key: str | None = None
     # Only behind a reverse proxy that sets X-Forwarded-For: otherwise any client could pick its own key.
     trust_forwarded_for: bool = False
     # The proxies whose X-Forwarded-For uvicorn believes, when trust_forwarded_for is on.

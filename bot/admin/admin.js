@@ -164,6 +164,7 @@
     else if (view === "metrics") loadMetrics();
     else if (view === "feedback") loadFeedback();
     else if (view === "eval") loadEval();
+    else if (view === "keys") loadKeys();
   }
 
   // --- reports ----------------------------------------------------------------------------------
@@ -564,6 +565,54 @@
     });
   }
 
+  // --- API keys ---------------------------------------------------------------------------------
+
+  function loadKeys() {
+    return api("/api/admin/keys").then(renderKeys, function (err) { flash("读取密钥失败：" + err.message, true); });
+  }
+
+  function renderKeys(keys) {
+    var body = clear($("keys").tBodies[0]);
+    if (!keys.length) {
+      body.appendChild(h("tr", {}, [h("td", { colspan: 8, text: "还没有密钥。" })]));
+      return;
+    }
+    keys.forEach(function (k) {
+      var routes = Object.keys(k.usage || {}).sort().map(function (r) { return r + " × " + k.usage[r]; }).join("；");
+      var revoke = k.revoked_at ? null : h("button", {
+        type: "button", text: "吊销", "aria-label": "吊销 " + k.name,
+        onclick: function () { revokeKey(k); }
+      });
+      body.appendChild(h("tr", { "data-key": k.id, className: k.revoked_at ? "revoked" : "" }, [
+        h("td", { text: k.name }), h("td", { text: k.prefix + "…" }), h("td", { text: k.created_at }),
+        h("td", { text: shown(k.last_used_at) }), h("td", { className: "num uses", text: k.uses }),
+        h("td", { text: shown(routes) }),
+        h("td", { className: "status", text: k.revoked_at ? "已吊销 " + k.revoked_at : "有效" }),
+        h("td", { className: "actions" }, [revoke])
+      ]));
+    });
+  }
+
+  function createKey(event) {
+    event.preventDefault();
+    var name = $("key-name").value.trim();
+    if (!name) return;
+    api("/api/admin/keys", { method: "POST", json: { name: name } }).then(function (created) {
+      $("key-name").value = "";
+      $("key-secret").textContent = created.key;
+      show($("key-new"), true);
+      flash("已创建密钥“" + created.name + "”。");
+      loadKeys();
+    }, function (err) { flash("创建失败：" + err.message, true); });
+  }
+
+  function revokeKey(key) {
+    api("/api/admin/keys/" + encodeURIComponent(key.id), { method: "DELETE" }).then(function () {
+      flash("已吊销“" + key.name + "”，使用它的请求将被拒绝。");
+      loadKeys();
+    }, function (err) { flash("吊销失败：" + err.message, true); });
+  }
+
   // --- wiring -----------------------------------------------------------------------------------
 
   function wire() {
@@ -588,6 +637,7 @@
     ["fb-rating", "fb-source"].forEach(function (id) { $(id).addEventListener("change", renderFeedback); });
     $("fb-text").addEventListener("input", renderFeedback);
     $("fb-export").addEventListener("click", exportFeedback);
+    $("key-form").addEventListener("submit", createKey);
     start();
   }
 

@@ -336,6 +336,11 @@
           msg.answer += data.text;
           msg.textNode.textContent = msg.answer;
           scrollDown();
+        } else if (event === "replace") {
+          // The streamed answer failed the grounding check: show the checked (extractive) one instead.
+          msg.answer = data.text;
+          msg.textNode.textContent = msg.answer;
+          scrollDown();
         } else if (event === "citations") {
           msg.citations = data || [];
         } else if (event === "done") {

@@ -17,13 +17,17 @@ from tests.fakes import serving
 
 
 class FakeOpenAI:
-    def __init__(self, replies: list[Any], delay_s: float = 0.0) -> None:
+    """`delay_s` before a reply; `token_delay_s` between streamed tokens. A reply given as a list of
+    strings streams exactly those tokens (else 4-character pieces); non-streamed, they are joined."""
+
+    def __init__(self, replies: list[Any], delay_s: float = 0.0, token_delay_s: float = 0.0) -> None:
         self.replies = list(replies)
         self.delay_s = delay_s
+        self.token_delay_s = token_delay_s
         self.requests: list[dict[str, Any]] = []
         self.url = ""
 
-    def next_reply(self, body: dict[str, Any]) -> str:
+    def next_reply(self, body: dict[str, Any]) -> str | list[str]:
         """The next scripted reply; a callable reply computes it from the request."""
         reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
         return reply(body) if callable(reply) else reply
@@ -44,15 +48,20 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.end_headers()
-                for piece in [reply[i : i + 4] for i in range(0, len(reply), 4)]:
+                pieces = reply if isinstance(reply, list) else [reply[i : i + 4] for i in range(0, len(reply), 4)]
+                for n, piece in enumerate(pieces):
+                    if n and fake.token_delay_s:
+                        time.sleep(fake.token_delay_s)
                     event = {"id": "c1", "object": "chat.completion.chunk", "created": created, "model": body["model"],
                              "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
                     self.wfile.write(f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode())
+                    self.wfile.flush()
                 self.wfile.write(b"data: [DONE]\n\n")
                 return
             payload = {
                 "id": "c1", "object": "chat.completion", "created": created, "model": body["model"],
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": reply}, "finish_reason": "stop"}],
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": "".join(reply)},
+                             "finish_reason": "stop"}],
                 "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
             }
             data = json.dumps(payload, ensure_ascii=False).encode()
@@ -75,8 +84,8 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def fake_openai(replies: list[Any], delay_s: float = 0.0) -> Iterator[FakeOpenAI]:
-    fake = FakeOpenAI(replies, delay_s)
+def fake_openai(replies: list[Any], delay_s: float = 0.0, token_delay_s: float = 0.0) -> Iterator[FakeOpenAI]:
+    fake = FakeOpenAI(replies, delay_s, token_delay_s)
     with serving(_QuietServer(("127.0.0.1", 0), _handler(fake))) as url:
         fake.url = url + "/v1"
         yield fake
