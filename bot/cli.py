@@ -265,7 +265,8 @@ def eval_(gold: Annotated[Path, typer.Option("--gold", help="a JSONL file or a f
           out: Annotated[Path, typer.Option("--out")] = Path("evals/reports"),
           json_out: Annotated[bool, typer.Option("--json")] = False,
           retrieval: Annotated[bool, typer.Option("--retrieval", help="compare BM25, dense and fused")] = False,
-          thresholds: Annotated[Path | None, typer.Option("--thresholds", help="gates (default evals/thresholds.toml)")] = None,
+          thresholds: Annotated[Path | None,
+                                typer.Option("--thresholds", help="gates (default evals/thresholds.toml)")] = None,
           store: StoreOpt = None) -> None:
     """Run the gold Q&A harness against the store; non-zero exit when a threshold fails."""
     from evals.harness import load_gold_set, run_cli
