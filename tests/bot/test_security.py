@@ -176,7 +176,8 @@ def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store
 
 
-LOOKUP = "办结了多少件行政复议案件？"
+# A figure the planted report (the first bundled one) states, so the answer cites a hostile line.
+LOOKUP = "受理了多少件依申请公开？"
 
 
 def test_api_returns_report_markup_as_json_text(hostile_store: Path) -> None:
