@@ -16,6 +16,7 @@ from rag.understand import Question, region_aliases
 
 _PUNCT = re.compile(r"[\s?？。!！,，;；:：、“”\"'（）()《》]+")
 _PERIOD = re.compile(r"\d{1,2}\s*[-—–~～至]\s*\d{1,2}\s*月份?|上半年|下半年|前三季度|第[一二三四]季度|全年")
+_ALL_OF = re.compile(r"(?:全[市县区]?|各|所有)(?:乡镇|镇|乡|街道|[县区市]?级?部门|单位)")
 _YEAR_WORDS = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:\s*年度?|(?!\d))")
 
 
@@ -48,11 +49,44 @@ def asked_quantities(q: Question) -> list[Asked]:
         asks = [q.text]
     out: list[Asked] = []
     for part in asks:
-        ask = _asked(part, q, whole=len(asks) == 1)
-        if out:
-            ask.context = out[-1].measure
-        out.append(ask)
+        items = distributed(part, q)
+        for text, item in items:
+            ask = _asked(text, q, whole=len(asks) == 1 and len(items) == 1)
+            if item:  # the listed item is what tells this part from its siblings: it weighs double
+                ask.focus = measure_words(item, q)
+            elif out:
+                ask.context = out[-1].measure
+            out.append(ask)
     return out
+
+
+def distributed(part: str, q: Question) -> list[tuple[str, str]]:
+    """One part per listed measure when an ask is distributed over a list: "收到、受理、审结的行政复议
+    案件分别是多少" → "收到的行政复议案件是多少", "受理…", "审结…"; "直接纠错率和综合纠错率各是多少" →
+    two parts. The first item is taken as long as the second (the words before it are shared), the last
+    ends at 的 when one follows (the words after it are shared). Regions listed are not measures."""
+    intents = load_intents()
+    dist = intents.distribute.search(part)
+    if dist is None:
+        return [(part, "")]
+    head = _measure_core(part[:dist.start()], q)
+    tail_ask = part[dist.end():]
+    pieces = intents.list_sep.split(head)
+    if len(pieces) < 2 or any(not p.strip() for p in pieces):
+        return [(part, "")]
+    last = pieces[-1].strip()
+    de = last.find("的")
+    last_item, shared_tail = (last[:de], last[de:]) if de > 0 else (last, "")
+    middle = [p.strip() for p in pieces[1:-1]]
+    width = len(middle[0]) if middle else len(last_item)
+    first = pieces[0].rstrip()
+    if len(first) < width or not last_item:
+        return [(part, "")]
+    prefix, first_item = first[:len(first) - width], first[len(first) - width:]
+    items = [first_item, *middle, last_item]
+    if any(len(i) > 12 for i in items):  # not a list of measures: a sentence that happens to hold 和
+        return [(part, "")]
+    return [(f"{prefix}{item}{shared_tail}{tail_ask}", item) for item in items]
 
 
 def _asked(part: str, q: Question, whole: bool) -> Asked:
@@ -63,7 +97,7 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
     operation, order = _operation(part if not whole else q.text, q)
     period = m.group(0) if (m := _PERIOD.search(part)) else None
     measure = measure_words(part, q)
-    clauses = [c for c in re.split(r"[,，;；:：]", part) if c.strip()]
+    clauses = [c for c in re.split(rf"[,，;；:：]|{intents.subset_of.pattern}", part) if c.strip()]
     focus = measure_words(clauses[-1], q) if len(clauses) > 1 else ""
     catalogue = load_catalogue()
     metrics = [m.key for m, score in catalogue.match_phrase(part) if score >= 0.6][:3] or (q.metrics if whole else [])
@@ -120,6 +154,8 @@ def intents_subunit(text: str, q: Question) -> str | None:
     """A town, bureau or centre named in the question that is not one of the store's regions."""
     for m in load_intents().subunit.finditer(text):
         name = m.group(0)
+        if _ALL_OF.search(name):  # 全市镇（街道）, 各乡镇: all the parts together, not one of them
+            continue
         if any(name in alias or alias in name for r in q.regions for alias in region_aliases(r)):
             # "泗阳县司法局" names the county's bureau: keep only the part after the region.
             rest = name
@@ -147,6 +183,7 @@ def measure_words(text: str, q: Question) -> str:
     intents = load_intents()
     out = _measure_core(text, q)
     out = _PERIOD.sub(" ", out)
+    out = intents.ask_lead.sub(" ", out)
     out = intents.asked_unit.sub(" ", out)
     for _, words in intents.conditions:  # 超过200件, 达到100%: the condition, not the measure
         out = re.sub(rf"(?:{words.pattern})\s*\d+(?:\.\d+)?\s*(?:%|‰|[^\s\d]?(?=的|$))?", " ", out)
