@@ -100,7 +100,11 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
     clauses = [c for c in re.split(rf"[,，;；:：]|{intents.subset_of.pattern}", part) if c.strip()]
     focus = measure_words(clauses[-1], q) if len(clauses) > 1 else ""
     catalogue = load_catalogue()
-    metrics = [m.key for m, score in catalogue.match_phrase(part) if score >= 0.6][:3] or (q.metrics if whole else [])
+    # "…文件中非规范性文件有多少": the subset after 其中/中 is the measure, not the whole it is part of.
+    subset = [m for m in intents.subset_of.finditer(part)]
+    named = part[subset[-1].end():] if subset else part
+    metrics = [m.key for m, score in catalogue.match_phrase(named) if score >= 0.6][:3]
+    metrics = metrics or (q.metrics if whole and not subset else [])
     sub = intents_subunit(part, q)
     condition = condition_of(part)
     if operation in {"count", "list", "rank"}:
