@@ -38,6 +38,7 @@ class Asked:
     subunit: str | None = None  # a town, bureau or centre the ask is about
     context: str = ""  # the measure of the part before, for a part that names little ("多少人？")
     focus: str = ""  # the measure words of the ask's last clause ("…时，决定废止了几件" → 决定废止)
+    alternatives: list[str] = field(default_factory=list)  # the measure in the other wording it offers
 
 
 def asked_quantities(q: Question) -> list[Asked]:
@@ -97,8 +98,12 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
     operation, order = _operation(part if not whole else q.text, q)
     period = m.group(0) if (m := _PERIOD.search(part)) else None
     measure = measure_words(part, q)
+    alternatives = [w for v in worded_otherwise(part) if (w := measure_words(v, q)) and w != measure]
     clauses = [c for c in re.split(rf"[,，;；:：]|{intents.subset_of.pattern}", part) if c.strip()]
     focus = measure_words(clauses[-1], q) if len(clauses) > 1 else ""
+    if not focus and alternatives:  # the words offered as alternatives are what the ask turns on
+        focus = " ".join(m.group(1) + " " + part[max(0, m.start() - len(m.group(1))):m.start()]
+                         for m in _ALTERNATE.finditer(part))
     catalogue = load_catalogue()
     # "…文件中非规范性文件有多少": the subset after 其中/中 is the measure, not the whole it is part of.
     subset = [m for m in intents.subset_of.finditer(part)]
@@ -113,7 +118,24 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
         wants_rate = wants_rate or bool(condition and condition[2] in {"%", "‰"})
     return Asked(text=part, measure=measure, regions=list(q.regions), years=list(q.years), units=list(units),
                  wants_rate=wants_rate, operation=operation, order=order, condition=condition,
-                 metrics=metrics, period=period, subunit=sub, focus=focus)
+                 metrics=metrics, period=period, subunit=sub, focus=focus, alternatives=alternatives)
+
+
+_ALTERNATE = re.compile(r"[（(]([\u4e00-\u9fff]{1,6})[）)]")
+
+
+def worded_otherwise(text: str) -> list[str]:
+    """A word in brackets offers another wording of the word before it: "新收（收到）的案件" is also
+    "收到的案件" and "新收的案件"."""
+    out = []
+    for m in _ALTERNATE.finditer(text):
+        word = m.group(1)
+        before = text[:m.start()]
+        if len(before) < len(word):
+            continue
+        out.append(before + text[m.end():])
+        out.append(before[:len(before) - len(word)] + word + text[m.end():])
+    return out
 
 
 def _operation(text: str, q: Question) -> tuple[str, str | None]:

@@ -196,7 +196,8 @@ def lexical_score(asked: Asked, fact: Fact, tokenizer: Tokenizer, idf: Mapping[s
     """Share of the asked measure found in the fact; a part that names little ("办结多少件？", "多少人？")
     is also read with the measure of the part before it, slightly discounted."""
     focus = set(tokenizer.tokens(asked.focus)) if asked.focus else set()
-    own = _share(asked.measure, fact, tokenizer, idf, focus) if asked.measure else 0.0
+    own = max((_share(m, fact, tokenizer, idf, focus) for m in [asked.measure, *asked.alternatives] if m),
+              default=0.0)
     if not asked.context:
         return own
     return max(own, 0.95 * _share(f"{asked.context} {asked.measure}", fact, tokenizer, idf, focus))
