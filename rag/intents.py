@@ -51,6 +51,7 @@ class Intents:
     list_sep: re.Pattern[str]
     ask_lead: re.Pattern[str]
     subset_of: re.Pattern[str]
+    generic_units: frozenset[str]
 
     def family(self, unit: str | None) -> str | None:
         return self.unit_families.get(unit or "")
@@ -94,4 +95,5 @@ def load_intents() -> Intents:
         list_sep=re.compile(data["list_sep"]),
         ask_lead=re.compile(data["ask_lead"]),
         subset_of=re.compile(data["subset_of"]),
+        generic_units=frozenset(data["generic_units"]),
     )

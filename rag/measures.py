@@ -227,7 +227,7 @@ def reject_reason(asked: Asked, fact: Fact, doc_year: int | None) -> str | None:
         return "calendar"
     if asked.wants_rate and family != "share":
         return "not a rate"
-    if asked.units:
+    if asked.units and not set(asked.units) <= intents.generic_units:
         wanted = {intents.family(u) or u for u in asked.units}
         have = family or row.unit
         if have not in wanted and not any(frozenset({have, w}) in intents.loose_families for w in wanted):
