@@ -216,6 +216,7 @@ def measure_words(text: str, q: Question) -> str:
     out = re.sub(r"\d+(?:\.\d+)?\s*[%‰]?\s*(?:及以上|以上|以下)?", " ", out)
     out = intents.question_words.sub(" ", out)
     out = _PUNCT.sub(" ", out)
+    out = intents.joiners.sub(" ", out)
     if q.english:  # English words the glossary and dictionary did not turn into Chinese match nothing
         out = re.sub(r"[A-Za-z][A-Za-z'\-]*", " ", out)
     return re.sub(r"\s+", " ", out).strip()

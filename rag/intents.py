@@ -52,6 +52,7 @@ class Intents:
     ask_lead: re.Pattern[str]
     subset_of: re.Pattern[str]
     generic_units: frozenset[str]
+    joiners: re.Pattern[str]
 
     def family(self, unit: str | None) -> str | None:
         return self.unit_families.get(unit or "")
@@ -96,4 +97,5 @@ def load_intents() -> Intents:
         ask_lead=re.compile(data["ask_lead"]),
         subset_of=re.compile(data["subset_of"]),
         generic_units=frozenset(data["generic_units"]),
+        joiners=re.compile(rf"(?:^|(?<=\s))(?:{data['joiners']})(?=\s|$)"),
     )
