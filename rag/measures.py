@@ -38,6 +38,7 @@ OTHER_METRIC_PENALTY = 0.35  # the row names another catalogue metric than the a
 SUBUNIT_PENALTY = 0.25  # a town's or bureau's figure for a question about the whole region
 DENSE_WEIGHT = 0.3
 SENTENCE_WEIGHT = 0.3
+BARE_MEASURE = 4  # a measure this short is a bare verb ("审结"): the catalogue label says what it counts
 # The dense model is asked only in the undecided band (some words match, not enough), for a few facts:
 # embedding costs milliseconds per phrase, and the answer must stay within the latency budget.
 DENSE_FLOOR = 0.35
@@ -118,6 +119,9 @@ def make_fact(row: MetricRow, tokenizer: Tokenizer, level: str | None = None) ->
             subunit = None  # "泗阳县司法局": the region's own bureau speaks for the region
     wider = next((w for w, levels in intents.wider_scope.items() if w in before and level in levels), None)
     text = f"{measure} {clause}"
+    if row.metric != "other" and row.label and len(measure) <= BARE_MEASURE:
+        # "审结186件" after "新收行政复议案件198件": the catalogue's label names what the bare clause counts.
+        text += f" {row.label}"
     whole = f"{text} {row.sentence or ''}"
     return Fact(row, measure, clause, kind, subunit, wider, frozenset(tokenizer.tokens(text)), _pairs(text),
                 frozenset(tokenizer.tokens(whole)), _pairs(whole))
