@@ -149,16 +149,22 @@ def summary(q: Question, hits: Sequence[Hit], chunks_by_doc: Mapping[str, list[C
                     if best is None or score > best[0]:
                         best = (score, doc_id, top)
     if best is None:
-        return None
+        # A report without a heading tree: its short heading-like lines divide it instead.
+        doc_id = hits[0].chunk.doc_id
+        inline = _inline_section(q, chunks_by_doc.get(doc_id, []), tokenizer, idf)
+        if inline is None:
+            return None
+        heading, lines = inline
+        return _body(lines, heading, docs.get(doc_id))
     _, doc_id, top = best
     section_chunks = [c for c in chunks_by_doc.get(doc_id, []) if c.section.split(" > ")[0] == top]
     sub = _subsection(q, doc_id, top, chunks_by_doc, tokenizer, idf)
     if sub is not None:  # the question names one part of a section in its own words: that part's text
         heading, part = sub
-        return _body(part, heading, docs.get(doc_id))
+        return _body([(c, c.text) for c in part], heading, docs.get(doc_id))
     items = _items("\n".join(c.text for c in section_chunks))
     if len(items) <= 1 and section_chunks:  # a section without enumerated items: its sentences
-        return _body(section_chunks, top, docs.get(doc_id))
+        return _body([(c, c.text) for c in section_chunks], top, docs.get(doc_id))
     if not items:
         return None
     evidence: list[Evidence] = []
@@ -231,13 +237,37 @@ def _subsection(q: Question, doc_id: str, top: str, chunks_by_doc: Mapping[str, 
     return path.split(" > ")[-1], part
 
 
-def _body(chunks: Sequence[ChunkRow], heading: str, doc: Document | None) -> Draft:
+_INLINE_HEADING = re.compile(r"^[^，,。；;：:！!？?]{2,16}$")
+
+
+def _inline_section(q: Question, chunks: Sequence[ChunkRow], tokenizer: Tokenizer,
+                    idf: dict[str, float]) -> tuple[str, list[tuple[ChunkRow, str]]] | None:
+    """The part under the heading-like line (short, no punctuation) that the question's topic matches."""
+    topic = summary_topic(q)
+    if not topic or any(c.section for c in chunks):
+        return None
+    parts: list[tuple[str, list[tuple[ChunkRow, str]]]] = []
+    for chunk in sorted(chunks, key=lambda c: c.ord):
+        for line in chunk.text.split("\n"):
+            line = line.strip()
+            if _INLINE_HEADING.match(line) and not any(ch.isdigit() for ch in line):
+                parts.append((line, []))
+            elif parts and line:
+                parts[-1][1].append((chunk, line))
+    scored = [(_topic_share(topic, h, tokenizer, idf), h, body) for h, body in parts if body]
+    if not scored:
+        return None
+    score, heading, body = max(scored, key=lambda x: x[0])
+    return (heading, body) if score >= SUBSECTION_MIN else None
+
+
+def _body(parts: Sequence[tuple[ChunkRow, str]], heading: str, doc: Document | None) -> Draft:
     """A (sub-)section's sentences, up to a short answer's length, cited."""
     evidence: list[Evidence] = []
     lines: list[str] = []
     size = 0
-    for chunk in chunks:
-        for sentence in split_sentences(chunk.text):
+    for chunk, text in parts:
+        for sentence in split_sentences(text):
             sentence = sentence.strip()
             if len(sentence) < 6 or sentence in heading or heading.endswith(sentence):
                 continue

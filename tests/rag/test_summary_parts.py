@@ -40,3 +40,16 @@ def test_topic_in_own_words_gets_the_sub_section_text() -> None:
 def test_a_question_about_the_whole_section_still_lists_its_items() -> None:
     answer = _ask("德清县2023年法治政府建设有哪些主要举措和成效？")
     assert "深入推动政府职能优化转变" in answer and "积极化解社会矛盾纠纷" in answer
+
+
+def test_a_report_without_headings_is_divided_by_its_heading_lines() -> None:
+    tok = default_tokenizer()
+    texts = ["德清县司法局2023年度工作报告\n统筹推进法治政府建设\n分解任务62项。\n"
+             "行政执法协调监督\n组织执法人员培训和考试。",
+             "开展行政执法案卷评查。受理执法投诉47件。\n公共法律服务\n接待群众1.8万人次。"]
+    chunks = [ChunkRow(f"c{i}", "d", i, "", t, 0, len(t), tuple(tok.tokens(t))) for i, t in enumerate(texts)]
+    q = understand("德清县司法局是怎么做行政执法协调监督的？", [DOC])
+    assert q.route == "summary"
+    draft = summary(q, [Hit(c, 1.0, 1.0, None) for c in chunks], {"d": chunks}, {"d": DOC}, tok, {})
+    assert draft is not None
+    assert "培训" in draft.answer and "案卷评查" in draft.answer and "接待群众" not in draft.answer
