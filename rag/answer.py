@@ -22,6 +22,7 @@ from rag.intents import load_intents
 from rag.lexical import Tokenizer
 from rag.retrieve import Hit
 from rag.schema import Document, Route, Table
+from rag.sentences import split_sentences
 from rag.store import ChunkRow
 from rag.understand import Question, asked_units
 
@@ -148,10 +149,22 @@ def summary(q: Question, hits: Sequence[Hit], chunks_by_doc: Mapping[str, list[C
                     if best is None or score > best[0]:
                         best = (score, doc_id, top)
     if best is None:
-        return None
+        # A report without a heading tree: its short heading-like lines divide it instead.
+        doc_id = hits[0].chunk.doc_id
+        inline = _inline_section(q, chunks_by_doc.get(doc_id, []), tokenizer, idf)
+        if inline is None:
+            return None
+        heading, lines = inline
+        return _body(lines, heading, docs.get(doc_id))
     _, doc_id, top = best
     section_chunks = [c for c in chunks_by_doc.get(doc_id, []) if c.section.split(" > ")[0] == top]
+    sub = _subsection(q, doc_id, top, chunks_by_doc, tokenizer, idf)
+    if sub is not None:  # the question names one part of a section in its own words: that part's text
+        heading, part = sub
+        return _body([(c, c.text) for c in part], heading, docs.get(doc_id))
     items = _items("\n".join(c.text for c in section_chunks))
+    if len(items) <= 1 and section_chunks:  # a section without enumerated items: its sentences
+        return _body([(c, c.text) for c in section_chunks], top, docs.get(doc_id))
     if not items:
         return None
     evidence: list[Evidence] = []
@@ -166,6 +179,106 @@ def summary(q: Question, hits: Sequence[Hit], chunks_by_doc: Mapping[str, list[C
     doc = docs.get(doc_id)
     heading = re.sub(r"^[一二三四五六七八九十]+[、.．]\s*", "", top)
     return Draft(f"{scope_label(doc)}报告“{heading}”部分：\n" + "\n".join(lines), True, "summary", evidence)
+
+
+# A sub-section answers a summary question when this share of the question's topic (rarity-weighted
+# words and character pairs) is in its heading, and more of it than in the top-level heading.
+SUBSECTION_MIN = 0.3
+BODY_CHARS = 600
+_HEADING_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.．是]|[(（][一二三四五六七八九十]+[)）]|\d+[.．、])\s*")
+
+
+def _topic_share(topic: str, heading: str, tokenizer: Tokenizer, idf: dict[str, float]) -> float:
+    # Words of two characters or more: the topic's 为/都/在/上 are glue, not what it is about.
+    tokens = [t for t in dict.fromkeys(tokenizer.tokens(topic)) if len(t.strip()) >= 2]
+    if not tokens:
+        return 0.0
+    have = set(tokenizer.tokens(heading))
+    mass = sum(idf.get(t, 1.0) for t in tokens)
+    by_token = sum(idf.get(t, 1.0) for t in tokens if t in have) / mass
+    pairs = {t[i:i + 2] for t in tokens for i in range(len(t) - 1) if re.fullmatch(r"[\u4e00-\u9fff]{2}", t[i:i + 2])}
+    head = re.sub(r"[^\u4e00-\u9fff]", "", heading)
+    by_pair = len(pairs & {head[i:i + 2] for i in range(len(head) - 1)}) / len(pairs) if pairs else 0.0
+    return 0.5 * by_token + 0.5 * by_pair
+
+
+def summary_topic(q: Question) -> str:
+    """What a summary question is about: its words without region, year, question and summary words."""
+    from rag.asked import measure_words
+
+    intents = load_intents()
+    topic = measure_words(q.text, q)
+    topic = intents.summary.sub(" ", topic)
+    for asked, _ in intents.section_kinds:
+        topic = asked.sub(" ", topic)
+    return re.sub(r"\s+", " ", topic).strip()
+
+
+def _subsection(q: Question, doc_id: str, top: str, chunks_by_doc: Mapping[str, list[ChunkRow]],
+                tokenizer: Tokenizer, idf: dict[str, float]) -> tuple[str, list[ChunkRow]] | None:
+    """The sub-section of the report whose heading the question's topic matches best, if it does."""
+    topic = summary_topic(q)
+    if not topic:
+        return None
+    chunks = chunks_by_doc.get(doc_id, [])
+    best: tuple[float, str, bool] | None = None  # share, path, under the chosen top-level heading
+    for section in dict.fromkeys(c.section for c in chunks):
+        parts = section.split(" > ")
+        for depth in range(1, len(parts)):
+            path = " > ".join(parts[:depth + 1])
+            score = _topic_share(topic, parts[depth], tokenizer, idf)
+            if best is None or (score, parts[0] == top) > (best[0], best[2]):
+                best = (score, path, parts[0] == top)
+    # The section already chosen says it as well (a plan question about "法治政府建设工作"): stay there.
+    if best is None or best[0] < SUBSECTION_MIN or best[0] <= _topic_share(topic, top, tokenizer, idf) + 0.05:
+        return None
+    path = best[1]
+    part = [c for c in chunks if c.section == path or c.section.startswith(path + " > ")]
+    return path.split(" > ")[-1], part
+
+
+_INLINE_HEADING = re.compile(r"^[^，,。；;：:！!？?]{2,16}$")
+
+
+def _inline_section(q: Question, chunks: Sequence[ChunkRow], tokenizer: Tokenizer,
+                    idf: dict[str, float]) -> tuple[str, list[tuple[ChunkRow, str]]] | None:
+    """The part under the heading-like line (short, no punctuation) that the question's topic matches."""
+    topic = summary_topic(q)
+    if not topic or any(c.section for c in chunks):
+        return None
+    parts: list[tuple[str, list[tuple[ChunkRow, str]]]] = []
+    for chunk in sorted(chunks, key=lambda c: c.ord):
+        for line in chunk.text.split("\n"):
+            line = line.strip()
+            if _INLINE_HEADING.match(line) and not any(ch.isdigit() for ch in line):
+                parts.append((line, []))
+            elif parts and line:
+                parts[-1][1].append((chunk, line))
+    scored = [(_topic_share(topic, h, tokenizer, idf), h, body) for h, body in parts if body]
+    if not scored:
+        return None
+    score, heading, body = max(scored, key=lambda x: x[0])
+    return (heading, body) if score >= SUBSECTION_MIN else None
+
+
+def _body(parts: Sequence[tuple[ChunkRow, str]], heading: str, doc: Document | None) -> Draft:
+    """A (sub-)section's sentences, up to a short answer's length, cited."""
+    evidence: list[Evidence] = []
+    lines: list[str] = []
+    size = 0
+    for chunk, text in parts:
+        for sentence in split_sentences(text):
+            sentence = sentence.strip()
+            if len(sentence) < 6 or sentence in heading or heading.endswith(sentence):
+                continue
+            if size > BODY_CHARS:
+                break
+            if not evidence or evidence[-1].chunk.chunk_id != chunk.chunk_id:
+                evidence.append(Evidence(chunk, sentence))
+            lines.append(f"{sentence}[{len(evidence)}]")
+            size += len(sentence)
+    title = _HEADING_NUMBER.sub("", heading)
+    return Draft(f"{scope_label(doc)}报告“{title}”部分：\n" + "\n".join(lines), True, "summary", evidence)
 
 
 def _items(text: str) -> list[str]:

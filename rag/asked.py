@@ -16,6 +16,7 @@ from rag.understand import Question, region_aliases
 
 _PUNCT = re.compile(r"[\s?？。!！,，;；:：、“”\"'（）()《》]+")
 _PERIOD = re.compile(r"\d{1,2}\s*[-—–~～至]\s*\d{1,2}\s*月份?|上半年|下半年|前三季度|第[一二三四]季度|全年")
+_ALL_OF = re.compile(r"(?:全[市县区]?|各|所有)(?:乡镇|镇|乡|街道|[县区市]?级?部门|单位)")
 _YEAR_WORDS = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:\s*年度?|(?!\d))")
 
 
@@ -37,6 +38,7 @@ class Asked:
     subunit: str | None = None  # a town, bureau or centre the ask is about
     context: str = ""  # the measure of the part before, for a part that names little ("多少人？")
     focus: str = ""  # the measure words of the ask's last clause ("…时，决定废止了几件" → 决定废止)
+    alternatives: list[str] = field(default_factory=list)  # the measure in the other wording it offers
 
 
 def asked_quantities(q: Question) -> list[Asked]:
@@ -48,11 +50,44 @@ def asked_quantities(q: Question) -> list[Asked]:
         asks = [q.text]
     out: list[Asked] = []
     for part in asks:
-        ask = _asked(part, q, whole=len(asks) == 1)
-        if out:
-            ask.context = out[-1].measure
-        out.append(ask)
+        items = distributed(part, q)
+        for text, item in items:
+            ask = _asked(text, q, whole=len(asks) == 1 and len(items) == 1)
+            if item:  # the listed item is what tells this part from its siblings: it weighs double
+                ask.focus = measure_words(item, q)
+            elif out:
+                ask.context = out[-1].measure
+            out.append(ask)
     return out
+
+
+def distributed(part: str, q: Question) -> list[tuple[str, str]]:
+    """One part per listed measure when an ask is distributed over a list: "收到、受理、审结的行政复议
+    案件分别是多少" → "收到的行政复议案件是多少", "受理…", "审结…"; "直接纠错率和综合纠错率各是多少" →
+    two parts. The first item is taken as long as the second (the words before it are shared), the last
+    ends at 的 when one follows (the words after it are shared). Regions listed are not measures."""
+    intents = load_intents()
+    dist = intents.distribute.search(part)
+    if dist is None:
+        return [(part, "")]
+    head = _measure_core(part[:dist.start()], q)
+    tail_ask = part[dist.end():]
+    pieces = intents.list_sep.split(head)
+    if len(pieces) < 2 or any(not p.strip() for p in pieces):
+        return [(part, "")]
+    last = pieces[-1].strip()
+    de = last.find("的")
+    last_item, shared_tail = (last[:de], last[de:]) if de > 0 else (last, "")
+    middle = [p.strip() for p in pieces[1:-1]]
+    width = len(middle[0]) if middle else len(last_item)
+    first = pieces[0].rstrip()
+    if len(first) < width or not last_item:
+        return [(part, "")]
+    prefix, first_item = first[:len(first) - width], first[len(first) - width:]
+    items = [first_item, *middle, last_item]
+    if any(len(i) > 12 for i in items):  # not a list of measures: a sentence that happens to hold 和
+        return [(part, "")]
+    return [(f"{prefix}{item}{shared_tail}{tail_ask}", item) for item in items]
 
 
 def _asked(part: str, q: Question, whole: bool) -> Asked:
@@ -63,10 +98,18 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
     operation, order = _operation(part if not whole else q.text, q)
     period = m.group(0) if (m := _PERIOD.search(part)) else None
     measure = measure_words(part, q)
-    clauses = [c for c in re.split(r"[,，;；:：]", part) if c.strip()]
+    alternatives = [w for v in worded_otherwise(part) if (w := measure_words(v, q)) and w != measure]
+    clauses = [c for c in re.split(rf"[,，;；:：]|{intents.subset_of.pattern}", part) if c.strip()]
     focus = measure_words(clauses[-1], q) if len(clauses) > 1 else ""
+    if not focus and alternatives:  # the words offered as alternatives are what the ask turns on
+        focus = " ".join(m.group(1) + " " + part[max(0, m.start() - len(m.group(1))):m.start()]
+                         for m in _ALTERNATE.finditer(part))
     catalogue = load_catalogue()
-    metrics = [m.key for m, score in catalogue.match_phrase(part) if score >= 0.6][:3] or (q.metrics if whole else [])
+    # "…文件中非规范性文件有多少": the subset after 其中/中 is the measure, not the whole it is part of.
+    subset = [m for m in intents.subset_of.finditer(part)]
+    named = part[subset[-1].end():] if subset else part
+    metrics = [m.key for m, score in catalogue.match_phrase(named) if score >= 0.6][:3]
+    metrics = metrics or (q.metrics if whole and not subset else [])
     sub = intents_subunit(part, q)
     condition = condition_of(part)
     if operation in {"count", "list", "rank"}:
@@ -75,7 +118,24 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
         wants_rate = wants_rate or bool(condition and condition[2] in {"%", "‰"})
     return Asked(text=part, measure=measure, regions=list(q.regions), years=list(q.years), units=list(units),
                  wants_rate=wants_rate, operation=operation, order=order, condition=condition,
-                 metrics=metrics, period=period, subunit=sub, focus=focus)
+                 metrics=metrics, period=period, subunit=sub, focus=focus, alternatives=alternatives)
+
+
+_ALTERNATE = re.compile(r"[（(]([\u4e00-\u9fff]{1,6})[）)]")
+
+
+def worded_otherwise(text: str) -> list[str]:
+    """A word in brackets offers another wording of the word before it: "新收（收到）的案件" is also
+    "收到的案件" and "新收的案件"."""
+    out = []
+    for m in _ALTERNATE.finditer(text):
+        word = m.group(1)
+        before = text[:m.start()]
+        if len(before) < len(word):
+            continue
+        out.append(before + text[m.end():])
+        out.append(before[:len(before) - len(word)] + word + text[m.end():])
+    return out
 
 
 def _operation(text: str, q: Question) -> tuple[str, str | None]:
@@ -120,6 +180,8 @@ def intents_subunit(text: str, q: Question) -> str | None:
     """A town, bureau or centre named in the question that is not one of the store's regions."""
     for m in load_intents().subunit.finditer(text):
         name = m.group(0)
+        if _ALL_OF.search(name):  # 全市镇（街道）, 各乡镇: all the parts together, not one of them
+            continue
         if any(name in alias or alias in name for r in q.regions for alias in region_aliases(r)):
             # "泗阳县司法局" names the county's bureau: keep only the part after the region.
             rest = name
@@ -147,12 +209,14 @@ def measure_words(text: str, q: Question) -> str:
     intents = load_intents()
     out = _measure_core(text, q)
     out = _PERIOD.sub(" ", out)
+    out = intents.ask_lead.sub(" ", out)
     out = intents.asked_unit.sub(" ", out)
     for _, words in intents.conditions:  # 超过200件, 达到100%: the condition, not the measure
         out = re.sub(rf"(?:{words.pattern})\s*\d+(?:\.\d+)?\s*(?:%|‰|[^\s\d]?(?=的|$))?", " ", out)
     out = re.sub(r"\d+(?:\.\d+)?\s*[%‰]?\s*(?:及以上|以上|以下)?", " ", out)
     out = intents.question_words.sub(" ", out)
     out = _PUNCT.sub(" ", out)
+    out = intents.joiners.sub(" ", out)
     if q.english:  # English words the glossary and dictionary did not turn into Chinese match nothing
         out = re.sub(r"[A-Za-z][A-Za-z'\-]*", " ", out)
     return re.sub(r"\s+", " ", out).strip()

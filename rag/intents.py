@@ -47,6 +47,12 @@ class Intents:
     wider_scope: dict[str, tuple[str, ...]]
     section_kinds: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]  # (asked words, heading words)
     loose_families: frozenset[frozenset[str]]
+    distribute: re.Pattern[str]
+    list_sep: re.Pattern[str]
+    ask_lead: re.Pattern[str]
+    subset_of: re.Pattern[str]
+    generic_units: frozenset[str]
+    joiners: re.Pattern[str]
 
     def family(self, unit: str | None) -> str | None:
         return self.unit_families.get(unit or "")
@@ -86,4 +92,10 @@ def load_intents() -> Intents:
         wider_scope={k: tuple(v) for k, v in data["wider_scope"].items()},
         section_kinds=tuple((_compile(v["asked"]), _compile(v["heading"])) for v in data["section_kinds"].values()),
         loose_families=frozenset(frozenset(pair) for pair in data["loose_families"]),
+        distribute=re.compile(data["distribute"]),
+        list_sep=re.compile(data["list_sep"]),
+        ask_lead=re.compile(data["ask_lead"]),
+        subset_of=re.compile(data["subset_of"]),
+        generic_units=frozenset(data["generic_units"]),
+        joiners=re.compile(rf"(?:^|(?<=\s))(?:{data['joiners']})(?=\s|$)"),
     )

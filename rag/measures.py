@@ -37,6 +37,8 @@ CATALOGUE_SCORE = 0.9  # the row's catalogue metric is the one the ask names
 OTHER_METRIC_PENALTY = 0.35  # the row names another catalogue metric than the ask
 SUBUNIT_PENALTY = 0.25  # a town's or bureau's figure for a question about the whole region
 DENSE_WEIGHT = 0.3
+SENTENCE_WEIGHT = 0.3
+BARE_MEASURE = 4  # a measure this short is a bare verb ("审结"): the catalogue label says what it counts
 # The dense model is asked only in the undecided band (some words match, not enough), for a few facts:
 # embedding costs milliseconds per phrase, and the answer must stay within the latency budget.
 DENSE_FLOOR = 0.35
@@ -53,6 +55,10 @@ class Fact:
     wider: str | None  # a wider area the clause speaks of (所有区县, 全市), when it is not the report's own
     tokens: frozenset[str]
     pairs: frozenset[str]
+    # The whole sentence's words: "组织开展危险化学品领域安全整治,检查企业106家次" says in its lead what the
+    # figure's clause counts. They weigh less than the clause's own words (SENTENCE_WEIGHT).
+    sentence_tokens: frozenset[str] = frozenset()
+    sentence_pairs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,12 @@ def make_fact(row: MetricRow, tokenizer: Tokenizer, level: str | None = None) ->
             subunit = None  # "泗阳县司法局": the region's own bureau speaks for the region
     wider = next((w for w, levels in intents.wider_scope.items() if w in before and level in levels), None)
     text = f"{measure} {clause}"
-    return Fact(row, measure, clause, kind, subunit, wider, frozenset(tokenizer.tokens(text)), _pairs(text))
+    if row.metric != "other" and row.label and len(measure) <= BARE_MEASURE:
+        # "审结186件" after "新收行政复议案件198件": the catalogue's label names what the bare clause counts.
+        text += f" {row.label}"
+    whole = f"{text} {row.sentence or ''}"
+    return Fact(row, measure, clause, kind, subunit, wider, frozenset(tokenizer.tokens(text)), _pairs(text),
+                frozenset(tokenizer.tokens(whole)), _pairs(whole))
 
 
 class FactBook:
@@ -196,7 +207,8 @@ def lexical_score(asked: Asked, fact: Fact, tokenizer: Tokenizer, idf: Mapping[s
     """Share of the asked measure found in the fact; a part that names little ("办结多少件？", "多少人？")
     is also read with the measure of the part before it, slightly discounted."""
     focus = set(tokenizer.tokens(asked.focus)) if asked.focus else set()
-    own = _share(asked.measure, fact, tokenizer, idf, focus) if asked.measure else 0.0
+    own = max((_share(m, fact, tokenizer, idf, focus) for m in [asked.measure, *asked.alternatives] if m),
+              default=0.0)
     if not asked.context:
         return own
     return max(own, 0.95 * _share(f"{asked.context} {asked.measure}", fact, tokenizer, idf, focus))
@@ -211,10 +223,18 @@ def _share(measure: str, fact: Fact, tokenizer: Tokenizer, idf: Mapping[str, flo
         return 0.0
     weight = {t: idf.get(t, 1.0) * (2.0 if t in focus else 1.0) for t in tokens}
     mass = sum(weight.values())
-    by_token = sum(w for t, w in weight.items() if t in fact.tokens) / mass if mass else 0.0
     pairs = _pairs(measure)
-    by_pair = len(pairs & fact.pairs) / len(pairs) if pairs else by_token
-    return 0.5 * by_token + 0.5 * by_pair
+
+    def share(have_tokens: frozenset[str], have_pairs: frozenset[str]) -> float:
+        by_token = sum(w for t, w in weight.items() if t in have_tokens) / mass if mass else 0.0
+        by_pair = len(pairs & have_pairs) / len(pairs) if pairs else by_token
+        return 0.5 * by_token + 0.5 * by_pair
+
+    own = share(fact.tokens, fact.pairs)
+    if not fact.sentence_tokens:
+        return own
+    # The sentence only adds: words the clause has count fully, words only its lead has count in part.
+    return own + SENTENCE_WEIGHT * max(0.0, share(fact.sentence_tokens, fact.sentence_pairs) - own)
 
 
 def reject_reason(asked: Asked, fact: Fact, doc_year: int | None) -> str | None:
@@ -226,7 +246,7 @@ def reject_reason(asked: Asked, fact: Fact, doc_year: int | None) -> str | None:
         return "calendar"
     if asked.wants_rate and family != "share":
         return "not a rate"
-    if asked.units:
+    if asked.units and not set(asked.units) <= intents.generic_units:
         wanted = {intents.family(u) or u for u in asked.units}
         have = family or row.unit
         if have not in wanted and not any(frozenset({have, w}) in intents.loose_families for w in wanted):

@@ -31,6 +31,7 @@ class Finding:
     best: Match | None  # the answering fact, if one passes
     nearest: Match | None  # the best fact that did not pass, for the refusal
     ruled_out: list[Match]  # facts whose words match but which may not answer (unit, change, scope, year)
+    candidates: tuple[Match, ...] = ()  # the facts that may answer, best first
 
 
 def find(asked: Asked, doc: Document, book: FactBook, evidence: EvidenceSet, threshold: float) -> Finding:
@@ -47,7 +48,24 @@ def find(asked: Asked, doc: Document, book: FactBook, evidence: EvidenceSet, thr
     for m in matches:  # how well each figure fits the ask, for checking the passage answer
         key = id(m.fact.row)
         evidence.fact_scores[key] = max(evidence.fact_scores.get(key, -1.0), m.score if m.ok else -1.0)
-    return Finding(asked, doc, best, nearest if nearest and nearest.score >= NEAREST else None, ruled_out)
+    candidates = tuple(m for m in matches if m.ok and m.score >= threshold)
+    return Finding(asked, doc, best, nearest if nearest and nearest.score >= NEAREST else None, ruled_out,
+                   candidates)
+
+
+def one_figure_each(findings: list[Finding]) -> None:
+    """Two parts of one question ask two things: a figure answers the part it fits best, and the other
+    part takes its own next candidate (or is refused) rather than repeat it."""
+    order = sorted(range(len(findings)), key=lambda i: -(findings[i].best.score if findings[i].best else -9))
+    used: set[int] = set()
+    for i in order:
+        f = findings[i]
+        if f.best is None:
+            continue
+        if id(f.best.fact.row) in used:
+            f.best = next((m for m in f.candidates if id(m.fact.row) not in used), None)
+        if f.best is not None:
+            used.add(id(f.best.fact.row))
 
 
 def chunk_for(row: MetricRow, chunks: Sequence[ChunkRow]) -> ChunkRow | None:
@@ -153,6 +171,8 @@ class FactsAnswerer:
         # (a table column of the next year's report may give it, nothing else may).
         findings = [find(Asked(**{**a.__dict__, "years": [doc.year] if doc.year in a.years else a.years}), doc,
                          self.book, evidence, self.threshold) for a in asks]
+        if len(findings) > 1:
+            one_figure_each(findings)
         # Figures that match the words but may not answer (another unit, a change, another area): the
         # passage answerer must not give them either.
         evidence.vetoed.extend(m.fact for f in findings if f.best is None for m in f.ruled_out)
