@@ -25,6 +25,15 @@ def build_service(store: Path, corpus: Path | list[Path] = CORPUS, embedding_mod
     return service
 
 
+
+def service_from_texts(tmp_path_factory: pytest.TempPathFactory, reports: dict[str, str]) -> Service:
+    """A store of small reports written from (file name → text), for tests that need a handful."""
+    folder = tmp_path_factory.mktemp("reports")
+    for name, text in reports.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return build_service(tmp_path_factory.mktemp("store"), folder)
+
+
 @pytest.fixture(scope="session")
 def corpus_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """The five reports with the default dense model, as `make run` serves them."""

@@ -4,13 +4,12 @@ asked quantities, refusals of near misses, operations, document questions, follo
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from rag.schema import AskRequest, AskResponse
 from rag.service import Service
-from tests.conftest import build_service
+from tests.conftest import service_from_texts
 
 REPORTS = {
     "deqing-2022.txt": "德清县人民政府关于2022年度法治政府建设情况的报告\n"
@@ -41,10 +40,7 @@ REPORTS = {
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Service:
-    folder: Path = tmp_path_factory.mktemp("reports")
-    for name, text in REPORTS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    svc = build_service(tmp_path_factory.mktemp("store"), folder)
+    svc = service_from_texts(tmp_path_factory, REPORTS)
     yield svc
     svc.close()
 

@@ -7,7 +7,7 @@ import pytest
 
 from rag.schema import AskRequest
 from rag.service import Service
-from tests.conftest import build_service
+from tests.conftest import build_service, service_from_texts
 
 REPORTS = {
     "dengzhou-2022.txt": "邓州市人民政府关于2022年度法治政府建设情况的报告\n"
@@ -23,10 +23,7 @@ REPORTS = {
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Service:
-    folder: Path = tmp_path_factory.mktemp("reports")
-    for name, text in REPORTS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    svc = build_service(tmp_path_factory.mktemp("store"), folder)
+    svc = service_from_texts(tmp_path_factory, REPORTS)
     yield svc
     svc.close()
 
