@@ -311,8 +311,10 @@ def metadata(q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str,
     selected = [d for d in docs.values() if (not q.regions or d.region in q.regions)
                 and (not q.years or d.year in q.years)]
     if load_intents().document_list.search(q.text) and not q.regions:
-        listing = "、".join(f"{d.region or d.source}（{d.year or '年份不详'}年）" for d in _by_region(docs.values()))
-        return Draft(f"共收录{len(docs)}份报告：{listing}。", True, "metadata")
+        listed = _by_region(docs.values())
+        listing = "、".join(f"{d.region or d.source}（{d.year or '年份不详'}年）" for d in listed[:MAX_LISTED])
+        more = f"等（列出前{MAX_LISTED}份，按地区排序；全部见文档列表）" if len(listed) > MAX_LISTED else ""
+        return Draft(f"共收录{len(docs)}份报告：{listing}{more}。", True, "metadata")
     if not selected:
         return refusal("收录的报告中没有符合条件的报告。", "metadata")
     if _field_words("title").search(q.text):
@@ -326,6 +328,11 @@ def metadata(q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str,
     if _field_words("issuer").search(q.text) or "落款" in q.text:
         return _facts(selected, chunks_by_doc, lambda d: d.issuer, "issuer")
     return _facts(selected, chunks_by_doc, lambda d: d.title or f"{scope_label(d)}报告", "title")
+
+
+# A question about the collection lists at most this many reports (and says how many there are): a
+# list of thousands is neither readable nor cheap to cite.
+MAX_LISTED = 30
 
 
 def _by_region(docs: Sequence[Document] | object) -> list[Document]:
@@ -343,19 +350,22 @@ _FIELD_NAMES = {"title": "标题", "date": "落款日期", "issuer": "落款单�
 def _published(selected: Sequence[Document]) -> Draft:
     """The web posting date sits in the page's chrome, not the report text: said so, uncited."""
     lines = []
-    for doc in _by_region(selected):
+    ordered = _by_region(selected)
+    for doc in ordered[:MAX_LISTED]:
         if doc.published:
             lines.append(f"{scope_label(doc)}报告的网页发布日期：{_cn_date(doc.published)}（取自网页信息栏，不在报告正文中）")
         else:
             lines.append(f"{scope_label(doc)}报告的网页未写明发布日期")
-    return Draft("；".join(lines) + "。", any(d.published for d in selected), "metadata")
+    more = f"（共{len(ordered)}份报告，列出前{MAX_LISTED}份，按地区排序）" if len(ordered) > MAX_LISTED else ""
+    return Draft("；".join(lines) + "。" + more, any(d.published for d in selected), "metadata")
 
 
 def _facts(selected: Sequence[Document], chunks_by_doc: Mapping[str, list[ChunkRow]], value_of,
            field_name: str) -> Draft:
     evidence: list[Evidence] = []
     lines = []
-    for doc in _by_region(selected):
+    ordered = _by_region(selected)
+    for doc in ordered[:MAX_LISTED]:
         value = value_of(doc)
         if not value:
             lines.append(f"{scope_label(doc)}报告未写明{_FIELD_NAMES[field_name]}")
@@ -367,7 +377,8 @@ def _facts(selected: Sequence[Document], chunks_by_doc: Mapping[str, list[ChunkR
         else:
             lines.append(f"{scope_label(doc)}报告的{_FIELD_NAMES[field_name]}：{value}")
     answerable = any("未写明" not in line for line in lines)
-    return Draft("；".join(lines) + "。", answerable, "metadata", evidence)
+    more = f"（共{len(ordered)}份报告，列出前{MAX_LISTED}份，按地区排序）" if len(ordered) > MAX_LISTED else ""
+    return Draft("；".join(lines) + "。" + more, answerable, "metadata", evidence)
 
 
 def _chunk_containing(chunks: Sequence[ChunkRow], value: str) -> ChunkRow | None:

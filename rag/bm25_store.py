@@ -191,6 +191,8 @@ class LexicalIndex:
         self._norm = [(K1 * ((1 - B) + B * np.asarray(s.doc_len) / self.avgdl)).astype(np.float32)
                       for s in self.segments]
         self._sort_key: np.ndarray | None = None
+        self._row_doc: np.ndarray | None = None  # row → position in `_doc_names` (built on first use)
+        self._doc_names: list[str] = []
 
     def _all_len(self) -> np.ndarray:
         if not self.segments:
@@ -271,6 +273,29 @@ class LexicalIndex:
         key = self.sort_key()[candidates]
         order = np.lexsort((key, -scoped[candidates]))
         return [int(candidates[i]) for i in order[:depth]]
+
+    def best_docs(self, values: np.ndarray, mask: np.ndarray, limit: int) -> list[str]:
+        """Up to `limit` documents with a positive value in `mask`, ordered by their best row's value:
+        reads the top rows (deeper until enough distinct documents), never every document."""
+        positive = mask & (values > 0)
+        available = int(positive.sum())
+        depth = min(available, limit * 4)
+        while True:
+            docs = list(dict.fromkeys(self.doc_of(row) for row in self.top(values, positive, depth)))
+            if len(docs) >= limit or depth >= available:
+                return docs[:limit]
+            depth = min(available, depth * 4)
+
+    def doc_of(self, row: int) -> str:
+        """The document a row belongs to."""
+        if self._row_doc is None:
+            names = sorted(self.doc_rows)
+            owner = np.full(self.size, -1, dtype=np.int32)
+            for i, doc_id in enumerate(names):
+                start, end = self.doc_rows[doc_id]
+                owner[start:end] = i
+            self._row_doc, self._doc_names = owner, names
+        return self._doc_names[int(self._row_doc[row])]
 
     def sort_key(self) -> np.ndarray:
         """Per row: position in (doc_id, ord) order over live documents."""

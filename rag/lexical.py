@@ -17,6 +17,7 @@ from importlib import resources
 import bm25s
 import jieba
 import numpy as np
+from cachetools import LRUCache
 
 from rag.catalogue import load_catalogue
 from rag.gazetteer import load_gazetteer
@@ -28,6 +29,10 @@ _PUNCT_ONLY = re.compile(r"^[\W_]+$", re.UNICODE)
 def _data_lines(name: str) -> list[str]:
     text = resources.files("rag").joinpath("data", name).read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+# Texts up to this many characters have their tokens cached (questions, measures, fact phrases; not chunks).
+_CACHED_TEXT = 200
 
 
 class Tokenizer:
@@ -45,13 +50,25 @@ class Tokenizer:
                 self._jieba.add_word(term, 800)
         self.stopwords = frozenset(_data_lines("stopwords.txt"))
         self._lock = threading.Lock()
+        self._cache: LRUCache[str, tuple[str, ...]] = LRUCache(maxsize=50_000)
 
     def tokens(self, text: str) -> list[str]:
-        """Search-mode tokens of NFKC-normalised, lower-cased text, without stopwords or punctuation."""
+        """Search-mode tokens of NFKC-normalised, lower-cased text, without stopwords or punctuation.
+        Short texts (asked measures, fact phrases) are remembered: scoring one question against a few
+        thousand facts asks for the same phrases again and again."""
+        if len(text) <= _CACHED_TEXT:
+            with self._lock:
+                known = self._cache.get(text)
+            if known is not None:
+                return list(known)
         norm = unicodedata.normalize("NFKC", text).lower()
         with self._lock:  # jieba's lazy structures are not safe to share across threads
             raw = list(self._jieba.cut_for_search(norm))
-        return [t for t in (w.strip() for w in raw) if t and t not in self.stopwords and not _PUNCT_ONLY.match(t)]
+        out = [t for t in (w.strip() for w in raw) if t and t not in self.stopwords and not _PUNCT_ONLY.match(t)]
+        if len(text) <= _CACHED_TEXT:
+            with self._lock:
+                self._cache[text] = tuple(out)
+        return out
 
 
 @lru_cache(maxsize=1)

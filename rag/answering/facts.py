@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from rag.answer import Draft, Evidence
 from rag.answering.base import EvidenceSet
 from rag.asked import Asked
+from rag.collection import latest_of
 from rag.intents import load_intents
 from rag.measures import FactBook, Match, score_facts
 from rag.schema import Document, MetricRow
-from rag.scope import label, latest_per_region
+from rag.scope import label
 from rag.store import ChunkRow
 from rag.understand import Question
 
@@ -155,7 +156,7 @@ class FactsAnswerer:
             return None
         note = ""
         if len(docs) > 1 and len(question.years) < 2:  # several reports, no year named: the latest, said so
-            docs = latest_per_region(docs)
+            docs = latest_of(docs)
             note = "（未指明年份，取最近一年的报告）"
         if len(docs) > 1:  # "2022年和2023年分别是多少": each year's report answers for its year
             drafts = [self._one(question, evidence, d, asks) for d in sorted(docs, key=lambda d: d.year or 0)]

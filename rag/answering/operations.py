@@ -17,10 +17,11 @@ from rag.answer import Draft
 from rag.answering.base import EvidenceSet
 from rag.answering.facts import THRESHOLD, Cited, Finding, caveat, display, find, measure_name
 from rag.asked import Asked
+from rag.collection import latest_of
 from rag.intents import load_intents
 from rag.measures import FactBook
 from rag.schema import Document, Table, TableRow
-from rag.scope import by_region, label, latest_per_region
+from rag.scope import by_region, label
 from rag.stages import stage
 from rag.understand import Question
 
@@ -69,7 +70,7 @@ class OperationsAnswerer:
         docs = evidence.scoped_docs
         if question.years:
             return docs, False
-        latest = latest_per_region(docs)
+        latest = latest_of(docs)
         return latest, len(latest) < len(docs)
 
     def _across(self, question: Question, ask: Asked, evidence: EvidenceSet, compare: bool) -> Draft | None:
@@ -78,20 +79,27 @@ class OperationsAnswerer:
             # A catalogue measure: the metrics-table ranking (derived rates, neighbouring scopes).
             with stage("metrics"):
                 draft = aggregate(question, evidence.parts.store, {d.doc_id: d for d in docs}, evidence.parts.tokenizer)
-            missing = [d for d in docs if draft is not None and draft.table is not None and any(
-                r.value is None and r.region == (d.region or d.doc_id) for r in draft.table.rows)]
+            unreported = ({r.region for r in draft.table.rows if r.value is None}
+                          if draft is not None and draft.table is not None else set())
+            missing = [d for d in docs if (d.region or d.doc_id) in unreported]
             # A region whose report words the measure differently has no catalogue row: if the facts
             # matcher finds it, rank by facts so that region is not left out.
-            worded_otherwise = bool(ask.measure) and any(
-                find(ask, d, self.book, evidence, self.threshold).best is not None for d in missing)
-            if draft is not None and not worded_otherwise:
+            otherwise = [d for d in self._likely(ask, missing, evidence)[0]
+                         if find(ask, d, self.book, evidence, self.threshold).best is not None]
+            if draft is not None and not otherwise:
                 if latest_only:
                     draft.answer += "（未指明年份时，各地区取最近一年的报告。）"
                 return draft
+            if otherwise and draft is not None and draft.table is not None:
+                read, unread = self._leaders(draft.table, docs, ask, otherwise, evidence)
+            else:
+                read, unread = self._likely(ask, docs, evidence)
+        else:
+            read, unread = self._likely(ask, docs, evidence)
         if not ask.measure:
             return None
         with stage("metrics"):
-            findings = [find(ask, d, self.book, evidence, self.threshold) for d in docs]
+            findings = [find(ask, d, self.book, evidence, self.threshold) for d in read]
         found = [f for f in findings if f.best is not None]
         missing = [f for f in findings if f.best is None]
         if not found:
@@ -108,6 +116,9 @@ class OperationsAnswerer:
         if len(kept) > MAX_LISTED:
             parts.append(f"……共{len(kept)}个，其余见表格")
         coverage = f"{len(findings)}份报告中{len(found)}份披露该项"
+        if unread:
+            coverage = (f"共{len(docs)}份报告，按文字与该项的相关度读取了其中{len(findings)}份，"
+                        f"{len(found)}份披露该项（其余{unread}份未读取，其中若有披露不在此列）")
         if missing:
             coverage += "；" + "、".join(_who(f.doc) for f in missing[:MAX_LISTED]) + "未披露"
         if latest_only:
@@ -129,6 +140,34 @@ class OperationsAnswerer:
                                      display=display(f.best.fact.row) if f.best else "未披露")
                             for f in [*found, *missing]])
         return Draft(f"{head}。（{coverage}。）", True, "aggregate", cited.items, table)
+
+    @staticmethod
+    def _likely(ask: Asked, docs: list[Document], evidence: EvidenceSet) -> tuple[list[Document], int]:
+        """The reports whose facts are read for a measure outside the catalogue, and how many are not:
+        every report up to `facts_scan_reports`; past that, those whose passages match the measure's
+        words best (reading every report's facts would cost seconds at thousands of reports)."""
+        limit = evidence.parts.settings.facts_scan_reports
+        if len(docs) <= limit:
+            return docs, 0
+        by_id = {d.doc_id: d for d in docs}
+        with stage("bm25"):
+            best = evidence.parts.retriever.docs_mentioning(ask.measure, list(by_id), limit)
+        return [by_id[d] for d in best], len(docs) - len(best)
+
+    @staticmethod
+    def _leaders(table: Table, docs: list[Document], ask: Asked, otherwise: list[Document],
+                 evidence: EvidenceSet) -> tuple[list[Document], int]:
+        """Reports to rank by facts when some word a catalogue measure differently: all of them in a small
+        store; past `facts_scan_reports`, the catalogue's leaders plus those found worded otherwise."""
+        limit = evidence.parts.settings.facts_scan_reports
+        if len(docs) <= limit:
+            return docs, 0
+        at = {(d.region or d.doc_id, d.year): d for d in docs}
+        rows = sorted((r for r in table.rows if r.value is not None), key=lambda r: r.value or 0.0,
+                      reverse=ask.order != "min")
+        leaders = [at[(r.region, r.year)] for r in rows if (r.region, r.year) in at][:limit]
+        read = list({d.doc_id: d for d in [*leaders, *otherwise]}.values())
+        return read, len(docs) - len(read)
 
     @staticmethod
     def _line(f: Finding, cited: Cited) -> str:
