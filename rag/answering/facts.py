@@ -35,11 +35,13 @@ class Finding:
     candidates: tuple[Match, ...] = ()  # the facts that may answer, best first
 
 
-def find(asked: Asked, doc: Document, book: FactBook, evidence: EvidenceSet, threshold: float) -> Finding:
+def find(asked: Asked, doc: Document, book: FactBook, evidence: EvidenceSet, threshold: float,
+         dense: bool = True) -> Finding:
     facts = book.facts([doc.doc_id])[doc.doc_id]
     evidence.facts_seen.extend(facts)
-    # The dense model is asked where words alone fall short of the threshold (the sweep passes -inf).
-    dense_below = threshold if threshold > 0 else THRESHOLD
+    # The dense model is asked where words alone fall short of the threshold (the sweep passes -inf);
+    # `dense=False` decides by words alone (a probe over many reports, where phrase vectors cost most).
+    dense_below = (threshold if threshold > 0 else THRESHOLD) if dense else float("-inf")
     matches = score_facts(asked, facts, book, evidence.idf, doc.year, dense_below=dense_below)
     best = next((m for m in matches if m.ok), None)
     if best is not None and best.score < threshold:

@@ -84,8 +84,10 @@ class OperationsAnswerer:
             missing = [d for d in docs if (d.region or d.doc_id) in unreported]
             # A region whose report words the measure differently has no catalogue row: if the facts
             # matcher finds it, rank by facts so that region is not left out.
-            otherwise = [d for d in self._likely(ask, missing, evidence)[0]
-                         if find(ask, d, self.book, evidence, self.threshold).best is not None]
+            probe = self._likely(ask, missing, evidence, evidence.parts.settings.facts_probe_reports)[0]
+            # Words alone decide the probe: embedding every probed report's phrases cost ≈50 ms a report.
+            otherwise = [d for d in probe
+                         if find(ask, d, self.book, evidence, self.threshold, dense=False).best is not None]
             if draft is not None and not otherwise:
                 if latest_only:
                     draft.answer += "（未指明年份时，各地区取最近一年的报告。）"
@@ -142,11 +144,14 @@ class OperationsAnswerer:
         return Draft(f"{head}。（{coverage}。）", True, "aggregate", cited.items, table)
 
     @staticmethod
-    def _likely(ask: Asked, docs: list[Document], evidence: EvidenceSet) -> tuple[list[Document], int]:
+    def _likely(ask: Asked, docs: list[Document], evidence: EvidenceSet,
+                limit: int | None = None) -> tuple[list[Document], int]:
         """The reports whose facts are read for a measure outside the catalogue, and how many are not:
-        every report up to `facts_scan_reports`; past that, those whose passages match the measure's
-        words best (reading every report's facts would cost seconds at thousands of reports)."""
-        limit = evidence.parts.settings.facts_scan_reports
+        every report up to `limit` (`facts_scan_reports`); past that, those whose passages match the
+        measure's words best (reading every report's facts would cost seconds at thousands of reports)."""
+        limit = evidence.parts.settings.facts_scan_reports if limit is None else limit
+        if limit <= 0:
+            return [], len(docs)
         if len(docs) <= limit:
             return docs, 0
         by_id = {d.doc_id: d for d in docs}
