@@ -110,7 +110,14 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
     named = part[subset[-1].end():] if subset else part
     metrics = [m.key for m, score in catalogue.match_phrase(named) if score >= 0.6][:3]
     metrics = metrics or (q.metrics if whole and not subset else [])
+    if units and not wants_rate:
+        # "调解成功了多少件" asks a count: 调解成功率 (a rate) is not what is asked, however close the words.
+        metrics = [k for k in metrics if k not in catalogue.metrics or catalogue.metrics[k].kind != "rate"]
     sub = intents_subunit(part, q)
+    if sub and sub in measure and measure.replace(sub, "").strip():
+        # The town or bureau is the scope (checked on each fact's scope), not words of the measure: a
+        # table row "调解成功（件）" under the column 紫阳镇 never repeats the town's name.
+        measure = " ".join(measure.replace(sub, " ").split())
     condition = condition_of(part)
     if operation in {"count", "list", "rank"}:
         # 有几个/多少个 counts regions, not the measure: the measure's unit is the condition's, if any.
@@ -178,8 +185,9 @@ def condition_of(text: str) -> tuple[str, float, str | None] | None:
 
 def intents_subunit(text: str, q: Question) -> str | None:
     """A town, bureau or centre named in the question that is not one of the store's regions."""
-    for m in load_intents().subunit.finditer(text):
-        name = m.group(0)
+    intents = load_intents()
+    for m in intents.subunit.finditer(text):
+        name = intents.subunit_lead.sub("", m.group(0))
         if _ALL_OF.search(name):  # 全市镇（街道）, 各乡镇: all the parts together, not one of them
             continue
         if any(name in alias or alias in name for r in q.regions for alias in region_aliases(r)):
@@ -190,6 +198,9 @@ def intents_subunit(text: str, q: Question) -> str | None:
                     rest = rest.replace(alias, "")
             if len(rest) >= 3:
                 return rest
+            if intents.subunit_town.search(name) and not any(name in alias for r in q.regions
+                                                              for alias in region_aliases(r)):
+                return name  # 正定镇 in 正定县: a town that shares the county's name is a sub-unit
             continue
         return name
     return None
