@@ -9,8 +9,10 @@ EVAL_STORE := .govqa-eval
 EVAL_OUT ?= evals/reports
 BLIND_STORE := .govqa-blind
 BLIND_OUT ?= evals/reports/blind
+BLIND18_STORE := .govqa-blind18
+BLIND18_OUT ?= evals/reports/blind18
 
-.PHONY: install run test pytest eval eval-blind lint bench bench-1m bench-deps clean browser ocr screenshots
+.PHONY: install run test pytest eval eval-blind eval-blind18 lint bench bench-1m bench-deps clean browser ocr screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +33,7 @@ run: install ocr
 test: install browser pytest
 	$(MAKE) eval EVAL_OUT=$(EVAL_STORE)/reports
 	$(MAKE) eval-blind BLIND_OUT=$(BLIND_STORE)/reports
+	$(MAKE) eval-blind18 BLIND18_OUT=$(BLIND18_STORE)/reports
 
 pytest: install browser ocr
 	$(BIN)/pytest
@@ -59,6 +62,14 @@ eval-blind: install
 	$(BIN)/govqa eval --store $(BLIND_STORE) --gold evals/blind/gold --thresholds evals/blind/thresholds.toml \
 	  --out $(BLIND_OUT)
 
+# The second blind set (evals/blind18: six reports and 95 items, written blind for the scale session) on a
+# store of the bundled and its own reports; gates in evals/blind18/thresholds.toml.
+eval-blind18: install
+	rm -rf $(BLIND18_STORE)
+	$(BIN)/govqa ingest evals/corpus evals/blind18/reports --store $(BLIND18_STORE)
+	$(BIN)/govqa eval --store $(BLIND18_STORE) --gold evals/blind18/gold --thresholds evals/blind18/thresholds.toml \
+	  --out $(BLIND18_OUT)
+
 # Refresh the README's screenshots (evals/reports/*.png) from the browser tests; `make test` writes
 # its screenshots to a temporary folder instead.
 screenshots: install browser
@@ -81,4 +92,4 @@ bench-1m: bench-deps
 	$(BIN)/python -m evals.bench --with-1m
 
 clean:
-	rm -rf $(EVAL_STORE) $(BLIND_STORE) .pytest_cache
+	rm -rf $(EVAL_STORE) $(BLIND_STORE) $(BLIND18_STORE) .pytest_cache

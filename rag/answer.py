@@ -317,6 +317,14 @@ def metadata(q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str,
         return Draft(f"共收录{len(docs)}份报告：{listing}{more}。", True, "metadata")
     if not selected:
         return refusal("收录的报告中没有符合条件的报告。", "metadata")
+    if q.regions and load_intents().document_years.search(q.text):
+        lines = []
+        for region in q.regions:
+            years = sorted({d.year for d in selected if d.region == region and d.year})
+            if years:
+                lines.append(f"{region}收录了{'、'.join(f'{y}年度' for y in years)}的报告（共{len(years)}份）")
+        if lines:
+            return Draft("；".join(lines) + "。", True, "metadata")
     if _field_words("title").search(q.text):
         return _facts(selected, chunks_by_doc, lambda d: d.title or f"{scope_label(d)}报告", "title")
     if _field_words("addressee").search(q.text):

@@ -51,10 +51,13 @@ def asked_quantities(q: Question) -> list[Asked]:
     out: list[Asked] = []
     for part in asks:
         items = distributed(part, q)
+        # "…评了多少卷？优秀和不合格的各有多少？": the parts after the first may lean on its measure.
+        before = out[-1].measure if out else ""
         for text, item in items:
             ask = _asked(text, q, whole=len(asks) == 1 and len(items) == 1)
             if item:  # the listed item is what tells this part from its siblings: it weighs double
                 ask.focus = measure_words(item, q)
+                ask.context = before
             elif out:
                 ask.context = out[-1].measure
             out.append(ask)
@@ -81,9 +84,11 @@ def distributed(part: str, q: Question) -> list[tuple[str, str]]:
     middle = [p.strip() for p in pieces[1:-1]]
     width = len(middle[0]) if middle else len(last_item)
     first = pieces[0].rstrip()
-    if len(first) < width or not last_item:
+    if not last_item:
         return [(part, "")]
-    prefix, first_item = first[:len(first) - width], first[len(first) - width:]
+    # "优秀和不合格的各有多少": a first item shorter than the next shares no words before it.
+    cut = max(0, len(first) - width)
+    prefix, first_item = first[:cut], first[cut:]
     items = [first_item, *middle, last_item]
     if any(len(i) > 12 for i in items):  # not a list of measures: a sentence that happens to hold 和
         return [(part, "")]
@@ -110,7 +115,14 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
     named = part[subset[-1].end():] if subset else part
     metrics = [m.key for m, score in catalogue.match_phrase(named) if score >= 0.6][:3]
     metrics = metrics or (q.metrics if whole and not subset else [])
+    if units and not wants_rate:
+        # "调解成功了多少件" asks a count: 调解成功率 (a rate) is not what is asked, however close the words.
+        metrics = [k for k in metrics if k not in catalogue.metrics or catalogue.metrics[k].kind != "rate"]
     sub = intents_subunit(part, q)
+    if sub and sub in part:
+        # The town or bureau is the scope (checked on each fact's scope), not words of the measure: a
+        # table row "调解成功（件）" under the column 紫阳镇 never repeats the town's name.
+        measure = measure_words(part.replace(sub, " "), q) or measure
     condition = condition_of(part)
     if operation in {"count", "list", "rank"}:
         # 有几个/多少个 counts regions, not the measure: the measure's unit is the condition's, if any.
@@ -178,8 +190,9 @@ def condition_of(text: str) -> tuple[str, float, str | None] | None:
 
 def intents_subunit(text: str, q: Question) -> str | None:
     """A town, bureau or centre named in the question that is not one of the store's regions."""
-    for m in load_intents().subunit.finditer(text):
-        name = m.group(0)
+    intents = load_intents()
+    for m in intents.subunit.finditer(text):
+        name = intents.subunit_lead.sub("", m.group(0))
         if _ALL_OF.search(name):  # 全市镇（街道）, 各乡镇: all the parts together, not one of them
             continue
         if any(name in alias or alias in name for r in q.regions for alias in region_aliases(r)):
@@ -190,6 +203,12 @@ def intents_subunit(text: str, q: Question) -> str | None:
                     rest = rest.replace(alias, "")
             if len(rest) >= 3:
                 return rest
+            town = name
+            for r in q.regions:
+                town = town.replace(r, "")  # "兰考县兰考镇" → 兰考镇
+            if intents.subunit_town.search(town) and not any(town in alias for r in q.regions
+                                                              for alias in region_aliases(r)):
+                return town  # 正定镇 in 正定县: a town that shares the county's name is a sub-unit
             continue
         return name
     return None

@@ -37,12 +37,15 @@ class Intents:
     document_fields: tuple[tuple[str, re.Pattern[str]], ...]
     document_list: re.Pattern[str]
     document_count: re.Pattern[str]
+    document_years: re.Pattern[str]
     levels: dict[str, tuple[str, ...]]
     not_disclosed: str
     units: tuple[str, ...]
     unit_families: dict[str, str]  # unit → family name
     change_before: re.Pattern[str]
     subunit: re.Pattern[str]
+    subunit_lead: re.Pattern[str]
+    subunit_town: re.Pattern[str]
     measure_units: dict[str, str]
     wider_scope: dict[str, tuple[str, ...]]
     section_kinds: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]  # (asked words, heading words)
@@ -82,12 +85,15 @@ def load_intents() -> Intents:
         document_fields=tuple((k, _compile(v)) for k, v in data["document_fields"].items()),
         document_list=_compile(data["document_list"]),
         document_count=_compile(data["document_count"]),
+        document_years=_compile(data["document_years"]),
         levels={k: tuple(v) for k, v in data["levels"].items()},
         not_disclosed=data["not_disclosed"],
         units=units,
         unit_families={u: fam for fam, members in data["unit_families"].items() for u in members},
         change_before=_compile(data["change_before"]),
         subunit=re.compile(data["subunit"]),
+        subunit_lead=re.compile(data["subunit_lead"]),
+        subunit_town=re.compile(data["subunit_town"]),
         measure_units=dict(data["measure_units"]),
         wider_scope={k: tuple(v) for k, v in data["wider_scope"].items()},
         section_kinds=tuple((_compile(v["asked"]), _compile(v["heading"])) for v in data["section_kinds"].values()),

@@ -115,20 +115,26 @@ def make_fact(row: MetricRow, tokenizer: Tokenizer, level: str | None = None) ->
         subunit = row.scope or "subunit"
     elif scope_kind is None:
         m = intents.subunit.search(before)
-        subunit = m.group(0) if m else None
-        if subunit and row.region and (row.region in subunit or row.region[:-1] in subunit):
-            subunit = None  # "泗阳县司法局": the region's own bureau speaks for the region
+        subunit = intents.subunit_lead.sub("", m.group(0)) if m else None
+        if subunit and row.region and (row.region in subunit or row.region[:-1] in subunit) and not (
+                row.region not in subunit and intents.subunit_town.search(subunit)):
+            subunit = None  # "泗阳县司法局": the region's own bureau speaks for the region (正定镇 does not)
     wider = next((w for w, levels in intents.wider_scope.items() if w in before and level in levels), None)
     text = f"{measure} {clause}"
     if row.metric != "other" and row.label and len(measure) <= BARE_MEASURE:
         # "审结186件" after "新收行政复议案件198件": the catalogue's label names what the bare clause counts.
         text += f" {row.label}"
-    whole = f"{text} {row.sentence or ''}"
+    context = row.sentence or ""
+    if getattr(row, "source", "text") == "table" and row.section:
+        # A table row ("紫阳镇：调解成功（件）2023年为342件") leaves what it counts to the table's heading
+        # ("做优人民调解"): the innermost heading joins the row as its sentence would.
+        context += " " + row.section.split(" > ")[-1]
+    whole = f"{text} {context}"
     own = frozenset(tokenizer.tokens(text))
     # The space splits jieba's run, so the sentence's tokens are its own: read once per sentence (the
     # tokenizer remembers short texts), not once per figure in it.
     return Fact(row, measure, clause, kind, subunit, wider, own, _pairs(text),
-                own | frozenset(tokenizer.tokens(row.sentence or "")), _pairs(whole))
+                own | frozenset(tokenizer.tokens(context)), _pairs(whole))
 
 
 class FactBook:

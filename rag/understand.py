@@ -238,6 +238,13 @@ def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
         if q.regions and not previous.regions:
             rewritten = f"{q.regions[0]}{rewritten}"
         resolved = understand(rewritten, documents, vocabulary=vocabulary)
+        if q.regions and not q.years and resolved.years and not any(
+                d.region in resolved.regions and d.year in resolved.years for d in documents):
+            # "那北流市呢？" after a 2023 question: the year came with the old question, and the new region
+            # has no report of it; its own reports answer (each answer names its year).
+            for y in resolved.years:
+                rewritten = re.sub(rf"{y}年?(?:度)?", "", rewritten)
+            resolved = understand(rewritten, documents, vocabulary=vocabulary)
         resolved.original = q.original
         resolved.carried = ["question"]
         return resolved
