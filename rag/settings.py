@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     # A measure the catalogue does not know is ranked by reading each report's facts: over more reports
     # than this, only the ones whose passages match the measure's words best are read (the answer
     # says how many); a catalogue measure is always ranked over every report from the metrics table.
-    facts_scan_reports: int = Field(default=40, ge=1)
+    facts_scan_reports: int = Field(default=20, ge=1)
     # Reports checked for a catalogue measure worded otherwise (a region with no catalogue row whose
     # facts match): all of them up to this many, else those whose passages match the words best.
     facts_probe_reports: int = Field(default=16, ge=0)

@@ -112,6 +112,6 @@ def test_a_ranking_outside_the_catalogue_reads_at_most_the_set_number_of_reports
     try:
         bounded = _ask(service, question)
     finally:
-        service.parts.settings.facts_scan_reports = 40
+        service.parts.settings.facts_scan_reports = 20
     assert "读取了其中2份" in bounded.answer
     assert len([r for r in bounded.table.rows if r.value is not None]) <= 2
