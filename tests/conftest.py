@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ingest.pipeline import embed_pending, ingest_paths
+from rag.schema import AskRequest, AskResponse
 from rag.service import Service
 from rag.settings import Settings
 from tests.corpus import CORPUS
@@ -24,6 +26,16 @@ def build_service(store: Path, corpus: Path | list[Path] = CORPUS, embedding_mod
     embed_pending(service.store, service.embedder)
     return service
 
+
+
+def ask(service: Service, question: str, session: str | None = None) -> AskResponse:
+    """One question through the service, as a door asks it."""
+    return service.ask(AskRequest(question=question, session_id=session))
+
+
+def numbers(text: str) -> set[str]:
+    """The figures an answer states, as written (a figure inside a decimal is not one of its own)."""
+    return set(re.findall(r"(?<![\d.])\d+(?:\.\d+)?", text))
 
 
 def service_from_texts(tmp_path_factory: pytest.TempPathFactory, reports: dict[str, str]) -> Service:

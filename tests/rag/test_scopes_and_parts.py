@@ -3,16 +3,14 @@ reports written for these tests (not taken from any gold set)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from rag.asked import asked_quantities
 from rag.catalogue import load_catalogue
-from rag.schema import AskRequest, AskResponse, Document
+from rag.schema import Document
 from rag.service import Service
 from rag.understand import understand
-from tests.conftest import service_from_texts
+from tests.conftest import ask, numbers, service_from_texts
 
 DOCS = [Document(doc_id=f"d{i}", region=r, year=y, source=f"{i}.txt", sha256="x")
         for i, (r, y) in enumerate([("德清县", 2023), ("兰考县", 2023), ("德清县", 2022)])]
@@ -42,23 +40,17 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Service:
     svc.close()
 
 
-def _ask(service: Service, question: str, session: str | None = None) -> AskResponse:
-    return service.ask(AskRequest(question=question, session_id=session))
-
-
-def _numbers(text: str) -> set[str]:
-    return set(re.findall(r"(?<![\d.])\d+(?:\.\d+)?", text))
 
 
 def test_a_year_before_a_town_is_not_part_of_its_name() -> None:
-    ask = asked_quantities(understand("德清县2023年武康街道人民调解委员会调解了多少件纠纷？", DOCS))[0]
-    assert ask.subunit == "武康街道"
-    assert "武康街道" not in ask.measure  # the town is the scope, not words of the measure
+    asked = asked_quantities(understand("德清县2023年武康街道人民调解委员会调解了多少件纠纷？", DOCS))[0]
+    assert asked.subunit == "武康街道"
+    assert "武康街道" not in asked.measure  # the town is the scope, not words of the measure
 
 
 def test_a_town_sharing_the_countys_name_is_a_subunit() -> None:
-    ask = asked_quantities(understand("兰考镇综合行政执法队2023年办理了多少件行政处罚案件？", DOCS))[0]
-    assert ask.subunit == "兰考镇"
+    asked = asked_quantities(understand("兰考镇综合行政执法队2023年办理了多少件行政处罚案件？", DOCS))[0]
+    assert asked.subunit == "兰考镇"
 
 
 def test_a_count_is_not_asked_as_a_rate() -> None:
@@ -69,7 +61,7 @@ def test_a_count_is_not_asked_as_a_rate() -> None:
     assert set(rate.metrics) & rates
 
 
-def test_items_listed_with_a_pause_mark_share_the_ask() -> None:
+def test_items_listed_with_a_pause_mark_share_theask() -> None:
     asks = asked_quantities(understand("德清县2023年办理人大代表建议、政协委员提案各多少件，办复率多少？", DOCS))
     assert [a.focus for a in asks[:2]] == ["人大代表建议", "政协委员提案"]
     assert len(asks) == 3 and asks[2].wants_rate
@@ -82,35 +74,35 @@ def test_a_short_first_item_is_still_an_item() -> None:
 
 
 def test_a_town_sharing_the_countys_name_is_answered_with_its_own_figure(service: Service) -> None:
-    town = _ask(service, "兰考县兰考镇综合行政执法队2023年办理了多少件行政处罚案件？")
-    assert town.answerable and "60" in _numbers(town.answer) and "500" not in _numbers(town.answer)
+    town = ask(service, "兰考县兰考镇综合行政执法队2023年办理了多少件行政处罚案件？")
+    assert town.answerable and "60" in numbers(town.answer) and "500" not in numbers(town.answer)
 
 
 def test_a_bureau_named_in_the_question_is_answered_with_the_bureaus_figure(service: Service) -> None:
-    bureau = _ask(service, "德清县2023年县市场监督管理局办理了多少件行政处罚案件？")
-    assert bureau.answerable and "210" in _numbers(bureau.answer) and "800" not in _numbers(bureau.answer)
+    bureau = ask(service, "德清县2023年县市场监督管理局办理了多少件行政处罚案件？")
+    assert bureau.answerable and "210" in numbers(bureau.answer) and "800" not in numbers(bureau.answer)
 
 
 def test_a_carried_year_gives_way_when_the_new_region_has_no_report_of_it(service: Service) -> None:
-    first = _ask(service, "德清县2022年办理了多少件法律援助案件？")
-    assert "410" in _numbers(first.answer)
-    other = _ask(service, "那兰考县呢？", first.session_id)
-    assert other.answerable and "77" in _numbers(other.answer) and "2023" in other.answer
+    first = ask(service, "德清县2022年办理了多少件法律援助案件？")
+    assert "410" in numbers(first.answer)
+    other = ask(service, "那兰考县呢？", first.session_id)
+    assert other.answerable and "77" in numbers(other.answer) and "2023" in other.answer
 
 
 def test_which_years_a_region_has_reports_for(service: Service) -> None:
-    years = _ask(service, "德清县有哪几年的法治政府建设报告？")
-    assert years.route == "metadata" and {"2022", "2023"} <= _numbers(years.answer)
-    assert "2024" not in _numbers(years.answer)
+    years = ask(service, "德清县有哪几年的法治政府建设报告？")
+    assert years.route == "metadata" and {"2022", "2023"} <= numbers(years.answer)
+    assert "2024" not in numbers(years.answer)
 
 
 def test_a_ranking_outside_the_catalogue_reads_at_most_the_set_number_of_reports(service: Service) -> None:
     question = "哪个地区培训执法人员的人次最多？"
-    every = _ask(service, question)
+    every = ask(service, question)
     assert every.answerable and every.answer.startswith("安吉县") and "读取了其中" not in every.answer
     service.parts.settings.facts_scan_reports = 2
     try:
-        bounded = _ask(service, question)
+        bounded = ask(service, question)
     finally:
         service.parts.settings.facts_scan_reports = 20
     assert "读取了其中2份" in bounded.answer
