@@ -343,6 +343,11 @@ def metadata(q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str,
 MAX_LISTED = 30
 
 
+def _more(ordered: Sequence[Document]) -> str:
+    """What a list cut at `MAX_LISTED` leaves out, said after it."""
+    return f"（共{len(ordered)}份报告，列出前{MAX_LISTED}份，按地区排序）" if len(ordered) > MAX_LISTED else ""
+
+
 def _by_region(docs: Sequence[Document] | object) -> list[Document]:
     return sorted(docs, key=lambda d: (d.region or "", d.year or 0))  # type: ignore[arg-type]
 
@@ -364,8 +369,7 @@ def _published(selected: Sequence[Document]) -> Draft:
             lines.append(f"{scope_label(doc)}报告的网页发布日期：{_cn_date(doc.published)}（取自网页信息栏，不在报告正文中）")
         else:
             lines.append(f"{scope_label(doc)}报告的网页未写明发布日期")
-    more = f"（共{len(ordered)}份报告，列出前{MAX_LISTED}份，按地区排序）" if len(ordered) > MAX_LISTED else ""
-    return Draft("；".join(lines) + "。" + more, any(d.published for d in selected), "metadata")
+    return Draft("；".join(lines) + "。" + _more(ordered), any(d.published for d in selected), "metadata")
 
 
 def _facts(selected: Sequence[Document], chunks_by_doc: Mapping[str, list[ChunkRow]], value_of,
@@ -385,8 +389,7 @@ def _facts(selected: Sequence[Document], chunks_by_doc: Mapping[str, list[ChunkR
         else:
             lines.append(f"{scope_label(doc)}报告的{_FIELD_NAMES[field_name]}：{value}")
     answerable = any("未写明" not in line for line in lines)
-    more = f"（共{len(ordered)}份报告，列出前{MAX_LISTED}份，按地区排序）" if len(ordered) > MAX_LISTED else ""
-    return Draft("；".join(lines) + "。" + more, answerable, "metadata", evidence)
+    return Draft("；".join(lines) + "。" + _more(ordered), answerable, "metadata", evidence)
 
 
 def _chunk_containing(chunks: Sequence[ChunkRow], value: str) -> ChunkRow | None:

