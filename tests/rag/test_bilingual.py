@@ -16,3 +16,19 @@ def test_stem() -> None:
     assert stem("cases") == stem("case")
     assert stem("closed") == stem("close")
     assert stem("mediation") == stem("mediate")
+
+
+def test_the_index_is_built_once_and_read_back_from_the_cache(tmp_path, monkeypatch) -> None:
+    from rag import bilingual
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built = bilingual._index.__wrapped__()  # builds and writes the cache file
+    written = bilingual._cache_path()
+    assert written.parent == tmp_path / "govqa" and written.exists()
+    monkeypatch.setattr(bilingual, "_cache_path", lambda: written)  # its key hashes the build's source
+
+    def no_build() -> dict:
+        raise AssertionError("built again although the cache holds the index")
+
+    monkeypatch.setattr(bilingual, "_build_index", no_build)
+    assert bilingual._index.__wrapped__() == built
