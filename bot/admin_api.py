@@ -17,8 +17,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.outline import SectionNode, section_tree
 from evals.feedback_gold import gold_jsonl
-from rag.outline import SectionNode, section_tree
 from rag.schema import Document
 from rag.service import Service
 from rag.settings import Settings

@@ -39,10 +39,10 @@ from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.ocr import OcrOptions
 from ingest.pipeline import ingest
 from rag import streaming
-from rag.feedback import Feedback, FeedbackIn
 from rag.schema import AskRequest, AskResponse, Document, MetricRow
 from rag.service import Service
 from rag.settings import Settings, get_settings
+from rag.store.feedback import Feedback, FeedbackIn
 
 log = logging.getLogger("govqa.http")
 

@@ -126,8 +126,8 @@ def embed(ray: Annotated[str | None, typer.Option(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from ingest.pipeline import embed_pending
-    from rag.dense import make_embedder
-    from rag.store import Store
+    from rag.retrieval.embedders import make_embedder
+    from rag.store.database import Store
 
     settings = _settings(store)
     if _server_url(settings) is not None:

@@ -2,7 +2,7 @@
 
 Chat front-ends (Open WebUI, LobeChat, Dify's OpenAI-compatible provider) and bot frameworks speak
 this protocol. The last user message is the question; the user messages before it are the session
-(rag/conversation.py). The content ends with a numbered source list, and the full AskResponse rides
+(bot/conversation.py). The content ends with a numbered source list, and the full AskResponse rides
 along in an extra `govqa` field (of the response, or of the last streamed chunk).
 
 Streamed, the LLM's tokens are forwarded as `rag.streaming` releases them. The protocol cannot take
@@ -25,9 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from bot.api_keys import api_key_id
+from bot.conversation import session_for
 from bot.wecom_format import render
 from rag import streaming
-from rag.conversation import session_for
 from rag.schema import AskRequest, AskResponse
 from rag.service import Service
 from rag.settings import Settings

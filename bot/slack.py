@@ -26,10 +26,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import slack_blocks
 from bot.dedup import DEDUP_FILE, RecentIds
-from rag.feedback import FeedbackIn
 from rag.schema import AskRequest, AskResponse
 from rag.service import Service
 from rag.settings import Settings
+from rag.store.feedback import FeedbackIn
 
 log = logging.getLogger("govqa.slack")
 

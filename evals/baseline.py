@@ -28,7 +28,7 @@ from typing import Any
 from evals.harness import load_gold_set, percentile
 from evals.harness import run as run_gold
 from evals.scoring import normalize
-from rag.dense import make_embedder
+from rag.retrieval.embedders import make_embedder
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "evals" / "corpus"

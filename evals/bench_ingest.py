@@ -23,10 +23,10 @@ import numpy as np
 
 from evals.scale_corpus import read_manifest
 from ingest.pipeline import embed_pending, ingest, passage_text
-from rag.dense import Embedder, make_embedder
-from rag.retrieve import sync_lexical_index
+from rag.retrieval.embedders import Embedder, make_embedder
+from rag.retrieval.retriever import sync_lexical_index
 from rag.stages import measure_stages, stage
-from rag.store import ChunkRow, Store
+from rag.store.database import ChunkRow, Store
 
 VECTOR_BATCH = 2000
 

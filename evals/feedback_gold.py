@@ -11,8 +11,8 @@ import json
 import re
 from typing import Any
 
-from rag.feedback import Feedback
-from rag.figures import numbers_in
+from rag.store.feedback import Feedback
+from rag.text.figures import numbers_in
 
 _MARKER = re.compile(r"\[\d+\]")  # citation markers are not figures of the answer
 

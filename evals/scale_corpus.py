@@ -28,7 +28,7 @@ from ingest.loaders import load
 from ingest.metadata import detect_metadata
 from ingest.pipeline import doc_id_for
 from ingest.sections import parse_sections
-from rag.gazetteer import Division, load_gazetteer
+from rag.domain.gazetteer import Division, load_gazetteer
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "evals" / "corpus"

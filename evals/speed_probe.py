@@ -23,7 +23,7 @@ from pathlib import Path
 
 from rag.schema import AskRequest
 from rag.settings import Settings
-from rag.store import ChunkRow, Store
+from rag.store.database import ChunkRow, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,13 +16,13 @@ from pathlib import Path
 
 from evals.harness import load_gold_set
 from evals.scoring import contains
-from rag.answering.base import EvidenceSet
+from rag.answering.chain import EvidenceSet
 from rag.answering.facts import display, find
+from rag.question.scope import select
+from rag.question.understanding import Context
 from rag.schema import AskRequest
-from rag.scope import select
 from rag.service import Service
 from rag.settings import Settings
-from rag.understand import Context
 
 
 def collect(service: Service, items: list[dict]) -> list[tuple[dict, list[tuple[float, str]]]]:

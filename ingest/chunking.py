@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ingest.sections import Paragraph, format_path
-from rag.sentences import sentence_spans
+from rag.text.sentences import sentence_spans
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from contextlib import suppress
 from pydantic import BaseModel
 
 from ingest.pipeline import embed_batch
-from rag.dense import Embedder
-from rag.store import Store
+from rag.retrieval.embedders import Embedder
+from rag.store.database import Store
 
 log = logging.getLogger("govqa.embed")
 

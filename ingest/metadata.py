@@ -16,7 +16,7 @@ from pathlib import PurePath
 
 import cn2an
 
-from rag.gazetteer import Division, Gazetteer, load_gazetteer
+from rag.domain.gazetteer import Division, Gazetteer, load_gazetteer
 
 
 @dataclass

@@ -19,21 +19,21 @@ from typing import Protocol
 
 from ingest.chunking import chunk_paragraphs
 from ingest.errors import IngestError
+from ingest.facts import derive_metrics, extract_metrics
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadedText, load
 from ingest.metadata import detect_metadata
-from ingest.metrics import derive_metrics, extract_metrics
 from ingest.ocr import OcrOptions
 from ingest.pages import page_of, pages_between
 from ingest.sections import Paragraph, format_path, parse_sections
 from ingest.table_facts import table_facts
 from ingest.tables import locate
 from ingest.tables import spans as table_spans
-from rag.dense import Embedder
-from rag.lexical import Tokenizer, default_tokenizer
-from rag.retrieve import sync_lexical_index
+from rag.retrieval.embedders import Embedder
+from rag.retrieval.retriever import sync_lexical_index
+from rag.retrieval.tokenizer import Tokenizer, default_tokenizer
 from rag.schema import MetricRow
 from rag.stages import stage
-from rag.store import ChunkRow, Store
+from rag.store.database import ChunkRow, Store
 
 # Bump when parsing, chunking or extraction changes, so unchanged files are re-processed once.
 PIPELINE_VERSION = "5"

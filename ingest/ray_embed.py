@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.dense import Embedder, make_embedder
+from rag.retrieval.embedders import Embedder, make_embedder
 
 LOCAL = "local"  # start a Ray instance inside this process (tests, one machine)
 

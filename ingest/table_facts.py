@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 import cn2an
 
-from ingest.metrics import OTHER, MetricFact, extract_metrics
+from ingest.facts import OTHER, MetricFact, extract_metrics
 from ingest.tables import TableText, header_unit, value_match
-from rag.catalogue import Catalogue, FactRules, load_catalogue
+from rag.domain.catalogue import Catalogue, FactRules, load_catalogue
 
 _CHINESE = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 _NEGATIVE = ("-", "－", "−", "﹣", "减少", "下降", "降低")

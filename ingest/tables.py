@@ -17,7 +17,7 @@ from typing import Any
 
 from lxml import etree
 
-from rag.catalogue import FactRules, load_catalogue
+from rag.domain.catalogue import FactRules, load_catalogue
 
 _MAX_HEADER_ROWS = 3
 _MAX_CELL_CHARS = 120  # a cell longer than this is prose: the "table" lays out a page, it holds no figures

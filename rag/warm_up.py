@@ -8,7 +8,7 @@ from importlib import resources
 
 import yaml
 
-from rag.catalogue import Catalogue
+from rag.domain.catalogue import Catalogue
 from rag.schema import Document
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rag import answer as extractive
-from rag.answer import Draft
-from rag.answering.base import EvidenceSet
-from rag.gazetteer import load_gazetteer
-from rag.intents import load_intents
+from rag.answering import extractive
+from rag.answering.chain import EvidenceSet
+from rag.answering.extractive import Draft
+from rag.domain.gazetteer import load_gazetteer
+from rag.domain.intents import load_intents
+from rag.question.scope import label
+from rag.question.understanding import Question
 from rag.schema import Document, Table, TableRow
-from rag.scope import label
-from rag.understand import Question
 
 _FIELD_NAMES = {"province": "所属省份", "city": "所属城市", "level": "行政级别", "year": "报告年度",
                 "issuer": "落款单位", "date": "落款日期"}
@@ -105,7 +105,7 @@ class DocumentsAnswerer:
 
 
 class MetadataAnswerer:
-    """Dates, issuers, titles and addressees of the reports (rag/answer.py's catalogue answers)."""
+    """Dates, issuers, titles and addressees of the reports (rag/answering/extractive.py's catalogue answers)."""
 
     name = "metadata"
 

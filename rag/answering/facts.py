@@ -7,16 +7,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.answer import Draft, Evidence
-from rag.answering.base import EvidenceSet
-from rag.asked import Asked
-from rag.collection import latest_of
-from rag.intents import load_intents
-from rag.measures import FactBook, Match, score_facts
+from rag.answering.chain import EvidenceSet
+from rag.answering.extractive import Draft, Evidence
+from rag.answering.matching import FactBook, Match, score_facts
+from rag.domain.intents import load_intents
+from rag.question.quantities import Asked
+from rag.question.scope import label
+from rag.question.understanding import Question
 from rag.schema import Document, MetricRow
-from rag.scope import label
-from rag.store import ChunkRow
-from rag.understand import Question
+from rag.store.database import ChunkRow
+from rag.store.snapshot import latest_of
 
 # Minimum measure score for a fact to answer; chosen from the sweep (evals/sweep_facts.py, README).
 THRESHOLD = 0.66

@@ -1,7 +1,7 @@
 """Operations over facts of several reports: compare named regions, rank the store with a coverage
 line, the change between a region's two reports, and counts and lists with conditions.
 
-A measure the catalogue knows is ranked from the metrics table by rag/analytics.py (stated beats
+A measure the catalogue knows is ranked from the metrics table by rag/answering/ranking.py (stated beats
 derived, neighbouring scopes mentioned beside); any other measure is found per report by the facts
 matcher. Either way each region is read from its latest report unless the question names a year, and
 the answer says so.
@@ -12,18 +12,18 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 
-from rag.analytics import aggregate
-from rag.answer import Draft
-from rag.answering.base import EvidenceSet
+from rag.answering.chain import EvidenceSet
+from rag.answering.extractive import Draft
 from rag.answering.facts import THRESHOLD, Cited, Finding, caveat, display, find, measure_name
-from rag.asked import Asked
-from rag.collection import latest_of
-from rag.intents import load_intents
-from rag.measures import FactBook
+from rag.answering.matching import FactBook
+from rag.answering.ranking import aggregate
+from rag.domain.intents import load_intents
+from rag.question.quantities import Asked
+from rag.question.scope import by_region, label
+from rag.question.understanding import Question
 from rag.schema import Document, Table, TableRow
-from rag.scope import by_region, label
 from rag.stages import stage
-from rag.understand import Question
+from rag.store.snapshot import latest_of
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}

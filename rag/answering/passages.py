@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import re
 
-from rag import answer as extractive
-from rag.answer import Draft, Evidence, refusal
-from rag.answering.base import EvidenceSet
-from rag.catalogue import load_catalogue
-from rag.figures import number_occurs, numbers_in
-from rag.llm import LLMAnswerer, Passage, is_not_found
-from rag.retrieve import Hit
+from rag.answering import extractive
+from rag.answering.chain import EvidenceSet
+from rag.answering.extractive import Draft, Evidence, refusal
+from rag.answering.llm import LLMAnswerer, Passage, is_not_found
+from rag.domain.catalogue import load_catalogue
+from rag.question.understanding import Question
+from rag.retrieval.retriever import Hit
 from rag.schema import Document
-from rag.sentences import split_sentences
 from rag.stages import stage
-from rag.store import ChunkRow, Store
-from rag.understand import Question
+from rag.store.database import ChunkRow, Store
+from rag.text.figures import number_occurs, numbers_in
+from rag.text.sentences import split_sentences
 
 
 def required_terms(q: Question, store: Store, doc_ids: list[str] | None) -> list[str]:

@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.app import create_app
-from rag.figures import number_occurs
-from rag.outline import SEPARATOR
+from bot.outline import SEPARATOR
 from rag.service import Service
+from rag.text.figures import number_occurs
 from tests.bot.admin_data import HTML_SOURCE, html_report
 from tests.conftest import build_service
 

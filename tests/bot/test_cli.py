@@ -67,9 +67,9 @@ def test_second_server_on_same_store_is_refused(tmp_path: Path) -> None:
 
 
 def test_feedback_lists_what_was_recorded(tmp_path: Path) -> None:
-    from rag.feedback import FeedbackIn
     from rag.service import Service
     from rag.settings import Settings
+    from rag.store.feedback import FeedbackIn
 
     service = Service(Settings(store=tmp_path, embedding_model="none"))
     service.feedback.add(FeedbackIn(session_id="s", question="问题一", answer="答", rating="up"))

@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.app import create_app
+from rag.question.understanding import Context
 from rag.service import Service
-from rag.sessions import Sessions
 from rag.settings import Settings
-from rag.understand import Context
+from rag.store.sessions import Sessions
 
 
 @pytest.fixture()

@@ -3,7 +3,7 @@ text, and prompt-injection text planted in a report having no effect on answers.
 
 Already covered elsewhere (listed in the README's Reliability table): CORS allowlist and the
 token basics (tests/bot/test_api.py), markup in a stubbed stream (tests/bot/test_widget_browser.py),
-passages that try to close their tag (tests/rag/test_llm.py).
+passages that try to close their tag (tests/rag/answering/test_llm.py).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 
 from ingest.pipeline import ingest
-from rag.store import Store
+from rag.store.database import Store
 from tests.corpus import REPORTS
 from tests.servers import GOVQA, ROOT, free_port, govqa_serve
 

@@ -11,7 +11,7 @@ from evals.bench import evaluate_targets, to_markdown
 from evals.bench_ingest import run as run_ingest
 from evals.scale_corpus import base_reports, generate
 from rag.stages import measure_stages, stage
-from rag.store import Store
+from rag.store.database import Store
 
 
 def test_stages_are_exclusive_and_free_outside_a_measurement() -> None:

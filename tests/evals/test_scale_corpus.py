@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 
 from evals.scale_corpus import BaseReport, base_reports, generate, read_manifest, scale_questions, synthesize
+from ingest.facts import extract_metrics
 from ingest.loaders import load
 from ingest.metadata import detect_metadata
-from ingest.metrics import extract_metrics
-from rag.gazetteer import load_gazetteer
+from rag.domain.gazetteer import load_gazetteer
 
 
 def _files(root: Path) -> dict[str, bytes]:

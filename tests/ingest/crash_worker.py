@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.pipeline import embed_pending, ingest_paths
-from rag.store import Store
+from rag.store.database import Store
 
 
 class SlowHashEmbedder:

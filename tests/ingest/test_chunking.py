@@ -2,7 +2,7 @@ import pytest
 
 from ingest.chunking import chunk_paragraphs
 from ingest.sections import parse_sections
-from rag.sentences import sentence_spans
+from rag.text.sentences import sentence_spans
 from tests.corpus import REPORTS
 
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import ingest_paths
-from rag.lexical import default_tokenizer
-from rag.retrieve import Retriever
-from rag.store import Store
+from rag.retrieval.retriever import Retriever
+from rag.retrieval.tokenizer import default_tokenizer
+from rag.store.database import Store
 from tests.corpus import REPORTS
 from tests.ingest.crash_worker import SlowHashEmbedder
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ingest.loaders import load
 from ingest.pipeline import ingest
-from rag.store import Store
+from rag.store.database import Store
 from tests.corpus import REPORTS, report_text
 
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from ingest.metrics import derive_metrics, extract_metrics
+from ingest.facts import derive_metrics, extract_metrics
 
 
 def _one(text: str, value: float):

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from ingest.chunking import chunk_paragraphs
 from ingest.clean import repair_pdf_text, strip_markdown, strip_site_chrome
 from ingest.errors import IngestError
+from ingest.facts import derive_metrics, extract_metrics
 from ingest.loaders import SUPPORTED_SUFFIXES, load
-from ingest.metrics import derive_metrics, extract_metrics
 from ingest.sections import parse_sections
 from tests.corpus import REPORTS
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 
 from ingest.pipeline import ingest_paths, passage_text
-from rag.dense import make_embedder
+from rag.retrieval.embedders import make_embedder
 from rag.schema import AskRequest
 from rag.service import Service
 from rag.settings import Settings
 from tests.corpus import REPORTS
-from tests.rag.test_chroma_server import chroma_server  # noqa: F401  (the fixture)
+from tests.rag.store.test_chroma_server import chroma_server  # noqa: F401  (the fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 GOVQA = Path(sys.executable).parent / "govqa"

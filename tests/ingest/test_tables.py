@@ -12,8 +12,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from ingest.facts import extract_metrics
 from ingest.loaders import load
-from ingest.metrics import extract_metrics
 from ingest.table_facts import table_facts
 from ingest.tables import locate, spans
 

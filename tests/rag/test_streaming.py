@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from rag.llm import Passage
+from rag.answering.llm import Passage
 from rag.schema import AskRequest, AskResponse
 from rag.service import Service
 from rag.streaming import NumberGate, Ungrounded, stream

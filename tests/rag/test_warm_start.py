@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingest.pipeline import ingest_paths
-from rag.retrieve import sync_lexical_index
+from rag.retrieval.retriever import sync_lexical_index
 from rag.service import Service
 from rag.settings import Settings
 from tests.corpus import REPORTS

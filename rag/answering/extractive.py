@@ -1,0 +1,401 @@
+"""Route answerers that work without an LLM: lookup, summary and metadata, each with its evidence.
+
+An answerer returns a Draft: a short answer whose `[n]` markers point into its evidence list, so the
+service can turn evidence into numbered citations the same way for every route.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rag.answering.picking import (
+    Candidate,
+    Pick,
+    pick_figure,
+    rank_sentences,
+    sub_questions,
+    weighted_overlap,
+)
+from rag.domain.intents import load_intents
+from rag.question.understanding import Question, asked_units
+from rag.retrieval.retriever import Hit
+from rag.retrieval.tokenizer import Tokenizer
+from rag.schema import Document, Route, Table
+from rag.store.database import ChunkRow
+from rag.text.sentences import split_sentences
+
+_ENUM_ITEM = re.compile(
+    r"(?:^|[。；;:：\n])\s*(?:第?[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．])"
+)
+
+
+@dataclass
+class Evidence:
+    chunk: ChunkRow
+    quote: str
+
+
+@dataclass
+class Draft:
+    answer: str
+    answerable: bool
+    route: Route
+    evidence: list[Evidence] = field(default_factory=list)
+    table: Table | None = None
+    # A refusal that ends the answerer chain (no report in scope); other refusals let later answerers try.
+    final: bool = False
+
+
+def refusal(reason: str, route: Route = "unanswerable", final: bool = False) -> Draft:
+    return Draft(reason, False, route, final=final)
+
+
+def scope_label(doc: Document | None) -> str:
+    if doc is None:
+        return ""
+    return f"{doc.region or ''}{f'{doc.year}年' if doc.year else ''}"
+
+
+def lookup(q: Question, hits: Sequence[Hit], docs: dict[str, Document], tokenizer: Tokenizer,
+           idf: dict[str, float], required_terms: Sequence[str] = (), min_share: float = 0.34) -> Draft | None:
+    """The figure(s) or sentence that answer a factual question; None when nothing answers it."""
+    q_tokens = _content_tokens(q, tokenizer)
+    if not hits or not q_tokens:
+        return None
+    ranked = rank_sentences(q_tokens, hits, tokenizer, idf, required_terms)
+    if not ranked:
+        return None
+    mass = sum(idf.get(t, 1.0) for t in q_tokens)
+    # A sentence that names the asked metric (or holds a figure recorded for it) needs less overlap.
+    share = min_share / 2 if required_terms else min_share
+    if ranked[0].score + 0.15 * ranked[0].hit_rank < share * mass:
+        return None
+    if not q.wants_number:
+        best = ranked[0]
+        return _draft([(best, best.sentence)], docs, "lookup")
+    picks: list[Pick] = []
+    asks = sub_questions(q.text)
+    for ask in asks:
+        units = asked_units(ask) or (q.units if len(asks) == 1 else [])
+        pick = pick_figure(ask, ranked, tokenizer, idf, units, exclude=[p.figure for p in picks])
+        # The figure's own clause must share a word with the question: a sentence that mentions the
+        # subject somewhere does not make any number in it the answer.
+        if pick is not None and set(tokenizer.tokens(pick.clause)) & {t for t in q_tokens if len(t) >= 2}:
+            picks.append(pick)
+    if not picks:
+        return None
+    return _draft([(p.candidate, p.clause) for p in picks], docs, "lookup")
+
+
+def _content_tokens(q: Question, tokenizer: Tokenizer) -> set[str]:
+    """Question words that must be matched by evidence: not the region, year or question words."""
+    tokens = set(tokenizer.tokens(q.text))
+    for region in q.regions:
+        tokens -= set(tokenizer.tokens(region))
+        tokens -= {region, region[:-1]}
+    tokens -= {str(y) for y in q.years}
+    if q.english:  # words the glossary did not translate cannot be matched in Chinese text
+        tokens = {t for t in tokens if not (t.isascii() and t.isalpha())}
+    return {t for t in tokens if not t.isdigit()}
+
+
+def _draft(parts: Sequence[tuple[Candidate, str]], docs: dict[str, Document], route: Route) -> Draft:
+    evidence: list[Evidence] = []
+    lines: list[str] = []
+    seen: set[str] = set()
+    for cand, text in parts:
+        if text in seen:
+            continue
+        seen.add(text)
+        index = next((i for i, e in enumerate(evidence) if e.chunk.chunk_id == cand.hit.chunk.chunk_id
+                      and e.quote == cand.sentence), None)
+        if index is None:
+            evidence.append(Evidence(cand.hit.chunk, cand.sentence))
+            index = len(evidence) - 1
+        lines.append(f"{text}[{index + 1}]")
+    doc = docs.get(parts[0][0].hit.chunk.doc_id)
+    prefix = scope_label(doc)
+    body = "；".join(lines)
+    return Draft(f"{prefix}：{body}。" if prefix else f"{body}。", True, route, evidence)
+
+
+def summary(q: Question, hits: Sequence[Hit], chunks_by_doc: Mapping[str, list[ChunkRow]],
+            docs: dict[str, Document], tokenizer: Tokenizer, idf: dict[str, float]) -> Draft | None:
+    """The items of the section the question is about (problems, plans, measures), listed briefly. A
+    question may name the kind of section in its own words (困难 for 存在的问题): intents.yaml maps them."""
+    if not hits:
+        return None
+    q_tokens = _content_tokens(q, tokenizer)
+    kinds = [heading for asked, heading in load_intents().section_kinds if asked.search(q.text)]
+    best: tuple[float, str, str] | None = None  # score, doc_id, top-level heading
+    for rank, hit in enumerate(hits):
+        top = hit.chunk.section.split(" > ")[0]
+        if not top:
+            continue
+        heading_score = weighted_overlap(q_tokens, set(tokenizer.tokens(top)), idf)
+        kind_bonus = 3.0 if kinds and any(k.search(top) for k in kinds[:1]) else 0.0
+        score = 2.0 * heading_score + kind_bonus + hit.score - 0.2 * rank
+        if best is None or score > best[0]:
+            best = (score, hit.chunk.doc_id, top)
+    if kinds:
+        # The section the question names in its own words may not be among the hits: every top-level
+        # heading of the reports found is a candidate.
+        for doc_id in dict.fromkeys(h.chunk.doc_id for h in hits):
+            for top in dict.fromkeys(c.section.split(" > ")[0] for c in chunks_by_doc.get(doc_id, [])):
+                if top and kinds[0].search(top):
+                    score = 2.0 * weighted_overlap(q_tokens, set(tokenizer.tokens(top)), idf) + 3.0
+                    if best is None or score > best[0]:
+                        best = (score, doc_id, top)
+    if best is None:
+        # A report without a heading tree: its short heading-like lines divide it instead.
+        doc_id = hits[0].chunk.doc_id
+        inline = _inline_section(q, chunks_by_doc.get(doc_id, []), tokenizer, idf)
+        if inline is None:
+            return None
+        heading, lines = inline
+        return _body(lines, heading, docs.get(doc_id))
+    _, doc_id, top = best
+    section_chunks = [c for c in chunks_by_doc.get(doc_id, []) if c.section.split(" > ")[0] == top]
+    sub = _subsection(q, doc_id, top, chunks_by_doc, tokenizer, idf)
+    if sub is not None:  # the question names one part of a section in its own words: that part's text
+        heading, part = sub
+        return _body([(c, c.text) for c in part], heading, docs.get(doc_id))
+    items = _items("\n".join(c.text for c in section_chunks))
+    if len(items) <= 1 and section_chunks:  # a section without enumerated items: its sentences
+        return _body([(c, c.text) for c in section_chunks], top, docs.get(doc_id))
+    if not items:
+        return None
+    evidence: list[Evidence] = []
+    lines = []
+    for item in items[:8]:
+        chunk = next((c for c in section_chunks if item[:12] in c.text), section_chunks[0])
+        index = next((i for i, e in enumerate(evidence) if e.chunk.chunk_id == chunk.chunk_id), None)
+        if index is None:
+            evidence.append(Evidence(chunk, item))
+            index = len(evidence) - 1
+        lines.append(f"{len(lines) + 1}. {item}[{index + 1}]")
+    doc = docs.get(doc_id)
+    heading = re.sub(r"^[一二三四五六七八九十]+[、.．]\s*", "", top)
+    return Draft(f"{scope_label(doc)}报告“{heading}”部分：\n" + "\n".join(lines), True, "summary", evidence)
+
+
+# A sub-section answers a summary question when this share of the question's topic (rarity-weighted
+# words and character pairs) is in its heading, and more of it than in the top-level heading.
+SUBSECTION_MIN = 0.3
+BODY_CHARS = 600
+_HEADING_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.．是]|[(（][一二三四五六七八九十]+[)）]|\d+[.．、])\s*")
+
+
+def _topic_share(topic: str, heading: str, tokenizer: Tokenizer, idf: dict[str, float]) -> float:
+    # Words of two characters or more: the topic's 为/都/在/上 are glue, not what it is about.
+    tokens = [t for t in dict.fromkeys(tokenizer.tokens(topic)) if len(t.strip()) >= 2]
+    if not tokens:
+        return 0.0
+    have = set(tokenizer.tokens(heading))
+    mass = sum(idf.get(t, 1.0) for t in tokens)
+    by_token = sum(idf.get(t, 1.0) for t in tokens if t in have) / mass
+    pairs = {t[i:i + 2] for t in tokens for i in range(len(t) - 1) if re.fullmatch(r"[\u4e00-\u9fff]{2}", t[i:i + 2])}
+    head = re.sub(r"[^\u4e00-\u9fff]", "", heading)
+    by_pair = len(pairs & {head[i:i + 2] for i in range(len(head) - 1)}) / len(pairs) if pairs else 0.0
+    return 0.5 * by_token + 0.5 * by_pair
+
+
+def summary_topic(q: Question) -> str:
+    """What a summary question is about: its words without region, year, question and summary words."""
+    from rag.question.quantities import measure_words
+
+    intents = load_intents()
+    topic = measure_words(q.text, q)
+    topic = intents.summary.sub(" ", topic)
+    for asked, _ in intents.section_kinds:
+        topic = asked.sub(" ", topic)
+    return re.sub(r"\s+", " ", topic).strip()
+
+
+def _subsection(q: Question, doc_id: str, top: str, chunks_by_doc: Mapping[str, list[ChunkRow]],
+                tokenizer: Tokenizer, idf: dict[str, float]) -> tuple[str, list[ChunkRow]] | None:
+    """The sub-section of the report whose heading the question's topic matches best, if it does."""
+    topic = summary_topic(q)
+    if not topic:
+        return None
+    chunks = chunks_by_doc.get(doc_id, [])
+    best: tuple[float, str, bool] | None = None  # share, path, under the chosen top-level heading
+    for section in dict.fromkeys(c.section for c in chunks):
+        parts = section.split(" > ")
+        for depth in range(1, len(parts)):
+            path = " > ".join(parts[:depth + 1])
+            score = _topic_share(topic, parts[depth], tokenizer, idf)
+            if best is None or (score, parts[0] == top) > (best[0], best[2]):
+                best = (score, path, parts[0] == top)
+    # The section already chosen says it as well (a plan question about "法治政府建设工作"): stay there.
+    if best is None or best[0] < SUBSECTION_MIN or best[0] <= _topic_share(topic, top, tokenizer, idf) + 0.05:
+        return None
+    path = best[1]
+    part = [c for c in chunks if c.section == path or c.section.startswith(path + " > ")]
+    return path.split(" > ")[-1], part
+
+
+_INLINE_HEADING = re.compile(r"^[^，,。；;：:！!？?]{2,16}$")
+
+
+def _inline_section(q: Question, chunks: Sequence[ChunkRow], tokenizer: Tokenizer,
+                    idf: dict[str, float]) -> tuple[str, list[tuple[ChunkRow, str]]] | None:
+    """The part under the heading-like line (short, no punctuation) that the question's topic matches."""
+    topic = summary_topic(q)
+    if not topic or any(c.section for c in chunks):
+        return None
+    parts: list[tuple[str, list[tuple[ChunkRow, str]]]] = []
+    for chunk in sorted(chunks, key=lambda c: c.ord):
+        for line in chunk.text.split("\n"):
+            line = line.strip()
+            if _INLINE_HEADING.match(line) and not any(ch.isdigit() for ch in line):
+                parts.append((line, []))
+            elif parts and line:
+                parts[-1][1].append((chunk, line))
+    scored = [(_topic_share(topic, h, tokenizer, idf), h, body) for h, body in parts if body]
+    if not scored:
+        return None
+    score, heading, body = max(scored, key=lambda x: x[0])
+    return (heading, body) if score >= SUBSECTION_MIN else None
+
+
+def _body(parts: Sequence[tuple[ChunkRow, str]], heading: str, doc: Document | None) -> Draft:
+    """A (sub-)section's sentences, up to a short answer's length, cited."""
+    evidence: list[Evidence] = []
+    lines: list[str] = []
+    size = 0
+    for chunk, text in parts:
+        for sentence in split_sentences(text):
+            sentence = sentence.strip()
+            if len(sentence) < 6 or sentence in heading or heading.endswith(sentence):
+                continue
+            if size > BODY_CHARS:
+                break
+            if not evidence or evidence[-1].chunk.chunk_id != chunk.chunk_id:
+                evidence.append(Evidence(chunk, sentence))
+            lines.append(f"{sentence}[{len(evidence)}]")
+            size += len(sentence)
+    title = _HEADING_NUMBER.sub("", heading)
+    return Draft(f"{scope_label(doc)}报告“{title}”部分：\n" + "\n".join(lines), True, "summary", evidence)
+
+
+def _items(text: str) -> list[str]:
+    """Enumerated items (一是… / （一）… / 1. …) of a section, each cut at its first full stop."""
+    starts = [m.end() for m in _ENUM_ITEM.finditer(text)]
+    items = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        segment = text[start:end]
+        stop = re.search(r"[。；;\n]", segment)
+        item = (segment[: stop.start()] if stop else segment).strip(" ,，:：")
+        if len(item) > 80:
+            cut = item.rfind("，", 0, 80)
+            cut = cut if cut > 20 else item.rfind(",", 0, 80)
+            item = item[: cut if cut > 20 else 80]
+        if len(item) >= 4:
+            items.append(item)
+    if not items:
+        first = re.split(r"[。\n]", text.split("\n", 1)[-1])
+        items = [s.strip() for s in first if len(s.strip()) >= 6][:5]
+    return items
+
+
+def _field_words(name: str) -> re.Pattern[str]:
+    return dict(load_intents().document_fields)[name]
+
+
+def metadata(q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str, list[ChunkRow]]) -> Draft:
+    """Questions about the collection itself: which reports, their dates, issuers and titles."""
+    selected = [d for d in docs.values() if (not q.regions or d.region in q.regions)
+                and (not q.years or d.year in q.years)]
+    if load_intents().document_list.search(q.text) and not q.regions:
+        listed = _by_region(docs.values())
+        listing = "、".join(f"{d.region or d.source}（{d.year or '年份不详'}年）" for d in listed[:MAX_LISTED])
+        more = f"等（列出前{MAX_LISTED}份，按地区排序；全部见文档列表）" if len(listed) > MAX_LISTED else ""
+        return Draft(f"共收录{len(docs)}份报告：{listing}{more}。", True, "metadata")
+    if not selected:
+        return refusal("收录的报告中没有符合条件的报告。", "metadata")
+    if q.regions and load_intents().document_years.search(q.text):
+        lines = []
+        for region in q.regions:
+            years = sorted({d.year for d in selected if d.region == region and d.year})
+            if years:
+                lines.append(f"{region}收录了{'、'.join(f'{y}年度' for y in years)}的报告（共{len(years)}份）")
+        if lines:
+            return Draft("；".join(lines) + "。", True, "metadata")
+    if _field_words("title").search(q.text):
+        return _facts(selected, chunks_by_doc, lambda d: d.title or f"{scope_label(d)}报告", "title")
+    if _field_words("addressee").search(q.text):
+        return _facts(selected, chunks_by_doc, lambda d: d.addressee, "addressee")
+    if _field_words("published").search(q.text):
+        return _published(selected)
+    if _field_words("date").search(q.text):
+        return _facts(selected, chunks_by_doc, lambda d: _cn_date(d.date) if d.date else None, "date")
+    if _field_words("issuer").search(q.text) or "落款" in q.text:
+        return _facts(selected, chunks_by_doc, lambda d: d.issuer, "issuer")
+    return _facts(selected, chunks_by_doc, lambda d: d.title or f"{scope_label(d)}报告", "title")
+
+
+# A question about the collection lists at most this many reports (and says how many there are): a
+# list of thousands is neither readable nor cheap to cite.
+MAX_LISTED = 30
+
+
+def _more(ordered: Sequence[Document]) -> str:
+    """What a list cut at `MAX_LISTED` leaves out, said after it."""
+    return f"（共{len(ordered)}份报告，列出前{MAX_LISTED}份，按地区排序）" if len(ordered) > MAX_LISTED else ""
+
+
+def _by_region(docs: Sequence[Document] | object) -> list[Document]:
+    return sorted(docs, key=lambda d: (d.region or "", d.year or 0))  # type: ignore[arg-type]
+
+
+def _cn_date(iso: str) -> str:
+    y, m, d = (int(p) for p in iso.split("-"))
+    return f"{y}年{m}月{d}日"
+
+
+_FIELD_NAMES = {"title": "标题", "date": "落款日期", "issuer": "落款单位", "addressee": "报送对象"}
+
+
+def _published(selected: Sequence[Document]) -> Draft:
+    """The web posting date sits in the page's chrome, not the report text: said so, uncited."""
+    lines = []
+    ordered = _by_region(selected)
+    for doc in ordered[:MAX_LISTED]:
+        if doc.published:
+            lines.append(f"{scope_label(doc)}报告的网页发布日期：{_cn_date(doc.published)}（取自网页信息栏，不在报告正文中）")
+        else:
+            lines.append(f"{scope_label(doc)}报告的网页未写明发布日期")
+    return Draft("；".join(lines) + "。" + _more(ordered), any(d.published for d in selected), "metadata")
+
+
+def _facts(selected: Sequence[Document], chunks_by_doc: Mapping[str, list[ChunkRow]], value_of,
+           field_name: str) -> Draft:
+    evidence: list[Evidence] = []
+    lines = []
+    ordered = _by_region(selected)
+    for doc in ordered[:MAX_LISTED]:
+        value = value_of(doc)
+        if not value:
+            lines.append(f"{scope_label(doc)}报告未写明{_FIELD_NAMES[field_name]}")
+            continue
+        chunk = _chunk_containing(chunks_by_doc.get(doc.doc_id, []), value)
+        if chunk is not None:
+            evidence.append(Evidence(chunk, value))
+            lines.append(f"{scope_label(doc)}报告的{_FIELD_NAMES[field_name]}：{value}[{len(evidence)}]")
+        else:
+            lines.append(f"{scope_label(doc)}报告的{_FIELD_NAMES[field_name]}：{value}")
+    answerable = any("未写明" not in line for line in lines)
+    return Draft("；".join(lines) + "。" + _more(ordered), answerable, "metadata", evidence)
+
+
+def _chunk_containing(chunks: Sequence[ChunkRow], value: str) -> ChunkRow | None:
+    squeeze = re.compile(r"\s+")
+    target = squeeze.sub("", value)
+    for chunk in reversed(chunks):  # signatures and dates sit at the end
+        if target in squeeze.sub("", chunk.text):
+            return chunk
+    return None

@@ -1,0 +1,322 @@
+"""Facts as answer candidates: how well a fact's measure matches an asked measure, and whether it may
+answer at all.
+
+A fact is a metric row seen with its measure (as the report words it), the clause around its figure,
+whether it is a level or a change, and the part of the administration it is about. Matching is
+lexical (question words weighted by rarity, plus character pairs so segmentation does not matter),
+the catalogue key when both sides have one, and the dense model on the short measure phrase when the
+words alone are undecided. Hard rules come first: a count of people never answers a count of cases, a
+change never answers a level, another year's column never answers this year, a town's figure never
+answers the county (nor the reverse when the question names the town).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from cachetools import LRUCache
+
+from rag.answering.picking import scoring_phrase
+from rag.domain.catalogue import load_catalogue
+from rag.domain.intents import load_intents
+from rag.question.quantities import Asked
+from rag.retrieval.embedders import Embedder
+from rag.retrieval.tokenizer import Tokenizer
+from rag.schema import MetricRow
+from rag.store.database import Store
+from rag.text.figures import figures
+
+_CLAUSE_BREAK = re.compile(r"[，,；;。：:！？!?\n]")
+
+# Weights of the measure score, chosen on the dev set and the sweep (evals/sweep_facts.py).
+CATALOGUE_SCORE = 0.9  # the row's catalogue metric is the one the ask names
+OTHER_METRIC_PENALTY = 0.35  # the row names another catalogue metric than the ask
+SUBUNIT_PENALTY = 0.25  # a town's or bureau's figure for a question about the whole region
+DENSE_WEIGHT = 0.3
+SENTENCE_WEIGHT = 0.3
+BARE_MEASURE = 4  # a measure this short is a bare verb ("审结"): the catalogue label says what it counts
+# The dense model is asked only in the undecided band (some words match, not enough), for a few facts:
+# embedding costs milliseconds per phrase, and the answer must stay within the latency budget.
+DENSE_FLOOR = 0.35
+DENSE_CANDIDATES = 5
+
+
+@dataclass(frozen=True)
+class Fact:
+    row: MetricRow
+    measure: str
+    clause: str
+    kind: str  # level | change
+    subunit: str | None
+    wider: str | None  # a wider area the clause speaks of (所有区县, 全市), when it is not the report's own
+    tokens: frozenset[str]
+    pairs: frozenset[str]
+    # The whole sentence's words: "组织开展危险化学品领域安全整治,检查企业106家次" says in its lead what the
+    # figure's clause counts. They weigh less than the clause's own words (SENTENCE_WEIGHT).
+    sentence_tokens: frozenset[str] = frozenset()
+    sentence_pairs: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Match:
+    fact: Fact
+    score: float
+    reject: str | None = None  # why this fact may not answer the ask, when it may not
+
+    @property
+    def ok(self) -> bool:
+        return self.reject is None
+
+
+def _pairs(text: str) -> frozenset[str]:
+    han = re.sub(r"[^\u4e00-\u9fff]", "", text)
+    return frozenset(han[i:i + 2] for i in range(len(han) - 1))
+
+
+def figure_clause(row: MetricRow) -> tuple[str, str]:
+    """The figure's own phrase (narrowed to its item when a clause lists several figures, "24项职责和
+    …29项职责", with the lead the items share), and the words of its clause before the figure."""
+    sentence = row.sentence or ""
+    written = "".join((row.written or "").split())
+    fig = next((f for f in figures(sentence) if written and f.text == written), None)
+    if fig is not None:
+        return scoring_phrase(sentence, fig), sentence[fig.clause_start:fig.start]
+    squeezed = sentence
+    pos = squeezed.find(written) if written else -1
+    if pos < 0:
+        value = f"{row.value:g}"
+        pos = squeezed.find(value)
+    if pos < 0:
+        return sentence, sentence
+    start = 0
+    for m in _CLAUSE_BREAK.finditer(sentence, 0, pos):
+        start = m.end()
+    stop = _CLAUSE_BREAK.search(sentence, pos)
+    end = stop.start() if stop else len(sentence)
+    return sentence[start:end], sentence[start:pos]
+
+
+def make_fact(row: MetricRow, tokenizer: Tokenizer, level: str | None = None) -> Fact:
+    intents = load_intents()
+    clause, before = figure_clause(row)
+    measure = getattr(row, "measure", None) or row.label
+    kind = getattr(row, "kind", None)
+    if kind not in {"level", "change"}:
+        unit_change = row.unit in {"个百分点", "百分点"}
+        kind = "change" if unit_change or intents.change_before.search(before[-8:]) else "level"
+    scope_kind = getattr(row, "scope_kind", None)
+    subunit = None
+    if scope_kind == "subunit":
+        subunit = row.scope or "subunit"
+    elif scope_kind is None:
+        m = intents.subunit.search(before)
+        subunit = intents.subunit_lead.sub("", m.group(0)) if m else None
+        if subunit and row.region:
+            # "泗阳县司法局", "泗阳司法局": the region's own bureau speaks for the region; a town that only
+            # shares the short name (正定镇 in 正定县) is a sub-unit.
+            short_only = row.region not in subunit and row.region[:-1] in subunit
+            if row.region in subunit or (short_only and not intents.subunit_town.search(subunit)):
+                subunit = None
+    wider = next((w for w, levels in intents.wider_scope.items() if w in before and level in levels), None)
+    text = f"{measure} {clause}"
+    if row.metric != "other" and row.label and len(measure) <= BARE_MEASURE:
+        # "审结186件" after "新收行政复议案件198件": the catalogue's label names what the bare clause counts.
+        text += f" {row.label}"
+    context = row.sentence or ""
+    if getattr(row, "source", "text") == "table" and row.section:
+        # A table row ("紫阳镇：调解成功（件）2023年为342件") leaves what it counts to the table's heading
+        # ("做优人民调解"): the innermost heading joins the row as its sentence would.
+        context += " " + row.section.split(" > ")[-1]
+    whole = f"{text} {context}"
+    own = frozenset(tokenizer.tokens(text))
+    # The space splits jieba's run, so the sentence's tokens are its own: read once per sentence (the
+    # tokenizer remembers short texts), not once per figure in it.
+    return Fact(row, measure, clause, kind, subunit, wider, own, _pairs(text),
+                own | frozenset(tokenizer.tokens(context)), _pairs(whole))
+
+
+class FactBook:
+    """Facts of the store's documents, read and prepared once per store version (per document, LRU)."""
+
+    def __init__(self, store: Store, tokenizer: Tokenizer, embedder: Embedder | None, keep: int = 256) -> None:
+        self.store = store
+        self.tokenizer = tokenizer
+        self.embedder = embedder
+        self._keep = keep
+        self._version = -1
+        self._facts: OrderedDict[str, list[Fact]] = OrderedDict()
+        # Phrase → vector: a pure function of the text, so kept across store versions and shared by
+        # reports that word a figure alike ("办结行政复议案件"); an LRU bounds it (≈1.5 KB a phrase).
+        self._vectors: LRUCache[str, np.ndarray] = LRUCache(maxsize=30_000)
+        self._lock = threading.Lock()
+
+    def _check_version(self) -> None:
+        version = self.store.version()
+        if version != self._version:
+            self._facts.clear()
+            self._version = version
+
+    def facts(self, doc_ids: Sequence[str]) -> dict[str, list[Fact]]:
+        with self._lock:
+            self._check_version()
+            missing = [d for d in doc_ids if d not in self._facts]
+        if missing:
+            rows: dict[str, list[MetricRow]] = {d: [] for d in missing}
+            for row in self.store.metric_rows_in(missing):
+                rows[row.doc_id].append(row)
+            levels = {d: self._level(d) for d in rows}
+            made = {d: [make_fact(r, self.tokenizer, levels[d]) for r in rs] for d, rs in rows.items()}
+            with self._lock:
+                for d, fs in made.items():
+                    self._facts[d] = fs
+                while len(self._facts) > self._keep:
+                    self._facts.popitem(last=False)
+        with self._lock:
+            out = {}
+            for d in doc_ids:
+                if d in self._facts:
+                    self._facts.move_to_end(d)
+                    out[d] = self._facts[d]
+                else:  # evicted meanwhile by another thread: read again
+                    out[d] = [make_fact(r, self.tokenizer, self._level(d)) for r in self.store.metric_rows_in([d])]
+            return out
+
+    def _level(self, doc_id: str) -> str | None:
+        doc = self.store.get_document(doc_id)
+        return doc.level if doc is not None else None
+
+    def warm(self, doc_ids: Sequence[str], embed: bool) -> None:
+        """Prepare the facts of these reports (and their phrase vectors) before the first question."""
+        facts = [f for fs in self.facts(doc_ids).values() for f in fs]
+        if embed and self.embedder is not None and facts:
+            self.similarity("热身", facts)
+
+    def similarity(self, phrase: str, facts: Sequence[Fact]) -> list[float] | None:
+        """Cosine of the asked measure phrase with each fact's measure and clause (dense model)."""
+        if self.embedder is None or not facts or not phrase:
+            return None
+        try:
+            query = np.asarray(self.embedder.embed_query(phrase), dtype=np.float32)
+            keys = [f"{f.measure} {f.clause}" for f in facts]
+            with self._lock:
+                have = {k: v for k in dict.fromkeys(keys) if (v := self._vectors.get(k)) is not None}
+            todo = [k for k in dict.fromkeys(keys) if k not in have]
+            if todo:
+                vectors = self.embedder.embed_passages(todo)
+                with self._lock:
+                    for k, v in zip(todo, vectors, strict=True):
+                        have[k] = self._vectors[k] = np.asarray(v, dtype=np.float32)
+            matrix = np.stack([have[k] for k in keys])
+        except Exception:
+            return None
+        sims = matrix @ query / (np.linalg.norm(matrix, axis=1) * float(np.linalg.norm(query)) + 1e-12)
+        return [float(s) for s in sims]
+
+
+def lexical_score(asked: Asked, fact: Fact, tokenizer: Tokenizer, idf: Mapping[str, float]) -> float:
+    """Share of the asked measure found in the fact; a part that names little ("办结多少件？", "多少人？")
+    is also read with the measure of the part before it, slightly discounted."""
+    focus = set(tokenizer.tokens(asked.focus)) if asked.focus else set()
+    own = max((_share(m, fact, tokenizer, idf, focus) for m in [asked.measure, *asked.alternatives] if m),
+              default=0.0)
+    if not asked.context:
+        return own
+    return max(own, 0.95 * _share(f"{asked.context} {asked.measure}", fact, tokenizer, idf, focus))
+
+
+def _share(measure: str, fact: Fact, tokenizer: Tokenizer, idf: Mapping[str, float],
+           focus: set[str] = frozenset()) -> float:  # type: ignore[assignment]
+    """Share of the measure (by rarity-weighted words and by character pairs) found in the fact. The
+    words right before the ask ("…时，决定废止了几件") name what is counted: they weigh double."""
+    tokens = [t for t in dict.fromkeys(tokenizer.tokens(measure)) if not t.isdigit()]
+    if not tokens:
+        return 0.0
+    weight = {t: idf.get(t, 1.0) * (2.0 if t in focus else 1.0) for t in tokens}
+    mass = sum(weight.values())
+    pairs = _pairs(measure)
+
+    def share(have_tokens: frozenset[str], have_pairs: frozenset[str]) -> float:
+        by_token = sum(w for t, w in weight.items() if t in have_tokens) / mass if mass else 0.0
+        by_pair = len(pairs & have_pairs) / len(pairs) if pairs else by_token
+        return 0.5 * by_token + 0.5 * by_pair
+
+    own = share(fact.tokens, fact.pairs)
+    if not fact.sentence_tokens:
+        return own
+    # The sentence only adds: words the clause has count fully, words only its lead has count in part.
+    return own + SENTENCE_WEIGHT * max(0.0, share(fact.sentence_tokens, fact.sentence_pairs) - own)
+
+
+def reject_reason(asked: Asked, fact: Fact, doc_year: int | None) -> str | None:
+    """Why a fact may not answer an ask whatever its words: unit family, level/change, year, scope."""
+    intents = load_intents()
+    row = fact.row
+    family = intents.family(row.unit)
+    if row.unit in {"年", "月", "日"}:
+        return "calendar"
+    if asked.wants_rate and family != "share":
+        return "not a rate"
+    if asked.units and not set(asked.units) <= intents.generic_units:
+        wanted = {intents.family(u) or u for u in asked.units}
+        have = family or row.unit
+        if have not in wanted and not any(frozenset({have, w}) in intents.loose_families for w in wanted):
+            return "unit"
+    if asked.operation == "change":
+        if fact.kind != "change":
+            return "level for a change"
+    elif fact.kind == "change":
+        return "change for a level"
+    # A table's 2022 column in a 2023 report has fact_year 2022; without one the report's year stands.
+    fact_year = getattr(row, "fact_year", None) or doc_year
+    wanted_year = asked.years[0] if len(asked.years) == 1 else doc_year
+    if fact_year is not None and wanted_year is not None and fact_year != wanted_year:
+        return "other year"
+    if fact.wider:
+        return "wider area"
+    if asked.subunit and asked.subunit not in fact.clause and asked.subunit not in (row.scope or ""):
+        return "other scope"
+    return None
+
+
+def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mapping[str, float],
+                doc_year: int | None, dense_below: float = 0.66) -> list[Match]:
+    """Every fact scored against the ask, best first (rejected facts keep their score, for "nearest")."""
+    catalogue = load_catalogue()
+    asked_keys = set(asked.metrics)
+    matches: list[Match] = []
+    for fact in facts:
+        lexical = lexical_score(asked, fact, book.tokenizer, idf)
+        score = lexical
+        key = fact.row.metric
+        if key in asked_keys:
+            # The catalogue's best match first; the words still decide between two matched metrics.
+            score = max(score, CATALOGUE_SCORE - 0.05 * asked.metrics.index(key)) + 0.1 * lexical
+        elif asked_keys and key in catalogue.metrics:
+            score -= OTHER_METRIC_PENALTY
+        if fact.subunit and not asked.subunit:
+            score -= SUBUNIT_PENALTY
+        if fact.row.derived:
+            score -= 0.02  # a stated figure beats one computed from counts
+        matches.append(Match(fact, score, reject_reason(asked, fact, doc_year)))
+    matches.sort(key=lambda m: -m.score)
+    # Words alone would refuse, yet some match (colloquial wording): the dense model weighs in on the
+    # best few. `dense_below` is the facts threshold, so questions the words decide pay nothing.
+    top = [m for m in matches[:DENSE_CANDIDATES] if m.ok]
+    if top and DENSE_FLOOR <= top[0].score < dense_below:
+        sims = book.similarity(asked.measure, [m.fact for m in top])
+        if sims is not None:
+            rescored = {id(m): m.score * (1 - DENSE_WEIGHT) + DENSE_WEIGHT * _dense_norm(s)
+                        for m, s in zip(top, sims, strict=True)}
+            matches = [Match(m.fact, rescored.get(id(m), m.score), m.reject) for m in matches]
+            matches.sort(key=lambda m: -m.score)
+    return matches
+
+
+def _dense_norm(cosine: float) -> float:
+    """e5 cosines of short phrases sit between ≈0.75 (unrelated) and ≈0.95 (same measure)."""
+    return float(min(1.0, max(0.0, (cosine - 0.75) / 0.2)))

@@ -1,0 +1,107 @@
+"""Intent words and units of questions, loaded once from `rag/data/intents.yaml` and `metrics.yaml`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from rag.domain.catalogue import load_catalogue
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    # Folded YAML (>-) joins lines with a space; inside an alternation that space would be a literal.
+    return re.compile(re.sub(r"\|\s+", "|", pattern.strip()), re.I)
+
+
+@dataclass(frozen=True)
+class Intents:
+    year: re.Pattern[str]
+    ask_number: re.Pattern[str]
+    asked_unit: re.Pattern[str]
+    ask_word: re.Pattern[str]
+    part_break: re.Pattern[str]
+    rate: re.Pattern[str]
+    metadata: re.Pattern[str]
+    aggregate: re.Pattern[str]
+    summary: re.Pattern[str]
+    plans: re.Pattern[str]
+    follow_up: re.Pattern[str]
+    operations: tuple[tuple[str, re.Pattern[str]], ...]
+    compare: re.Pattern[str]
+    conditions: tuple[tuple[str, re.Pattern[str]], ...]
+    question_words: re.Pattern[str]
+    document_fields: tuple[tuple[str, re.Pattern[str]], ...]
+    document_list: re.Pattern[str]
+    document_count: re.Pattern[str]
+    document_years: re.Pattern[str]
+    levels: dict[str, tuple[str, ...]]
+    not_disclosed: str
+    units: tuple[str, ...]
+    unit_families: dict[str, str]  # unit → family name
+    change_before: re.Pattern[str]
+    subunit: re.Pattern[str]
+    subunit_lead: re.Pattern[str]
+    subunit_town: re.Pattern[str]
+    measure_units: dict[str, str]
+    wider_scope: dict[str, tuple[str, ...]]
+    section_kinds: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]  # (asked words, heading words)
+    loose_families: frozenset[frozenset[str]]
+    distribute: re.Pattern[str]
+    list_sep: re.Pattern[str]
+    ask_lead: re.Pattern[str]
+    subset_of: re.Pattern[str]
+    generic_units: frozenset[str]
+    joiners: re.Pattern[str]
+
+    def family(self, unit: str | None) -> str | None:
+        return self.unit_families.get(unit or "")
+
+
+@lru_cache(maxsize=1)
+def load_intents() -> Intents:
+    data = yaml.safe_load(resources.files("rag").joinpath("data", "intents.yaml").read_text(encoding="utf-8"))
+    units = tuple(sorted({*load_catalogue().rules.units, *data["extra_units"]}, key=len, reverse=True))
+    unit_alt = "|".join(re.escape(u) for u in units if u not in {"%", "‰"})
+    return Intents(
+        year=re.compile(data["year"]),
+        ask_number=_compile(data["ask_number"]),
+        asked_unit=re.compile(rf"(?:多少|几)({unit_alt})"),
+        ask_word=_compile(data["ask_word"]),
+        part_break=re.compile(data["part_break"]),
+        rate=_compile(data["rate"]),
+        metadata=_compile(data["metadata"]),
+        aggregate=_compile(data["aggregate"]),
+        summary=_compile(data["summary"]),
+        plans=_compile(data["plans"]),
+        follow_up=re.compile(data["follow_up"]),
+        operations=tuple((k, _compile(v)) for k, v in data["operations"].items()),
+        compare=_compile(data["compare"]),
+        conditions=tuple((k, _compile(v)) for k, v in data["conditions"].items()),
+        question_words=_compile(data["question_words"]),
+        document_fields=tuple((k, _compile(v)) for k, v in data["document_fields"].items()),
+        document_list=_compile(data["document_list"]),
+        document_count=_compile(data["document_count"]),
+        document_years=_compile(data["document_years"]),
+        levels={k: tuple(v) for k, v in data["levels"].items()},
+        not_disclosed=data["not_disclosed"],
+        units=units,
+        unit_families={u: fam for fam, members in data["unit_families"].items() for u in members},
+        change_before=_compile(data["change_before"]),
+        subunit=re.compile(data["subunit"]),
+        subunit_lead=re.compile(data["subunit_lead"]),
+        subunit_town=re.compile(data["subunit_town"]),
+        measure_units=dict(data["measure_units"]),
+        wider_scope={k: tuple(v) for k, v in data["wider_scope"].items()},
+        section_kinds=tuple((_compile(v["asked"]), _compile(v["heading"])) for v in data["section_kinds"].values()),
+        loose_families=frozenset(frozenset(pair) for pair in data["loose_families"]),
+        distribute=re.compile(data["distribute"]),
+        list_sep=re.compile(data["list_sep"]),
+        ask_lead=re.compile(data["ask_lead"]),
+        subset_of=re.compile(data["subset_of"]),
+        generic_units=frozenset(data["generic_units"]),
+        joiners=re.compile(rf"(?:^|(?<=\s))(?:{data['joiners']})(?=\s|$)"),
+    )

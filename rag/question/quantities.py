@@ -1,0 +1,241 @@
+"""Asked quantities: a question turned into one ask per figure it wants.
+
+"受理了多少件？办结多少件？纠错率是多少？" is three asks sharing region and year; each ask carries its
+measure words, units, operation and any condition ("超过200件"), so it can be answered (or refused)
+on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.domain.catalogue import load_catalogue
+from rag.domain.intents import load_intents
+from rag.question.understanding import Question, region_aliases
+
+_PUNCT = re.compile(r"[\s?？。!！,，;；:：、“”\"'（）()《》]+")
+_PERIOD = re.compile(r"\d{1,2}\s*[-—–~～至]\s*\d{1,2}\s*月份?|上半年|下半年|前三季度|第[一二三四]季度|全年")
+_ALL_OF = re.compile(r"(?:全[市县区]?|各|所有)(?:乡镇|镇|乡|街道|[县区市]?级?部门|单位)")
+_YEAR_WORDS = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:\s*年度?|(?!\d))")
+
+
+@dataclass
+class Asked:
+    """One quantity a question asks for."""
+
+    text: str  # the part of the question that asks it
+    measure: str  # the measure words: the part without region, year, period and question words
+    regions: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    wants_rate: bool = False
+    operation: str = "value"  # value | compare | rank | change | list | count | sum
+    order: str | None = None  # max | min for rank and compare
+    condition: tuple[str, float, str | None] | None = None  # (operator, value, unit)
+    metrics: list[str] = field(default_factory=list)  # catalogue keys the measure matches
+    period: str | None = None
+    subunit: str | None = None  # a town, bureau or centre the ask is about
+    context: str = ""  # the measure of the part before, for a part that names little ("多少人？")
+    focus: str = ""  # the measure words of the ask's last clause ("…时，决定废止了几件" → 决定废止)
+    alternatives: list[str] = field(default_factory=list)  # the measure in the other wording it offers
+
+
+def asked_quantities(q: Question) -> list[Asked]:
+    """One ask per part of the question; parts inherit the question's regions and years."""
+    intents = load_intents()
+    parts = [p.strip() for p in intents.part_break.split(q.text) if p and p.strip()]
+    asks = [p for p in parts if intents.ask_word.search(p)]
+    if len(asks) <= 1:
+        asks = [q.text]
+    out: list[Asked] = []
+    for part in asks:
+        items = distributed(part, q)
+        # "…评了多少卷？优秀和不合格的各有多少？": the parts after the first may lean on its measure.
+        before = out[-1].measure if out else ""
+        for text, item in items:
+            ask = _asked(text, q, whole=len(asks) == 1 and len(items) == 1)
+            if item:  # the listed item is what tells this part from its siblings: it weighs double
+                ask.focus = measure_words(item, q)
+                ask.context = before
+            elif out:
+                ask.context = out[-1].measure
+            out.append(ask)
+    return out
+
+
+def distributed(part: str, q: Question) -> list[tuple[str, str]]:
+    """One part per listed measure when an ask is distributed over a list: "收到、受理、审结的行政复议
+    案件分别是多少" → "收到的行政复议案件是多少", "受理…", "审结…"; "直接纠错率和综合纠错率各是多少" →
+    two parts. The first item is taken as long as the second (the words before it are shared), the last
+    ends at 的 when one follows (the words after it are shared). Regions listed are not measures."""
+    intents = load_intents()
+    dist = intents.distribute.search(part)
+    if dist is None:
+        return [(part, "")]
+    head = _measure_core(part[:dist.start()], q)
+    tail_ask = part[dist.end():]
+    pieces = intents.list_sep.split(head)
+    if len(pieces) < 2 or any(not p.strip() for p in pieces):
+        return [(part, "")]
+    last = pieces[-1].strip()
+    de = last.find("的")
+    last_item, shared_tail = (last[:de], last[de:]) if de > 0 else (last, "")
+    middle = [p.strip() for p in pieces[1:-1]]
+    width = len(middle[0]) if middle else len(last_item)
+    first = pieces[0].rstrip()
+    if not last_item:
+        return [(part, "")]
+    # "优秀和不合格的各有多少": a first item shorter than the next shares no words before it.
+    cut = max(0, len(first) - width)
+    prefix, first_item = first[:cut], first[cut:]
+    items = [first_item, *middle, last_item]
+    if any(len(i) > 12 for i in items):  # not a list of measures: a sentence that happens to hold 和
+        return [(part, "")]
+    return [(f"{prefix}{item}{shared_tail}{tail_ask}", item) for item in items]
+
+
+def _asked(part: str, q: Question, whole: bool) -> Asked:
+    intents = load_intents()
+    units = intents.asked_unit.findall(part) or (q.units if whole else [])
+    units = units or [u for word, u in intents.measure_units.items() if word in part][:1]
+    wants_rate = bool(intents.rate.search(_measure_core(part, q)))
+    operation, order = _operation(part if not whole else q.text, q)
+    period = m.group(0) if (m := _PERIOD.search(part)) else None
+    measure = measure_words(part, q)
+    alternatives = [w for v in worded_otherwise(part) if (w := measure_words(v, q)) and w != measure]
+    clauses = [c for c in re.split(rf"[,，;；:：]|{intents.subset_of.pattern}", part) if c.strip()]
+    focus = measure_words(clauses[-1], q) if len(clauses) > 1 else ""
+    if not focus and alternatives:  # the words offered as alternatives are what the ask turns on
+        focus = " ".join(m.group(1) + " " + part[max(0, m.start() - len(m.group(1))):m.start()]
+                         for m in _ALTERNATE.finditer(part))
+    catalogue = load_catalogue()
+    # "…文件中非规范性文件有多少": the subset after 其中/中 is the measure, not the whole it is part of.
+    subset = [m for m in intents.subset_of.finditer(part)]
+    named = part[subset[-1].end():] if subset else part
+    metrics = [m.key for m, score in catalogue.match_phrase(named) if score >= 0.6][:3]
+    metrics = metrics or (q.metrics if whole and not subset else [])
+    if units and not wants_rate:
+        # "调解成功了多少件" asks a count: 调解成功率 (a rate) is not what is asked, however close the words.
+        metrics = [k for k in metrics if k not in catalogue.metrics or catalogue.metrics[k].kind != "rate"]
+    sub = intents_subunit(part, q)
+    if sub and sub in part:
+        # The town or bureau is the scope (checked on each fact's scope), not words of the measure: a
+        # table row "调解成功（件）" under the column 紫阳镇 never repeats the town's name.
+        measure = measure_words(part.replace(sub, " "), q) or measure
+    condition = condition_of(part)
+    if operation in {"count", "list", "rank"}:
+        # 有几个/多少个 counts regions, not the measure: the measure's unit is the condition's, if any.
+        units = [condition[2]] if condition and condition[2] else []
+        wants_rate = wants_rate or bool(condition and condition[2] in {"%", "‰"})
+    return Asked(text=part, measure=measure, regions=list(q.regions), years=list(q.years), units=list(units),
+                 wants_rate=wants_rate, operation=operation, order=order, condition=condition,
+                 metrics=metrics, period=period, subunit=sub, focus=focus, alternatives=alternatives)
+
+
+_ALTERNATE = re.compile(r"[（(]([\u4e00-\u9fff]{1,6})[）)]")
+
+
+def worded_otherwise(text: str) -> list[str]:
+    """A word in brackets offers another wording of the word before it: "新收（收到）的案件" is also
+    "收到的案件" and "新收的案件"."""
+    out = []
+    for m in _ALTERNATE.finditer(text):
+        word = m.group(1)
+        before = text[:m.start()]
+        if len(before) < len(word):
+            continue
+        out.append(before + text[m.end():])
+        out.append(before[:len(before) - len(word)] + word + text[m.end():])
+    return out
+
+
+def _operation(text: str, q: Question) -> tuple[str, str | None]:
+    intents = load_intents()
+    found = {name for name, pattern in intents.operations if pattern.search(text)}
+    order = "max" if "max" in found else "min" if "min" in found else None
+    if "change" in found or intents.change_before.search(_measure_core(text, q)):
+        return "change", order
+    if len(q.regions) >= 2:
+        return "compare", order or "max"
+    if q.route == "aggregate" or found & {"rank", "list", "count"}:
+        if "count" in found:
+            return "count", order
+        if "list" in found and not order:
+            return "list", None
+        return "rank", order or "max"
+    if "sum" in found:
+        return "sum", None
+    return "value", None
+
+
+def condition_of(text: str) -> tuple[str, float, str | None] | None:
+    """A threshold the question states: 达到100% → (>=, 100, %), 超过200件 → (>, 200, 件)."""
+    intents = load_intents()
+    units = "|".join(re.escape(u) for u in intents.units)
+    for op, words in intents.conditions:
+        if op == "==":
+            continue
+        for m in words.finditer(text):
+            tail = text[m.end(): m.end() + 12]
+            head = text[max(0, m.start() - 12): m.start()]
+            after = re.match(rf"\s*(\d+(?:\.\d+)?)\s*({units})?", tail)
+            before = re.search(rf"(\d+(?:\.\d+)?)\s*({units})?\s*$", head)
+            if after:
+                return op, float(after.group(1)), after.group(2)
+            if before and op in {">=", "<="}:  # 100%及以上, 10件以下
+                return op, float(before.group(1)), before.group(2)
+    return None
+
+
+def intents_subunit(text: str, q: Question) -> str | None:
+    """A town, bureau or centre named in the question that is not one of the store's regions."""
+    intents = load_intents()
+    for m in intents.subunit.finditer(text):
+        name = intents.subunit_lead.sub("", m.group(0))
+        if _ALL_OF.search(name):  # 全市镇（街道）, 各乡镇: all the parts together, not one of them
+            continue
+        if any(name in alias or alias in name for r in q.regions for alias in region_aliases(r)):
+            # "泗阳县司法局" names the county's bureau: keep only the part after the region.
+            rest = name
+            for r in q.regions:
+                for alias in region_aliases(r):
+                    rest = rest.replace(alias, "")
+            if len(rest) >= 3:
+                return rest
+            town = name
+            for r in q.regions:
+                town = town.replace(r, "")  # "兰考县兰考镇" → 兰考镇
+            if intents.subunit_town.search(town) and not any(town in alias for r in q.regions
+                                                              for alias in region_aliases(r)):
+                return town  # 正定镇 in 正定县: a town that shares the county's name is a sub-unit
+            continue
+        return name
+    return None
+
+
+def _measure_core(text: str, q: Question) -> str:
+    out = text
+    for region in q.regions:
+        for alias in sorted(region_aliases(region), key=len, reverse=True):
+            out = out.replace(alias, " ")
+    out = _YEAR_WORDS.sub(" ", out)
+    return out
+
+
+def measure_words(text: str, q: Question) -> str:
+    """The measure an ask names: its words without region, year, period, question words and units."""
+    intents = load_intents()
+    out = _measure_core(text, q)
+    out = _PERIOD.sub(" ", out)
+    out = intents.ask_lead.sub(" ", out)
+    out = intents.asked_unit.sub(" ", out)
+    for _, words in intents.conditions:  # 超过200件, 达到100%: the condition, not the measure
+        out = re.sub(rf"(?:{words.pattern})\s*\d+(?:\.\d+)?\s*(?:%|‰|[^\s\d]?(?=的|$))?", " ", out)
+    out = re.sub(r"\d+(?:\.\d+)?\s*[%‰]?\s*(?:及以上|以上|以下)?", " ", out)
+    out = intents.question_words.sub(" ", out)
+    out = _PUNCT.sub(" ", out)
+    out = intents.joiners.sub(" ", out)
+    if q.english:  # English words the glossary and dictionary did not turn into Chinese match nothing
+        out = re.sub(r"[A-Za-z][A-Za-z'\-]*", " ", out)
+    return re.sub(r"\s+", " ", out).strip()

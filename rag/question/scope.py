@@ -1,0 +1,85 @@
+"""Which reports a question is about: the one place that filters documents by region and year.
+
+The service, every answerer and the operations read scope from here, so "the region's latest report
+when no year is named" and "a plans question about 2024 reads the 2023 report" are decided once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rag.schema import Document
+from rag.store.snapshot import documents_of, in_regions, known_regions
+
+
+@dataclass
+class Scope:
+    """The documents in scope (None: the whole store), or a refusal naming what is missing."""
+
+    doc_ids: list[str] | None
+    refusal: str | None = None
+    docs: list[Document] = field(default_factory=list)
+
+
+def matches(doc: Document, regions: Sequence[str], years: Sequence[int]) -> bool:
+    return (not regions or doc.region in regions) and (not years or doc.year in years)
+
+
+def select(docs: dict[str, Document], regions: Sequence[str], years: Sequence[int], *,
+           unknown_regions: Sequence[str] = (), asks_plans: bool = False) -> Scope:
+    """The documents a question is about, or a plain refusal naming what is missing."""
+    if unknown_regions and not regions:
+        have = _some(known_regions(documents_of(docs)), "个地区")
+        return Scope(None, f"收录的报告中没有{'、'.join(unknown_regions)}的报告（现有：{have}）。")
+    if not regions and not years:
+        return Scope(None, docs=list(documents_of(docs)))
+    selected = in_regions(docs, regions)
+    if years:
+        by_year = [d for d in selected if d.year in years]
+        if not by_year and asks_plans:
+            # A report's plans section speaks about the following year ("2024年工作安排").
+            by_year = [d for d in selected if d.year is not None and d.year + 1 in years]
+        if not by_year:
+            have = _some([f"{d.region}{d.year}年度" for d in selected if d.year], "份报告")
+            who = "、".join(regions) if regions else "任何地区"
+            wanted = "、".join(str(y) for y in years)
+            return Scope(None, f"没有{who}{wanted}年的报告，只收录了{have}的报告。")
+        selected = by_year
+    return Scope([d.doc_id for d in selected], docs=selected)
+
+
+# A refusal names at most this many of the regions or reports the store does have.
+_NAMED = 30
+
+
+def _some(names: Sequence[str], what: str) -> str:
+    """Names joined for a refusal; past `_NAMED`, the first ones and the count."""
+    if len(names) <= _NAMED:
+        return "、".join(names)
+    return "、".join(names[:_NAMED]) + f"等{len(names)}{what}"
+
+
+def latest_per_region(docs: Iterable[Document]) -> list[Document]:
+    """Each region's most recent report (a report without a region stands for itself)."""
+    best: dict[str, Document] = {}
+    for doc in docs:
+        key = doc.region or doc.doc_id
+        if key not in best or (doc.year or 0) > (best[key].year or 0):
+            best[key] = doc
+    return sorted(best.values(), key=lambda d: (d.region or "", d.year or 0))
+
+
+def by_region(docs: Iterable[Document]) -> dict[str, list[Document]]:
+    """A region's reports, oldest first."""
+    out: dict[str, list[Document]] = {}
+    for doc in sorted(docs, key=lambda d: d.year or 0):
+        out.setdefault(doc.region or doc.doc_id, []).append(doc)
+    return out
+
+
+def label(doc: Document | None) -> str:
+    """How an answer names a report: region and year ("泗阳县2023年")."""
+    if doc is None:
+        return ""
+    return f"{doc.region or ''}{f'{doc.year}年' if doc.year else ''}"

@@ -1,0 +1,100 @@
+"""Chinese BM25: jieba with the domain dictionary, scored by bm25s over pre-tokenised chunks.
+
+Domain terms (行政复议, 复议案件, 规范性文件 …) are added to jieba so they stay whole, and tokens are
+taken in search mode so a question's 行政复议案件 still meets a report's 复议案件.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from importlib import resources
+
+import bm25s
+import jieba
+import numpy as np
+from cachetools import LRUCache
+
+from rag.domain.catalogue import load_catalogue
+from rag.domain.gazetteer import load_gazetteer
+
+_WORD = re.compile(r"[\w%.]+", re.UNICODE)
+_PUNCT_ONLY = re.compile(r"^[\W_]+$", re.UNICODE)
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("rag").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+# Texts up to this many characters have their tokens cached (questions, measures, fact phrases; not chunks).
+_CACHED_TEXT = 200
+
+
+class Tokenizer:
+    """A private jieba instance (no global state) carrying the domain dictionary."""
+
+    def __init__(self, extra_terms: Iterable[str] = ()) -> None:
+        jieba.setLogLevel(logging.WARNING)
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        for line in _data_lines("domain_dict.txt"):
+            word, *rest = line.split()
+            self._jieba.add_word(word, int(rest[0]) if rest else None)
+        for term in extra_terms:
+            if len(term) >= 2:
+                self._jieba.add_word(term, 800)
+        self.stopwords = frozenset(_data_lines("stopwords.txt"))
+        self._lock = threading.Lock()
+        self._cache: LRUCache[str, tuple[str, ...]] = LRUCache(maxsize=50_000)
+
+    def tokens(self, text: str) -> list[str]:
+        """Search-mode tokens of NFKC-normalised, lower-cased text, without stopwords or punctuation.
+        Short texts (asked measures, fact phrases) are remembered: scoring one question against a few
+        thousand facts asks for the same phrases again and again."""
+        if len(text) <= _CACHED_TEXT:
+            with self._lock:
+                known = self._cache.get(text)
+            if known is not None:
+                return list(known)
+        norm = unicodedata.normalize("NFKC", text).lower()
+        with self._lock:  # jieba's lazy structures are not safe to share across threads
+            raw = list(self._jieba.cut_for_search(norm))
+        out = [t for t in (w.strip() for w in raw) if t and t not in self.stopwords and not _PUNCT_ONLY.match(t)]
+        if len(text) <= _CACHED_TEXT:
+            with self._lock:
+                self._cache[text] = tuple(out)
+        return out
+
+
+@lru_cache(maxsize=1)
+def default_tokenizer() -> Tokenizer:
+    """The tokenizer with every catalogue term and gazetteer name as a dictionary word."""
+    return Tokenizer(_extra_terms())
+
+
+def _extra_terms() -> list[str]:
+    return [*load_catalogue().terms(), *load_gazetteer().names()]
+
+
+class BM25Index:
+    """An in-memory bm25s index over chunk token lists, addressed by position."""
+
+    def __init__(self, token_lists: Sequence[Sequence[str]]) -> None:
+        self.size = len(token_lists)
+        self._vocab: dict[str, int] = {}
+        ids = [[self._vocab.setdefault(t, len(self._vocab)) for t in toks] for toks in token_lists]
+        self._bm25 = bm25s.BM25()
+        if self.size:
+            self._bm25.index(bm25s.tokenization.Tokenized(ids=ids, vocab=self._vocab), show_progress=False)
+
+    def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
+        """BM25 score of every indexed chunk for the query (zeros when nothing matches)."""
+        known = [t for t in query_tokens if t in self._vocab]
+        if not self.size or not known:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores([self._vocab[t] for t in known]), dtype=np.float32)

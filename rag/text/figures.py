@@ -1,0 +1,71 @@
+"""Numbers with units inside report sentences, and the clause each one belongs to.
+
+Pure functions on strings: used to pick the figure a question asks for and to check that every
+number in an answer occurs in the text it cites.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rag.domain.intents import load_intents
+
+# Units are data: the catalogue's (metrics.yaml) plus intents.yaml's `extra_units`, longest first.
+UNITS = "|".join(re.escape(u) for u in load_intents().units)
+_FIGURE = re.compile(
+    rf"(?<![\d.])(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?P<approx>余|多|以上)?\s*(?P<unit>{UNITS})?(?P<tail>以上|余)?"
+)
+_CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?]")
+_NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?%?")
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: str  # the digits as written, commas removed
+    text: str  # number, approximation and unit as written, spaces removed
+    unit: str
+    approx: str
+    start: int  # span of number + unit in the sentence
+    end: int
+    clause_start: int
+
+    @property
+    def display(self) -> str:
+        return self.text
+
+    def is_calendar(self) -> bool:
+        """Years, months and days are dates, not facts."""
+        return self.unit in {"年", "月", "日"}
+
+
+def figures(sentence: str) -> list[Figure]:
+    """Every number in a sentence with its unit and the start of its clause."""
+    found = []
+    for m in _FIGURE.finditer(sentence):
+        unit = m.group("unit") or ""
+        approx = m.group("approx") or m.group("tail") or ""
+        clause_start = 0
+        for b in _CLAUSE_BREAK.finditer(sentence, 0, m.start()):
+            clause_start = b.end()
+        # "1-11月": the first number of a range is not a figure of its own.
+        nxt = sentence[m.end("num"): m.end("num") + 1]
+        if nxt in {"-", "—", "~", "至"} and not unit:
+            continue
+        written = re.sub(r"\s+", "", m.group(0))
+        found.append(Figure(m.group("num").replace(",", ""), written, unit, approx, m.start(), m.end(), clause_start))
+    return found
+
+
+def numbers_in(text: str) -> list[str]:
+    """The numbers an answer states (digits, optional decimals and %), as the grounding check sees them."""
+    norm = unicodedata.normalize("NFKC", text).replace(",", "")
+    return _NUMBER.findall(norm)
+
+
+def number_occurs(number: str, text: str) -> bool:
+    """Whether `number` stands alone in `text` (so 4 is not found inside 174)."""
+    norm = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace(",", "")
+    pattern = rf"(?<![\d.]){re.escape(number)}(?![\d]|\.\d)"
+    return re.search(pattern, norm) is not None

@@ -1,0 +1,73 @@
+"""Hard rules of the facts matcher, on rows as ingest writes them (a change carries kind="change")."""
+
+import pytest
+
+from rag.answering.matching import make_fact, reject_reason
+from rag.question.quantities import Asked
+from rag.retrieval.tokenizer import default_tokenizer
+from rag.schema import MetricRow
+
+
+def _row(sentence: str, written: str, unit: str, value: float, **kw) -> MetricRow:
+    return MetricRow(metric="other", label=sentence[:10], value=value, unit=unit, written=written,
+                     doc_id="d", sentence=sentence, **kw)
+
+
+def _fact(row: MetricRow, level: str | None = "县"):
+    return make_fact(row, default_tokenizer(), level)
+
+
+@pytest.mark.parametrize(("asked", "row", "reason"), [
+    (Asked("多少人", "法律援助", units=["人"]), _row("办理法律援助案件520件。", "520件", "件", 520), "unit"),
+    (Asked("纠错率", "纠错率", wants_rate=True), _row("直接纠错2件。", "2件", "件", 2), "not a rate"),
+    (Asked("出庭应诉率", "出庭应诉率", wants_rate=True),
+     _row("出庭应诉率同比提高5个百分点。", "5个百分点", "个百分点", 5, kind="change"), "change for a level"),
+    (Asked("增长率", "增长", wants_rate=True),
+     _row("案件同比增长12.6%。", "12.6%", "%", 12.6, kind="change"), "change for a level"),
+    (Asked("出庭率", "出庭应诉率", wants_rate=True),
+     _row("所有区县的出庭应诉率都是99%。", "99%", "%", 99), "wider area"),
+    (Asked("调解", "调解纠纷", units=["件"], subunit="武康街道"),
+     _row("全县调解纠纷300件。", "300件", "件", 300), "other scope"),
+])
+def test_reject_reasons(asked: Asked, row: MetricRow, reason: str) -> None:
+    assert reject_reason(asked, _fact(row), 2023) == reason
+
+
+def test_a_change_answers_a_change_question() -> None:
+    fact = _fact(_row("案件同比增长12.6%。", "12.6%", "%", 12.6, kind="change"))
+    assert fact.kind == "change"
+    assert reject_reason(Asked("增长了多少", "案件", operation="change"), fact, 2023) is None
+
+
+def test_a_level_answers_a_level_question_of_the_same_unit_family() -> None:
+    fact = _fact(_row("接待来访群众640人次。", "640人次", "人次", 640))
+    assert reject_reason(Asked("多少人", "接待来访群众", units=["人"]), fact, 2023) is None
+
+
+class _FactRow(MetricRow):
+    """A row with the fields the facts issue adds (fact_year, kind), as the matcher reads them."""
+
+    fact_year: int | None = None
+    kind: str | None = None
+
+
+def test_a_figure_of_another_years_column_is_refused() -> None:
+    row = _FactRow(metric="other", label="新收行政复议案件", value=236, unit="件", written="236件", doc_id="d",
+                   sentence="2022年 新收行政复议案件 236件", fact_year=2022)
+    asked = Asked("新收多少件", "新收行政复议案件", units=["件"])
+    assert reject_reason(asked, _fact(row), 2023) == "other year"
+    this_year = row.model_copy(update={"fact_year": 2023, "value": 281, "written": "281件"})
+    assert reject_reason(asked, _fact(this_year), 2023) is None
+
+
+def test_the_facts_kind_field_wins_over_the_words_around_the_figure() -> None:
+    row = _FactRow(metric="other", label="案件", value=5, unit="件", written="5件", doc_id="d",
+                   sentence="案件增加5件", kind="level")
+    assert _fact(row).kind == "level"
+
+
+def test_without_a_column_year_the_reports_year_must_be_the_one_asked() -> None:
+    row = _row("新收行政复议案件281件。", "281件", "件", 281)
+    asked = Asked("2022年新收多少件", "新收行政复议案件", years=[2022], units=["件"])
+    assert reject_reason(asked, _fact(row), 2023) == "other year"
+    assert reject_reason(asked, _fact(row), 2022) is None

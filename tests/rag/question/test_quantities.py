@@ -1,0 +1,86 @@
+import pytest
+
+from rag.question.quantities import asked_quantities, condition_of
+from rag.question.understanding import understand
+from rag.schema import Document
+
+DOCS = [Document(doc_id=f"d{i}", region=r, year=y, source=f"{i}.txt", sha256="x")
+        for i, (r, y) in enumerate([("德清县", 2023), ("兰考县", 2023), ("德清县", 2022)])]
+
+
+def test_multi_part_question_is_one_ask_per_part() -> None:
+    asks = asked_quantities(understand("德清县2023年受理了多少件？办结多少件？纠错率是多少？", DOCS))
+    assert len(asks) == 3
+    assert [a.units for a in asks] == [["件"], ["件"], []]
+    assert asks[2].wants_rate and not asks[0].wants_rate
+    assert all(a.regions == ["德清县"] and a.years == [2023] for a in asks)
+
+
+def test_measure_words_drop_region_year_period_and_question_words() -> None:
+    ask = asked_quantities(understand("德清县2023年1-11月办结了多少件行政复议案件？", DOCS))[0]
+    assert ask.measure == "办结 行政复议案件"
+    assert ask.period == "1-11月" and ask.units == ["件"]
+
+
+@pytest.mark.parametrize(("text", "condition"), [
+    ("哪些地区的出庭应诉率达到100%？", (">=", 100.0, "%")),
+    ("受理超过200件的有几个？", (">", 200.0, "件")),
+    ("低于5%的地区", ("<", 5.0, "%")),
+    ("哪个地区最多", None),
+])
+def test_conditions(text: str, condition: tuple | None) -> None:
+    assert condition_of(text) == condition
+
+
+def test_operations() -> None:
+    assert asked_quantities(understand("德清县和兰考县相比，哪个受理的案件更多？", DOCS))[0].operation == "compare"
+    assert asked_quantities(understand("德清县法律援助案件比上年增加了多少？", DOCS))[0].operation == "change"
+    assert asked_quantities(understand("哪个地区受理的案件最多？", DOCS))[0].operation == "rank"
+    assert asked_quantities(understand("超过10件的地区有几个？", DOCS))[0].operation == "count"
+
+
+def test_measure_word_fixes_the_unit() -> None:
+    ask = asked_quantities(understand("德清县应急救援队伍的人数是多少？", DOCS))[0]
+    assert ask.units == ["人"]
+
+
+@pytest.mark.parametrize(("text", "measures", "focus"), [
+    ("德清县2023年收到、受理、审结的行政复议案件分别是多少？",
+     ["收到 行政复议案件", "受理 行政复议案件", "审结 行政复议案件"], ["收到", "受理", "审结"]),
+    ("德清县的直接纠错率和综合纠错率各是多少？", ["直接纠错率", "综合纠错率"], ["直接纠错率", "综合纠错率"]),
+])
+def test_a_list_distributed_by_fenbie_is_one_ask_per_item(text: str, measures: list[str], focus: list[str]) -> None:
+    asks = asked_quantities(understand(text, DOCS))
+    assert [a.measure for a in asks] == measures
+    assert [a.focus for a in asks] == focus
+
+
+def test_listed_regions_are_not_listed_measures() -> None:
+    asks = asked_quantities(understand("德清县、兰考县2023年受理的案件各有多少？", DOCS))
+    assert len(asks) == 1 and asks[0].operation == "compare"
+
+
+def test_ask_leads_and_fillers_are_not_measure_words() -> None:
+    assert asked_quantities(understand("德清县出庭应诉率大概是多少？", DOCS))[0].measure == "出庭应诉率"
+    asks = asked_quantities(understand("德清县受理多少件，真正办结的是多少件？", DOCS))
+    assert asks[1].measure == "办结"
+
+
+def test_a_subset_after_zhong_is_the_focus() -> None:
+    ask = asked_quantities(understand("德清县审查的文件中非规范性文件有多少件？", DOCS))[0]
+    assert ask.focus == "非规范性文件"
+
+
+def test_bracketed_word_is_another_wording() -> None:
+    ask = asked_quantities(understand("德清县新收（收到）的行政复议案件有多少件？", DOCS))[0]
+    assert set(ask.alternatives) == {"新收 行政复议案件", "收到 行政复议案件"}
+
+
+def test_all_towns_together_are_not_a_subunit() -> None:
+    assert asked_quantities(understand("德清县全县乡镇审查了多少件重大事项？", DOCS))[0].subunit is None
+
+
+def test_change_against_last_year_in_other_words() -> None:
+    assert asked_quantities(understand("德清县的罚没款跟上一年比降了多少？", DOCS))[0].operation == "change"
+    q = understand("德清县的法律援助案件，2023年和2022年相比有什么变化？", DOCS)
+    assert q.wants_number and asked_quantities(q)[0].operation == "change"

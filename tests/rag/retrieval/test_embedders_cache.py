@@ -1,0 +1,89 @@
+"""Question vectors are cached (LRU) and the dense pass is skipped where it cannot change the answer."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+
+from rag.retrieval.embedders import CachedEmbedder
+from rag.retrieval.retriever import Retriever
+from rag.retrieval.tokenizer import default_tokenizer
+from rag.store.database import ChunkRow, Store
+
+
+class CountingEmbedder:
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.queries: list[str] = []
+        self._lock = threading.Lock()
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray([self._vector(t) for t in texts], dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            self.queries.append(text)
+        return self._vector(text)
+
+    @staticmethod
+    def _vector(text: str) -> np.ndarray:
+        return np.asarray([1.0, len(text) % 7, text.count("复议"), text.count("诉讼")], dtype=np.float32)
+
+
+def test_repeated_questions_are_embedded_once_and_the_cache_is_bounded() -> None:
+    inner = CountingEmbedder()
+    cached = CachedEmbedder(inner, size=2)
+    first = cached.embed_query("甲")
+    assert np.array_equal(cached.embed_query("甲"), first) and inner.queries == ["甲"]
+    cached.embed_query("乙")
+    cached.embed_query("丙")  # evicts 甲, the least recently used
+    cached.embed_query("甲")
+    assert inner.queries == ["甲", "乙", "丙", "甲"]
+    assert (cached.hits, cached.misses) == (1, 4)
+    threads = [threading.Thread(target=cached.embed_query, args=("丙",)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert inner.queries.count("丙") == 1
+
+
+def _store(tmp_path) -> Store:
+    tokenizer = default_tokenizer()
+    texts = ["行政复议案件办结率较高，纠错率下降", "行政诉讼应诉工作有序开展", "法律援助案件数量增加",
+             "政务公开工作持续推进", "普法宣传活动丰富多样", "行政执法监督制度健全"]
+    store = Store(tmp_path)
+    chunks = [ChunkRow(f"d1:{i}", "d1", i, "", t, i * 40, i * 40 + len(t), tuple(tokenizer.tokens(t)))
+              for i, t in enumerate(texts)]
+    store.replace_document({"doc_id": "d1", "source": "d1.txt", "sha256": "a" * 64, "fmt": "txt",
+                            "pipeline": "1", "title": "标题", "region": "甲县", "year": 2023, "text": "正文"},
+                           chunks, [])
+    store.vectors_upsert(chunks, CountingEmbedder().embed_passages([c.text for c in chunks]))
+    return store
+
+
+def test_dense_is_skipped_when_asked_or_when_bm25_is_decisive(tmp_path) -> None:
+    store = _store(tmp_path)
+    embedder = CountingEmbedder()
+    tokenizer = default_tokenizer()
+    try:
+        always = Retriever(store, tokenizer, embedder)
+        fused = always.search("法律援助案件", k=3)
+        assert embedder.queries == ["法律援助案件"] and fused[0].dense is not None
+        lexical = always.search("法律援助案件", k=3, dense=False)  # an aggregate's fallback passages
+        assert embedder.queries == ["法律援助案件"] and all(h.dense is None for h in lexical)
+        assert lexical[0].chunk.chunk_id == fused[0].chunk.chunk_id == "d1:2"
+
+        # A lead of BM25's best chunk over the runner-up above the margin skips dense; below, it runs.
+        gated = Retriever(store, tokenizer, embedder, dense_skip_margin=0.5)
+        decisive = gated.search("法律援助案件", k=3)
+        assert decisive[0].chunk.chunk_id == "d1:2" and decisive[0].dense is None
+        assert (gated.dense_skips, gated.dense_runs) == (1, 0)
+        strict = Retriever(store, tokenizer, embedder, dense_skip_margin=1000.0)
+        assert strict.search("法律援助案件", k=3)[0].dense is not None
+        assert (strict.dense_skips, strict.dense_runs) == (0, 1)
+    finally:
+        store.close()

@@ -1,0 +1,40 @@
+import pytest
+
+from rag.text.figures import figures, number_occurs, numbers_in
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("1-11月,全县办结复议案件174件,直接纠错4件,纠错率2.3%", ["11月", "174件", "4件", "2.3%"]),
+        ("已成立20支(612人)的县乡两级应急救援队伍", ["20支", "612人"]),
+        ("发放宣传材料7800余份", ["7800余份"]),
+        ("好评率 99%以上", ["99%以上"]),
+        ("全年接待群众法律咨询38,253人次", ["38253人次"]),
+    ],
+)
+def test_figures_with_units(sentence: str, expected: list[str]) -> None:
+    assert [f.display.replace(",", "") for f in figures(sentence)] == expected
+
+
+def test_clause_start_is_after_the_last_break() -> None:
+    s = "全县办结复议案件174件,直接纠错4件"
+    fig = figures(s)[1]
+    assert s[fig.clause_start : fig.end] == "直接纠错4件"
+
+
+def test_calendar_figures_are_flagged() -> None:
+    assert [f.is_calendar() for f in figures("2023年全区受理9件")] == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("number", "text", "found"),
+    [("4", "办结174件", False), ("174", "办结174件", True), ("2.3%", "纠错率12.3%", False),
+     ("2.3%", "纠错率 2.3%", True), ("4.62", "4.621", False), ("38253", "38,253人次", True)],
+)
+def test_number_occurs_stands_alone(number: str, text: str, found: bool) -> None:
+    assert number_occurs(number, text) is found
+
+
+def test_numbers_in_answer() -> None:
+    assert numbers_in("泗阳县：174件，纠错率2.3%") == ["174", "2.3%"]
