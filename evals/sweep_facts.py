@@ -17,7 +17,8 @@ from pathlib import Path
 from evals.harness import load_gold_set
 from evals.scoring import contains
 from rag.answering.chain import EvidenceSet
-from rag.answering.facts import display, find
+from rag.answering.facts import find
+from rag.answering.format import display
 from rag.question.scope import select
 from rag.question.understanding import Context
 from rag.schema import AskRequest

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 from cachetools import LRUCache
 
-from rag.answering.extractive import Draft, Evidence
+from rag.answering.drafts import Draft, Evidence
 from rag.answering.llm import LLMAnswer, Passage, is_not_found
 from rag.answering.passages import llm_label, quote_for
 from rag.compose import Components, build

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rag.answering.extractive import Draft
+from rag.answering.drafts import Draft
 from rag.answering.llm import LLMAnswer, Passage, check_grounding
 from rag.question.understanding import Question
 from rag.retrieval.retriever import Hit

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
-from rag.answering.extractive import Draft, refusal
+from rag.answering.drafts import Draft, refusal
 from rag.question.quantities import Asked, asked_quantities
 from rag.question.scope import Scope, select
 from rag.question.understanding import Context, Question

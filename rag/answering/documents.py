@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 from rag.answering import extractive
 from rag.answering.chain import EvidenceSet
-from rag.answering.extractive import Draft
+from rag.answering.drafts import Draft
+from rag.answering.format import label
 from rag.domain.gazetteer import load_gazetteer
 from rag.domain.intents import load_intents
-from rag.question.scope import label
 from rag.question.understanding import Question
 from rag.schema import Document, Table, TableRow
 

@@ -1,15 +1,13 @@
-"""Route answerers that work without an LLM: lookup, summary and metadata, each with its evidence.
-
-An answerer returns a Draft: a short answer whose `[n]` markers point into its evidence list, so the
-service can turn evidence into numbered citations the same way for every route.
-"""
+"""Answers drawn from passages without an LLM: the lookup sentence and figure, a section's summary, and the
+report metadata (titles, dates, issuers) read from the catalogue and the text."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
+from rag.answering.drafts import Draft, Evidence, refusal
+from rag.answering.format import MAX_REPORTS, label, more_reports
 from rag.answering.picking import (
     Candidate,
     Pick,
@@ -22,40 +20,13 @@ from rag.domain.intents import load_intents
 from rag.question.understanding import Question, asked_units
 from rag.retrieval.retriever import Hit
 from rag.retrieval.tokenizer import Tokenizer
-from rag.schema import Document, Route, Table
+from rag.schema import Document, Route
 from rag.store.database import ChunkRow
 from rag.text.sentences import split_sentences
 
 _ENUM_ITEM = re.compile(
     r"(?:^|[。；;:：\n])\s*(?:第?[一二三四五六七八九十]+是|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.、．])"
 )
-
-
-@dataclass
-class Evidence:
-    chunk: ChunkRow
-    quote: str
-
-
-@dataclass
-class Draft:
-    answer: str
-    answerable: bool
-    route: Route
-    evidence: list[Evidence] = field(default_factory=list)
-    table: Table | None = None
-    # A refusal that ends the answerer chain (no report in scope); other refusals let later answerers try.
-    final: bool = False
-
-
-def refusal(reason: str, route: Route = "unanswerable", final: bool = False) -> Draft:
-    return Draft(reason, False, route, final=final)
-
-
-def scope_label(doc: Document | None) -> str:
-    if doc is None:
-        return ""
-    return f"{doc.region or ''}{f'{doc.year}年' if doc.year else ''}"
 
 
 def lookup(q: Question, hits: Sequence[Hit], docs: dict[str, Document], tokenizer: Tokenizer,
@@ -116,7 +87,7 @@ def _draft(parts: Sequence[tuple[Candidate, str]], docs: dict[str, Document], ro
             index = len(evidence) - 1
         lines.append(f"{text}[{index + 1}]")
     doc = docs.get(parts[0][0].hit.chunk.doc_id)
-    prefix = scope_label(doc)
+    prefix = label(doc)
     body = "；".join(lines)
     return Draft(f"{prefix}：{body}。" if prefix else f"{body}。", True, route, evidence)
 
@@ -178,7 +149,7 @@ def summary(q: Question, hits: Sequence[Hit], chunks_by_doc: Mapping[str, list[C
         lines.append(f"{len(lines) + 1}. {item}[{index + 1}]")
     doc = docs.get(doc_id)
     heading = re.sub(r"^[一二三四五六七八九十]+[、.．]\s*", "", top)
-    return Draft(f"{scope_label(doc)}报告“{heading}”部分：\n" + "\n".join(lines), True, "summary", evidence)
+    return Draft(f"{label(doc)}报告“{heading}”部分：\n" + "\n".join(lines), True, "summary", evidence)
 
 
 # A sub-section answers a summary question when this share of the question's topic (rarity-weighted
@@ -278,7 +249,7 @@ def _body(parts: Sequence[tuple[ChunkRow, str]], heading: str, doc: Document | N
             lines.append(f"{sentence}[{len(evidence)}]")
             size += len(sentence)
     title = _HEADING_NUMBER.sub("", heading)
-    return Draft(f"{scope_label(doc)}报告“{title}”部分：\n" + "\n".join(lines), True, "summary", evidence)
+    return Draft(f"{label(doc)}报告“{title}”部分：\n" + "\n".join(lines), True, "summary", evidence)
 
 
 def _items(text: str) -> list[str]:
@@ -312,8 +283,8 @@ def metadata(q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str,
                 and (not q.years or d.year in q.years)]
     if load_intents().document_list.search(q.text) and not q.regions:
         listed = _by_region(docs.values())
-        listing = "、".join(f"{d.region or d.source}（{d.year or '年份不详'}年）" for d in listed[:MAX_LISTED])
-        more = f"等（列出前{MAX_LISTED}份，按地区排序；全部见文档列表）" if len(listed) > MAX_LISTED else ""
+        listing = "、".join(f"{d.region or d.source}（{d.year or '年份不详'}年）" for d in listed[:MAX_REPORTS])
+        more = f"等（列出前{MAX_REPORTS}份，按地区排序；全部见文档列表）" if len(listed) > MAX_REPORTS else ""
         return Draft(f"共收录{len(docs)}份报告：{listing}{more}。", True, "metadata")
     if not selected:
         return refusal("收录的报告中没有符合条件的报告。", "metadata")
@@ -326,7 +297,7 @@ def metadata(q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str,
         if lines:
             return Draft("；".join(lines) + "。", True, "metadata")
     if _field_words("title").search(q.text):
-        return _facts(selected, chunks_by_doc, lambda d: d.title or f"{scope_label(d)}报告", "title")
+        return _facts(selected, chunks_by_doc, lambda d: d.title or f"{label(d)}报告", "title")
     if _field_words("addressee").search(q.text):
         return _facts(selected, chunks_by_doc, lambda d: d.addressee, "addressee")
     if _field_words("published").search(q.text):
@@ -335,17 +306,12 @@ def metadata(q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str,
         return _facts(selected, chunks_by_doc, lambda d: _cn_date(d.date) if d.date else None, "date")
     if _field_words("issuer").search(q.text) or "落款" in q.text:
         return _facts(selected, chunks_by_doc, lambda d: d.issuer, "issuer")
-    return _facts(selected, chunks_by_doc, lambda d: d.title or f"{scope_label(d)}报告", "title")
+    return _facts(selected, chunks_by_doc, lambda d: d.title or f"{label(d)}报告", "title")
 
 
 # A question about the collection lists at most this many reports (and says how many there are): a
 # list of thousands is neither readable nor cheap to cite.
-MAX_LISTED = 30
 
-
-def _more(ordered: Sequence[Document]) -> str:
-    """What a list cut at `MAX_LISTED` leaves out, said after it."""
-    return f"（共{len(ordered)}份报告，列出前{MAX_LISTED}份，按地区排序）" if len(ordered) > MAX_LISTED else ""
 
 
 def _by_region(docs: Sequence[Document] | object) -> list[Document]:
@@ -364,12 +330,12 @@ def _published(selected: Sequence[Document]) -> Draft:
     """The web posting date sits in the page's chrome, not the report text: said so, uncited."""
     lines = []
     ordered = _by_region(selected)
-    for doc in ordered[:MAX_LISTED]:
+    for doc in ordered[:MAX_REPORTS]:
         if doc.published:
-            lines.append(f"{scope_label(doc)}报告的网页发布日期：{_cn_date(doc.published)}（取自网页信息栏，不在报告正文中）")
+            lines.append(f"{label(doc)}报告的网页发布日期：{_cn_date(doc.published)}（取自网页信息栏，不在报告正文中）")
         else:
-            lines.append(f"{scope_label(doc)}报告的网页未写明发布日期")
-    return Draft("；".join(lines) + "。" + _more(ordered), any(d.published for d in selected), "metadata")
+            lines.append(f"{label(doc)}报告的网页未写明发布日期")
+    return Draft("；".join(lines) + "。" + more_reports(ordered), any(d.published for d in selected), "metadata")
 
 
 def _facts(selected: Sequence[Document], chunks_by_doc: Mapping[str, list[ChunkRow]], value_of,
@@ -377,19 +343,19 @@ def _facts(selected: Sequence[Document], chunks_by_doc: Mapping[str, list[ChunkR
     evidence: list[Evidence] = []
     lines = []
     ordered = _by_region(selected)
-    for doc in ordered[:MAX_LISTED]:
+    for doc in ordered[:MAX_REPORTS]:
         value = value_of(doc)
         if not value:
-            lines.append(f"{scope_label(doc)}报告未写明{_FIELD_NAMES[field_name]}")
+            lines.append(f"{label(doc)}报告未写明{_FIELD_NAMES[field_name]}")
             continue
         chunk = _chunk_containing(chunks_by_doc.get(doc.doc_id, []), value)
         if chunk is not None:
             evidence.append(Evidence(chunk, value))
-            lines.append(f"{scope_label(doc)}报告的{_FIELD_NAMES[field_name]}：{value}[{len(evidence)}]")
+            lines.append(f"{label(doc)}报告的{_FIELD_NAMES[field_name]}：{value}[{len(evidence)}]")
         else:
-            lines.append(f"{scope_label(doc)}报告的{_FIELD_NAMES[field_name]}：{value}")
+            lines.append(f"{label(doc)}报告的{_FIELD_NAMES[field_name]}：{value}")
     answerable = any("未写明" not in line for line in lines)
-    return Draft("；".join(lines) + "。" + _more(ordered), answerable, "metadata", evidence)
+    return Draft("；".join(lines) + "。" + more_reports(ordered), answerable, "metadata", evidence)
 
 
 def _chunk_containing(chunks: Sequence[ChunkRow], value: str) -> ChunkRow | None:

@@ -4,18 +4,16 @@ figure the report does give (labelled as a different measure)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.answering.chain import EvidenceSet
-from rag.answering.extractive import Draft, Evidence
+from rag.answering.drafts import Draft, Evidence
+from rag.answering.format import caveat, chunk_for, display, label
 from rag.answering.matching import FactBook, Match, score_facts
 from rag.domain.intents import load_intents
 from rag.question.quantities import Asked
-from rag.question.scope import label
 from rag.question.understanding import Question
 from rag.schema import Document, MetricRow
-from rag.store.database import ChunkRow
 from rag.store.snapshot import latest_of
 
 # Minimum measure score for a fact to answer; chosen from the sweep (evals/sweep_facts.py, README).
@@ -71,34 +69,7 @@ def one_figure_each(findings: list[Finding]) -> None:
             used.add(id(f.best.fact.row))
 
 
-def chunk_for(row: MetricRow, chunks: Sequence[ChunkRow]) -> ChunkRow | None:
-    best = None
-    for chunk in chunks:
-        if row.span and chunk.start <= row.span[0] < chunk.end + 1:
-            return chunk
-        if best is None and row.sentence and row.sentence[:20] in chunk.text:
-            best = chunk
-    return best
 
-
-def display(row: MetricRow) -> str:
-    written = "".join((row.written or "").split())
-    if written and not row.derived:
-        if not any(ch.isdigit() and ch.isascii() for ch in written):  # 十五件: the figure in digits too
-            return f"{row.value:g}{row.unit or ''}（原文“{written}”）"
-        return written
-    value = f"{row.value:.2f}".rstrip("0").rstrip(".") if row.derived else f"{row.value:g}"
-    return f"{value}{row.approx or ''}{row.unit or ''}"
-
-
-def caveat(row: MetricRow, extra: Sequence[str] = ()) -> str:
-    notes = [n for n in (row.period, row.scope) if n]
-    if row.derived and row.formula:
-        notes.append(f"按{row.formula}计算")
-    if row.ocr_low_confidence:
-        notes.append("扫描件OCR识别置信度低，请核对原件")
-    notes.extend(extra)
-    return f"（{'，'.join(notes)}）" if notes else ""
 
 
 def measure_name(match: Match) -> str:

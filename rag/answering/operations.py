@@ -13,13 +13,14 @@ import operator
 from collections.abc import Callable
 
 from rag.answering.chain import EvidenceSet
-from rag.answering.extractive import Draft
-from rag.answering.facts import THRESHOLD, Cited, Finding, caveat, display, find, measure_name
+from rag.answering.drafts import Draft
+from rag.answering.facts import THRESHOLD, Cited, Finding, find, measure_name
+from rag.answering.format import MAX_FIGURES, caveat, display, label, number, who
 from rag.answering.matching import FactBook
 from rag.answering.ranking import aggregate
 from rag.domain.intents import load_intents
 from rag.question.quantities import Asked
-from rag.question.scope import by_region, label
+from rag.question.scope import by_region
 from rag.question.understanding import Question
 from rag.schema import Document, Table, TableRow
 from rag.stages import stage
@@ -27,15 +28,8 @@ from rag.store.snapshot import latest_of
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
-MAX_LISTED = 10
 
 
-def _who(doc: Document) -> str:
-    return f"{doc.region or doc.doc_id}（{doc.year}年）" if doc.year else f"{doc.region or doc.doc_id}"
-
-
-def _num(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def passes(condition: tuple[str, float, str | None] | None, value: float) -> bool:
@@ -106,7 +100,7 @@ class OperationsAnswerer:
         missing = [f for f in findings if f.best is None]
         if not found:
             if compare or ask.operation != "list":
-                lines = "、".join(_who(f.doc) for f in findings)
+                lines = "、".join(who(f.doc) for f in findings)
                 return Draft(f"{load_intents().not_disclosed}：{lines}的报告都没有披露“{ask.measure}”。",
                              False, "unanswerable")
             return None
@@ -114,20 +108,20 @@ class OperationsAnswerer:
         found.sort(key=lambda f: f.best.fact.row.value if f.best else 0.0, reverse=reverse)
         kept = [f for f in found if f.best and passes(ask.condition, f.best.fact.row.value)]
         cited = Cited(evidence)
-        parts = [self._line(f, cited) for f in kept[:MAX_LISTED]]
-        if len(kept) > MAX_LISTED:
+        parts = [self._line(f, cited) for f in kept[:MAX_FIGURES]]
+        if len(kept) > MAX_FIGURES:
             parts.append(f"……共{len(kept)}个，其余见表格")
         coverage = f"{len(findings)}份报告中{len(found)}份披露该项"
         if unread:
             coverage = (f"共{len(docs)}份报告，按文字与该项的相关度读取了其中{len(findings)}份，"
                         f"{len(found)}份披露该项（其余{unread}份未读取，其中若有披露不在此列）")
         if missing:
-            coverage += "；" + "、".join(_who(f.doc) for f in missing[:MAX_LISTED]) + "未披露"
+            coverage += "；" + "、".join(who(f.doc) for f in missing[:MAX_FIGURES]) + "未披露"
         if latest_only:
             coverage += "；未指明年份，各地区取最近一年的报告"
         if ask.condition is not None:
             op, value, unit = ask.condition
-            cond = f"{op}{_num(value)}{unit or ''}"
+            cond = f"{op}{number(value)}{unit or ''}"
             head = f"符合条件（{cond}）的共{len(kept)}个" + ("：" + "；".join(parts) if parts else "")
         elif ask.operation == "count":
             head = f"披露该项的共{len(found)}个：" + "；".join(parts)
@@ -135,7 +129,7 @@ class OperationsAnswerer:
             head = "披露该项的地区：" + "；".join(parts)
         else:
             word = "最低" if ask.order == "min" else "最高"
-            head = f"{_who(kept[0].doc)}{word}。" + "；".join(parts)
+            head = f"{who(kept[0].doc)}{word}。" + "；".join(parts)
         table = Table(metric=ask.measure, unit=kept[0].best.fact.row.unit or "" if kept and kept[0].best else "",
                       rows=[TableRow(region=f.doc.region or f.doc.doc_id, year=f.doc.year,
                                      value=f.best.fact.row.value if f.best else None,
@@ -178,7 +172,7 @@ class OperationsAnswerer:
     def _line(f: Finding, cited: Cited) -> str:
         assert f.best is not None
         row = f.best.fact.row
-        return f"{_who(f.doc)}{measure_name(f.best)}{display(row)}{caveat(row)}{cited.cite(row)}"
+        return f"{who(f.doc)}{measure_name(f.best)}{display(row)}{caveat(row)}{cited.cite(row)}"
 
     def _change(self, ask: Asked, evidence: EvidenceSet) -> Draft | None:
         """Year over year from two reports of one region: both cited, difference and ratio computed."""
@@ -202,10 +196,10 @@ class OperationsAnswerer:
         cited = Cited(evidence)
         diff = rb.value - ra.value
         unit = "个百分点" if rb.unit == "%" else (rb.unit or "")
-        ratio = f"，为{old.year}年的{_num(rb.value / ra.value)}倍" if ra.value else ""
+        ratio = f"，为{old.year}年的{number(rb.value / ra.value)}倍" if ra.value else ""
         text = (f"{label(old)}：{measure_name(a.best)}{display(ra)}{cited.cite(ra)}；"
                 f"{label(new)}：{measure_name(b.best)}{display(rb)}{cited.cite(rb)}。"
-                f"计算值：{new.year}年比{old.year}年{'增加' if diff >= 0 else '减少'}{_num(abs(diff))}{unit}{ratio}"
+                f"计算值：{new.year}年比{old.year}年{'增加' if diff >= 0 else '减少'}{number(abs(diff))}{unit}{ratio}"
                 "（由两份报告的数字计算，报告本身未写此变化）。")
         return Draft(text, True, "aggregate", cited.items)
 

@@ -6,7 +6,7 @@ import re
 
 from rag.answering import extractive
 from rag.answering.chain import EvidenceSet
-from rag.answering.extractive import Draft, Evidence, refusal
+from rag.answering.drafts import Draft, Evidence, refusal
 from rag.answering.llm import LLMAnswerer, Passage, is_not_found
 from rag.domain.catalogue import load_catalogue
 from rag.question.understanding import Question

@@ -11,17 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.answering.extractive import Draft, Evidence
+from rag.answering.drafts import Draft, Evidence
+from rag.answering.format import MAX_FIGURES, caveat, chunk_for, display, who
 from rag.answering.unplaced import split_unplaced, unplaced_note
 from rag.domain.catalogue import Catalogue, MetricDef, load_catalogue
 from rag.question.understanding import Question
 from rag.retrieval.tokenizer import Tokenizer
 from rag.schema import Document, MetricRow, Table, TableRow
-from rag.store.database import ChunkRow, Store
+from rag.store.database import Store
 
-# An answer names at most this many regions (with a citation each); the `table` holds more (below). A
-# national store ranks thousands of reports: a wall of text helps nobody and costs a read per citation.
-MAX_LISTED = 10
 # Rows of each kind (reporting, not reporting) in the `table`: a chart of thousands of bars helps nobody,
 # and building them was most of a national ranking's time (50 rows: 5.3 ms CPU at 100k chunks, 20: 3.5 ms).
 MAX_TABLE_ROWS = 20
@@ -61,12 +59,12 @@ def aggregate(q: Question, store: Store, docs: dict[str, Document], tokenizer: T
 
     evidence: list[Evidence] = []
     citation_of: dict[str, int] = {}
-    for v in ranked[:MAX_LISTED]:
+    for v in ranked[:MAX_FIGURES]:
         chunk = None
         if v.row and v.row.span:
             chunk = store.chunk_at(v.row.doc_id, v.row.span[0])
         if chunk is None and v.row:
-            chunk = _chunk_for(v.row, store.doc_chunks(v.row.doc_id))
+            chunk = chunk_for(v.row, store.doc_chunks(v.row.doc_id))
         if chunk is not None and v.row is not None:
             evidence.append(Evidence(chunk, v.row.sentence))
             citation_of[v.doc.doc_id] = len(evidence)
@@ -75,72 +73,42 @@ def aggregate(q: Question, store: Store, docs: dict[str, Document], tokenizer: T
     unit = (ranked[0].row.unit if ranked and ranked[0].row else None) or ""
     table = Table(metric=label, unit=unit, rows=[
         TableRow(region=v.doc.region or v.doc.doc_id, year=v.doc.year, value=v.row.value if v.row else None,
-                 display=_display(v.row) if v.row else "未披露", period=v.row.period if v.row else None,
+                 display=display(v.row) if v.row else "未披露", period=v.row.period if v.row else None,
                  scope=v.row.scope if v.row else None, derived=bool(v.row and v.row.derived),
                  citation=citation_of.get(v.doc.doc_id))
         for v in [*ranked, *missing]
     ])
     if not ranked:
         answer = f"收录的{n_values}份报告都没有披露{label}。"
-        related = _related(store, metric, [v.doc for v in missing[:MAX_LISTED]], catalogue)
+        related = _related(store, metric, [v.doc for v in missing[:MAX_FIGURES]], catalogue)
         return Draft(answer + related + left_out, False, "aggregate", evidence, table)
 
-    parts = [f"{_who(v.doc)}{_display(v.row)}{_caveat(v.row)}[{citation_of[v.doc.doc_id]}]"
-             if v.doc.doc_id in citation_of else f"{_who(v.doc)}{_display(v.row)}{_caveat(v.row)}"
-             for v in ranked[:MAX_LISTED] if v.row]
-    if n_ranked > MAX_LISTED:
+    parts = [f"{who(v.doc)}{display(v.row)}{caveat(v.row)}[{citation_of[v.doc.doc_id]}]"
+             if v.doc.doc_id in citation_of else f"{who(v.doc)}{display(v.row)}{caveat(v.row)}"
+             for v in ranked[:MAX_FIGURES] if v.row]
+    if n_ranked > MAX_FIGURES:
         order = {"min": "从低到高", "list": ""}.get(op, "从高到低")
-        parts.append(f"……共{n_ranked}个地区，{order}列出前{MAX_LISTED}个，其余见表格")
+        parts.append(f"……共{n_ranked}个地区，{order}列出前{MAX_FIGURES}个，其余见表格")
     word = {"max": "最高", "min": "最低"}.get(op, "最高")
     if metric.kind == "count":
         word = {"max": "最多", "min": "最少"}.get(op, "最多")
     if op == "list":
         lead = f"披露{label}的地区：" + "；".join(parts)
     elif n_ranked == 1:
-        lead = f"{_who(ranked[0].doc)}{word}（唯一披露该项的报告）：" + parts[0]
+        lead = f"{who(ranked[0].doc)}{word}（唯一披露该项的报告）：" + parts[0]
     else:
-        lead = f"{_who(ranked[0].doc)}{word}。" + "；".join(parts)
+        lead = f"{who(ranked[0].doc)}{word}。" + "；".join(parts)
     share = f"{n_values}份报告中{'仅' if n_ranked < n_values else ''}{n_ranked}份披露{label}"
-    if n_missing > MAX_LISTED:
-        tail = f"；{'、'.join(_who(v.doc) for v in missing[:MAX_LISTED])}等{n_missing}份未披露"
+    if n_missing > MAX_FIGURES:
+        tail = f"；{'、'.join(who(v.doc) for v in missing[:MAX_FIGURES])}等{n_missing}份未披露"
     else:
-        tail = f"；{'、'.join(_who(v.doc) for v in missing)}未披露" if missing else ""
-    related = _related(store, metric, [v.doc for v in missing[:MAX_LISTED]], catalogue)
+        tail = f"；{'、'.join(who(v.doc) for v in missing)}未披露" if missing else ""
+    related = _related(store, metric, [v.doc for v in missing[:MAX_FIGURES]], catalogue)
     return Draft(f"{lead}。（{share}{tail}。）{related}{left_out}", True, "aggregate", evidence, table)
 
 
-def _who(doc: Document) -> str:
-    return f"{doc.region or doc.doc_id}" + (f"（{doc.year}年）" if doc.year else "")
 
 
-def _display(row: MetricRow | None) -> str:
-    if row is None:
-        return "未披露"
-    if row.written and not row.derived:
-        return "".join(row.written.split())
-    value = f"{row.value:.2f}".rstrip("0").rstrip(".") if row.derived else f"{row.value:g}"
-    return f"{value}{row.approx or ''}{row.unit or ''}"
-
-
-def _caveat(row: MetricRow | None) -> str:
-    if row is None:
-        return ""
-    notes = [n for n in (row.period, row.scope) if n]
-    if row.derived and row.formula:
-        notes.append(f"按{row.formula}计算")
-    if row.ocr_low_confidence:
-        notes.append("扫描件OCR识别置信度低，请核对原件")
-    return f"（{'，'.join(notes)}）" if notes else ""
-
-
-def _chunk_for(row: MetricRow, chunks: Sequence[ChunkRow] | object) -> ChunkRow | None:
-    best = None
-    for chunk in chunks:  # type: ignore[union-attr]
-        if chunk.doc_id == row.doc_id and row.span and chunk.start <= row.span[0] < chunk.end + 1:
-            return chunk
-        if best is None and chunk.doc_id == row.doc_id and row.sentence and row.sentence[:20] in chunk.text:
-            best = chunk
-    return best
 
 
 def _related(store: Store, metric: MetricDef, docs: Sequence[Document], catalogue: Catalogue) -> str:
@@ -158,7 +126,7 @@ def _related(store: Store, metric: MetricDef, docs: Sequence[Document], catalogu
         row = first.get(doc.doc_id)
         other = catalogue.metrics.get(row.metric) if row else None
         if row is not None and other is not None:
-            notes.append(f"{_who(doc)}只披露了{other.label}{_display(row)}，口径不同，未参与比较")
-    if len(notes) > MAX_LISTED:
-        notes = [*notes[:MAX_LISTED], f"另有{len(notes) - MAX_LISTED}份报告只披露了其他口径的数字"]
+            notes.append(f"{who(doc)}只披露了{other.label}{display(row)}，口径不同，未参与比较")
+    if len(notes) > MAX_FIGURES:
+        notes = [*notes[:MAX_FIGURES], f"另有{len(notes) - MAX_FIGURES}份报告只披露了其他口径的数字"]
     return ("另：" + "；".join(notes) + "。") if notes else ""

@@ -76,10 +76,3 @@ def by_region(docs: Iterable[Document]) -> dict[str, list[Document]]:
     for doc in sorted(docs, key=lambda d: d.year or 0):
         out.setdefault(doc.region or doc.doc_id, []).append(doc)
     return out
-
-
-def label(doc: Document | None) -> str:
-    """How an answer names a report: region and year ("泗阳县2023年")."""
-    if doc is None:
-        return ""
-    return f"{doc.region or ''}{f'{doc.year}年' if doc.year else ''}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rag.answering.extractive import Draft
+from rag.answering.drafts import Draft
 from rag.compose import build, load_routes
 from rag.schema import AskRequest
 from rag.service import Service

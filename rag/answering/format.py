@@ -1,0 +1,79 @@
+"""How answers write what they state: figures, their caveats, report and region labels, list caps.
+
+Every answerer formats through this one module, so a figure reads the same in a lookup, a comparison and
+a ranking (十五件 is shown with its digits everywhere, a derived rate with its formula everywhere).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rag.schema import Document, MetricRow
+from rag.store.database import ChunkRow
+
+# Regions named with their figure in one answer; a ranking's `table` holds more. A national store ranks
+# thousands of reports: a wall of text helps nobody, and each named figure costs a read for its citation.
+MAX_FIGURES = 10
+# Reports named in one listing answer (which reports, their dates or issuers); the rest are counted.
+MAX_REPORTS = 30
+
+
+def label(doc: Document | None) -> str:
+    """How an answer names a report: region and year ("泗阳县2023年")."""
+    if doc is None:
+        return ""
+    return f"{doc.region or ''}{f'{doc.year}年' if doc.year else ''}"
+
+
+def who(doc: Document) -> str:
+    """How a comparison names a region's report: "泗阳县（2023年）", the doc id where no region is known."""
+    return f"{doc.region or doc.doc_id}" + (f"（{doc.year}年）" if doc.year else "")
+
+
+def number(value: float) -> str:
+    """A computed number: at most two decimals, no trailing zeros."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def display(row: MetricRow | None) -> str:
+    """A figure as the report writes it; in digits too where the report wrote it in words (十五件)."""
+    if row is None:
+        return "未披露"
+    written = "".join((row.written or "").split())
+    if written and not row.derived:
+        if not any(ch.isdigit() and ch.isascii() for ch in written):
+            return f"{row.value:g}{row.unit or ''}（原文“{written}”）"
+        return written
+    value = number(row.value) if row.derived else f"{row.value:g}"
+    return f"{value}{row.approx or ''}{row.unit or ''}"
+
+
+def caveat(row: MetricRow | None, extra: Sequence[str] = ()) -> str:
+    """What qualifies a figure: its period, its scope, the formula of a computed one, a doubtful scan."""
+    if row is None:
+        return ""
+    notes = [n for n in (row.period, row.scope) if n]
+    if row.derived and row.formula:
+        notes.append(f"按{row.formula}计算")
+    if row.ocr_low_confidence:
+        notes.append("扫描件OCR识别置信度低，请核对原件")
+    notes.extend(extra)
+    return f"（{'，'.join(notes)}）" if notes else ""
+
+
+def chunk_for(row: MetricRow, chunks: Iterable[ChunkRow]) -> ChunkRow | None:
+    """The chunk that holds a figure: by its character span, else by the start of its sentence."""
+    best = None
+    for chunk in chunks:
+        if chunk.doc_id != row.doc_id:
+            continue
+        if row.span and chunk.start <= row.span[0] < chunk.end + 1:
+            return chunk
+        if best is None and row.sentence and row.sentence[:20] in chunk.text:
+            best = chunk
+    return best
+
+
+def more_reports(ordered: Sequence[Document]) -> str:
+    """What a listing cut at `MAX_REPORTS` leaves out, said after it."""
+    return f"（共{len(ordered)}份报告，列出前{MAX_REPORTS}份，按地区排序）" if len(ordered) > MAX_REPORTS else ""
