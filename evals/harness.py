@@ -95,6 +95,8 @@ class ItemResult:
     route: str | None = None
     error: str | None = None
     latency_ms: float | None = None  # of the scored (last) ask
+    # Optional labels of a gold item (sets written by language and kind of wording): reported per label.
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -145,11 +147,15 @@ class EvalReport:
     results: list[ItemResult] = field(default_factory=list)
     gold: str | None = None
     threshold_failures: list[str] = field(default_factory=list)
+    # Accuracy per value of an optional item label: {"lang": {"en": KindStats}, "category": {…}}.
+    by_label: dict[str, dict[str, KindStats]] = field(default_factory=dict)
 
     def metrics(self) -> dict[str, float | None]:
         """Flat metric names as thresholds.toml spells them (`accuracy.lookup`, `evidence_hit_at_5`)."""
         flat: dict[str, float | None] = {"accuracy.overall": self.accuracy}
         flat.update({f"accuracy.{kind}": stats.accuracy for kind, stats in self.by_kind.items()})
+        for label, groups in self.by_label.items():
+            flat.update({f"{label}.{value}": stats.accuracy for value, stats in groups.items()})
         flat["evidence_recall"] = self.evidence_recall
         flat.update({f"evidence_hit_at_{k}": v for k, v in self.evidence_hit_at.items()})
         flat["evidence_mrr"] = self.evidence_mrr
@@ -164,6 +170,8 @@ class EvalReport:
         data["by_kind"] = {k: {"items": s.items, "correct": s.correct, "accuracy": s.accuracy}
                            for k, s in self.by_kind.items()}
         data["evidence_hit_at"] = {str(k): v for k, v in self.evidence_hit_at.items()}
+        data["by_label"] = {label: {v: {"items": s.items, "correct": s.correct, "accuracy": s.accuracy}
+                                    for v, s in groups.items()} for label, groups in self.by_label.items()}
         data["metrics"] = self.metrics()
         return data
 
@@ -188,6 +196,9 @@ def _ask(answerer: Answerer, question: str, session_id: str, latencies: list[flo
     return response, list(passages or [])
 
 
+LABELS = ("lang", "category")  # optional gold fields reported per value
+
+
 def run_item(answerer: Answerer, item: Mapping[str, Any], latencies: list[float]) -> ItemResult:
     """Ask the history then the question in one fresh session; score only the last answer.
 
@@ -198,6 +209,7 @@ def run_item(answerer: Answerer, item: Mapping[str, Any], latencies: list[float]
     question = str(item.get("question", ""))
     expected = str(item.get("answer", ""))
     history = [str(q) for q in item.get("history") or []]
+    labels = {k: str(item[k]) for k in LABELS if item.get(k)}
     step = "question"
     try:
         for n, earlier in enumerate(history, start=1):
@@ -207,9 +219,9 @@ def run_item(answerer: Answerer, item: Mapping[str, Any], latencies: list[float]
         response, passages = _ask(answerer, question, session_id, latencies)
     except Exception as exc:  # one broken item must not stop the run
         return ItemResult(score=score_item(item, None, []), question=question, expected=expected, got=None,
-                          error=f"{step}: {type(exc).__name__}: {exc}")
+                          error=f"{step}: {type(exc).__name__}: {exc}", labels=labels)
     return ItemResult(score=score_item(item, response, passages), question=question, expected=expected,
-                      got=response.answer, route=response.route, latency_ms=latencies[-1])
+                      got=response.answer, route=response.route, latency_ms=latencies[-1], labels=labels)
 
 
 def _ratio(num: int, den: int) -> float | None:
@@ -230,6 +242,12 @@ def summarize(results: Sequence[ItemResult], latencies: Sequence[float], gold: s
     fp = sum(1 for s in scores if s.refused is True and not s.expected_refusal)
     fn = sum(1 for s in scores if s.refused is not True and s.expected_refusal)
     correct = sum(s.correct for s in scores)
+    by_label: dict[str, dict[str, KindStats]] = {}
+    for r in results:
+        for label, value in r.labels.items():
+            stats = by_label.setdefault(label, {}).setdefault(value, KindStats())
+            stats.items += 1
+            stats.correct += r.score.correct
     failures = [
         Failure(id=r.score.id, kind=r.score.kind, question=r.question, expected=r.expected, got=r.got,
                 missing=r.score.missing, forbidden=r.score.forbidden, evidence_rank=r.score.evidence_rank,
@@ -249,6 +267,7 @@ def summarize(results: Sequence[ItemResult], latencies: Sequence[float], gold: s
         refusal_counts={"true_positive": tp, "false_positive": fp, "false_negative": fn},
         asks=len(latencies), latency_p50_ms=percentile(latencies, 50), latency_p95_ms=percentile(latencies, 95),
         failures=failures, results=list(results), gold=gold,
+        by_label={k: dict(sorted(v.items())) for k, v in sorted(by_label.items())},
     )
 
 
@@ -354,6 +373,9 @@ def to_markdown(report: EvalReport) -> str:
     lines = [f"# govqa eval{f' — {report.gold}' if report.gold else ''}", "",
              "| kind | items | correct | accuracy |", "| --- | ---: | ---: | ---: |"]
     lines += [f"| {kind} | {n} | {ok} | {acc} |" for kind, n, ok, acc in _kind_rows(report)]
+    for label, groups in report.by_label.items():
+        lines += ["", f"| {label} | items | correct | accuracy |", "| --- | ---: | ---: | ---: |"]
+        lines += [f"| {v} | {s.items} | {s.correct} | {_fmt(s.accuracy)} |" for v, s in groups.items()]
     lines += ["", *(f"- {line}" for line in _metric_lines(report))]
     if report.threshold_failures:
         lines += ["", "## Threshold failures", "", *(f"- {m}" for m in report.threshold_failures)]
