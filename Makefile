@@ -11,8 +11,12 @@ BLIND_STORE := .govqa-blind
 BLIND_OUT ?= evals/reports/blind
 BLIND18_STORE := .govqa-blind18
 BLIND18_OUT ?= evals/reports/blind18
+REAL_STORE := .govqa-real
+REAL_OUT ?= evals/reports/real
+WORDING_STORE := .govqa-wording
+WORDING_OUT ?= evals/reports/wording
 
-.PHONY: install run test pytest eval eval-blind eval-blind18 lint bench bench-1m bench-deps clean browser ocr screenshots
+.PHONY: install run test pytest eval eval-blind eval-blind18 eval-real eval-wording lint bench bench-1m bench-deps clean browser ocr screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +38,8 @@ test: install browser pytest
 	$(MAKE) eval EVAL_OUT=$(EVAL_STORE)/reports
 	$(MAKE) eval-blind BLIND_OUT=$(BLIND_STORE)/reports
 	$(MAKE) eval-blind18 BLIND18_OUT=$(BLIND18_STORE)/reports
+	$(MAKE) eval-real REAL_OUT=$(REAL_STORE)/reports
+	$(MAKE) eval-wording WORDING_OUT=$(WORDING_STORE)/reports
 
 pytest: install browser ocr
 	$(BIN)/pytest
@@ -70,6 +76,26 @@ eval-blind18: install
 	$(BIN)/govqa eval --store $(BLIND18_STORE) --gold evals/blind18/gold --thresholds evals/blind18/thresholds.toml \
 	  --out $(BLIND18_OUT)
 
+# The real-report set (evals/real: reworded twins of 42 published reports, 139 items written blind from the
+# published text): the twins' own checks, the metadata read from them, and the gold items; gates in
+# evals/real/thresholds.toml.
+eval-real: install
+	rm -rf $(REAL_STORE)
+	$(BIN)/python -m evals.real.check
+	$(BIN)/govqa ingest evals/corpus evals/real/reports --store $(REAL_STORE)
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m evals.real.metadata --store $(REAL_STORE) --min-region 0.97 \
+	  --out $(REAL_OUT)/metadata.md
+	$(BIN)/govqa eval --store $(REAL_STORE) --gold evals/real/gold --thresholds evals/real/thresholds.toml \
+	  --out $(REAL_OUT)
+
+# Questions as people ask them (evals/wording: 110 items written blind, two thirds English or colloquial) over
+# the bundled and both blind sets' reports; gates in evals/wording/thresholds.toml.
+eval-wording: install
+	rm -rf $(WORDING_STORE)
+	$(BIN)/govqa ingest evals/corpus evals/blind/reports evals/blind18/reports --store $(WORDING_STORE)
+	$(BIN)/govqa eval --store $(WORDING_STORE) --gold evals/wording --thresholds evals/wording/thresholds.toml \
+	  --out $(WORDING_OUT)
+
 # Refresh the README's screenshots (evals/reports/*.png) from the browser tests; `make test` writes
 # its screenshots to a temporary folder instead.
 screenshots: install browser
@@ -92,4 +118,4 @@ bench-1m: bench-deps
 	$(BIN)/python -m evals.bench --with-1m
 
 clean:
-	rm -rf $(EVAL_STORE) $(BLIND_STORE) $(BLIND18_STORE) .pytest_cache
+	rm -rf $(EVAL_STORE) $(BLIND_STORE) $(BLIND18_STORE) $(REAL_STORE) $(WORDING_STORE) .pytest_cache
