@@ -67,8 +67,10 @@ class Noted:
 
 class Answerer(Protocol):
     name: str
-    reads: tuple[str, ...]  # the Notes fields it reads (checked against the route's order)
-    writes: tuple[str, ...]  # the Notes fields its `Noted` results carry
+    # The Notes fields it reads (checked against the route's order) and those its `Noted` results
+    # carry; an answerer without them reads and writes none.
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
 
     def answer(self, question: Question, evidence: EvidenceSet) -> Draft | Noted | None: ...
 
