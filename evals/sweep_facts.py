@@ -16,7 +16,6 @@ from pathlib import Path
 
 from evals.harness import load_gold_set
 from evals.scoring import contains
-from rag.answering.chain import EvidenceSet
 from rag.answering.facts import find
 from rag.answering.format import display
 from rag.question.scope import select
@@ -37,13 +36,13 @@ def collect(service: Service, items: list[dict]) -> list[tuple[dict, list[tuple[
         scope = select(docs, q.regions, q.years, unknown_regions=q.unknown_regions)
         if scope.refusal is not None or not q.wants_number:
             continue
-        ev = EvidenceSet(q, docs, chunks, scope, service.parts, Context())
+        ev = service.parts.chain.evidence(q, docs, chunks, scope, Context())
         if len(ev.scoped_docs) != 1:
             continue
         doc = ev.scoped_docs[0]
         parts = []
         for ask in ev.asks:
-            finding = find(ask, doc, service.parts.facts, ev, threshold=-math.inf)
+            finding = find(ask, doc, service.parts.facts, ev.idf, threshold=-math.inf)
             best = finding.best
             parts.append((best.score, display(best.fact.row)) if best else (-math.inf, ""))
         out.append((item, parts))

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from cachetools import LRUCache
 
-from rag.answering.drafts import Draft, Evidence
-from rag.answering.llm import LLMAnswer, Passage, is_not_found
-from rag.answering.passages import llm_label, quote_for
+from rag.answering.llm import LLMStep
 from rag.compose import Components, build
 from rag.domain.catalogue import load_catalogue
 from rag.domain.english import candidates
@@ -30,10 +27,6 @@ from rag.warm_up import WARM_UP_PROBE, warm_up_questions
 
 # Stores up to this many reports have their facts prepared at warm-up (seconds); larger ones on demand.
 WARM_FACTS_DOCS = 50
-
-# The step that turns retrieved passages into an LLM answer: (question, hits, docs, extractive draft) →
-# a Draft, or None to keep the extractive one. `rag.streaming` passes one that streams as it goes.
-LLMDrafter = Callable[[Question, list[Hit], dict[str, Document], Draft | None], Draft | None]
 
 
 class Service:
@@ -62,9 +55,10 @@ class Service:
         candidates("warm")  # the English dictionary bridge (≈1 s to read)
         if len(docs) <= WARM_FACTS_DOCS:  # a small store: every report's facts and phrase vectors now
             self.parts.facts.warm(list(docs), embed=True)
+        without_llm = {"llm": self.parts.llm_answerer(None)}
         for text in warm_up_questions(list(docs.values()), load_catalogue()):
             q = understand(text, list(docs.values()))
-            self.parts.chain.run(q, docs, chunks_by_doc, self.parts, Context(), llm_drafter=_no_llm)
+            self.parts.chain.run(q, docs, chunks_by_doc, Context(), swap=without_llm)
         if self.embedder is not None and docs:
             vector = self.embedder.embed_query(WARM_UP_PROBE)
             nearest = self.store.vectors_query(vector, k=1)  # opens Chroma's index and its id lookup
@@ -79,26 +73,27 @@ class Service:
         return self.ask_traced(request)[0]
 
     def ask_traced(self, request: AskRequest,
-                   llm_drafter: LLMDrafter | None = None) -> tuple[AskResponse, list[str]]:
+                   llm_step: LLMStep | None = None) -> tuple[AskResponse, list[str]]:
         """The response and the texts of the ranked retrieved passages (for evidence hit@k);
-        `llm_drafter` replaces the LLM step (rag/streaming.py streams it)."""
+        `llm_step` replaces the LLM step of the LLM answerer (rag/streaming.py streams it)."""
         with measure_stages() as seconds:
-            response, ranked = self._ask(request, llm_drafter)
+            response, ranked = self._ask(request, llm_step)
         # Exclusive seconds per stage (understand, bm25, dense, metrics, answer = the rest), then the total.
         response.timings_ms = {**{k: round(v * 1000, 2) for k, v in seconds.items()},
                                "total": response.timings_ms["total"]}
         return response, ranked
 
-    def _ask(self, request: AskRequest, llm_drafter: LLMDrafter | None) -> tuple[AskResponse, list[str]]:
+    def _ask(self, request: AskRequest, llm_step: LLMStep | None) -> tuple[AskResponse, list[str]]:
         t0 = time.perf_counter()
         session_id = request.session_id or Sessions.new_id()
         context = self.sessions.get(session_id)
         docs, chunks_by_doc = self._snapshot()
         with stage("understand"):
             q = self._understand(request, docs, context)
+        swap = {"llm": self.parts.llm_answerer(llm_step)} if llm_step is not None else None
         with stage("answer"):
-            draft, evidence = self.parts.chain.run(q, docs, chunks_by_doc, self.parts, context,
-                                                   llm_drafter=llm_drafter)
+            run = self.parts.chain.run(q, docs, chunks_by_doc, context, swap=swap)
+        draft = run.draft
         self.sessions.put(session_id, Context(
             question=_explicit(q), regions=q.regions or context.regions, years=q.years or context.years,
             metrics=q.metrics or context.metrics,
@@ -111,8 +106,7 @@ class Service:
         # The passages an answer rests on: its citations first (found through facts, the catalogue or the
         # section tree as often as through search), then the search hits, if the answer searched.
         ranked = [e.chunk.text for e in draft.evidence]
-        hits = evidence.__dict__.get("hits", []) if evidence is not None else []
-        ranked += [h.chunk.text for h in hits if h.chunk.text not in ranked]
+        ranked += [h.chunk.text for h in run.hits if h.chunk.text not in ranked]
         return response, ranked
 
     def passages(self, question: str, k: int = 5) -> list[tuple[Hit, Document | None]]:
@@ -127,28 +121,6 @@ class Service:
             return []
         hits = self.retriever.search(q.text, scope.doc_ids, k=k)
         return [(h, docs.get(h.chunk.doc_id)) for h in hits]
-
-    @staticmethod
-    def llm_passages(top: list[Hit], docs: dict[str, Document]) -> list[Passage]:
-        """The passages shown to the LLM, numbered from 1 in rank order."""
-        return [Passage(i + 1, llm_label(h.chunk, docs), h.chunk.text) for i, h in enumerate(top)]
-
-    @staticmethod
-    def llm_result_draft(q: Question, top: list[Hit], docs: dict[str, Document], result: LLMAnswer,
-                         fallback: Draft | None, *, renumber: bool = True) -> Draft | None:
-        """A checked LLM answer as a Draft (None: "not found", the next answerer tries). Renumbered so
-        citations run 1, 2, …; a streamed answer keeps the model's numbers (its text is already on
-        screen) and cites passages 1…max cited."""
-        if is_not_found(result.text):
-            return None
-        if not renumber:
-            cited = list(range(1, max(result.cited, default=0) + 1))
-            evidence = [Evidence(top[n - 1].chunk, quote_for(result.text, top[n - 1].chunk.text)) for n in cited]
-            return Draft(result.text, True, q.route, evidence)
-        mapping = {n: i + 1 for i, n in enumerate(result.cited)}
-        text = re.sub(r"\[(\d{1,2})\]", lambda m: f"[{mapping.get(int(m.group(1)), m.group(1))}]", result.text)
-        evidence = [Evidence(top[n - 1].chunk, quote_for(result.text, top[n - 1].chunk.text)) for n in result.cited]
-        return Draft(text, True, q.route, evidence)
 
     def _understand(self, request: AskRequest, docs: dict[str, Document], context: Context) -> Question:
         index = self.retriever.index()
@@ -226,11 +198,6 @@ def _explicit(q: Question) -> str:
     if "year" in q.carried:
         prefix += "".join(f"{y}年" for y in q.years)
     return prefix + q.text
-
-
-def _no_llm(q: Question, hits: list[Hit], docs: dict[str, Document], fallback: Draft | None) -> Draft | None:
-    """The LLM step skipped (warm-up asks without calling a hosted model)."""
-    return None
 
 
 def _ms(start: float) -> float:

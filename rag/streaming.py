@@ -7,9 +7,11 @@ Events (the `/api/chat` SSE protocol, also read by the OpenAI-compatible door an
 - `citations` `[Citation]`, then `done` (the AskResponse, whose `answer` is what the client now shows).
 
 With an LLM, tokens are forwarded as the model produces them. Only a clause that states a number is
-held back until the clause ends and each of its numbers is found in the passages it cites (any passage
-when it cites none), in the question, or among the figures the metrics table holds for those reports.
-A clause that fails stops the stream at once; the extractive answer then follows as `replace`.
+held back until the clause ends and each of its numbers passes the grounding rule of
+rag/answering/llm.py against the passages it cites (any passage when it cites none: its marker may
+follow in a later clause). A clause that fails stops the stream at once; the finished answer is then
+checked whole by the same `check_grounding` as the non-streamed one, and turned into a Draft by the
+same LLM answerer. On any failure the extractive answer follows as `replace`.
 Without an LLM (or for routes it does not phrase) the finished answer streams in short pieces.
 """
 
@@ -23,12 +25,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from rag.answering.drafts import Draft
-from rag.answering.llm import LLMAnswer, Passage, check_grounding
-from rag.question.understanding import Question
-from rag.retrieval.retriever import Hit
-from rag.schema import AskRequest, AskResponse, Document
-from rag.text.figures import number_occurs, numbers_in
+from rag.answering.llm import LLMAnswer, LLMAnswerer, Passage, check_grounding, cited_in, number_grounded
+from rag.schema import AskRequest, AskResponse
+from rag.text.figures import numbers_in
 
 if TYPE_CHECKING:
     from rag.service import Service
@@ -58,16 +57,14 @@ class NumberGate:
     """Releases streamed text as it arrives, except from the first number of a clause on: that part is
     released when the clause ends and its numbers check out (`Ungrounded` otherwise)."""
 
-    def __init__(self, passages: Sequence[Passage], question: str, allowed: Sequence[str] = ()) -> None:
+    def __init__(self, passages: Sequence[Passage], question: str) -> None:
         self._by_n = {p.n: p.text for p in passages}
         self._question = question
-        self._allowed = set(allowed)
         self._pending = ""
 
     def _grounded(self, number: str, cited: list[int]) -> bool:
         texts = [self._by_n[n] for n in cited if n in self._by_n] if cited else list(self._by_n.values())
-        return (number in self._allowed or number_occurs(number, self._question)
-                or any(number_occurs(number, t) for t in texts))
+        return number_grounded(number, texts, self._question)
 
     def _check(self, clause: str) -> None:
         cited = [int(n) for n in _MARKER.findall(clause)]
@@ -106,37 +103,22 @@ class NumberGate:
         return rest
 
 
-def facts_numbers(service: Service, doc_ids: Sequence[str]) -> list[str]:
-    """Figures the metrics table holds for these reports: an answer may state them without a passage."""
-    if not doc_ids:
-        return []
-    found: set[str] = set()
-    for row in service.store.metric_rows_in(sorted(set(doc_ids))):
-        found.update(numbers_in(row.written or ""))
-        found.update(numbers_in(f"{row.value:f}".rstrip("0").rstrip(".")))  # 1000000.0 → 1000000, never 1e+06
-    return sorted(found)
+class _LiveStep:
+    """The LLM step, streaming (rag/answering/llm.py's `LLMStep`): emits `token` events as the gate
+    releases them and returns the checked answer, or None (the extractive answer stands) when the
+    answer fails the check or the LLM fails; `failure` says why."""
 
-
-class _LiveDrafter:
-    """The LLM step of `Service._answer`, streaming: emits `token` events and returns the checked Draft,
-    or None (the extractive answer stands) when the answer fails the check or the LLM fails."""
-
-    def __init__(self, service: Service, emit: Callable[[Event], None], cancelled: threading.Event) -> None:
-        self.service = service
+    def __init__(self, llm: LLMAnswerer, emit: Callable[[Event], None], cancelled: threading.Event) -> None:
+        self.llm = llm
         self.emit = emit
         self.cancelled = cancelled
         self.failure: str | None = None
 
-    def __call__(self, q: Question, hits: list[Hit], docs: dict[str, Document], fallback: Draft | None) -> Draft | None:
-        llm = self.service.llm
-        assert llm is not None
-        top = hits[: self.service.settings.top_k]
-        passages = self.service.llm_passages(top, docs)
-        allowed = facts_numbers(self.service, [h.chunk.doc_id for h in top])
-        gate = NumberGate(passages, q.original, allowed)
+    def __call__(self, question: str, passages: Sequence[Passage]) -> LLMAnswer | None:
+        gate = NumberGate(passages, question)
         text = ""
         try:
-            for piece in llm.stream(q.original, passages):
+            for piece in self.llm.stream(question, passages):
                 if self.cancelled.is_set():
                     self.failure = "cancelled"
                     return None
@@ -152,12 +134,11 @@ class _LiveDrafter:
             self.failure = f"LLM error: {type(exc).__name__}"
             return None
         text = text.strip()
-        problems = check_grounding(text, passages, q.original, allowed)
+        problems = check_grounding(text, passages, question)
         if problems:
             self.failure = "；".join(problems)
             return None
-        cited = sorted({int(n) for n in _MARKER.findall(text)})
-        return self.service.llm_result_draft(q, top, docs, LLMAnswer(text, cited), fallback, renumber=False)
+        return LLMAnswer(text, cited_in(text), shown=True)
 
 
 def _pieces(text: str) -> Iterator[str]:
@@ -172,12 +153,12 @@ def stream(service: Service, request: AskRequest) -> Iterator[Event]:
     """Events for one question. Closing the iterator early (client gone) stops the LLM stream."""
     events: queue.Queue[Any] = queue.Queue()
     cancelled = threading.Event()
-    drafter = _LiveDrafter(service, events.put, cancelled) if service.llm is not None else None
+    step = _LiveStep(service.llm, events.put, cancelled) if service.llm is not None else None
     outcome: dict[str, Any] = {}
 
     def work() -> None:
         try:
-            outcome["response"] = service.ask_traced(request, drafter)[0]
+            outcome["response"] = service.ask_traced(request, llm_step=step)[0]
         except BaseException as exc:  # re-raised in the consumer's thread
             outcome["error"] = exc
         finally:
@@ -197,7 +178,7 @@ def stream(service: Service, request: AskRequest) -> Iterator[Event]:
             for piece in _pieces(response.answer):
                 yield Event("token", {"text": piece})
         elif shown.strip() != response.answer.strip():
-            reason = drafter.failure if drafter is not None and drafter.failure else "answer changed"
+            reason = step.failure if step is not None and step.failure else "answer changed"
             yield Event("replace", {"text": response.answer, "reason": reason})
         yield Event("citations", [c.model_dump() for c in response.citations])
         yield Event("done", response)

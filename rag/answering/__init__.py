@@ -1,1 +1,1 @@
-"""Answerers behind one interface (base.py), chosen per route by rag/data/routes.yaml."""
+"""Answerers behind one interface (chain.py), chosen per route by rag/data/routes.yaml."""

@@ -1,17 +1,22 @@
 """The answerer interface, the evidence every answerer reads, and the chain that runs them per route.
 
 An answerer looks at the question and the evidence and returns a Draft, or None when the question
-is not its kind. The chain for a route (rag/data/routes.yaml) runs its answerers in order: the first
-answerable draft wins; a refusal with a reason is kept while later answerers try, and the `refusal`
+is not its kind. It changes nothing it is given: what it tells the answerers after it (a figure it
+ruled out, how well the facts it read fit the ask) it returns as `Noted(draft, notes)`, and the chain
+hands the notes gathered so far to the next answerer as `evidence.notes`. An answerer names the notes
+it reads and writes (`reads`, `writes`), so the order of a route is checked when the chain is built:
+a reader placed before a writer of what it reads is an error, not a quiet change of answers.
+
+The chain for a route (rag/data/routes.yaml) runs its answerers in order: the first answerable draft
+wins; a refusal with a reason is kept in the notes while later answerers try, and the `refusal`
 answerer at the end returns the most specific one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from rag.answering.drafts import Draft, refusal
 from rag.question.quantities import Asked, asked_quantities
@@ -23,82 +28,183 @@ from rag.store.snapshot import documents_of
 
 if TYPE_CHECKING:
     from rag.answering.matching import Fact
-    from rag.compose import Components
-    from rag.retrieval.retriever import Hit
+    from rag.retrieval.retriever import Hit, Retriever
+    from rag.retrieval.tokenizer import Tokenizer
+    from rag.settings import Settings
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Notes:
+    """What the answerers of a chain told the ones after them, gathered by the chain."""
+
+    refusals: tuple[Draft, ...] = ()  # refusals with a reason, in the order given (every answerer may add)
+    vetoed: tuple[Fact, ...] = ()  # facts found for the ask that may not answer it
+    fact_scores: Mapping[int, float] = field(default_factory=dict)  # id(row) → best fit to any ask (-1: ruled out)
+    facts_seen: tuple[Fact, ...] = ()  # the facts the fact matcher scored
+
+    def __add__(self, later: Notes) -> Notes:
+        scores = dict(self.fact_scores)
+        for key, score in later.fact_scores.items():
+            scores[key] = max(scores.get(key, -1.0), score)
+        return Notes(self.refusals + later.refusals, self.vetoed + later.vetoed, scores,
+                     self.facts_seen + later.facts_seen)
+
+
+NOTE_NAMES = frozenset(f.name for f in fields(Notes))
+# The chain itself writes `refusals` from any answerer's refusal: every answerer is its writer.
+_WRITTEN_BY_ALL = frozenset({"refusals"})
+
+
+@dataclass(frozen=True)
+class Noted:
+    """An answerer's draft (None: not its kind) with what it tells the answerers after it."""
+
+    draft: Draft | None
+    notes: Notes
 
 
 class Answerer(Protocol):
     name: str
+    # The Notes fields it reads (checked against the route's order) and those its `Noted` results
+    # carry; an answerer without them reads and writes none.
+    reads: tuple[str, ...]
+    writes: tuple[str, ...]
 
-    def answer(self, question: Question, evidence: EvidenceSet) -> Draft | None: ...
+    def answer(self, question: Question, evidence: EvidenceSet) -> Draft | Noted | None: ...
 
 
-@dataclass
+class _Once(Generic[T]):
+    """A value computed on first use; `done` says whether anyone asked."""
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make = make
+        self.done = False
+        self._value: T | None = None
+
+    def __call__(self) -> T:
+        if not self.done:
+            self._value, self.done = self._make(), True
+        return self._value  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
 class EvidenceSet:
-    """What answerers read for one question: scope, documents, passages (retrieved on first use), facts."""
+    """What answerers read for one question: scope, documents, passages (retrieved on first use), the
+    asked quantities, and the notes of the answerers before."""
 
     question: Question
     docs: dict[str, Document]
     chunks_by_doc: Mapping[str, list[ChunkRow]]
     scope: Scope
-    parts: Components
     context: Context
-    refusals: list[Draft] = field(default_factory=list)
-    vetoed: list[Fact] = field(default_factory=list)  # facts found for the ask that may not answer it
-    fact_scores: dict[int, float] = field(default_factory=dict)  # id(row) → best fit to any ask (-1: ruled out)
-    facts_seen: list[Fact] = field(default_factory=list)  # the facts the facts answerer scored
-    llm_drafter: Any = None  # rag.service.LLMDrafter: replaces the LLM step (streaming, warm-up)
+    _hits: _Once[list[Hit]]
+    _idf: _Once[Mapping[str, float]]
+    _asks: _Once[list[Asked]]
+    notes: Notes = Notes()
 
-    @cached_property
-    def asks(self) -> list[Asked]:
-        return asked_quantities(self.question)
-
-    @cached_property
+    @property
     def hits(self) -> list[Hit]:
-        q = self.question
-        # A follow-up that carried region or year ("其中…") keeps the previous question's topic words.
-        follows = bool(q.carried) and "question" not in q.carried and self.context.question
-        extra = self.parts.tokenizer.tokens(self.context.question or "") if follows else []
-        k = max(self.parts.settings.top_k, 8)
-        # An aggregate over a catalogue metric is computed from the facts; its passages are only a
-        # fallback, and BM25 alone finds them.
-        return self.parts.retriever.search(q.text, self.scope.doc_ids, k=k, extra_tokens=extra,
-                                           dense=not (q.route == "aggregate" and q.metrics))
+        return self._hits()
 
-    @cached_property
+    @property
     def idf(self) -> Mapping[str, float]:
-        return self.parts.retriever.idf()
+        return self._idf()
+
+    @property
+    def asks(self) -> list[Asked]:
+        return self._asks()
 
     @property
     def scoped_docs(self) -> list[Document]:
         return self.scope.docs if self.scope.doc_ids is not None else documents_of(self.docs)  # type: ignore[return-value]
 
 
-class Chain:
-    """Answerers per route, as data: route name → answerer names (rag/data/routes.yaml)."""
+class Search:
+    """How the chain retrieves one question's passages (built by rag/compose.py)."""
 
-    def __init__(self, routes: Mapping[str, Sequence[Answerer]]) -> None:
-        self.routes = dict(routes)
+    def __init__(self, retriever: Retriever, tokenizer: Tokenizer, settings: Settings) -> None:
+        self.retriever, self.tokenizer, self.settings = retriever, tokenizer, settings
+
+    def hits(self, q: Question, scope: Scope, context: Context) -> list[Hit]:
+        # A follow-up that carried region or year ("其中…") keeps the previous question's topic words.
+        follows = bool(q.carried) and "question" not in q.carried and context.question
+        extra = self.tokenizer.tokens(context.question or "") if follows else []
+        k = max(self.settings.top_k, 8)
+        # An aggregate over a catalogue metric is computed from the facts; its passages are only a
+        # fallback, and BM25 alone finds them.
+        return self.retriever.search(q.text, scope.doc_ids, k=k, extra_tokens=extra,
+                                     dense=not (q.route == "aggregate" and q.metrics))
+
+    def idf(self) -> Mapping[str, float]:
+        return self.retriever.idf()
+
+
+@dataclass(frozen=True)
+class Run:
+    """What the chain decided for one question, and what the service reports beside it."""
+
+    draft: Draft
+    hits: list[Hit]  # the passages retrieved for it ([] when no answerer searched)
+    notes: Notes
+
+
+def check_order(routes: Mapping[str, Sequence[Answerer]]) -> None:
+    """Raises ValueError when an answerer reads a note that an answerer after it in its route writes."""
+    for route, answerers in routes.items():
+        for i, reader in enumerate(answerers):
+            for note in getattr(reader, "reads", ()):
+                if note not in NOTE_NAMES:
+                    raise ValueError(f"answerer {reader.name!r} reads an unknown note {note!r}")
+                for writer in answerers[i + 1:]:
+                    if note in _WRITTEN_BY_ALL or note in getattr(writer, "writes", ()):
+                        raise ValueError(
+                            f"route {route!r}: {reader.name!r} reads the {note!r} note that {writer.name!r} "
+                            f"writes, but comes before it (rag/data/routes.yaml)")
+
+
+class Chain:
+    """Answerers per route, as data: route name → answerers (rag/data/routes.yaml), order checked."""
+
+    def __init__(self, routes: Mapping[str, Sequence[Answerer]], search: Search) -> None:
+        check_order(routes)
+        self.routes = {route: list(answerers) for route, answerers in routes.items()}
+        self.search = search
+
+    def evidence(self, q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str, list[ChunkRow]],
+                 scope: Scope, context: Context) -> EvidenceSet:
+        return EvidenceSet(q, docs, chunks_by_doc, scope, context,
+                           _Once(lambda: self.search.hits(q, scope, context)), _Once(self.search.idf),
+                           _Once(lambda: asked_quantities(q)))
 
     def run(self, q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str, list[ChunkRow]],
-            parts: Components, context: Context, llm_drafter: Any = None) -> tuple[Draft, EvidenceSet | None]:
+            context: Context, swap: Mapping[str, Answerer] | None = None) -> Run:
+        """The draft for `q`; `swap` replaces answerers by name for this call (the streamed door's LLM
+        answerer, warm-up's answerer without an LLM)."""
         if not docs:
-            return refusal("还没有导入任何报告，请先导入报告（govqa ingest）。"), None
+            return Run(refusal("还没有导入任何报告，请先导入报告（govqa ingest）。"), [], Notes())
         scope = select(docs, q.regions, q.years, unknown_regions=q.unknown_regions, asks_plans=q.asks_plans)
         if scope.refusal is not None and q.route != "metadata":
-            return self._from_next_report(q, docs, chunks_by_doc, parts, context, scope.refusal), None
-        evidence = EvidenceSet(q, docs, chunks_by_doc, scope, parts, context, llm_drafter=llm_drafter)
+            return Run(self._from_next_report(q, docs, chunks_by_doc, context, scope.refusal), [], Notes())
+        evidence = self.evidence(q, docs, chunks_by_doc, scope, context)
+        notes = Notes()
         for answerer in self.routes.get(q.route, self.routes["lookup"]):
-            draft = answerer.answer(q, evidence)
+            answerer = (swap or {}).get(answerer.name, answerer)
+            result = answerer.answer(q, replace(evidence, notes=notes))
+            draft = result.draft if isinstance(result, Noted) else result
+            if isinstance(result, Noted):
+                notes = notes + result.notes
             if draft is None:
                 continue
             if draft.answerable or draft.final:
-                return draft, evidence
-            evidence.refusals.append(draft)
-        return (evidence.refusals[0] if evidence.refusals else refusal("没有找到与这个问题相关的内容。")), evidence
+                return Run(draft, evidence.hits if evidence._hits.done else [], notes)
+            notes = notes + Notes(refusals=(draft,))
+        draft = notes.refusals[0] if notes.refusals else refusal("没有找到与这个问题相关的内容。")
+        return Run(draft, evidence.hits if evidence._hits.done else [], notes)
 
     def _from_next_report(self, q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str, list[ChunkRow]],
-                          parts: Components, context: Context, reason: str) -> Draft:
+                          context: Context, reason: str) -> Draft:
         """No report of the year asked: the next year's report may give that year's figure in a table
         column (a fact whose year is the one asked). Only facts may answer from it; else the refusal."""
         facts = next((a for a in self.routes.get("lookup", []) if a.name == "facts"), None)
@@ -107,5 +213,6 @@ class Chain:
         later = select(docs, q.regions, [y + 1 for y in q.years])
         if later.refusal is not None or not later.doc_ids:
             return refusal(reason)
-        draft = facts.answer(q, EvidenceSet(q, docs, chunks_by_doc, later, parts, context))
+        result = facts.answer(q, self.evidence(q, docs, chunks_by_doc, later, context))
+        draft = result.draft if isinstance(result, Noted) else result
         return draft if draft is not None and draft.answerable else refusal(reason)

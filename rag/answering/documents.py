@@ -50,6 +50,8 @@ def _table(docs: Sequence[Document]) -> Table:
 
 class DocumentsAnswerer:
     name = "documents"
+    reads = ()
+    writes = ()
 
     def answer(self, question: Question, evidence: EvidenceSet) -> Draft | None:
         intents = load_intents()
@@ -108,6 +110,8 @@ class MetadataAnswerer:
     """Dates, issuers, titles and addressees of the reports (rag/answering/extractive.py's catalogue answers)."""
 
     name = "metadata"
+    reads = ()
+    writes = ()
 
     def answer(self, question: Question, evidence: EvidenceSet) -> Draft | None:
         return extractive.metadata(question, evidence.docs, evidence.chunks_by_doc)

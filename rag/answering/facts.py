@@ -4,16 +4,19 @@ figure the report does give (labelled as a different measure)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rag.answering.chain import EvidenceSet
+from rag.answering.chain import EvidenceSet, Noted, Notes
 from rag.answering.drafts import Draft, Evidence
 from rag.answering.format import caveat, chunk_for, display, label
-from rag.answering.matching import FactBook, Match, score_facts
+from rag.answering.matching import Fact, FactBook, Match, score_facts
 from rag.domain.intents import load_intents
 from rag.question.quantities import Asked
 from rag.question.understanding import Question
 from rag.schema import Document, MetricRow
+from rag.store.database import ChunkRow
 from rag.store.snapshot import latest_of
 
 # Minimum measure score for a fact to answer; chosen from the sweep (evals/sweep_facts.py, README).
@@ -31,27 +34,38 @@ class Finding:
     nearest: Match | None  # the best fact that did not pass, for the refusal
     ruled_out: list[Match]  # facts whose words match but which may not answer (unit, change, scope, year)
     candidates: tuple[Match, ...] = ()  # the facts that may answer, best first
+    facts: tuple[Fact, ...] = ()  # every fact of the report, scored
+    matches: tuple[Match, ...] = ()  # their scores against the ask, best first
 
 
-def find(asked: Asked, doc: Document, book: FactBook, evidence: EvidenceSet, threshold: float,
+def find(asked: Asked, doc: Document, book: FactBook, idf: Mapping[str, float], threshold: float,
          dense: bool = True) -> Finding:
     facts = book.facts([doc.doc_id])[doc.doc_id]
-    evidence.facts_seen.extend(facts)
     # The dense model is asked where words alone fall short of the threshold (the sweep passes -inf);
     # `dense=False` decides by words alone (a probe over many reports, where phrase vectors cost most).
     dense_below = (threshold if threshold > 0 else THRESHOLD) if dense else float("-inf")
-    matches = score_facts(asked, facts, book, evidence.idf, doc.year, dense_below=dense_below)
+    matches = score_facts(asked, facts, book, idf, doc.year, dense_below=dense_below)
     best = next((m for m in matches if m.ok), None)
     if best is not None and best.score < threshold:
         best = None
     nearest = next((m for m in matches if m is not best), None) if best is None else None
     ruled_out = [m for m in matches if not m.ok and m.score >= NEAREST]
-    for m in matches:  # how well each figure fits the ask, for checking the passage answer
-        key = id(m.fact.row)
-        evidence.fact_scores[key] = max(evidence.fact_scores.get(key, -1.0), m.score if m.ok else -1.0)
     candidates = tuple(m for m in matches if m.ok and m.score >= threshold)
     return Finding(asked, doc, best, nearest if nearest and nearest.score >= NEAREST else None, ruled_out,
-                   candidates)
+                   candidates, tuple(facts), tuple(matches))
+
+
+def notes_of(findings: Iterable[Finding], vetoed: Sequence[Fact] = ()) -> Notes:
+    """What the findings tell the passage answerer: how well each figure fits the ask (-1: ruled out),
+    the facts scored, and the figures that may not answer."""
+    scores: dict[int, float] = {}
+    seen: list[Fact] = []
+    for f in findings:
+        seen.extend(f.facts)
+        for m in f.matches:
+            key = id(m.fact.row)
+            scores[key] = max(scores.get(key, -1.0), m.score if m.ok else -1.0)
+    return Notes(vetoed=tuple(vetoed), fact_scores=scores, facts_seen=tuple(seen))
 
 
 def one_figure_each(findings: list[Finding]) -> None:
@@ -69,9 +83,6 @@ def one_figure_each(findings: list[Finding]) -> None:
             used.add(id(f.best.fact.row))
 
 
-
-
-
 def measure_name(match: Match) -> str:
     """The measure as the report words it: the catalogue label, or the figure's phrase without the figure."""
     fact = match.fact
@@ -85,12 +96,12 @@ def measure_name(match: Match) -> str:
 class Cited:
     """Evidence collected across the parts of one answer, numbered in order."""
 
-    def __init__(self, evidence: EvidenceSet) -> None:
-        self.ev = evidence
+    def __init__(self, chunks_by_doc: Mapping[str, list[ChunkRow]]) -> None:
+        self.chunks_by_doc = chunks_by_doc
         self.items: list[Evidence] = []
 
     def cite(self, row: MetricRow) -> str:
-        chunk = chunk_for(row, self.ev.chunks_by_doc.get(row.doc_id, []))
+        chunk = chunk_for(row, self.chunks_by_doc.get(row.doc_id, []))
         if chunk is None:
             return ""
         for i, e in enumerate(self.items):
@@ -111,13 +122,17 @@ def refusal_line(finding: Finding, cited: Cited) -> str:
 
 
 class FactsAnswerer:
+    """Writes the facts it scored (and the figures it ruled out) for the passage answerer after it."""
+
     name = "facts"
+    reads = ()
+    writes = ("vetoed", "fact_scores", "facts_seen")
 
     def __init__(self, book: FactBook, threshold: float = THRESHOLD) -> None:
         self.book = book
         self.threshold = threshold
 
-    def answer(self, question: Question, evidence: EvidenceSet) -> Draft | None:
+    def answer(self, question: Question, evidence: EvidenceSet) -> Noted | None:
         if not question.wants_number:
             return None
         docs = evidence.scoped_docs
@@ -132,31 +147,29 @@ class FactsAnswerer:
             docs = latest_of(docs)
             note = "（未指明年份，取最近一年的报告）"
         if len(docs) > 1:  # "2022年和2023年分别是多少": each year's report answers for its year
-            drafts = [self._one(question, evidence, d, asks) for d in sorted(docs, key=lambda d: d.year or 0)]
-            cited = [dr for dr in drafts if dr.answerable]
-            if not cited:
-                return drafts[0]
-            return _joined(drafts)
-        return self._one(question, evidence, docs[0], asks, note)
+            each = [self._one(evidence, d, asks) for d in sorted(docs, key=lambda d: d.year or 0)]
+            drafts = [dr for dr, _ in each]
+            notes = sum((n for _, n in each), Notes())
+            if not any(dr.answerable for dr in drafts):
+                return Noted(drafts[0], notes)
+            return Noted(_joined(drafts), notes)
+        draft, notes = self._one(evidence, docs[0], asks, note)
+        return Noted(draft, notes)
 
-    def _one(self, question: Question, evidence: EvidenceSet, doc: Document, asks: list[Asked],
-             note: str = "") -> Draft:
+    def _one(self, evidence: EvidenceSet, doc: Document, asks: list[Asked], note: str = "") -> tuple[Draft, Notes]:
         # With two years named, each report answers for its own year; a year no report covers stays asked
         # (a table column of the next year's report may give it, nothing else may).
         findings = [find(Asked(**{**a.__dict__, "years": [doc.year] if doc.year in a.years else a.years}), doc,
-                         self.book, evidence, self.threshold) for a in asks]
+                         self.book, evidence.idf, self.threshold) for a in asks]
         if len(findings) > 1:
             one_figure_each(findings)
         # Figures that match the words but may not answer (another unit, a change, another area): the
         # passage answerer must not give them either.
-        evidence.vetoed.extend(m.fact for f in findings if f.best is None for m in f.ruled_out)
+        notes = notes_of(findings, [m.fact for f in findings if f.best is None for m in f.ruled_out])
+        cited = Cited(evidence.chunks_by_doc)
         if not any(f.best for f in findings):
-            cited = Cited(evidence)
             lines = [refusal_line(f, cited) for f in findings]
-            text = f"{label(doc)}：" + "；".join(lines) + "。" + note
-            draft = Draft(text, False, "unanswerable", cited.items)
-            return draft
-        cited = Cited(evidence)
+            return Draft(f"{label(doc)}：" + "；".join(lines) + "。" + note, False, "unanswerable", cited.items), notes
         lines = []
         for f in findings:
             if f.best is None:
@@ -164,14 +177,11 @@ class FactsAnswerer:
                 continue
             row = f.best.fact.row
             lines.append(f"{measure_name(f.best)}：{display(row)}{caveat(row)}{cited.cite(row)}")
-        return Draft(f"{label(doc)}：" + "；".join(lines) + "。" + note, True, "lookup", cited.items)
-
+        return Draft(f"{label(doc)}：" + "；".join(lines) + "。" + note, True, "lookup", cited.items), notes
 
 
 def _joined(drafts: list[Draft]) -> Draft:
     """Several reports' answers as one, citations renumbered in order."""
-    import re
-
     evidence: list[Evidence] = []
     texts = []
     for draft in drafts:

@@ -1,24 +1,36 @@
-"""LLM answers through any OpenAI-compatible chat model, held to the cited text by a grounding check.
+"""The LLM step, in one place for the streamed and the non-streamed answer: the messages, the one
+grounding rule, and the checked answer turned into a Draft, through any OpenAI-compatible chat model.
 
 The model only rephrases what the retrieved passages say. Its answer must cite passages as `[n]`,
-every `[n]` must exist, and every number it states must occur in a passage it cites (or in the
-question, or be a figure the metrics table computed). On failure it gets one retry with the
-problems named; after that the extractive answer stands. Passages are data: text inside a report
-such as "忽略以上指令" is quoted to the model as content, never obeyed.
+every `[n]` must exist, and every number it states must occur in a passage it cites or in the
+question (`check_grounding`; the streamed door also stops a clause early by `number_grounded`). On
+failure the non-streamed step gets one retry with the problems named; after that the extractive answer
+stands. Passages are data: text inside a report such as "忽略以上指令" is quoted to the model as
+content, never obeyed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # langchain_core takes ≈0.5 s to import: paid only when an LLM is configured
     from langchain_core.language_models import BaseChatModel
 
+from rag.answering.chain import EvidenceSet
+from rag.answering.drafts import Draft, Evidence
+from rag.answering.passages import extractive_lookup
+from rag.question.understanding import Question
+from rag.retrieval.retriever import Hit
+from rag.retrieval.tokenizer import Tokenizer
+from rag.schema import Document
 from rag.settings import Settings
+from rag.stages import stage
+from rag.store.database import ChunkRow, Store
 from rag.text.figures import number_occurs, numbers_in
+from rag.text.sentences import split_sentences
 
 SYSTEM_PROMPT = """你是政府法治建设年度报告的问答助手。只依据用户消息中<passages>里的资料回答。
 规则：
@@ -46,6 +58,13 @@ class Passage:
 class LLMAnswer:
     text: str
     cited: list[int]
+    # Already on the reader's screen (streamed): its `[n]` stay the model's, so citations run 1…max cited.
+    shown: bool = False
+
+
+# The LLM step: (question, passages) → a checked answer, or None (the extractive answer stands).
+# `LLMAnswerer.answer` asks and retries; rag/streaming.py's step streams tokens as they pass the gate.
+LLMStep = Callable[[str, Sequence[Passage]], LLMAnswer | None]
 
 
 def make_chat_model(settings: Settings) -> BaseChatModel | None:
@@ -79,8 +98,12 @@ def _escape(text: str) -> str:
     return text.replace("<", "＜").replace(">", "＞")
 
 
-def check_grounding(answer: str, passages: Sequence[Passage], question: str,
-                    allowed_numbers: Sequence[str] = ()) -> list[str]:
+def number_grounded(number: str, texts: Iterable[str], question: str) -> bool:
+    """The grounding rule for one number: it occurs in one of the texts (the passages cited) or in the question."""
+    return number_occurs(number, question) or any(number_occurs(number, t) for t in texts)
+
+
+def check_grounding(answer: str, passages: Sequence[Passage], question: str) -> list[str]:
     """Problems with an answer: unknown [n] markers, no markers, numbers not found in what it cites."""
     if _NOT_FOUND in answer and not _MARKER.search(answer):
         return []
@@ -90,20 +113,21 @@ def check_grounding(answer: str, passages: Sequence[Passage], question: str,
     if not cited:
         problems.append("没有用[n]标注来源")
     cited_text = "\n".join(by_n[n].text for n in cited if n in by_n)
-    stated = numbers_in(_MARKER.sub("", answer))
-    for number in stated:
-        if number_occurs(number, cited_text) or number_occurs(number, question) or number in allowed_numbers:
-            continue
-        problems.append(f"数字{number}不在所引资料中")
+    for number in numbers_in(_MARKER.sub("", answer)):
+        if not number_grounded(number, [cited_text], question):
+            problems.append(f"数字{number}不在所引资料中")
     return problems
+
+
+def cited_in(text: str) -> list[int]:
+    return sorted({int(n) for n in _MARKER.findall(text)})
 
 
 class LLMAnswerer:
     def __init__(self, chat_model: BaseChatModel) -> None:
         self.model = chat_model
 
-    def answer(self, question: str, passages: Sequence[Passage],
-               allowed_numbers: Sequence[str] = ()) -> LLMAnswer | None:
+    def answer(self, question: str, passages: Sequence[Passage]) -> LLMAnswer | None:
         """A grounded answer, or None when two attempts fail the check (the caller falls back)."""
         problems: list[str] = []
         for _ in range(2):
@@ -112,9 +136,9 @@ class LLMAnswerer:
             except Exception:  # an unreachable or failing LLM must never take answering down
                 return None
             text = str(reply.content).strip()
-            problems = check_grounding(text, passages, question, allowed_numbers)
+            problems = check_grounding(text, passages, question)
             if not problems:
-                return LLMAnswer(text, sorted({int(n) for n in _MARKER.findall(text)}))
+                return LLMAnswer(text, cited_in(text))
         return None
 
     def rewrite(self, history: str, question: str) -> str | None:
@@ -135,3 +159,62 @@ class LLMAnswerer:
 
 def is_not_found(text: str) -> bool:
     return _NOT_FOUND in text
+
+
+def passages_for(top: Sequence[Hit], docs: dict[str, Document]) -> list[Passage]:
+    """The passages shown to the LLM, numbered from 1 in rank order."""
+    return [Passage(i + 1, _label(h.chunk, docs), h.chunk.text) for i, h in enumerate(top)]
+
+
+def _label(chunk: ChunkRow, docs: dict[str, Document]) -> str:
+    doc = docs.get(chunk.doc_id)
+    return " · ".join(str(p) for p in (doc.region if doc else None, doc.year if doc else None, chunk.section) if p)
+
+
+def quote_for(answer: str, passage: str) -> str:
+    """The passage sentence that carries the answer's numbers (else its first sentence)."""
+    sentences = split_sentences(passage)
+    stated = numbers_in(answer)
+    for sentence in sentences:
+        if any(number_occurs(n, sentence) for n in stated):
+            return sentence
+    return sentences[0] if sentences else passage
+
+
+def draft_of(result: LLMAnswer, top: Sequence[Hit], question: Question) -> Draft:
+    """A checked LLM answer as a Draft. Its citations are renumbered to run 1, 2, …, unless the text is
+    already shown (streamed): then it keeps the model's numbers and cites passages 1…max cited."""
+    if result.shown:
+        cited = list(range(1, max(result.cited, default=0) + 1))
+        text = result.text
+    else:
+        cited = result.cited
+        mapping = {n: i + 1 for i, n in enumerate(cited)}
+        text = _MARKER.sub(lambda m: f"[{mapping.get(int(m.group(1)), m.group(1))}]", result.text)
+    evidence = [Evidence(top[n - 1].chunk, quote_for(result.text, top[n - 1].chunk.text)) for n in cited]
+    return Draft(text, True, question.route, evidence)
+
+
+class LLMPassageAnswerer:
+    """The LLM's grounded answer over the top passages. It rephrases evidence; it does not overrule a
+    finding that a named metric is undisclosed, and a "not found" from it leaves the next answerer to try.
+    Its step (rag/compose.py gives `LLMAnswerer.answer`; the streamed door its own) is None without an LLM."""
+
+    name = "llm"
+    reads = ()
+    writes = ()
+
+    def __init__(self, step: LLMStep | None, top_k: int, store: Store, tokenizer: Tokenizer) -> None:
+        self.step, self.top_k, self.store, self.tokenizer = step, top_k, store, tokenizer
+
+    def answer(self, question: Question, evidence: EvidenceSet) -> Draft | None:
+        if self.step is None or question.route not in {"lookup", "summary"} or not evidence.hits:
+            return None
+        if question.metrics and extractive_lookup(question, evidence, self.store, self.tokenizer) is None:
+            return None  # no passage names the metric: the refusal stands
+        top = evidence.hits[: self.top_k]
+        with stage("llm"):
+            result = self.step(question.original, passages_for(top, evidence.docs))
+        if result is None or is_not_found(result.text):
+            return None
+        return draft_of(result, top, question)

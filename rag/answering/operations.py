@@ -12,9 +12,9 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 
-from rag.answering.chain import EvidenceSet
+from rag.answering.chain import EvidenceSet, Noted
 from rag.answering.drafts import Draft
-from rag.answering.facts import THRESHOLD, Cited, Finding, find, measure_name
+from rag.answering.facts import THRESHOLD, Cited, Finding, find, measure_name, notes_of
 from rag.answering.format import MAX_FIGURES, caveat, display, label, number, who
 from rag.answering.matching import FactBook
 from rag.answering.ranking import aggregate
@@ -22,14 +22,16 @@ from rag.domain.intents import load_intents
 from rag.question.quantities import Asked
 from rag.question.scope import by_region
 from rag.question.understanding import Question
+from rag.retrieval.retriever import Retriever
+from rag.retrieval.tokenizer import Tokenizer
 from rag.schema import Document, Table, TableRow
+from rag.settings import Settings
 from rag.stages import stage
+from rag.store.database import Store
 from rag.store.snapshot import latest_of
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
-
-
 
 
 def passes(condition: tuple[str, float, str | None] | None, value: float) -> bool:
@@ -40,24 +42,39 @@ def passes(condition: tuple[str, float, str | None] | None, value: float) -> boo
 
 
 class OperationsAnswerer:
-    name = "operations"
+    """Writes the facts it scored (reading reports for a measure) for the passage answerer after it."""
 
-    def __init__(self, book: FactBook, threshold: float = THRESHOLD) -> None:
-        self.book = book
+    name = "operations"
+    reads = ()
+    writes = ("fact_scores", "facts_seen")
+
+    def __init__(self, book: FactBook, store: Store, tokenizer: Tokenizer, retriever: Retriever,
+                 settings: Settings, threshold: float = THRESHOLD) -> None:
+        self.book, self.store, self.tokenizer, self.retriever = book, store, tokenizer, retriever
+        self.settings = settings  # read per question: facts_scan_reports, facts_probe_reports
         self.threshold = threshold
 
-    def answer(self, question: Question, evidence: EvidenceSet) -> Draft | None:
+    def answer(self, question: Question, evidence: EvidenceSet) -> Noted | None:
         asks = evidence.asks
         if len(asks) != 1:
             return None
         ask = asks[0]
+        scored: list[Finding] = []  # every report read for the measure, whatever this answer decides
         if ask.operation == "change":
-            return self._change(ask, evidence)
-        if ask.operation == "compare":
-            return self._across(question, ask, evidence, compare=True)
-        if ask.operation in {"rank", "list", "count"} and len(question.regions) != 1:
-            return self._across(question, ask, evidence, compare=False)
-        return None
+            draft = self._change(ask, evidence, scored)
+        elif ask.operation == "compare":
+            draft = self._across(question, ask, evidence, scored, compare=True)
+        elif ask.operation in {"rank", "list", "count"} and len(question.regions) != 1:
+            draft = self._across(question, ask, evidence, scored, compare=False)
+        else:
+            return None
+        return Noted(draft, notes_of(scored))
+
+    def _find(self, ask: Asked, doc: Document, evidence: EvidenceSet, scored: list[Finding],
+              dense: bool = True) -> Finding:
+        finding = find(ask, doc, self.book, evidence.idf, self.threshold, dense=dense)
+        scored.append(finding)
+        return finding
 
     def _docs(self, question: Question, evidence: EvidenceSet) -> tuple[list[Document], bool]:
         """The reports to read: the named year's, else each region's latest (and whether that was chosen)."""
@@ -67,35 +84,36 @@ class OperationsAnswerer:
         latest = latest_of(docs)
         return latest, len(latest) < len(docs)
 
-    def _across(self, question: Question, ask: Asked, evidence: EvidenceSet, compare: bool) -> Draft | None:
+    def _across(self, question: Question, ask: Asked, evidence: EvidenceSet, scored: list[Finding],
+                compare: bool) -> Draft | None:
         docs, latest_only = self._docs(question, evidence)
         if ask.metrics and ask.condition is None and ask.operation != "count":
             # A catalogue measure: the metrics-table ranking (derived rates, neighbouring scopes).
             with stage("metrics"):
-                draft = aggregate(question, evidence.parts.store, {d.doc_id: d for d in docs}, evidence.parts.tokenizer)
+                draft = aggregate(question, self.store, {d.doc_id: d for d in docs}, self.tokenizer)
             unreported = ({r.region for r in draft.table.rows if r.value is None}
                           if draft is not None and draft.table is not None else set())
             missing = [d for d in docs if (d.region or d.doc_id) in unreported]
             # A region whose report words the measure differently has no catalogue row: if the facts
             # matcher finds it, rank by facts so that region is not left out.
-            probe = self._likely(ask, missing, evidence, evidence.parts.settings.facts_probe_reports)[0]
+            probe = self._likely(ask, missing, self.settings.facts_probe_reports)[0]
             # Words alone decide the probe: embedding every probed report's phrases cost ≈50 ms a report.
             otherwise = [d for d in probe
-                         if find(ask, d, self.book, evidence, self.threshold, dense=False).best is not None]
+                         if self._find(ask, d, evidence, scored, dense=False).best is not None]
             if draft is not None and not otherwise:
                 if latest_only:
                     draft.answer += "（未指明年份时，各地区取最近一年的报告。）"
                 return draft
             if otherwise and draft is not None and draft.table is not None:
-                read, unread = self._leaders(draft.table, docs, ask, otherwise, evidence)
+                read, unread = self._leaders(draft.table, docs, ask, otherwise)
             else:
-                read, unread = self._likely(ask, docs, evidence)
+                read, unread = self._likely(ask, docs)
         else:
-            read, unread = self._likely(ask, docs, evidence)
+            read, unread = self._likely(ask, docs)
         if not ask.measure:
             return None
         with stage("metrics"):
-            findings = [find(ask, d, self.book, evidence, self.threshold) for d in read]
+            findings = [self._find(ask, d, evidence, scored) for d in read]
         found = [f for f in findings if f.best is not None]
         missing = [f for f in findings if f.best is None]
         if not found:
@@ -107,7 +125,7 @@ class OperationsAnswerer:
         reverse = ask.order != "min"
         found.sort(key=lambda f: f.best.fact.row.value if f.best else 0.0, reverse=reverse)
         kept = [f for f in found if f.best and passes(ask.condition, f.best.fact.row.value)]
-        cited = Cited(evidence)
+        cited = Cited(evidence.chunks_by_doc)
         parts = [self._line(f, cited) for f in kept[:MAX_FIGURES]]
         if len(kept) > MAX_FIGURES:
             parts.append(f"……共{len(kept)}个，其余见表格")
@@ -137,28 +155,25 @@ class OperationsAnswerer:
                             for f in [*found, *missing]])
         return Draft(f"{head}。（{coverage}。）", True, "aggregate", cited.items, table)
 
-    @staticmethod
-    def _likely(ask: Asked, docs: list[Document], evidence: EvidenceSet,
-                limit: int | None = None) -> tuple[list[Document], int]:
+    def _likely(self, ask: Asked, docs: list[Document], limit: int | None = None) -> tuple[list[Document], int]:
         """The reports whose facts are read for a measure outside the catalogue, and how many are not:
         every report up to `limit` (`facts_scan_reports`); past that, those whose passages match the
         measure's words best (reading every report's facts would cost seconds at thousands of reports)."""
-        limit = evidence.parts.settings.facts_scan_reports if limit is None else limit
+        limit = self.settings.facts_scan_reports if limit is None else limit
         if limit <= 0:
             return [], len(docs)
         if len(docs) <= limit:
             return docs, 0
         by_id = {d.doc_id: d for d in docs}
         with stage("bm25"):
-            best = evidence.parts.retriever.docs_mentioning(ask.measure, list(by_id), limit)
+            best = self.retriever.docs_mentioning(ask.measure, list(by_id), limit)
         return [by_id[d] for d in best], len(docs) - len(best)
 
-    @staticmethod
-    def _leaders(table: Table, docs: list[Document], ask: Asked, otherwise: list[Document],
-                 evidence: EvidenceSet) -> tuple[list[Document], int]:
+    def _leaders(self, table: Table, docs: list[Document], ask: Asked,
+                 otherwise: list[Document]) -> tuple[list[Document], int]:
         """Reports to rank by facts when some word a catalogue measure differently: all of them in a small
         store; past `facts_scan_reports`, the catalogue's leaders plus those found worded otherwise."""
-        limit = evidence.parts.settings.facts_scan_reports
+        limit = self.settings.facts_scan_reports
         if len(docs) <= limit:
             return docs, 0
         at = {(d.region or d.doc_id, d.year): d for d in docs}
@@ -174,7 +189,7 @@ class OperationsAnswerer:
         row = f.best.fact.row
         return f"{who(f.doc)}{measure_name(f.best)}{display(row)}{caveat(row)}{cited.cite(row)}"
 
-    def _change(self, ask: Asked, evidence: EvidenceSet) -> Draft | None:
+    def _change(self, ask: Asked, evidence: EvidenceSet, scored: list[Finding]) -> Draft | None:
         """Year over year from two reports of one region: both cited, difference and ratio computed."""
         regions = by_region(evidence.scoped_docs)
         if len(regions) != 1:
@@ -186,14 +201,14 @@ class OperationsAnswerer:
             return None  # one report: a change it states itself is a fact (the facts answerer)
         old, new = docs[-2], docs[-1]
         level = Asked(**{**ask.__dict__, "operation": "value", "years": []})
-        a = find(level, old, self.book, evidence, self.threshold)
-        b = find(level, new, self.book, evidence, self.threshold)
+        a = self._find(level, old, evidence, scored)
+        b = self._find(level, new, evidence, scored)
         if a.best is None or b.best is None:
             return None
         ra, rb = a.best.fact.row, b.best.fact.row
         if (ra.unit or "") != (rb.unit or ""):
             return None
-        cited = Cited(evidence)
+        cited = Cited(evidence.chunks_by_doc)
         diff = rb.value - ra.value
         unit = "个百分点" if rb.unit == "%" else (rb.unit or "")
         ratio = f"，为{old.year}年的{number(rb.value / ra.value)}倍" if ra.value else ""

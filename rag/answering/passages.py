@@ -1,21 +1,14 @@
-"""Answerers over retrieved passages: the extractive lookup, the section summary, the LLM, the refusal."""
+"""Answerers over retrieved passages: the extractive lookup, the section summary, the refusal."""
 
 from __future__ import annotations
 
-import re
-
 from rag.answering import extractive
 from rag.answering.chain import EvidenceSet
-from rag.answering.drafts import Draft, Evidence, refusal
-from rag.answering.llm import LLMAnswerer, Passage, is_not_found
+from rag.answering.drafts import Draft, refusal
 from rag.domain.catalogue import load_catalogue
 from rag.question.understanding import Question
-from rag.retrieval.retriever import Hit
-from rag.schema import Document
-from rag.stages import stage
-from rag.store.database import ChunkRow, Store
-from rag.text.figures import number_occurs, numbers_in
-from rag.text.sentences import split_sentences
+from rag.retrieval.tokenizer import Tokenizer
+from rag.store.database import Store
 
 
 def required_terms(q: Question, store: Store, doc_ids: list[str] | None) -> list[str]:
@@ -39,26 +32,30 @@ def asks_rate(q: Question) -> bool:
     return any((m := catalogue.metrics.get(k)) is not None and m.kind == "rate" for k in q.metrics)
 
 
-def extractive_lookup(q: Question, ev: EvidenceSet) -> Draft | None:
-    """The sentence (and figure) of the passages that answers; cached on the evidence for the LLM."""
-    cached = ev.__dict__.get("_extractive", False)
-    if cached is not False:
-        return cached
-    required = required_terms(q, ev.parts.store, ev.scope.doc_ids)
-    draft = extractive.lookup(q, ev.hits, ev.docs, ev.parts.tokenizer, ev.idf, required)
+def extractive_lookup(q: Question, ev: EvidenceSet, store: Store, tokenizer: Tokenizer) -> Draft | None:
+    """The sentence (and figure) of the passages that answers."""
+    required = required_terms(q, store, ev.scope.doc_ids)
+    draft = extractive.lookup(q, ev.hits, ev.docs, tokenizer, ev.idf, required)
     if draft is None and required and not asks_rate(q):
         # Synonym lists are never complete; a count may be worded another way. A rate is not
         # guessed: if no sentence names it, the report did not disclose it.
-        draft = extractive.lookup(q, ev.hits, ev.docs, ev.parts.tokenizer, ev.idf)
-    ev.__dict__["_extractive"] = draft
+        draft = extractive.lookup(q, ev.hits, ev.docs, tokenizer, ev.idf)
     return draft
 
 
 class PassageAnswerer:
+    """The extractive answer, unless it gives a figure the fact answerers before it ruled out or
+    found to fit none of the asks."""
+
     name = "passages"
+    reads = ("vetoed", "fact_scores", "facts_seen")
+    writes = ()
+
+    def __init__(self, store: Store, tokenizer: Tokenizer) -> None:
+        self.store, self.tokenizer = store, tokenizer
 
     def answer(self, question: Question, evidence: EvidenceSet) -> Draft | None:
-        draft = extractive_lookup(question, evidence)
+        draft = extractive_lookup(question, evidence, self.store, self.tokenizer)
         if draft is not None and (_gives_vetoed(draft, evidence) or _misfits(draft, evidence)):
             return None
         return draft
@@ -72,16 +69,17 @@ PASSAGE_FLOOR = 0.3
 
 def _misfits(draft: Draft, evidence: EvidenceSet) -> bool:
     """Whether every figure the draft states is a fact that fits none of the asks."""
-    if not evidence.fact_scores or not draft.evidence:
+    notes = evidence.notes
+    if not notes.fact_scores or not draft.evidence:
         return False
     answer = "".join(draft.answer.split())
     quotes = [e.quote for e in draft.evidence]
     scores = []
-    for fact in evidence.facts_seen:
+    for fact in notes.facts_seen:
         written = "".join((fact.row.written or "").split())
         sentence = fact.row.sentence
         if written and written in answer and any(sentence in q or q in sentence for q in quotes):
-            scores.append(evidence.fact_scores.get(id(fact.row), -1.0))
+            scores.append(notes.fact_scores.get(id(fact.row), -1.0))
     return bool(scores) and max(scores) < PASSAGE_FLOOR
 
 
@@ -89,7 +87,7 @@ def _gives_vetoed(draft: Draft, evidence: EvidenceSet) -> bool:
     """Whether the draft states a figure the facts answerer found and ruled out for this ask."""
     answer = "".join(draft.answer.split())
     quotes = {e.quote for e in draft.evidence}
-    for fact in evidence.vetoed:
+    for fact in evidence.notes.vetoed:
         written = "".join((fact.row.written or "").split())
         sentence = fact.row.sentence
         if written and written in answer and any(sentence in q or q in sentence for q in quotes):
@@ -99,50 +97,27 @@ def _gives_vetoed(draft: Draft, evidence: EvidenceSet) -> bool:
 
 class SummaryAnswerer:
     name = "summary"
+    reads = ()
+    writes = ()
+
+    def __init__(self, tokenizer: Tokenizer) -> None:
+        self.tokenizer = tokenizer
 
     def answer(self, question: Question, evidence: EvidenceSet) -> Draft | None:
         return extractive.summary(question, evidence.hits, evidence.chunks_by_doc, evidence.docs,
-                                  evidence.parts.tokenizer, evidence.idf)
-
-
-class LLMPassageAnswerer:
-    """The LLM's grounded answer over the top passages. It rephrases evidence; it does not overrule a
-    finding that a named metric is undisclosed, and a "not found" from it leaves the next answerer to try."""
-
-    name = "llm"
-
-    def __init__(self, llm: LLMAnswerer | None, top_k: int) -> None:
-        self.llm = llm
-        self.top_k = top_k
-
-    def answer(self, question: Question, evidence: EvidenceSet) -> Draft | None:
-        if self.llm is None or question.route not in {"lookup", "summary"} or not evidence.hits:
-            return None
-        fallback = extractive_lookup(question, evidence)
-        if fallback is None and question.metrics:
-            return None
-        if evidence.llm_drafter is not None:  # a door's own LLM step (rag/streaming.py streams tokens)
-            return evidence.llm_drafter(question, evidence.hits, evidence.docs, fallback)
-        top = evidence.hits[: self.top_k]
-        passages = [Passage(i + 1, llm_label(h.chunk, evidence.docs), h.chunk.text) for i, h in enumerate(top)]
-        with stage("llm"):
-            result = self.llm.answer(question.original, passages)
-        if result is None or is_not_found(result.text):
-            return None
-        renumber = {n: i + 1 for i, n in enumerate(result.cited)}
-        text = re.sub(r"\[(\d{1,2})\]", lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]", result.text)
-        cited = [Evidence(top[n - 1].chunk, quote_for(result.text, top[n - 1].chunk.text)) for n in result.cited]
-        return Draft(text, True, question.route, cited)
+                                  self.tokenizer, evidence.idf)
 
 
 class RefusalAnswerer:
     """The most specific refusal an earlier answerer gave, else a plain "not found" naming the measure."""
 
     name = "refusal"
+    reads = ("refusals",)
+    writes = ()
 
     def answer(self, question: Question, evidence: EvidenceSet) -> Draft | None:
-        if evidence.refusals:
-            return evidence.refusals[0]
+        if evidence.notes.refusals:
+            return evidence.notes.refusals[0]
         who = "、".join(question.regions) if question.regions else "收录的"
         what = ""
         if question.metrics:
@@ -151,19 +126,4 @@ class RefusalAnswerer:
         return refusal(f"{who}报告中没有找到{what or '与这个问题相关的内容'}。", final=True)
 
 
-def llm_label(chunk: ChunkRow, docs: dict[str, Document]) -> str:
-    doc = docs.get(chunk.doc_id)
-    return " · ".join(str(p) for p in (doc.region if doc else None, doc.year if doc else None, chunk.section) if p)
-
-
-def quote_for(answer: str, passage: str) -> str:
-    """The passage sentence that carries the answer's numbers (else its first sentence)."""
-    sentences = split_sentences(passage)
-    stated = numbers_in(answer)
-    for sentence in sentences:
-        if any(number_occurs(n, sentence) for n in stated):
-            return sentence
-    return sentences[0] if sentences else passage
-
-
-__all__ = ["Hit", "LLMPassageAnswerer", "PassageAnswerer", "RefusalAnswerer", "SummaryAnswerer"]
+__all__ = ["PassageAnswerer", "RefusalAnswerer", "SummaryAnswerer"]

@@ -95,10 +95,10 @@ def test_follow_up_carries_region(service: Service) -> None:
 
 
 def test_a_ranking_over_many_reports_names_the_top_and_keeps_every_row(tmp_path: Path) -> None:
-    from rag.answering.ranking import MAX_LISTED
+    from rag.answering.format import MAX_FIGURES
     from rag.domain.gazetteer import load_gazetteer
 
-    counties = [n for n in load_gazetteer().names() if n.endswith("县") and len(n) == 3][: MAX_LISTED + 5]
+    counties = [n for n in load_gazetteer().names() if n.endswith("县") and len(n) == 3][: MAX_FIGURES + 5]
     folder = tmp_path / "reports"
     folder.mkdir()
     for i, county in enumerate(counties):
@@ -115,7 +115,7 @@ def test_a_ranking_over_many_reports_names_the_top_and_keeps_every_row(tmp_path:
     finally:
         service.close()
     assert r.answer.startswith(counties[-1]) and f"{len(counties)}.5%" in r.answer
-    assert len(r.citations) == MAX_LISTED and f"共{len(counties)}个地区" in r.answer
-    assert not re.search(r"(?<![\d.])1\.5%", r.answer)  # the lowest is past the top MAX_LISTED
+    assert len(r.citations) == MAX_FIGURES and f"共{len(counties)}个地区" in r.answer
+    assert not re.search(r"(?<![\d.])1\.5%", r.answer)  # the lowest is past the top MAX_FIGURES
     assert len(r.table.rows) == len(counties) + 1 and r.table.rows[-1].value is None
-    assert sum(row.citation is not None for row in r.table.rows) == MAX_LISTED
+    assert sum(row.citation is not None for row in r.table.rows) == MAX_FIGURES

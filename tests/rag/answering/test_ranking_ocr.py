@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.answering.ranking import _caveat
+from rag.answering.format import caveat
 from rag.schema import MetricRow
 
 
@@ -17,4 +17,4 @@ from rag.schema import MetricRow
 def test_low_confidence_figures_carry_a_caveat(flag: bool, period: str | None, want: str) -> None:
     row = MetricRow(metric="m", label="办结复议案件", value=174, unit="件", doc_id="d", period=period,
                     ocr_low_confidence=flag)
-    assert _caveat(row) == want
+    assert caveat(row) == want
