@@ -615,9 +615,6 @@ class Store:
         if gone:
             self._vectors().delete(ids=gone)
 
-    def vectors_delete(self, doc_id: str) -> None:
-        self._vectors().delete(where={"doc_id": doc_id})
-
     def vectors_query(
         self, embedding: Sequence[float], k: int, doc_ids: Sequence[str] | None = None
     ) -> list[tuple[str, float]]:

@@ -19,7 +19,7 @@ from evals.harness import load_gold, run
 from ingest.errors import IngestError
 from ingest.loaders import load
 from ingest.ocr import OcrOptions, engine_available
-from ingest.pipeline import ingest_paths
+from ingest.pipeline import ingest
 from rag.schema import AskRequest
 from rag.service import Service
 from rag.settings import Settings
@@ -57,7 +57,7 @@ def txt_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
 @pytest.fixture(scope="module")
 def scan_service(scans: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     service = Service(Settings(store=tmp_path_factory.mktemp("scan"), embedding_model="none"))
-    results = ingest_paths(service.store, list(scans.values()), ocr=OPTIONS)
+    results = ingest(service.store, list(scans.values()), ocr=OPTIONS)
     assert all(r.status == "added" for r in results), [(r.path.name, r.reason) for r in results]
     yield service
     service.close()

@@ -29,7 +29,7 @@ def test_every_route_ends_with_the_refusal_answerer() -> None:
 
 
 def test_an_answerer_swapped_through_the_factory_answers(tmp_path: Path) -> None:
-    from ingest.pipeline import ingest_paths
+    from ingest.pipeline import ingest
 
     report = tmp_path / "reports" / "yixian-2022.txt"
     report.parent.mkdir()
@@ -39,7 +39,7 @@ def test_an_answerer_swapped_through_the_factory_answers(tmp_path: Path) -> None
     canned = _Canned()
     service = Service(settings, parts=build(settings, answerers={"facts": canned}))
     try:
-        ingest_paths(service.store, [report.parent])
+        ingest(service.store, [report.parent])
         r = service.ask(AskRequest(question="黟县办理了多少件法律援助案件？"))
         assert r.answer == "canned 42" and canned.asked == ["黟县办理了多少件法律援助案件？"]
     finally:
