@@ -111,7 +111,7 @@ def admin_router(settings: Settings, admin: Callable[..., None]) -> APIRouter:
         doc = service.store.get_document(doc_id)
         if doc is None:
             raise HTTPException(404, f"no document {doc_id}")
-        chunks = [c for c in service.store.chunks() if c.doc_id == doc_id]
+        chunks = service.store.doc_chunks(doc_id)
         pending = {c.chunk_id for c in service.store.unembedded_chunks(doc_id)}
         embedded = {c.chunk_id for c in chunks} - pending
         return DocumentOutline(document=doc, sections=section_tree(chunks, embedded))

@@ -53,7 +53,7 @@ class Retriever:
         # Dense is skipped when BM25's best chunk leads the next by at least this (weighted z-score)
         # margin; 0 never skips. See `_decisive` and README "Retrieval".
         self.dense_skip_margin = dense_skip_margin
-        self.dense_runs = 0  # questions that paid for dense, and those that did not (for the bench)
+        self.dense_runs = 0  # questions that paid for dense, and those that did not (read by tests)
         self.dense_skips = 0
         self.bm25 = PersistedBM25(store.root / "bm25", store)
 

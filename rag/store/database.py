@@ -254,10 +254,6 @@ class Store:
             row = self._db.execute("SELECT * FROM documents WHERE sha256=?", (sha256,)).fetchone()
         return dict(row) if row else None
 
-    def document_text(self, doc_id: str) -> str:
-        row = self.get_document_row(doc_id)
-        return row["text"] if row else ""
-
     _DOCUMENT_SQL = (
         "SELECT d.*, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id=d.doc_id) AS n_chunks, "
         "(SELECT COUNT(*) FROM metrics m WHERE m.doc_id=d.doc_id) AS n_metrics, "

@@ -364,7 +364,7 @@ class PersistedBM25:
         self.min_base_rows = min_base_rows
         self._lock = threading.Lock()
         self._view: LexicalIndex | None = None
-        self.rebuilds = 0  # full rebuilds from SQLite by this process (for tests and the bench)
+        self.rebuilds = 0  # full rebuilds from SQLite by this process (read by tests)
         self.delta_builds = 0
 
     def current(self, version: int) -> LexicalIndex:

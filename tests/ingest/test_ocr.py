@@ -125,7 +125,8 @@ def test_chunks_and_citations_carry_ocr_provenance(scan_service: Service) -> Non
 
 def test_seal_and_page_furniture_are_not_text(txt_service: Service, scan_service: Service) -> None:
     for doc in scan_service.store.list_documents():
-        text, original = scan_service.store.document_text(doc.doc_id), txt_service.store.document_text(doc.doc_id)
+        text = scan_service.store.get_document_row(doc.doc_id)["text"]
+        original = txt_service.store.get_document_row(doc.doc_id)["text"]
         assert "专用章" not in text
         assert text.count("法治政府建设年度报告") == original.count("法治政府建设年度报告")
         assert not any(line.strip().startswith("-") and line.strip().endswith("-") for line in text.splitlines())
