@@ -17,11 +17,12 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.errors import ErrorBody
 from bot.outline import SectionNode, section_tree
-from evals.feedback_gold import gold_jsonl
 from rag.schema import Document
 from rag.service import Service
 from rag.settings import Settings
+from rag.store.feedback_gold import gold_jsonl
 
 # The console renders report text and metadata written by others: no inline script, no framing,
 # nothing loaded from another origin.
@@ -36,10 +37,6 @@ PAGE_HEADERS = {
     "Cache-Control": "no-cache",
 }
 ASSETS = {"admin.js": "application/javascript; charset=utf-8", "admin.css": "text/css; charset=utf-8"}
-
-
-class ErrorBody(BaseModel):
-    detail: str
 
 
 class AdminStatus(BaseModel):
@@ -114,7 +111,7 @@ def admin_router(settings: Settings, admin: Callable[..., None]) -> APIRouter:
         doc = service.store.get_document(doc_id)
         if doc is None:
             raise HTTPException(404, f"no document {doc_id}")
-        chunks = [c for c in service.store.chunks() if c.doc_id == doc_id]
+        chunks = service.store.doc_chunks(doc_id)
         pending = {c.chunk_id for c in service.store.unembedded_chunks(doc_id)}
         embedded = {c.chunk_id for c in chunks} - pending
         return DocumentOutline(document=doc, sections=section_tree(chunks, embedded))

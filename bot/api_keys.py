@@ -23,14 +23,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
+from bot.errors import ErrorBody
 from rag.settings import Settings
 
 PREFIX = "gqk_"
 DB_NAME = "api_keys.sqlite"
-
-
-class ErrorBody(BaseModel):
-    detail: str
 
 
 class KeyInfo(BaseModel):

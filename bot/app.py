@@ -21,12 +21,12 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from pydantic import BaseModel
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from bot.admin_api import admin_router
 from bot.api_keys import KeyStore, key_check, keys_router
+from bot.errors import ErrorBody
 from bot.http_metrics import CONTENT_TYPE_LATEST, HttpMetrics
 from bot.openai_api import openai_router
 from bot.ratelimit import RateLimiter, limit_dependency
@@ -45,10 +45,6 @@ from rag.settings import Settings, get_settings
 from rag.store.feedback import Feedback, FeedbackIn
 
 log = logging.getLogger("govqa.http")
-
-
-class ErrorBody(BaseModel):
-    detail: str
 
 
 def _csv(rows: list[MetricRow]) -> str:

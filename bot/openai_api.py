@@ -26,7 +26,8 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from bot.api_keys import api_key_id
 from bot.conversation import session_for
-from bot.wecom_format import render
+from bot.errors import ErrorBody
+from bot.plain_format import after_answer, render
 from rag import streaming
 from rag.schema import AskRequest, AskResponse
 from rag.service import Service
@@ -61,13 +62,6 @@ class ChatCompletionRequest(BaseModel):
     session_id: str | None = None  # govqa's own session, when a client prefers to name it
 
 
-def _sources(response: AskResponse) -> str:
-    """What `render` adds after the answer: the aggregate table and the numbered sources."""
-    full = render(response)
-    answer = response.answer.strip()
-    return full[len(answer):] if full.startswith(answer) else ""
-
-
 def _ask_request(body: ChatCompletionRequest, service: Service, scope: str) -> AskRequest:
     users = [m.text().strip() for m in body.messages if m.role == "user"]
     users = [u for u in users if u]
@@ -97,14 +91,10 @@ def _stream(service: Service, request: AskRequest, cid: str, model: str) -> Iter
             yield _chunk(cid, model, {"content": CORRECTION + event.data["text"]})
         elif event.kind == "done":
             response: AskResponse = event.data
-            if tail := _sources(response):
+            if tail := after_answer(response):
                 yield _chunk(cid, model, {"content": tail})
             yield _chunk(cid, model, {}, "stop", {"govqa": response.model_dump(mode="json")})
     yield "data: [DONE]\n\n"
-
-
-class ErrorBody(BaseModel):
-    detail: str
 
 
 _REFUSALS: dict[int | str, dict[str, Any]] = {

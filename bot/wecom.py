@@ -26,9 +26,10 @@ from fastapi.responses import PlainTextResponse, Response
 from pydantic import ValidationError
 
 from bot.dedup import DEDUP_FILE, RecentIds
+from bot.plain_format import render
 from bot.wecom_api import WeComApi
 from bot.wecom_crypto import BadReceiveId, BadSignature, MalformedCiphertext, WeComCrypto
-from bot.wecom_format import render, split_message, strip_mentions
+from bot.wecom_format import split_message, strip_mentions
 from rag.schema import AskRequest, AskResponse
 from rag.service import Service
 from rag.settings import Settings

@@ -1,18 +1,15 @@
-"""Render an AskResponse as WeCom text messages, each within WeCom's 2,048-byte limit.
+"""What is WeCom's in its text messages: "@name" mentions, and the 2,048-byte limit of a message.
 
-Pure functions: no I/O, so the layout and the splitting are tested on their own. The limit is in
-UTF-8 bytes (a Chinese character is 3), so a message holds about 680 characters of Chinese.
+The text itself is laid out by bot/plain_format.py. Pure functions: no I/O, so the splitting is tested
+on its own. The limit is in UTF-8 bytes (a Chinese character is 3), so a message holds about 680
+characters of Chinese.
 """
 
 from __future__ import annotations
 
 import re
 
-from rag.schema import AskResponse, Table
-
 MAX_BYTES = 2048
-_QUOTE_CHARS = 80
-_TABLE_ROWS = 12
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 # "@govqa 问题" / "问题 @govqa": WeCom puts the mention in the text; a name ends at whitespace (or the
 # U+2005 space WeCom inserts after it). Only an "@" that starts a word, so "a@b.com" stays intact.
@@ -22,39 +19,6 @@ _MENTION = re.compile(r"(?<![^\s\u2005])@[^\s\u2005]+[\s\u2005]*")
 def strip_mentions(text: str) -> str:
     """The question without "@name" mentions (group chats prefix the bot's name)."""
     return _MENTION.sub(" ", text).strip()
-
-
-def _table_lines(table: Table) -> list[str]:
-    unit = f"（{table.unit}）" if table.unit else ""
-    lines = [f"{table.metric}{unit}："]
-    for row in table.rows[:_TABLE_ROWS]:
-        year = f" {row.year}年" if row.year else ""
-        ref = f" [{row.citation}]" if row.citation else ""
-        lines.append(f"· {row.region}{year}：{row.display}{ref}")
-    if len(table.rows) > _TABLE_ROWS:
-        lines.append(f"· ……另有{len(table.rows) - _TABLE_ROWS}项")
-    return lines
-
-
-def _short(text: str, limit: int = _QUOTE_CHARS) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def render(response: AskResponse) -> str:
-    """Answer, then the aggregate table as a short list, then numbered sources."""
-    if not response.answerable:
-        return response.answer.strip() or "抱歉，已收录的报告中没有找到答案。"
-    parts = [response.answer.strip()]
-    if response.table and response.table.rows:
-        parts.append("\n".join(_table_lines(response.table)))
-    if response.citations:
-        sources = ["来源："]
-        for c in response.citations:
-            where = " · ".join(str(x) for x in (c.region, f"{c.year}年" if c.year else None, c.section) if x)
-            sources.append(f"[{c.n}] {where or c.doc_id}：{_short(c.quote or c.text)}")
-        parts.append("\n".join(sources))
-    return "\n\n".join(parts)
 
 
 def _size(text: str) -> int:

@@ -31,9 +31,10 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from bot.plain_format import render
 from bot.wecom import EMPTY, FAILED, NOT_TEXT, TOO_LONG
 from bot.wecom_crypto import BadReceiveId, BadSignature, MalformedCiphertext, WeComCrypto, signature
-from bot.wecom_format import render, strip_mentions
+from bot.wecom_format import strip_mentions
 from rag import streaming
 from rag.schema import AskRequest
 from rag.service import Service

@@ -29,12 +29,12 @@ SETTINGS = [  # (batch, threads, order): threads 0 = one per core
 
 def _texts(limit: int) -> list[str]:
     """The passages `govqa embed` would send for the five reports (section path and text)."""
-    from ingest.pipeline import ingest_paths, passage_text
+    from ingest.pipeline import ingest, passage_text
     from rag.store.database import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp))
-        ingest_paths(store, [ROOT / "evals" / "corpus"])
+        ingest(store, [ROOT / "evals" / "corpus"])
         chunks = [c for d in store.list_documents() for c in store.doc_chunks(d.doc_id)]
         store.close()
     return [passage_text(c.section, c.text) for c in chunks][:limit]

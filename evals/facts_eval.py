@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.pipeline import doc_id_for, ingest_paths
+from ingest.pipeline import doc_id_for, ingest
 from rag.schema import MetricRow
 from rag.store.database import Store
 
@@ -151,7 +151,7 @@ def evaluate(reports: Path | None, facts_dir: Path, store_dir: Path | None) -> S
         store = Store(store_dir or Path(tmp))
         try:
             if reports is not None:
-                failed = [r for r in ingest_paths(store, [reports]) if r.status == "failed"]
+                failed = [r for r in ingest(store, [reports]) if r.status == "failed"]
                 for r in failed:
                     print(f"ingest failed: {r.path.name}: {r.reason}", file=sys.stderr)
             docs = sorted({e.doc for e in expected})

@@ -233,17 +233,6 @@ def derive_metrics(facts: list[MetricFact]) -> list[MetricFact]:
     return derived
 
 
-def parse_figure(written: str) -> tuple[float, str | None, str | None] | None:
-    """Value, unit and approximation of a figure as written ("7800余份" → 7800, "份", "余")."""
-    catalogue = load_catalogue()
-    folded = _fold(written)
-    for tok in _tokens(folded, [False] * len(folded), catalogue):
-        return tok.value, tok.unit, tok.approx
-    if _ZERO.fullmatch(folded.strip()):
-        return 0.0, None, None
-    return None
-
-
 # --- tokens --------------------------------------------------------------------------------------
 
 

@@ -167,18 +167,6 @@ def _ingest_bytes(store: Store, path: Path, sha: str, *, chunk_size: int, tokeni
     return IngestResult(path, "updated" if old else "added", doc_id, chunks=len(chunk_rows), metrics=len(metric_rows))
 
 
-def ingest_paths(
-    store: Store,
-    paths: Sequence[Path],
-    *,
-    chunk_size: int = 300,
-    on_result: Callable[[IngestResult], None] | None = None,
-    ocr: OcrOptions | None = None,
-) -> list[IngestResult]:
-    """The catalogue part of `ingest()` alone (kept for callers that embed later themselves)."""
-    return ingest(store, paths, chunk_size=chunk_size, on_result=on_result, ocr=ocr)
-
-
 def embed_batch(store: Store, embedder: Embedder, limit: int = 16) -> int:
     """Give up to `limit` pending chunks their vectors and mark them; returns how many (0: none pending).
 

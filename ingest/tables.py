@@ -4,7 +4,8 @@ A loader turns each statistics table into a `TableText`: the grid (merged cells 
 slot knows its row label and column header), the header rows, a caption, and the lines that stand for
 the table in the report text ("新收行政复议案件：2022年为236件，2023年为281件。"). Those lines are what
 retrieval indexes and citations quote; `ingest/table_facts.py` turns the cells into facts whose spans
-point into them. Pure functions apart from reading the library objects handed in.
+point into them. Pure functions apart from reading the library objects handed in, and `locate`, which
+records on each table where its lines stand in the final text.
 """
 
 from __future__ import annotations
@@ -366,7 +367,8 @@ def _join_distinct(parts: Sequence[str] | Any) -> str:
 
 
 def locate(text: str, tables: Sequence[TableText]) -> None:
-    """Find each table line in the final report text (cleaning may drop a table; order is kept)."""
+    """Record on each table (`located`) where its lines stand in the final report text (cleaning may
+    drop a table; order is kept)."""
     cursor = 0
     for table in tables:
         table.located = []

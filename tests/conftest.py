@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import embed_pending, ingest_paths
+from ingest.pipeline import embed_pending, ingest
 from rag.schema import AskRequest, AskResponse
 from rag.service import Service
 from rag.settings import Settings
@@ -21,7 +21,7 @@ def build_service(store: Path, corpus: Path | list[Path] = CORPUS, embedding_mod
                         rate_limit_per_minute=0)
     service = Service(settings)
     paths = corpus if isinstance(corpus, list) else [corpus]
-    results = ingest_paths(service.store, paths)
+    results = ingest(service.store, paths)
     assert all(r.status != "failed" for r in results), [r for r in results if r.status == "failed"]
     embed_pending(service.store, service.embedder)
     return service

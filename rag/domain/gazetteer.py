@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,13 +25,6 @@ from functools import lru_cache
 from importlib import resources
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
-# English words that may follow a pinyin name ("Siyang County") and carry no identity.
-_GENERIC_ENGLISH = {
-    "district", "county", "city", "province", "prefecture", "banner", "autonomous", "municipality",
-    "region", "league", "area", "special", "administrative", "qu", "xian", "shi", "sheng",
-}
-
-
 @dataclass(frozen=True)
 class Division:
     code: str  # 6-digit 行政区划代码
@@ -48,7 +40,7 @@ class Division:
 
 
 class Gazetteer:
-    """Lookups over a fixed list of divisions: by name, pinyin, code, and names found in text."""
+    """Lookups over a fixed list of divisions: by name, code, and names found in text."""
 
     def __init__(self, divisions: Iterable[Division]) -> None:
         # Current units before superseded ones, then by code, so the first hit is the likeliest.
@@ -56,14 +48,12 @@ class Gazetteer:
         self._by_code = {d.code: d for d in self.divisions}
         self._by_name: dict[str, list[Division]] = defaultdict(list)
         self._by_full: dict[str, list[Division]] = defaultdict(list)
-        self._by_pinyin: dict[str, list[Division]] = defaultdict(list)
         self._shorts: dict[str, set[str]] = defaultdict(set)  # full name -> its short names
         for d in self.divisions:
             self._by_full[d.name].append(d)
             self._by_name[d.name].append(d)
             if d.short != d.name:
                 self._by_name[d.short].append(d)
-            self._by_pinyin[_fold_latin(d.pinyin)].append(d)
             self._shorts[d.name].add(d.short)
         self._lengths: dict[str, list[int]] = defaultdict(list)  # first character -> name lengths, longest first
         for name in self._by_full:
@@ -170,21 +160,6 @@ class Gazetteer:
             if province in context or any(len(s) >= 2 and s in context for s in shorts):
                 score = 1
         return score
-
-    def by_pinyin(self, word: str) -> list[Division]:
-        """Divisions whose short name reads `word`: Siyang, "Shijingshan District", Xi'an, Sìyáng."""
-        tokens = [t for t in re.split(r"[\s\-_]+", word.strip()) if t]
-        generic = {_fold_latin(w) for w in _GENERIC_ENGLISH}
-        while len(tokens) > 1 and _fold_latin(tokens[-1]) in generic:
-            tokens.pop()
-        return list(self._by_pinyin.get(_fold_latin("".join(tokens)), ()))
-
-
-def _fold_latin(text: str) -> str:
-    """Lower-case ASCII letters only: tone marks, ü/v, apostrophes and spaces folded away."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("ü", "u").replace("v", "u"))
-    return "".join(ch for ch in decomposed if "a" <= ch <= "z")
-
 
 def _parse(text: str) -> list[Division]:
     return [

@@ -31,12 +31,10 @@ class Intents:
     plans: re.Pattern[str]
     follow_up: re.Pattern[str]
     operations: tuple[tuple[str, re.Pattern[str]], ...]
-    compare: re.Pattern[str]
     conditions: tuple[tuple[str, re.Pattern[str]], ...]
     question_words: re.Pattern[str]
     document_fields: tuple[tuple[str, re.Pattern[str]], ...]
     document_list: re.Pattern[str]
-    document_count: re.Pattern[str]
     document_years: re.Pattern[str]
     levels: dict[str, tuple[str, ...]]
     not_disclosed: str
@@ -79,12 +77,10 @@ def load_intents() -> Intents:
         plans=_compile(data["plans"]),
         follow_up=re.compile(data["follow_up"]),
         operations=tuple((k, _compile(v)) for k, v in data["operations"].items()),
-        compare=_compile(data["compare"]),
         conditions=tuple((k, _compile(v)) for k, v in data["conditions"].items()),
         question_words=_compile(data["question_words"]),
         document_fields=tuple((k, _compile(v)) for k, v in data["document_fields"].items()),
         document_list=_compile(data["document_list"]),
-        document_count=_compile(data["document_count"]),
         document_years=_compile(data["document_years"]),
         levels={k: tuple(v) for k, v in data["levels"].items()},
         not_disclosed=data["not_disclosed"],

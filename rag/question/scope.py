@@ -60,16 +60,6 @@ def _some(names: Sequence[str], what: str) -> str:
     return "、".join(names[:_NAMED]) + f"等{len(names)}{what}"
 
 
-def latest_per_region(docs: Iterable[Document]) -> list[Document]:
-    """Each region's most recent report (a report without a region stands for itself)."""
-    best: dict[str, Document] = {}
-    for doc in docs:
-        key = doc.region or doc.doc_id
-        if key not in best or (doc.year or 0) > (best[key].year or 0):
-            best[key] = doc
-    return sorted(best.values(), key=lambda d: (d.region or "", d.year or 0))
-
-
 def by_region(docs: Iterable[Document]) -> dict[str, list[Document]]:
     """A region's reports, oldest first."""
     out: dict[str, list[Document]] = {}

@@ -53,9 +53,9 @@ class Retriever:
         # Dense is skipped when BM25's best chunk leads the next by at least this (weighted z-score)
         # margin; 0 never skips. See `_decisive` and README "Retrieval".
         self.dense_skip_margin = dense_skip_margin
-        self.dense_runs = 0  # questions that paid for dense, and those that did not (for the bench)
+        self.dense_runs = 0  # questions that paid for dense, and those that did not (read by tests)
         self.dense_skips = 0
-        self.bm25 = PersistedBM25(store.root / "bm25", store.root / "catalog.sqlite")
+        self.bm25 = PersistedBM25(store.root / "bm25", store)
 
     def index(self) -> LexicalIndex:
         """The persisted BM25 index as of the store's current version (synced incrementally)."""
@@ -168,7 +168,7 @@ def sync_lexical_index(store: Store) -> LexicalIndex:
     """Bring the persisted BM25 index up to the store's version. Run at the end of an ingest, so a
     server starting on the store opens the segments memory-mapped instead of building them (a full
     build takes seconds at 100k chunks and about a minute at 1M)."""
-    return PersistedBM25(store.root / "bm25", store.root / "catalog.sqlite").current(store.version())
+    return PersistedBM25(store.root / "bm25", store).current(store.version())
 
 
 def _zscore(values: np.ndarray, mask: np.ndarray) -> np.ndarray:

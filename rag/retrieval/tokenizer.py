@@ -1,4 +1,4 @@
-"""Chinese BM25: jieba with the domain dictionary, scored by bm25s over pre-tokenised chunks.
+"""Chinese tokens for BM25: jieba with the domain dictionary (scored in rag/store/lexical_index.py).
 
 Domain terms (行政复议, 复议案件, 规范性文件 …) are added to jieba so they stay whole, and tokens are
 taken in search mode so a question's 行政复议案件 still meets a report's 复议案件.
@@ -10,13 +10,11 @@ import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
-import bm25s
 import jieba
-import numpy as np
 from cachetools import LRUCache
 
 from rag.domain.catalogue import load_catalogue
@@ -79,22 +77,3 @@ def default_tokenizer() -> Tokenizer:
 
 def _extra_terms() -> list[str]:
     return [*load_catalogue().terms(), *load_gazetteer().names()]
-
-
-class BM25Index:
-    """An in-memory bm25s index over chunk token lists, addressed by position."""
-
-    def __init__(self, token_lists: Sequence[Sequence[str]]) -> None:
-        self.size = len(token_lists)
-        self._vocab: dict[str, int] = {}
-        ids = [[self._vocab.setdefault(t, len(self._vocab)) for t in toks] for toks in token_lists]
-        self._bm25 = bm25s.BM25()
-        if self.size:
-            self._bm25.index(bm25s.tokenization.Tokenized(ids=ids, vocab=self._vocab), show_progress=False)
-
-    def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
-        """BM25 score of every indexed chunk for the query (zeros when nothing matches)."""
-        known = [t for t in query_tokens if t in self._vocab]
-        if not self.size or not known:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores([self._vocab[t] for t in known]), dtype=np.float32)

@@ -1,7 +1,9 @@
 """The store: a SQLite catalogue (documents, chunks, metric rows) and a Chroma collection of vectors.
 
-SQLite is the source of truth and is written in one transaction per document, so a document's
-chunks, tokens and metric rows appear together or not at all. Chroma holds only embeddings keyed by
+This module is the one owner of the catalogue's schema and SQL: the BM25 index (lexical_index.py)
+reads its rows through `Store.catalogue_reader()`. SQLite is the source of truth and is written in
+one transaction per document, so a document's chunks, tokens and metric rows appear together or not
+at all. Chroma holds only embeddings keyed by
 chunk id; it is filled after the transaction (embedding is slow and must not gate search) and
 reconciled against SQLite on demand.
 """
@@ -252,10 +254,6 @@ class Store:
             row = self._db.execute("SELECT * FROM documents WHERE sha256=?", (sha256,)).fetchone()
         return dict(row) if row else None
 
-    def document_text(self, doc_id: str) -> str:
-        row = self.get_document_row(doc_id)
-        return row["text"] if row else ""
-
     _DOCUMENT_SQL = (
         "SELECT d.*, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id=d.doc_id) AS n_chunks, "
         "(SELECT COUNT(*) FROM metrics m WHERE m.doc_id=d.doc_id) AS n_metrics, "
@@ -433,6 +431,21 @@ class Store:
             found.update((r[0], (r[1], r[2])) for r in rows)
         return found
 
+    @contextmanager
+    def catalogue_reader(self) -> Iterator[CatalogueReader]:
+        """One read snapshot of the catalogue on a read-only connection of its own, so a long read (a
+        full BM25 rebuild) never holds the store's lock; everything read through it is consistent."""
+        db = sqlite3.connect(f"file:{self.root / 'catalog.sqlite'}?mode=ro", uri=True, isolation_level=None,
+                             check_same_thread=False)
+        try:
+            db.execute("BEGIN")  # deferred: the snapshot is taken at the first read
+            try:
+                yield CatalogueReader(db)
+            finally:
+                db.execute("COMMIT")
+        finally:
+            db.close()
+
     # --- streaming: pending chunks in bounded batches (never the whole corpus in memory) -----------
 
     def count_documents(self) -> int:
@@ -598,9 +611,6 @@ class Store:
         if gone:
             self._vectors().delete(ids=gone)
 
-    def vectors_delete(self, doc_id: str) -> None:
-        self._vectors().delete(where={"doc_id": doc_id})
-
     def vectors_query(
         self, embedding: Sequence[float], k: int, doc_ids: Sequence[str] | None = None
     ) -> list[tuple[str, float]]:
@@ -637,6 +647,48 @@ class Store:
             self._db.executemany("UPDATE chunks SET embedded=0 WHERE chunk_id=?", [(i,) for i in missing])
             self._db.execute("DELETE FROM vector_journal")  # every orphan is gone, journalled or not
         return len(orphans) + len(missing)
+
+
+class CatalogueReader:
+    """What the BM25 index reads of one catalogue snapshot: the version, per-document signatures and
+    the stored tokens (never re-tokenised)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def version(self) -> int:
+        row = self._db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def signatures(self) -> dict[str, str]:
+        """Per document, what changes whenever its chunks do: content hash, pipeline, ingest time, count
+        (a signature ending in "|0" is a document without chunks)."""
+        rows = self._db.execute(
+            "SELECT d.doc_id, d.sha256, d.pipeline, d.ingested_at, "
+            "(SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.doc_id) FROM documents d"
+        ).fetchall()
+        return {r[0]: f"{r[1]}|{r[2]}|{r[3]}|{r[4]}" for r in rows}
+
+    def chunk_count(self, doc_ids: Sequence[str]) -> int:
+        total = 0
+        for i in range(0, len(doc_ids), 500):
+            part = list(doc_ids[i: i + 500])
+            total += self._db.execute(
+                f"SELECT COUNT(*) FROM chunks WHERE doc_id IN ({','.join('?' * len(part))})", part).fetchone()[0]
+        return total
+
+    def tokens(self, doc_ids: Sequence[str] | None) -> Iterator[tuple[str, str, int, list[str]]]:
+        """(doc_id, chunk_id, ord, tokens) in (doc_id, ord) order: of every chunk, or of `doc_ids`'."""
+        sql = "SELECT doc_id, chunk_id, ord, tokens FROM chunks"
+        if doc_ids is None:
+            cursors = [self._db.execute(sql + " ORDER BY doc_id, ord")]
+        else:
+            ids = sorted(doc_ids)
+            cursors = (self._db.execute(sql + f" WHERE doc_id IN ({','.join('?' * len(part))}) ORDER BY doc_id, ord",
+                                        part) for part in (ids[i: i + 500] for i in range(0, len(ids), 500)))
+        for cursor in cursors:
+            for doc_id, chunk_id, ord_, tokens in cursor:
+                yield doc_id, chunk_id, ord_, tokens.split()
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ CSR arrays (.npy, opened with mmap) and is kept in step with the catalogue incre
 - statistics (live rows, average length, document frequencies) are summed over the live rows of all
   segments, so scores are those of one index built from scratch (tested).
 - SQLite is the truth: the manifest records the store version it reflects and a signature of every
-  document it holds. A missing, stale or corrupt index is rebuilt from SQLite; every segment is
+  document it holds. Rows are read through the Store (`Store.catalogue_reader()`, the one owner of
+  the catalogue's SQL). A missing, stale or corrupt index is rebuilt from SQLite; every segment is
   written to a temporary directory and renamed, and the manifest is replaced atomically, so a crash
   leaves the previous consistent state.
 
@@ -24,16 +25,19 @@ import json
 import math
 import os
 import shutil
-import sqlite3
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from filelock import FileLock
+
+if TYPE_CHECKING:
+    from rag.store.database import CatalogueReader, Store
 
 K1, B = 1.5, 0.75
 FORMAT = 1
@@ -350,17 +354,17 @@ def _masked_df(seg: Segment, dead_rows: Sequence[tuple[int, int]]) -> np.ndarray
 
 
 class PersistedBM25:
-    """The BM25 segments under `directory`, synced to the SQLite catalogue at `catalog` on demand."""
+    """The BM25 segments under `directory`, synced to the catalogue of `store` on demand."""
 
-    def __init__(self, directory: Path, catalog: Path, *, merge_ratio: float = 0.1,
+    def __init__(self, directory: Path, store: Store, *, merge_ratio: float = 0.1,
                  min_base_rows: int = 20_000) -> None:
         self.directory = Path(directory)
-        self.catalog = Path(catalog)
+        self.store = store
         self.merge_ratio = merge_ratio
         self.min_base_rows = min_base_rows
         self._lock = threading.Lock()
         self._view: LexicalIndex | None = None
-        self.rebuilds = 0  # full rebuilds from SQLite by this process (for tests and the bench)
+        self.rebuilds = 0  # full rebuilds from SQLite by this process (read by tests)
         self.delta_builds = 0
 
     def current(self, version: int) -> LexicalIndex:
@@ -375,24 +379,20 @@ class PersistedBM25:
 
     def _sync(self, version: int) -> LexicalIndex:
         self.directory.mkdir(parents=True, exist_ok=True)
-        with _file_lock(self.directory / ".lock"), _reader(self.catalog) as db:
+        with _file_lock(self.directory / ".lock"):
             manifest = self._read_manifest()
             segments, masked = self._open(manifest)
             if manifest is not None and segments is not None and manifest.get("version") == version:
                 return LexicalIndex(version, segments, masked)
-            # One read transaction: the signatures and the tokens read below are from one snapshot.
-            db.execute("BEGIN")
-            try:
-                row = db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
-                version = int(row[0]) if row else 0  # what this snapshot reflects, possibly newer
-                sigs = _signatures(db)
+            # One read snapshot: the signatures and the tokens read below agree with each other.
+            with self.store.catalogue_reader() as db:
+                version = db.version()  # what this snapshot reflects, possibly newer
+                sigs = db.signatures()
                 if segments is None:
                     return self._rebuild(db, version, sigs)
                 return self._update(db, version, sigs, segments, masked)
-            finally:
-                db.execute("COMMIT")
 
-    def _update(self, db: sqlite3.Connection, version: int, sigs: dict[str, str],
+    def _update(self, db: CatalogueReader, version: int, sigs: dict[str, str],
                 segments: list[Segment], masked: list[frozenset[str]]) -> LexicalIndex:
         live: set[str] = set()
         new_masked: list[frozenset[str]] = []
@@ -406,7 +406,7 @@ class PersistedBM25:
         base_live = sum(d.end - d.start for d in base.docs if d.doc_id not in new_masked[0])
         delta_docs = sorted({d.doc_id for seg, dead in zip(delta, new_masked[1:], strict=True)
                              for d in seg.docs if d.doc_id not in dead} | set(missing))
-        delta_rows = _row_count(db, delta_docs)
+        delta_rows = db.chunk_count(delta_docs)
         if (base_live + delta_rows < self.min_base_rows or delta_rows > self.merge_ratio * max(base_live, 1)
                 or base.n_rows - base_live > self.merge_ratio * max(base.n_rows, 1)):
             return self._rebuild(db, version, sigs)
@@ -419,7 +419,7 @@ class PersistedBM25:
         self._write_manifest(version, segments, new_masked)
         return LexicalIndex(version, segments, new_masked)
 
-    def _rebuild(self, db: sqlite3.Connection, version: int, sigs: dict[str, str]) -> LexicalIndex:
+    def _rebuild(self, db: CatalogueReader, version: int, sigs: dict[str, str]) -> LexicalIndex:
         name = _new_name("base")
         Segment.write(self.directory / name, _docs(db, sigs, None))
         self.rebuilds += 1
@@ -461,47 +461,19 @@ class PersistedBM25:
                 shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
 
 
-def _signatures(db: sqlite3.Connection) -> dict[str, str]:
-    """Per document, what changes whenever its chunks do: content hash, pipeline, ingest time, count."""
-    rows = db.execute(
-        "SELECT d.doc_id, d.sha256, d.pipeline, d.ingested_at, "
-        "(SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.doc_id) FROM documents d"
-    ).fetchall()
-    return {r[0]: f"{r[1]}|{r[2]}|{r[3]}|{r[4]}" for r in rows}
-
-
-def _row_count(db: sqlite3.Connection, doc_ids: Sequence[str]) -> int:
-    total = 0
-    for i in range(0, len(doc_ids), 500):
-        part = doc_ids[i: i + 500]
-        total += db.execute(f"SELECT COUNT(*) FROM chunks WHERE doc_id IN ({','.join('?' * len(part))})",
-                            part).fetchone()[0]
-    return total
-
-
-def _docs(db: sqlite3.Connection, sigs: dict[str, str],
+def _docs(db: CatalogueReader, sigs: dict[str, str],
           doc_ids: Sequence[str] | None) -> Iterator[tuple[str, str, list[tuple[str, int, list[str]]]]]:
     """Documents with their stored tokens in (doc_id, ord) order: all of them, or just `doc_ids`."""
-    def grouped(cursor: Iterable[tuple[str, str, int, str]]) -> Iterator[tuple[str, str, list]]:
-        current: str | None = None
-        chunks: list[tuple[str, int, list[str]]] = []
-        for doc_id, chunk_id, ord_, tokens in cursor:
-            if doc_id != current:
-                if current is not None and current in sigs:
-                    yield current, sigs[current], chunks
-                current, chunks = doc_id, []
-            chunks.append((chunk_id, ord_, tokens.split()))
-        if current is not None and current in sigs:
-            yield current, sigs[current], chunks
-
-    sql = "SELECT doc_id, chunk_id, ord, tokens FROM chunks"
-    if doc_ids is None:
-        yield from grouped(db.execute(sql + " ORDER BY doc_id, ord"))
-        return
-    for i in range(0, len(doc_ids), 500):
-        part = list(doc_ids[i: i + 500])
-        yield from grouped(db.execute(sql + f" WHERE doc_id IN ({','.join('?' * len(part))}) ORDER BY doc_id, ord",
-                                      part))
+    current: str | None = None
+    chunks: list[tuple[str, int, list[str]]] = []
+    for doc_id, chunk_id, ord_, tokens in db.tokens(doc_ids):
+        if doc_id != current:
+            if current is not None and current in sigs:
+                yield current, sigs[current], chunks
+            current, chunks = doc_id, []
+        chunks.append((chunk_id, ord_, tokens))
+    if current is not None and current in sigs:
+        yield current, sigs[current], chunks
 
 
 def _new_name(kind: str) -> str:
@@ -521,13 +493,3 @@ def _file_lock(path: Path) -> Iterator[None]:
     """Serialise syncs between processes sharing a store (a server and a CLI ingest)."""
     with FileLock(str(path)):
         yield
-
-
-@contextmanager
-def _reader(catalog: Path) -> Iterator[sqlite3.Connection]:
-    """A read-only connection of our own: a long rebuild never holds the store's lock."""
-    db = sqlite3.connect(f"file:{catalog}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
-    try:
-        yield db
-    finally:
-        db.close()

@@ -31,8 +31,6 @@ class DocumentList(list[Document]):
 
     @cached_property
     def latest(self) -> list[Document]:
-        from rag.question.scope import latest_per_region
-
         return latest_per_region(self)
 
 
@@ -67,6 +65,14 @@ def in_regions(docs: Mapping[str, Document], regions: Sequence[str]) -> list[Doc
 
 def latest_of(docs: Sequence[Document]) -> list[Document]:
     """Each region's latest report (cached on a DocumentList)."""
-    from rag.question.scope import latest_per_region
-
     return list(docs.latest) if isinstance(docs, DocumentList) else latest_per_region(docs)
+
+
+def latest_per_region(docs: Iterable[Document]) -> list[Document]:
+    """Each region's most recent report (a report without a region stands for itself)."""
+    best: dict[str, Document] = {}
+    for doc in docs:
+        key = doc.region or doc.doc_id
+        if key not in best or (doc.year or 0) > (best[key].year or 0):
+            best[key] = doc
+    return sorted(best.values(), key=lambda d: (d.region or "", d.year or 0))

@@ -31,10 +31,6 @@ class Figure:
     end: int
     clause_start: int
 
-    @property
-    def display(self) -> str:
-        return self.text
-
     def is_calendar(self) -> bool:
         """Years, months and days are dates, not facts."""
         return self.unit in {"年", "月", "日"}

@@ -13,8 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.app import create_app
+from bot.plain_format import render
 from bot.wecom_crypto import WeComCrypto, signature
-from bot.wecom_format import MAX_BYTES, render, split_message
+from bot.wecom_format import MAX_BYTES, split_message
 from rag.schema import AskRequest, AskResponse
 from rag.service import Service
 from rag.settings import Settings

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.wecom_format import MAX_BYTES, render, split_message, strip_mentions
-from rag.schema import AskResponse, Citation, Table, TableRow
+from bot.wecom_format import MAX_BYTES, split_message, strip_mentions
 from tests.corpus import REPORTS
 
 
@@ -53,30 +52,3 @@ def test_short_text_is_one_message() -> None:
 ])
 def test_strip_mentions(text: str, question: str) -> None:
     assert strip_mentions(text) == question
-
-
-def test_render_lists_table_then_numbered_sources() -> None:
-    response = AskResponse(
-        answer="甲区最多[1]。", answerable=True, route="aggregate",
-        citations=[Citation(n=1, doc_id="a", region="甲区", year=2023, section="一、举措", text="t" * 200,
-                            quote="全年办结案件12件")],
-        table=Table(metric="办结案件", unit="件", rows=[TableRow(region="甲区", year=2023, value=12, display="12件",
-                                                              citation=1),
-                                                     TableRow(region="乙区", year=2023)]))
-    text = render(response)
-    answer_at, table_at, sources_at = text.index("甲区最多"), text.index("办结案件（件）"), text.index("来源")
-    assert answer_at < table_at < sources_at
-    assert "· 甲区 2023年：12件 [1]" in text and "· 乙区 2023年：未披露" in text
-    assert "[1] 甲区 · 2023年 · 一、举措：全年办结案件12件" in text
-
-
-def test_render_falls_back_to_a_shortened_passage_without_a_quote() -> None:
-    response = AskResponse(answer="答[1]", answerable=True, route="lookup",
-                           citations=[Citation(n=1, doc_id="a", text="长" * 300)])
-    line = render(response).splitlines()[-1]
-    assert line.startswith("[1] a：") and line.endswith("…") and len(line) < 100
-
-
-def test_unanswerable_is_said_plainly_without_sources() -> None:
-    response = AskResponse(answer="已收录的报告中没有丙区的数据。", answerable=False, route="unanswerable")
-    assert render(response) == "已收录的报告中没有丙区的数据。"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.pipeline import embed_pending, ingest_paths
+from ingest.pipeline import embed_pending, ingest
 from rag.store.database import Store
 
 
@@ -36,7 +36,7 @@ def main(argv: list[str]) -> None:
     command, store_dir, arg = argv
     store = Store(Path(store_dir))
     if command == "embed":
-        ingest_paths(store, [Path(arg)])
+        ingest(store, [Path(arg)])
         embed_pending(store, SlowHashEmbedder(), batch=4)
     elif command == "delete":
         # Die exactly between the catalogue transaction and the Chroma delete.

@@ -105,7 +105,7 @@ def test_html_full_of_scripts_keeps_the_report_and_drops_the_scripts(service: Se
     doc_id = r.json()["doc_id"]
     texts = [c.text for c in service.store.chunks() if c.doc_id == doc_id]
     assert texts and not any(SCRIPT_PHRASE in t or "alert" in t or "<" in t for t in texts)
-    assert SCRIPT_PHRASE not in service.store.document_text(doc_id)
+    assert SCRIPT_PHRASE not in service.store.get_document_row(doc_id)["text"]
     reply = client.post("/api/ask", json={"question": f"{SCRIPT_PHRASE}是什么？"}).json()
     assert all(SCRIPT_PHRASE not in c["text"] for c in reply["citations"])
     after = _snapshot(service)
@@ -116,7 +116,7 @@ def test_gbk_page_labelled_utf8_is_decoded_correctly(service: Service, client: T
     r = client.post("/api/documents", files={"file": ("mislabelled.html", _gbk_labelled_utf8(tmp_path))},
                     headers=AUTH)
     assert r.status_code == 200, r.text
-    text = service.store.document_text(r.json()["doc_id"])
+    text = service.store.get_document_row(r.json()["doc_id"])["text"]
     lines = [line.strip() for line in REPORT.splitlines() if len(line.strip()) > 30]
     assert lines and sum(line in text for line in lines) >= len(lines) * 0.9
     assert "\ufffd" not in text

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import ingest_paths
+from ingest.pipeline import ingest
 from rag.retrieval.retriever import Retriever
 from rag.retrieval.tokenizer import default_tokenizer
 from rag.store.database import Store
@@ -92,7 +92,7 @@ def _assert_consistent(store_dir: Path, expected_chunks: dict[str, int], *, vect
 def _clean_chunk_counts(folder: Path, store_dir: Path) -> tuple[dict[str, int], dict[str, int]]:
     store = Store(store_dir)
     try:
-        results = ingest_paths(store, [folder])
+        results = ingest(store, [folder])
         assert all(r.status == "added" for r in results)
         return ({d.doc_id: d.chunks for d in store.list_documents()},
                 {d.doc_id: d.metrics for d in store.list_documents()})
@@ -144,7 +144,7 @@ def test_delete_killed_half_way_is_finished_on_open(tmp_path: Path) -> None:
         extra.unlink()  # three documents are enough here
     store_dir = tmp_path / "store"
     store = Store(store_dir)
-    ingest_paths(store, [folder])
+    ingest(store, [folder])
     from ingest.pipeline import embed_pending
 
     embed_pending(store, SlowHashEmbedder(), batch=64)

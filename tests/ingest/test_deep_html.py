@@ -32,7 +32,7 @@ def test_a_report_inside_deep_markup_is_ingested_whole(tmp_path: Path) -> None:
     try:
         result = ingest(store, [page])[0]
         assert result.status == "added", result.reason
-        kept = store.document_text(result.doc_id or "")
+        kept = store.get_document_row(result.doc_id or "")["text"]
         last = [line for line in report.splitlines() if line.strip()][-1].strip()
         assert last[:20] in kept
     finally:

@@ -19,7 +19,7 @@ from evals.harness import load_gold, run
 from ingest.errors import IngestError
 from ingest.loaders import load
 from ingest.ocr import OcrOptions, engine_available
-from ingest.pipeline import ingest_paths
+from ingest.pipeline import ingest
 from rag.schema import AskRequest
 from rag.service import Service
 from rag.settings import Settings
@@ -57,7 +57,7 @@ def txt_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
 @pytest.fixture(scope="module")
 def scan_service(scans: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     service = Service(Settings(store=tmp_path_factory.mktemp("scan"), embedding_model="none"))
-    results = ingest_paths(service.store, list(scans.values()), ocr=OPTIONS)
+    results = ingest(service.store, list(scans.values()), ocr=OPTIONS)
     assert all(r.status == "added" for r in results), [(r.path.name, r.reason) for r in results]
     yield service
     service.close()
@@ -125,7 +125,8 @@ def test_chunks_and_citations_carry_ocr_provenance(scan_service: Service) -> Non
 
 def test_seal_and_page_furniture_are_not_text(txt_service: Service, scan_service: Service) -> None:
     for doc in scan_service.store.list_documents():
-        text, original = scan_service.store.document_text(doc.doc_id), txt_service.store.document_text(doc.doc_id)
+        text = scan_service.store.get_document_row(doc.doc_id)["text"]
+        original = txt_service.store.get_document_row(doc.doc_id)["text"]
         assert "专用章" not in text
         assert text.count("法治政府建设年度报告") == original.count("法治政府建设年度报告")
         assert not any(line.strip().startswith("-") and line.strip().endswith("-") for line in text.splitlines())

@@ -1,7 +1,7 @@
 import shutil
 from pathlib import Path
 
-from ingest.pipeline import doc_id_for, ingest_paths
+from ingest.pipeline import doc_id_for, ingest
 from rag.schema import AskRequest
 from rag.service import Service
 from tests.conftest import build_service
@@ -37,13 +37,13 @@ def test_reingest_is_idempotent_and_a_changed_file_replaces_its_chunks(tmp_path:
     service = build_service(tmp_path / "store", corpus)
     version = service.store.version()
     chunks = [c.chunk_id for c in service.store.chunks()]
-    again = ingest_paths(service.store, [corpus])
+    again = ingest(service.store, [corpus])
     assert [r.status for r in again] == ["unchanged", "unchanged"]
     assert service.store.version() == version and [c.chunk_id for c in service.store.chunks()] == chunks
 
     target = corpus / REPORTS[0].name
     target.write_text(target.read_text(encoding="utf-8") + "\n附:全年新增示范点12个。\n", encoding="utf-8")
-    changed = ingest_paths(service.store, [target])
+    changed = ingest(service.store, [target])
     assert changed[0].status == "updated"
     doc_chunks = [c for c in service.store.chunks() if c.doc_id == doc_id_for(target)]
     assert any("示范点12个" in c.text for c in doc_chunks)
@@ -60,7 +60,7 @@ def test_a_corrupt_file_fails_alone(tmp_path: Path) -> None:
     (corpus / "broken.docx").write_bytes(b"not a zip")
     (corpus / "empty.txt").write_bytes(b"")
     settings_service = build_service(tmp_path / "store", [corpus / REPORTS[0].name])
-    results = {r.path.name: r for r in ingest_paths(settings_service.store, [corpus])}
+    results = {r.path.name: r for r in ingest(settings_service.store, [corpus])}
     assert results[REPORTS[0].name].status == "unchanged"
     for name in ("broken.pdf", "broken.docx", "empty.txt"):
         assert results[name].status == "failed" and results[name].reason, name
@@ -74,7 +74,7 @@ def test_same_content_under_another_name_is_a_duplicate(tmp_path: Path) -> None:
     shutil.copy(REPORTS[0], corpus / "a.txt")
     shutil.copy(REPORTS[0], corpus / "b.txt")
     service = build_service(tmp_path / "store", [corpus / "a.txt"])
-    result = ingest_paths(service.store, [corpus / "b.txt"])[0]
+    result = ingest(service.store, [corpus / "b.txt"])[0]
     assert result.status == "duplicate" and result.doc_id == "a"
     service.close()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.pipeline import ingest_paths, passage_text
+from ingest.pipeline import ingest, passage_text
 from rag.retrieval.embedders import make_embedder
 from rag.schema import AskRequest
 from rag.service import Service
@@ -29,7 +29,7 @@ def test_embed_on_ray_into_a_chroma_server(tmp_path: Path, chroma_server: str) -
                         rate_limit_per_minute=0)
     service = Service(settings)
     try:
-        assert [r.status for r in ingest_paths(service.store, [REPORTS[0]])] == ["added"]
+        assert [r.status for r in ingest(service.store, [REPORTS[0]])] == ["added"]
         chunks = service.store.chunks()
         assert service.store.pending_count() == len(chunks) > 0
 

@@ -81,27 +81,27 @@ def _yixian(tmp_path: Path) -> Path:
 
 
 def test_the_chain_hands_each_answerer_the_notes_of_those_before(tmp_path: Path) -> None:
-    from ingest.pipeline import ingest_paths
+    from ingest.pipeline import ingest
 
     settings = Settings(store=tmp_path / "store", embedding_model="none", rate_limit_per_minute=0)
     parts = build(settings, routes={route: ["w1", "w2", "reader", "refusal"] for route in load_routes()},
                   answerers={"w1": _Writer("w1"), "w2": _Writer("w2"), "reader": _Reader()})
     service = Service(settings, parts=parts)
     try:
-        ingest_paths(service.store, [_yixian(tmp_path)])
+        ingest(service.store, [_yixian(tmp_path)])
         assert service.ask(AskRequest(question="黟县办理了多少件法律援助案件？")).answer == "vetoed before me: 2"
     finally:
         service.close()
 
 
 def test_an_answerer_swapped_through_the_factory_answers(tmp_path: Path) -> None:
-    from ingest.pipeline import ingest_paths
+    from ingest.pipeline import ingest
 
     settings = Settings(store=tmp_path / "store", embedding_model="none", rate_limit_per_minute=0)
     canned = _Canned()
     service = Service(settings, parts=build(settings, answerers={"facts": canned}))
     try:
-        ingest_paths(service.store, [_yixian(tmp_path)])
+        ingest(service.store, [_yixian(tmp_path)])
         r = service.ask(AskRequest(question="黟县办理了多少件法律援助案件？"))
         assert r.answer == "canned 42" and canned.asked == ["黟县办理了多少件法律援助案件？"]
     finally:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.pipeline import ingest_paths
+from ingest.pipeline import ingest
 from rag.retrieval.retriever import sync_lexical_index
 from rag.service import Service
 from rag.settings import Settings
@@ -12,7 +12,7 @@ from tests.corpus import REPORTS
 def test_the_index_built_at_ingest_is_opened_not_rebuilt(tmp_path) -> None:
     settings = Settings(store=tmp_path, embedding_model="none")
     writer = Service(settings)
-    ingest_paths(writer.store, REPORTS[:2])
+    ingest(writer.store, REPORTS[:2])
     index = sync_lexical_index(writer.store)
     assert index.version == writer.store.version() and index.n_live > 0
     writer.close()

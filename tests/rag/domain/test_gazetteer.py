@@ -116,25 +116,6 @@ def test_resolve(gaz: Gazetteer, name: str, context: str, code: str | None) -> N
     assert (d.code if d else None) == code
 
 
-@pytest.mark.parametrize(
-    ("word", "names"),
-    [
-        ("Siyang", ["泗阳县"]),
-        ("siyang county", ["泗阳县"]),
-        ("Sìyáng", ["泗阳县"]),
-        ("Shijingshan District", ["石景山区"]),
-        ("Tiedong", ["铁东区", "铁东区"]),
-        ("Shaanxi", ["陕西省"]),
-        ("Shanxi", ["山西省"]),
-        ("Lüeyang", ["略阳县"]),
-        ("Lveyang", ["略阳县"]),
-        ("Atlantis", []),
-    ],
-)
-def test_by_pinyin(gaz: Gazetteer, word: str, names: list[str]) -> None:
-    assert [d.name for d in gaz.by_pinyin(word)] == names
-
-
 def test_names_for_tokenizers(gaz: Gazetteer) -> None:
     names = set(gaz.names())
     assert {"泗阳县", "泗阳", "石景山", "铁东区"} <= names

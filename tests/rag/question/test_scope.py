@@ -1,4 +1,4 @@
-from rag.question.scope import latest_per_region, select
+from rag.question.scope import select
 from rag.schema import Document
 
 DOCS = {d.doc_id: d for d in [Document(doc_id=f"d{i}", region=r, year=y, source=f"{i}.txt", sha256="x")
@@ -16,8 +16,3 @@ def test_missing_year_is_refused_naming_what_there_is() -> None:
 
 def test_plans_for_next_year_read_this_years_report() -> None:
     assert select(DOCS, ["兰考县"], [2024], asks_plans=True).doc_ids == ["d2"]
-
-
-def test_latest_report_per_region() -> None:
-    assert [d.doc_id for d in latest_per_region(DOCS.values())] == ["d2", "d1"] or \
-        {d.doc_id for d in latest_per_region(DOCS.values())} == {"d1", "d2"}

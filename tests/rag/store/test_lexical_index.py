@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import bm25s
 import numpy as np
 import pytest
 
 from rag.retrieval.retriever import Retriever
-from rag.retrieval.tokenizer import BM25Index, Tokenizer
+from rag.retrieval.tokenizer import Tokenizer
 from rag.store.database import ChunkRow, Store
 from rag.store.lexical_index import PersistedBM25
 from tests.corpus import REPORTS
@@ -40,9 +41,27 @@ def _put(store: Store, doc_id: str, token_lists: list[tuple[str, ...]], tag: str
     store.replace_document(doc, chunks, [])
 
 
-def _monolithic(store: Store) -> tuple[list[str], BM25Index]:
+class _Scratch:
+    """The reference: an in-memory bm25s index over the chunks' token lists, addressed by position."""
+
+    def __init__(self, token_lists: list[tuple[str, ...]]) -> None:
+        self.size = len(token_lists)
+        self.vocab: dict[str, int] = {}
+        ids = [[self.vocab.setdefault(t, len(self.vocab)) for t in toks] for toks in token_lists]
+        self.bm25 = bm25s.BM25()
+        if self.size:
+            self.bm25.index(bm25s.tokenization.Tokenized(ids=ids, vocab=self.vocab), show_progress=False)
+
+    def scores(self, query_tokens: list[str]) -> np.ndarray:
+        known = [t for t in query_tokens if t in self.vocab]
+        if not self.size or not known:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self.bm25.get_scores([self.vocab[t] for t in known]), dtype=np.float32)
+
+
+def _monolithic(store: Store) -> tuple[list[str], _Scratch]:
     chunks = store.chunks()
-    return [c.chunk_id for c in chunks], BM25Index([c.tokens for c in chunks])
+    return [c.chunk_id for c in chunks], _Scratch([c.tokens for c in chunks])
 
 
 def _assert_equal_to_scratch(store: Store, index: PersistedBM25, tokenizer: Tokenizer) -> None:
@@ -64,7 +83,7 @@ def _assert_equal_to_scratch(store: Store, index: PersistedBM25, tokenizer: Toke
 def test_segments_after_adds_replaces_and_deletes_equal_a_fresh_index(tmp_path: Path, reports, tokenizer) -> None:
     store = Store(tmp_path)
     # Never merge: every change after the first goes through the delta and the masks.
-    index = PersistedBM25(tmp_path / "bm25", tmp_path / "catalog.sqlite", merge_ratio=100.0, min_base_rows=0)
+    index = PersistedBM25(tmp_path / "bm25", store, merge_ratio=100.0, min_base_rows=0)
     names = sorted(reports)
     for name in names[:3]:
         _put(store, name, reports[name])
@@ -85,7 +104,7 @@ def test_segments_after_adds_replaces_and_deletes_equal_a_fresh_index(tmp_path: 
 
 def test_idf_counts_live_chunks_only(tmp_path: Path, reports) -> None:
     store = Store(tmp_path)
-    index = PersistedBM25(tmp_path / "bm25", tmp_path / "catalog.sqlite", merge_ratio=100.0, min_base_rows=0)
+    index = PersistedBM25(tmp_path / "bm25", store, merge_ratio=100.0, min_base_rows=0)
     names = sorted(reports)
     for name in names[:3]:
         _put(store, name, reports[name])
@@ -109,9 +128,9 @@ def test_persisted_index_is_reopened_memory_mapped_without_rebuild(tmp_path: Pat
     store = Store(tmp_path)
     for name in sorted(reports)[:2]:
         _put(store, name, reports[name])
-    first = PersistedBM25(tmp_path / "bm25", tmp_path / "catalog.sqlite")
+    first = PersistedBM25(tmp_path / "bm25", store)
     first.current(store.version())
-    again = PersistedBM25(tmp_path / "bm25", tmp_path / "catalog.sqlite")
+    again = PersistedBM25(tmp_path / "bm25", store)
     view = again.current(store.version())
     assert again.rebuilds == 0 and again.delta_builds == 0
     assert isinstance(view.segments[0].rows, np.memmap) and isinstance(view.segments[0].chunk_ids, np.memmap)
@@ -124,7 +143,7 @@ def test_damaged_or_stale_index_is_rebuilt_from_sqlite(tmp_path: Path, reports, 
     for name in names[:2]:
         _put(store, name, reports[name])
     directory = tmp_path / "bm25"
-    PersistedBM25(directory, tmp_path / "catalog.sqlite").current(store.version())
+    PersistedBM25(directory, store).current(store.version())
     manifest = json.loads((directory / "manifest.json").read_text())
     segment = directory / manifest["segments"][0]["name"]
     if damage == "truncate-array":
@@ -138,7 +157,7 @@ def test_damaged_or_stale_index_is_rebuilt_from_sqlite(tmp_path: Path, reports, 
         # The catalogue moved on while no index was watching (another process, a crash before the sync).
         _put(store, names[2], reports[names[2]])
     (directory / "base-half.tmp-dead").mkdir()  # what a crash mid-write leaves behind
-    index = PersistedBM25(directory, tmp_path / "catalog.sqlite")
+    index = PersistedBM25(directory, store)
     _assert_equal_to_scratch(store, index, tokenizer)
     assert index.rebuilds == 1
     assert not (directory / "base-half.tmp-dead").exists()

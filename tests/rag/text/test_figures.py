@@ -14,7 +14,7 @@ from rag.text.figures import figures, number_occurs, numbers_in
     ],
 )
 def test_figures_with_units(sentence: str, expected: list[str]) -> None:
-    assert [f.display.replace(",", "") for f in figures(sentence)] == expected
+    assert [f.text.replace(",", "") for f in figures(sentence)] == expected
 
 
 def test_clause_start_is_after_the_last_break() -> None:

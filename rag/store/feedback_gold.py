@@ -1,4 +1,5 @@
-"""Turn reviewed feedback into gold Q&A items (the JSONL format of CONTRACT.md "Gold Q&A").
+"""Turn reviewed feedback into gold Q&A items (the JSONL format of CONTRACT.md "Gold Q&A"); the admin
+API serves them. Here in rag/, so the admin door (bot/) and evals/ can both use it without bot/ importing evals/.
 
 A thumbs-up answer becomes a candidate item whose `must_include` are the figures it stated and whose
 evidence is what it cited; a thumbs-down answer becomes a stub marked `needs_review`, since the bot's

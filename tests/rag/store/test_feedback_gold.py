@@ -1,6 +1,6 @@
-from evals.feedback_gold import gold_item
 from rag.schema import Citation
 from rag.store.feedback import Feedback
+from rag.store.feedback_gold import gold_item
 
 CITE = Citation(n=1, doc_id="r-2023", region="某县", year=2023, text="全县办结复议案件31件,纠错率6.5%。",
                 quote="全县办结复议案件31件")
