@@ -12,6 +12,7 @@ from ingest.pipeline import embed_pending, ingest
 from rag.schema import AskRequest, AskResponse
 from rag.service import Service
 from rag.settings import Settings
+from rag.store.database import _CHUNK_COLUMNS, ChunkRow, Store, _chunk
 from tests.corpus import CORPUS
 
 
@@ -102,3 +103,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
 
 _BEFORE = pytest.StashKey[dict[str, str] | None]()
 _CHANGED = pytest.StashKey[list[str]]()
+
+
+def all_chunks(store: Store) -> list[ChunkRow]:
+    """Every chunk of a store in a stable order (documents, then position): what tests compare."""
+    rows = store._query(f"SELECT {_CHUNK_COLUMNS} FROM chunks ORDER BY doc_id, ord")
+    return [_chunk(r) for r in rows]

@@ -162,7 +162,6 @@ class Store:
         # Chroma's client is created on first use, at most once: two threads opening an embedded
         # PersistentClient at once (warm-up and the first upload) break chromadb's Rust bindings.
         self._collection_lock = threading.Lock()
-        self._chunk_cache: tuple[int, list[ChunkRow]] | None = None
         self._claims: dict[str, list[Any]] = {}
         if self._query("SELECT 1 FROM vector_journal LIMIT 1"):
             # Chroma unreachable now: stale vectors are harmless (never matched to a chunk), retried next open.
@@ -372,17 +371,6 @@ class Store:
         return dropped
 
     # --- chunks ---------------------------------------------------------------------------------
-
-    def chunks(self) -> list[ChunkRow]:
-        """All chunks in a stable order, cached until the next write."""
-        version = self.version()
-        if self._chunk_cache and self._chunk_cache[0] == version:
-            return self._chunk_cache[1]
-        with self._lock:
-            rows = self._db.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks ORDER BY doc_id, ord").fetchall()
-        chunks = [_chunk(r) for r in rows]
-        self._chunk_cache = (version, chunks)
-        return chunks
 
     def unembedded_chunks(self, doc_id: str | None = None) -> list[ChunkRow]:
         rows = self._query(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE embedded=0"

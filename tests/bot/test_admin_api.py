@@ -15,7 +15,7 @@ from bot.outline import SEPARATOR
 from rag.service import Service
 from rag.text.figures import number_occurs
 from tests.bot.admin_data import HTML_SOURCE, html_report
-from tests.conftest import build_service
+from tests.conftest import all_chunks, build_service
 
 AUTH = {"Authorization": "Bearer test-token"}
 REGION = HTML_SOURCE[3]
@@ -141,7 +141,7 @@ def test_section_tree_holds_every_chunk_once_under_its_path(client: TestClient, 
 
     for root in outline["sections"]:
         walk(root, "")
-    stored = [(c.section, c.ord) for c in service.store.chunks() if c.doc_id == doc["doc_id"]]
+    stored = [(c.section, c.ord) for c in all_chunks(service.store) if c.doc_id == doc["doc_id"]]
     assert sorted(seen, key=lambda s: s[1]) == stored
     assert len(outline["sections"]) >= 3  # the report's 一、二、三… parts, not one flat list
 

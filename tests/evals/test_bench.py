@@ -12,6 +12,7 @@ from evals.bench_ingest import run as run_ingest
 from evals.scale_corpus import base_reports, generate
 from rag.stages import measure_stages, stage
 from rag.store.database import Store
+from tests.conftest import all_chunks
 
 
 def test_stages_are_exclusive_and_free_outside_a_measurement() -> None:
@@ -44,7 +45,7 @@ def test_scale_ingest_gives_every_chunk_its_base_vector(tmp_path: Path) -> None:
     store = Store(tmp_path / "store")
     try:
         assert store.unembedded_chunks() == []
-        first = next(c for c in store.chunks() if c.ord == 0)
+        first = next(c for c in all_chunks(store) if c.ord == 0)
         hits = store.vectors_query(vectors[keys.index(f"{_base_of(corpus, first.doc_id)}\t0")], k=50)
         assert first.chunk_id in {chunk_id for chunk_id, score in hits if score > 0.999}
     finally:

@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from bot.app import create_app
 from bot.uploads import MAX_NAME_BYTES, safe_filename
 from rag.service import Service
-from tests.conftest import build_service
+from tests.conftest import all_chunks, build_service
 from tests.corpus import REPORTS
 from tests.ingest.test_loaders import _encrypted_pdf, _scanned_pdf, _zip_bomb
 
@@ -36,7 +36,7 @@ SCRIPT_PHRASE = "脚本口令青鸟九号"  # text that lives only inside <scrip
 def _snapshot(service: Service) -> dict[str, tuple]:
     """Everything that identifies a document's stored state."""
     docs = {d.doc_id: (d.sha256, d.chunks, d.metrics, d.source) for d in service.store.list_documents()}
-    chunks = sorted((c.doc_id, c.chunk_id, c.text) for c in service.store.chunks())
+    chunks = sorted((c.doc_id, c.chunk_id, c.text) for c in all_chunks(service.store))
     return {"docs": docs, "chunks": chunks, "metrics": len(service.store.metric_rows())}
 
 
@@ -103,7 +103,7 @@ def test_html_full_of_scripts_keeps_the_report_and_drops_the_scripts(service: Se
     r = client.post("/api/documents", files={"file": ("scripted.html", _scripts_page(tmp_path))}, headers=AUTH)
     assert r.status_code == 200, r.text
     doc_id = r.json()["doc_id"]
-    texts = [c.text for c in service.store.chunks() if c.doc_id == doc_id]
+    texts = [c.text for c in all_chunks(service.store) if c.doc_id == doc_id]
     assert texts and not any(SCRIPT_PHRASE in t or "alert" in t or "<" in t for t in texts)
     assert SCRIPT_PHRASE not in service.store.get_document_row(doc_id)["text"]
     reply = client.post("/api/ask", json={"question": f"{SCRIPT_PHRASE}是什么？"}).json()
@@ -180,7 +180,7 @@ def test_same_file_uploaded_twice_at_once_is_stored_once(service: Service, clien
     assert replies[0].json()["doc_id"] == replies[1].json()["doc_id"] == "twice"
     docs = [d for d in service.store.list_documents() if d.sha256 == replies[0].json()["sha256"]]
     assert len(docs) == 1
-    ords = [c.ord for c in service.store.chunks() if c.doc_id == "twice"]
+    ords = [c.ord for c in all_chunks(service.store) if c.doc_id == "twice"]
     assert ords == sorted(set(ords)) and len(ords) == docs[0].chunks
 
 

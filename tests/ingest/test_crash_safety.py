@@ -22,6 +22,7 @@ from ingest.pipeline import ingest
 from rag.retrieval.retriever import Retriever
 from rag.retrieval.tokenizer import default_tokenizer
 from rag.store.database import Store
+from tests.conftest import all_chunks
 from tests.corpus import REPORTS
 from tests.ingest.crash_worker import SlowHashEmbedder
 
@@ -73,7 +74,7 @@ def _assert_consistent(store_dir: Path, expected_chunks: dict[str, int], *, vect
         assert orphan_chunks[0][0] == 0 and orphan_metrics[0][0] == 0
         per_doc_metrics = Counter(m.doc_id for m in store.metric_rows())
         assert set(per_doc_metrics) <= set(expected_chunks)
-        chunks = store.chunks()
+        chunks = all_chunks(store)
         assert len({c.chunk_id for c in chunks}) == len(chunks) == sum(expected_chunks.values())
         # BM25 through the public retrieval surface: a chunk's own opening words find it, exactly once.
         retriever = Retriever(store, default_tokenizer(), None, 1.0, 0.0)

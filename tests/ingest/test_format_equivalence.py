@@ -8,7 +8,7 @@ import pytest
 from ingest.clean import normalize_for_match
 from rag.schema import AskRequest
 from rag.service import Service
-from tests.conftest import build_service
+from tests.conftest import all_chunks, build_service
 from tests.corpus import CORPUS
 
 GOLD = Path(__file__).resolve().parents[2] / "evals" / "gold" / "dev.jsonl"
@@ -38,7 +38,7 @@ def format_service(request, rendered, tmp_path_factory: pytest.TempPathFactory) 
 
 def _paths(service: Service) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for chunk in service.store.chunks():
+    for chunk in all_chunks(service.store):
         paths = out.setdefault(chunk.doc_id, [])
         if chunk.section and chunk.section not in paths:
             paths.append(chunk.section)

@@ -23,7 +23,7 @@ from ingest.pipeline import ingest
 from rag.schema import AskRequest
 from rag.service import Service
 from rag.settings import Settings
-from tests.conftest import build_service
+from tests.conftest import all_chunks, build_service
 from tests.corpus import CORPUS, REPORTS
 from tests.scans import blank_scan, make_scan, typeset
 
@@ -65,7 +65,7 @@ def scan_service(scans: dict[str, Path], tmp_path_factory: pytest.TempPathFactor
 
 def _paths(service: Service) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for chunk in service.store.chunks():
+    for chunk in all_chunks(service.store):
         paths = out.setdefault(chunk.doc_id, [])
         if chunk.section and _key(chunk.section) not in paths:
             paths.append(_key(chunk.section))
@@ -113,7 +113,7 @@ def test_documents_count_ocr_pages(scan_service: Service) -> None:
 
 
 def test_chunks_and_citations_carry_ocr_provenance(scan_service: Service) -> None:
-    chunks = scan_service.store.chunks()
+    chunks = all_chunks(scan_service.store)
     assert all(c.ocr and c.page and 0.5 < (c.ocr_confidence or 0) <= 1 for c in chunks)
     by_doc: dict[str, list[int]] = {}
     for c in chunks:

@@ -4,7 +4,7 @@ from pathlib import Path
 from ingest.pipeline import doc_id_for, ingest
 from rag.schema import AskRequest
 from rag.service import Service
-from tests.conftest import build_service
+from tests.conftest import all_chunks, build_service
 from tests.corpus import REPORTS
 
 CHROME = ("网站地图", "备案号", "您的位置", "当前位置", "技术支持", "点击:")
@@ -20,7 +20,7 @@ def test_corpus_documents_have_region_and_year(corpus_service: Service) -> None:
 
 
 def test_no_site_chrome_in_any_chunk(corpus_service: Service) -> None:
-    for chunk in corpus_service.store.chunks():
+    for chunk in all_chunks(corpus_service.store):
         for marker in CHROME:
             assert marker not in chunk.text, (chunk.chunk_id, marker)
 
@@ -36,16 +36,16 @@ def test_reingest_is_idempotent_and_a_changed_file_replaces_its_chunks(tmp_path:
         shutil.copy(p, corpus / p.name)
     service = build_service(tmp_path / "store", corpus)
     version = service.store.version()
-    chunks = [c.chunk_id for c in service.store.chunks()]
+    chunks = [c.chunk_id for c in all_chunks(service.store)]
     again = ingest(service.store, [corpus])
     assert [r.status for r in again] == ["unchanged", "unchanged"]
-    assert service.store.version() == version and [c.chunk_id for c in service.store.chunks()] == chunks
+    assert service.store.version() == version and [c.chunk_id for c in all_chunks(service.store)] == chunks
 
     target = corpus / REPORTS[0].name
     target.write_text(target.read_text(encoding="utf-8") + "\n附:全年新增示范点12个。\n", encoding="utf-8")
     changed = ingest(service.store, [target])
     assert changed[0].status == "updated"
-    doc_chunks = [c for c in service.store.chunks() if c.doc_id == doc_id_for(target)]
+    doc_chunks = [c for c in all_chunks(service.store) if c.doc_id == doc_id_for(target)]
     assert any("示范点12个" in c.text for c in doc_chunks)
     assert len({c.chunk_id for c in doc_chunks}) == len(doc_chunks)
     assert len(service.store.list_documents()) == 2

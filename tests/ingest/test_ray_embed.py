@@ -15,6 +15,7 @@ from rag.retrieval.embedders import make_embedder
 from rag.schema import AskRequest
 from rag.service import Service
 from rag.settings import Settings
+from tests.conftest import all_chunks
 from tests.corpus import REPORTS
 from tests.rag.store.test_chroma_server import chroma_server  # noqa: F401  (the fixture)
 
@@ -30,7 +31,7 @@ def test_embed_on_ray_into_a_chroma_server(tmp_path: Path, chroma_server: str) -
     service = Service(settings)
     try:
         assert [r.status for r in ingest(service.store, [REPORTS[0]])] == ["added"]
-        chunks = service.store.chunks()
+        chunks = all_chunks(service.store)
         assert service.store.pending_count() == len(chunks) > 0
 
         # No vector yet: a question about a stored figure is still answered, from BM25 alone.

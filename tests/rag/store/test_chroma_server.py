@@ -13,6 +13,7 @@ from ingest.pipeline import embed_pending, ingest, passage_text
 from rag.schema import AskRequest
 from rag.service import Service
 from rag.settings import Settings
+from tests.conftest import all_chunks
 from tests.corpus import REPORTS
 from tests.servers import free_port, running
 
@@ -41,7 +42,7 @@ def test_ingest_and_ask_through_a_chroma_server(tmp_path: Path, chroma_server: s
         results = ingest(service.store, [report])
         assert [r.status for r in results] == ["added"]
         embedded = embed_pending(service.store, service.embedder)
-        chunks = service.store.chunks()
+        chunks = all_chunks(service.store)
         assert embedded == len(chunks) > 0
 
         # The vectors live in the server's collection, not in an embedded store under the data directory.

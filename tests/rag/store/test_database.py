@@ -5,6 +5,7 @@ import pytest
 
 from rag.schema import MetricRow
 from rag.store.database import ChunkRow, Store
+from tests.conftest import all_chunks
 
 
 def _doc(doc_id: str = "d1", sha: str = "a" * 64, region: str = "甲县", year: int = 2023) -> dict:
@@ -27,7 +28,7 @@ def test_replace_is_complete_and_bumps_version(tmp_path) -> None:
     store.replace_document(_doc(), _chunks("d1", 3), [_metric("d1", 5)])
     assert store.version() > v0
     store.replace_document(_doc(sha="b" * 64), _chunks("d1", 2, "v2"), [_metric("d1", 7)])
-    assert [c.chunk_id for c in store.chunks()] == ["d1:v2:0", "d1:v2:1"]
+    assert [c.chunk_id for c in all_chunks(store)] == ["d1:v2:0", "d1:v2:1"]
     assert [r.value for r in store.metric_rows()] == [7]
     doc = store.get_document("d1")
     assert doc is not None and doc.chunks == 2 and doc.metrics == 1 and doc.sha256 == "b" * 64
@@ -40,7 +41,7 @@ def test_failed_write_leaves_previous_version(tmp_path) -> None:
     bad.append(bad[0])  # duplicate primary key: the transaction must roll back whole
     with pytest.raises(sqlite3.IntegrityError):
         store.replace_document(_doc(sha="b" * 64), bad, [])
-    assert [c.chunk_id for c in store.chunks()] == ["d1:v1:0", "d1:v1:1"]
+    assert [c.chunk_id for c in all_chunks(store)] == ["d1:v1:0", "d1:v1:1"]
     assert store.get_document("d1").sha256 == "a" * 64
 
 
@@ -58,9 +59,9 @@ def test_delete_cascades_to_chunks_metrics_and_vectors(tmp_path) -> None:
     store = Store(tmp_path)
     store.replace_document(_doc(), _chunks("d1", 2), [_metric("d1", 1)])
     store.replace_document(_doc("d2", "d" * 64), _chunks("d2", 1), [])
-    store.vectors_upsert(store.chunks(), np.eye(3, 4, dtype=np.float32))
+    store.vectors_upsert(all_chunks(store), np.eye(3, 4, dtype=np.float32))
     assert store.delete_document("d1")
-    assert {c.doc_id for c in store.chunks()} == {"d2"}
+    assert {c.doc_id for c in all_chunks(store)} == {"d2"}
     assert store.metric_rows() == []
     assert [cid for cid, _ in store.vectors_query([1, 0, 0, 0], k=5)] == ["d2:v1:0"]
     assert not store.delete_document("d1")
@@ -69,7 +70,7 @@ def test_delete_cascades_to_chunks_metrics_and_vectors(tmp_path) -> None:
 def test_reconcile_drops_orphan_vectors_and_requeues_missing(tmp_path) -> None:
     store = Store(tmp_path)
     store.replace_document(_doc(), _chunks("d1", 2), [])
-    store.vectors_upsert(store.chunks(), np.eye(2, 4, dtype=np.float32))
+    store.vectors_upsert(all_chunks(store), np.eye(2, 4, dtype=np.float32))
     store.replace_document(_doc(sha="e" * 64), _chunks("d1", 1, "v2"), [])  # old vectors now orphans
     store.reconcile_vectors()
     assert store.vectors_query([1, 0, 0, 0], k=5) == []

@@ -4,6 +4,7 @@ import sqlite3
 
 from rag.schema import MetricRow
 from rag.store.database import SCHEMA, ChunkRow, Store
+from tests.conftest import all_chunks
 
 
 def _doc() -> dict:
@@ -17,7 +18,7 @@ def test_provenance_round_trips(tmp_path) -> None:
               ChunkRow("d1:1", "d1", 1, "一、成效", "扫描", 2, 4, ("扫描",), 2, True, 0.93)]
     row = MetricRow(metric="m", label="指标", value=5, unit="件", doc_id="d1", ocr_low_confidence=True)
     store.replace_document(_doc(), chunks, [row])
-    assert [(c.page, c.ocr, c.ocr_confidence) for c in store.chunks()] == [(1, False, None), (2, True, 0.93)]
+    assert [(c.page, c.ocr, c.ocr_confidence) for c in all_chunks(store)] == [(1, False, None), (2, True, 0.93)]
     assert store.metric_rows()[0].ocr_low_confidence is True
     assert store.list_documents()[0].ocr_pages == 2
 
@@ -33,6 +34,6 @@ def test_a_store_from_before_ocr_gains_the_columns_and_keeps_its_rows(tmp_path) 
     db.commit()
     db.close()
     store = Store(tmp_path)
-    assert [(c.chunk_id, c.page, c.ocr, c.ocr_confidence) for c in store.chunks()] == [("old:0", None, False, None)]
+    assert [(c.chunk_id, c.page, c.ocr, c.ocr_confidence) for c in all_chunks(store)] == [("old:0", None, False, None)]
     store.replace_document(_doc(), [ChunkRow("d1:0", "d1", 0, "", "扫描", 0, 2, ("扫描",), 1, True, 0.9)], [])
-    assert {c.chunk_id: c.ocr for c in store.chunks()} == {"d1:0": True, "old:0": False}
+    assert {c.chunk_id: c.ocr for c in all_chunks(store)} == {"d1:0": True, "old:0": False}

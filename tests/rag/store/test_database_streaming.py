@@ -9,6 +9,7 @@ import pytest
 
 from ingest.pipeline import embed_pending
 from rag.store.database import ChunkRow, Store
+from tests.conftest import all_chunks
 
 
 def _doc(doc_id: str) -> dict:
@@ -53,7 +54,7 @@ def test_pending_batches_cover_every_pending_chunk_once(store: Store) -> None:
         seen += [c.chunk_id for c in batch]
         store.mark_embedded([c.chunk_id for c in batch[:2]])  # marking while iterating skips nothing
     assert sizes == [4, 4, 4, 3]
-    assert sorted(seen) == sorted(c.chunk_id for c in store.chunks())
+    assert sorted(seen) == sorted(c.chunk_id for c in all_chunks(store))
     assert store.pending_count() == 15 - 2 * 4  # two marked in each of the four batches
     left = {c.chunk_id for c in store.unembedded_chunks()}
     assert {c.chunk_id for b in store.pending_batches(100) for c in b} == left
@@ -70,6 +71,6 @@ def test_embed_pending_streams_in_bounded_batches(store: Store, monkeypatch) -> 
     assert done == 15 and max(embedder.batches) <= 4 and sum(embedder.batches) == 15
     assert progress[-1] == (15, 15)
     assert store.pending_count() == 0
-    stored = store.vectors_get([c.chunk_id for c in store.chunks()])
+    stored = store.vectors_get([c.chunk_id for c in all_chunks(store)])
     assert len(stored) == 15  # one vector per chunk, in Chroma
     assert embed_pending(store, embedder, batch=4) == 0  # nothing left: a rerun is a no-op

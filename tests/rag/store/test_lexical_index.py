@@ -13,6 +13,7 @@ from rag.retrieval.retriever import Retriever
 from rag.retrieval.tokenizer import Tokenizer
 from rag.store.database import ChunkRow, Store
 from rag.store.lexical_index import PersistedBM25
+from tests.conftest import all_chunks
 from tests.corpus import REPORTS
 
 QUERIES = ["行政复议案件", "规范性文件备案审查", "行政执法 公示 制度", "法治政府建设 示范", "不存在的词语组合"]
@@ -60,7 +61,7 @@ class _Scratch:
 
 
 def _monolithic(store: Store) -> tuple[list[str], _Scratch]:
-    chunks = store.chunks()
+    chunks = all_chunks(store)
     return [c.chunk_id for c in chunks], _Scratch([c.tokens for c in chunks])
 
 
@@ -111,7 +112,7 @@ def test_idf_counts_live_chunks_only(tmp_path: Path, reports) -> None:
         index.current(store.version())
     store.delete_document(names[0])
     view = index.current(store.version())
-    chunks = store.chunks()
+    chunks = all_chunks(store)
     df: dict[str, int] = {}
     for chunk in chunks:
         for token in set(chunk.tokens):
