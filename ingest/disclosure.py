@@ -115,15 +115,15 @@ def disclosure_blocks(lines: list[str]) -> list[Block]:
 
 
 def _by_columns(cells: list[tuple[int, str]], layout: Layout, fmt: Format) -> list[Block]:
-    """Rows of labels followed by exactly one figure per column; the labels keep their branch (三、… > （三）… > 1.…)."""
+    """Rows of labels then exactly one figure per column; labels keep their branch (三、… > （三）… > 1.…)."""
     width = len(layout.columns)
     rows: list[list[str]] = []
     branch: list[str] = []
     labels: list[str] = []
-    first = last = None
+    last = None
     k = 0
     while k < len(cells):
-        line, cell = cells[k]
+        cell = cells[k][1]
         if not _is_figure(cell):
             if cell not in layout.header_words and cell not in layout.columns:
                 labels.append(cell)
@@ -135,11 +135,10 @@ def _by_columns(cells: list[tuple[int, str]], layout: Layout, fmt: Format) -> li
         if run - k == width:
             label = _label(branch, labels, fmt)
             rows.append([label, *(c for _, c in cells[k:run])])
-            first = cells[k][0] if first is None else first
             last = cells[run - 1][0]
         labels = []
         k = run
-    if not rows or first is None or last is None:
+    if not rows or last is None:
         return []
     start = cells[0][0]
     return [Block(start, last + 1, "", ["", *layout.columns], rows, layout.unit)]
