@@ -117,17 +117,34 @@ class _Spans:
     def build(text: str, inside_number: set[int]) -> _Spans:
         ignore = inside_number | _soft_wraps(text)
 
-        def breaks(chars: str) -> list[int]:
-            return [i for i, ch in enumerate(text) if ch in chars and i not in ignore]
+        def breaks(chars: str, extra: set[int] = frozenset()) -> list[int]:  # type: ignore[assignment]
+            return [i for i, ch in enumerate(text) if (ch in chars or i in extra) and i not in ignore]
 
-        return _Spans(breaks(_PARA_BREAK), breaks(_STOP_BREAK), breaks(_SENT_BREAK), breaks(_CLAUSE_BREAK),
-                      breaks(_CLAUSE_BREAK + _SEG_BREAK), len(text))
+        asides = _asides(text)
+        return _Spans(breaks(_PARA_BREAK), breaks(_STOP_BREAK), breaks(_SENT_BREAK), breaks(_CLAUSE_BREAK, asides),
+                      breaks(_CLAUSE_BREAK + _SEG_BREAK, asides), len(text))
 
     def around(self, level: list[int], pos: int) -> tuple[int, int]:
         i = bisect_right(level, pos - 1) if level else 0
         start = level[i - 1] + 1 if i > 0 else 0
         end = level[i] if i < len(level) else self.length
         return start, end
+
+
+_ASIDE = re.compile(r"[(（]([^()（）\n]{1,60})[)）]")
+_ASIDE_WORDS = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def _asides(text: str) -> set[int]:
+    """Brackets of an aside with words of its own ("5宗获评优秀(全省仅6宗)", "2497户次(共开展42批次抽查)"): the
+    figures inside and outside are kept apart. A bracket holding only a figure or a unit ("20支(612人)",
+    "300余份(件)") stays attached to the figure before it."""
+    found: set[int] = set()
+    for m in _ASIDE.finditer(text):
+        inner = re.sub(r"[\d.,%余多约近]+", "", m.group(1))
+        if _ASIDE_WORDS.search(inner) and re.search(r"\d|[一二两三四五六七八九十]", m.group(1)):
+            found.update((m.start(), m.end() - 1))
+    return found
 
 
 def _soft_wraps(text: str) -> set[int]:
@@ -762,12 +779,14 @@ def _other_label(tok: _Token, folded: str, seg: tuple[int, int], clause: tuple[i
             and not folded[bounds.run_end:window[1]].strip():
         window = bounds.clip(clause)  # "检查危爆重点企业、单位1608次": the list item alone says too little
     left = folded[window[0]:min(tok.start, bounds.run_start)].strip()
+    if window[0] == bounds.start and bounds.start > 0 and left.endswith("的"):
+        left = ""  # "27个部门单位的278项事项": the words after the figure before are that figure's noun
     left = re.sub(r"[\d.,%]+\s*$", "", left)
     left = rules.label_trim_leading.sub("", left)
     left = rules.label_trim_trailing.sub("", left).strip()
     right = folded[max(tok.end, bounds.run_end):window[1]].strip()
     right = re.sub(r"^(?:[(（][^)）]{0,8}[)）])?\s*的?", "", right)  # "300余份(件)", "20支(612人)的…"
-    right = re.split(r"[,，；;。、:：]", right)[0]
+    right = re.split(r"[,，；;。、:：(（]", right)[0].removesuffix("的")
     if left:
         right = re.split(r"[和及与并]", right)[0]  # "施工许可50个工作日和工程建设项目审批…": stop at the next item
     left = re.sub(r"^[\d.]*年(?:度)?|^\d+", "", left[-_LABEL_CHARS:]) if len(left) > _LABEL_CHARS else left

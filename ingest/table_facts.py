@@ -78,7 +78,7 @@ def _cell_fact(text: str, table: TableText, row: int, column: int, row_label: st
     approx = None
     if approx_word:
         approx = catalogue.rules.approx_before.get(approx_word) or catalogue.rules.approx_after.get(approx_word)
-    metric_key, label = _metric(measure, value, unit, catalogue)
+    metric_key, label = _metric(measure, value, unit, catalogue) if table.catalogued else (OTHER, measure)
     return MetricFact(
         metric=metric_key, label=label, value=round(value, 6), unit=unit, period=period, scope=scope,
         approx=approx, sentence=text[line_span[0]:line_span[1]], span=span, sentence_span=line_span,

@@ -18,6 +18,7 @@ from typing import Any
 
 from lxml import etree
 
+from ingest.disclosure import Block, disclosure_blocks
 from rag.domain.catalogue import FactRules, load_catalogue
 
 _MAX_HEADER_ROWS = 3
@@ -68,6 +69,9 @@ class TableText:
     lines: list[RowLine]
     number: int = 0  # the table's place in the document, from 1
     located: list[int | None] = field(default_factory=list)  # where each line starts in the final text
+    # False for the 政府信息公开 tables: their 行政复议/行政诉讼 columns count cases about disclosure, not
+    # the region's cases the catalogue's metrics rank, so their cells stay labelled by their own words
+    catalogued: bool = True
 
 
 # --- grids from each format ---------------------------------------------------------------------
@@ -411,8 +415,16 @@ def text_tables(text: str) -> tuple[str, list[TableText]]:
     lines = text.split("\n")
     out: list[str] = []
     tables: list[TableText] = []
+    known = {block.start: block for block in disclosure_blocks(lines)}
     i = 0
     while i < len(lines):
+        if (block := known.get(i)) is not None and (grid := _block_grid(block, rules)) is not None:
+            table = read_table(grid)
+            table.catalogued = False
+            tables.append(table)
+            out.extend(line.text for line in table.lines)
+            i = block.end
+            continue
         fields = _fields(lines[i])
         if fields is None:
             out.append(lines[i])
@@ -440,3 +452,23 @@ def text_tables(text: str) -> tuple[str, list[TableText]]:
         out.extend(line.text for line in table.lines)
         i = j
     return "\n".join(out), tables
+
+
+def _block_grid(block: Block, rules: FactRules) -> Grid | None:
+    """A 政府信息公开 table read from its cells (ingest/disclosure.py) as a grid; each figure carries the unit
+    its column header names, else the unit its words imply, else the table's."""
+    units = []
+    for head in block.header:
+        _, unit = header_unit(head, rules)
+        units.append(unit or cell_unit("", head, None, rules) or block.unit)
+    rows = [list(block.header)]
+    for row in block.rows:
+        rows.append([row[0], *(f"{cell}{units[c]}" if units[c] and value_match(cell) and not value_match(cell)
+                               .group("unit") else cell for c, cell in enumerate(row[1:], start=1))])
+    width = max(len(r) for r in rows)
+    grid = rows_grid([r + [""] * (width - len(r)) for r in rows])
+    if grid is None:
+        return None
+    grid.header_rows = 1
+    grid.caption = block.caption
+    return grid
