@@ -59,6 +59,7 @@ class Intents:
     refers_all: re.Pattern[str]  # "其中", "of the three": every region the last answer named
     reference_filler: re.Pattern[str]
     ranks_regions: re.Pattern[str]
+    each: re.Pattern[str]
 
     def family(self, unit: str | None) -> str | None:
         return self.unit_families.get(unit or "")
@@ -110,4 +111,5 @@ def load_intents() -> Intents:
         refers_all=_compile(data["references"]["all"]),
         reference_filler=_compile(data["reference_filler"]),
         ranks_regions=_compile(data["ranks_regions"]),
+        each=_compile(data["each"]),
     )
