@@ -147,8 +147,8 @@ class OperationsAnswerer:
             head = "披露该项的地区：" + "；".join(parts)
         else:
             unit = kept[0].best.fact.row.unit if kept and kept[0].best else None
-            pair = compare and len(question.regions) == 2
-            word = leader_word(ask.order, unit not in {"%", "‰"}, True) if pair else leader_word(ask.order, False, False)
+            pair = compare and len(question.regions) == 2  # a pair: 更多/更高; else 最高/最低 as before
+            word = leader_word(ask.order, pair and unit not in {"%", "‰"}, pair)
             each = compare and load_intents().each.search(question.text)  # "各搞了几次": each, no winner
             head = "；".join(parts) if each else f"{who(kept[0].doc)}{word}。" + "；".join(parts)
         table = Table(metric=ask.measure, unit=kept[0].best.fact.row.unit or "" if kept and kept[0].best else "",

@@ -60,6 +60,7 @@ class Intents:
     reference_filler: re.Pattern[str]
     ranks_regions: re.Pattern[str]
     each: re.Pattern[str]
+    one_report: re.Pattern[str]
 
     def family(self, unit: str | None) -> str | None:
         return self.unit_families.get(unit or "")
@@ -112,4 +113,5 @@ def load_intents() -> Intents:
         reference_filler=_compile(data["reference_filler"]),
         ranks_regions=_compile(data["ranks_regions"]),
         each=_compile(data["each"]),
+        one_report=_compile(data["one_report"]),
     )
