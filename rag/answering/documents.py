@@ -60,7 +60,8 @@ def _years_covered(docs: Sequence[Document]) -> Draft:
              + (f"（另有{undated}份未写明年份）" if undated and every else "")]
     several = [f"{region}（{'、'.join(str(y) for y in sorted(ys))}年度）" for region, ys in sorted(years.items())
                if len(ys) > 1]
-    lines.append(f"有两个及以上年度报告的地区：{'、'.join(several)}" if several else "没有哪个地区收录了两个不同年度的报告")
+    lines.append(f"有两个及以上年度报告的地区：{'、'.join(several)}" if several
+                 else "没有哪个地区收录了两个不同年度的报告")
     return Draft("；".join(lines) + "。", True, "metadata", table=_table(docs))
 
 
