@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 
 from cachetools import LRUCache
 
+from rag.answering.drafts import Draft
 from rag.answering.llm import LLMStep
 from rag.compose import Components, build
 from rag.domain.catalogue import load_catalogue
@@ -94,10 +95,7 @@ class Service:
         with stage("answer"):
             run = self.parts.chain.run(q, docs, chunks_by_doc, context, swap=swap)
         draft = run.draft
-        self.sessions.put(session_id, Context(
-            question=_explicit(q), regions=q.regions or context.regions, years=q.years or context.years,
-            metrics=q.metrics or context.metrics,
-        ))
+        self.sessions.put(session_id, _next_context(q, draft, context))
         response = AskResponse(
             answer=draft.answer, answerable=draft.answerable, route=draft.route,
             citations=self._citations(draft, docs), session_id=session_id, table=draft.table,
@@ -189,11 +187,31 @@ class DocChunks(Mapping[str, list[ChunkRow]]):
         return sum(1 for _ in self)
 
 
+def _next_context(q: Question, draft: Draft, context: Context) -> Context:
+    """What the next follow-up may refer to: this question's regions, years and metrics, and the regions
+    the answer named (a ranking's order first, then those without a figure) with its measure."""
+    entities, ranked, measure = list(q.regions), 0, None
+    if "entity" in q.carried:  # "第二名呢": the ranking it pointed into stays the frame of reference
+        entities, ranked, measure = context.entities, context.ranked, context.measure
+    elif draft.route == "aggregate" and draft.table is not None and draft.table.rows:
+        named = [r.region for r in draft.table.rows if r.value is not None]
+        entities = list(dict.fromkeys([*named, *(r.region for r in draft.table.rows)]))
+        ranked, measure = len(dict.fromkeys(named)), draft.table.metric
+    elif draft.route == "aggregate" and draft.answerable is False:
+        entities = list(context.entities)
+    aggregate_fresh = draft.route == "aggregate" and not q.regions
+    return Context(
+        question=_explicit(q), regions=[] if aggregate_fresh else (q.regions or context.regions),
+        years=q.years or context.years, metrics=q.metrics or context.metrics,
+        entities=entities, ranked=ranked, measure=measure,
+    )
+
+
 def _explicit(q: Question) -> str:
     """The question with what it took from the conversation spelled out, so the next follow-up
     ("那朝阳区呢？") has a region and year to replace."""
     prefix = ""
-    if "region" in q.carried:
+    if "region" in q.carried or ("entity" in q.carried and "question" not in q.carried):
         prefix += "、".join(q.regions)
     if "year" in q.carried:
         prefix += "".join(f"{y}年" for y in q.years)

@@ -48,6 +48,23 @@ def _table(docs: Sequence[Document]) -> Table:
         for d in docs])
 
 
+def _years_covered(docs: Sequence[Document]) -> Draft:
+    """Which years the collection covers, and the regions with reports of more than one year."""
+    years: dict[str, set[int]] = {}
+    for d in docs:
+        if d.year:
+            years.setdefault(d.region or d.source, set()).add(d.year)
+    every = sorted({y for ys in years.values() for y in ys})
+    undated = sum(1 for d in docs if not d.year)
+    lines = [f"收录的{len(docs)}份报告覆盖{'、'.join(f'{y}年度' for y in every) or '的年份都未写明'}"
+             + (f"（另有{undated}份未写明年份）" if undated and every else "")]
+    several = [f"{region}（{'、'.join(str(y) for y in sorted(ys))}年度）" for region, ys in sorted(years.items())
+               if len(ys) > 1]
+    lines.append(f"有两个及以上年度报告的地区：{'、'.join(several)}" if several
+                 else "没有哪个地区收录了两个不同年度的报告")
+    return Draft("；".join(lines) + "。", True, "metadata", table=_table(docs))
+
+
 class DocumentsAnswerer:
     name = "documents"
     reads = ()
@@ -57,7 +74,10 @@ class DocumentsAnswerer:
         intents = load_intents()
         text = question.text
         docs = sorted(evidence.docs.values(), key=lambda d: (d.region or "", d.year or 0))
-        fields = [name for name, pattern in intents.document_fields if pattern.search(text)]
+        asked_as = (text, question.original)  # English field words may have been translated ("which" → 哪个)
+        fields = [name for name, pattern in intents.document_fields if any(pattern.search(t) for t in asked_as)]
+        if not question.regions and any(intents.document_years.search(t) for t in asked_as):
+            return _years_covered(docs)
         if {"addressee", "published"} & set(fields):
             return None  # addressees and web posting dates: the metadata answerer cites them
         place_field = next((f for f in fields if f in {"province", "city", "level", "year"}), None)

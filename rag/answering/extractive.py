@@ -288,6 +288,10 @@ def metadata(q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str,
         return Draft(f"共收录{len(docs)}份报告：{listing}{more}。", True, "metadata")
     if not selected:
         return refusal("收录的报告中没有符合条件的报告。", "metadata")
+    if not q.regions and len(selected) > 1 and load_intents().one_report.search(f"{q.text} {q.original}"):
+        # "这份报告是谁签发的" names no report: other reports' fields would answer a question not asked.
+        return refusal("没有认出问的是哪一份报告：请写明地区（和年份），例如"
+                       f"“{label(_by_region(selected)[0])}报告{_asked_field(q)}”。", "metadata")
     if q.regions and load_intents().document_years.search(q.text):
         lines = []
         for region in q.regions:
@@ -312,6 +316,14 @@ def metadata(q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str,
 # A question about the collection lists at most this many reports (and says how many there are): a
 # list of thousands is neither readable nor cheap to cite.
 
+
+
+def _asked_field(q: Question) -> str:
+    """The field a question asks for, in the catalogue's words, for a refusal's example."""
+    for name in ("addressee", "published", "date", "issuer", "title"):
+        if _field_words(name).search(q.text) or _field_words(name).search(q.original):
+            return "的" + {**_FIELD_NAMES, "published": "发布日期"}[name]
+    return ""
 
 
 def _by_region(docs: Sequence[Document] | object) -> list[Document]:

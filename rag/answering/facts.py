@@ -143,9 +143,9 @@ class FactsAnswerer:
         if any(a.operation not in {"value", "change", "sum"} for a in asks):
             return None
         note = ""
-        if len(docs) > 1 and len(question.years) < 2:  # several reports, no year named: the latest, said so
+        if len(docs) > 1 and len(question.years) < 2:  # several reports, one or no year named: the latest
             docs = latest_of(docs)
-            note = "（未指明年份，取最近一年的报告）"
+            note = "" if question.years else "（未指明年份，取最近一年的报告）"  # said only when no year was asked
         if len(docs) > 1:  # "2022年和2023年分别是多少": each year's report answers for its year
             each = [self._one(evidence, d, asks) for d in sorted(docs, key=lambda d: d.year or 0)]
             drafts = [dr for dr, _ in each]

@@ -17,7 +17,7 @@ from rag.answering.drafts import Draft
 from rag.answering.facts import THRESHOLD, Cited, Finding, find, measure_name, notes_of
 from rag.answering.format import MAX_FIGURES, caveat, display, label, number, who
 from rag.answering.matching import FactBook
-from rag.answering.ranking import aggregate
+from rag.answering.ranking import aggregate, leader_word
 from rag.domain.intents import load_intents
 from rag.question.quantities import Asked
 from rag.question.scope import by_region
@@ -146,8 +146,11 @@ class OperationsAnswerer:
         elif ask.operation == "list":
             head = "披露该项的地区：" + "；".join(parts)
         else:
-            word = "最低" if ask.order == "min" else "最高"
-            head = f"{who(kept[0].doc)}{word}。" + "；".join(parts)
+            unit = kept[0].best.fact.row.unit if kept and kept[0].best else None
+            pair = compare and len(question.regions) == 2  # a pair: 更多/更高; else 最高/最低 as before
+            word = leader_word(ask.order, pair and unit not in {"%", "‰"}, pair)
+            each = compare and load_intents().each.search(question.text)  # "各搞了几次": each, no winner
+            head = "；".join(parts) if each else f"{who(kept[0].doc)}{word}。" + "；".join(parts)
         table = Table(metric=ask.measure, unit=kept[0].best.fact.row.unit or "" if kept and kept[0].best else "",
                       rows=[TableRow(region=f.doc.region or f.doc.doc_id, year=f.doc.year,
                                      value=f.best.fact.row.value if f.best else None,

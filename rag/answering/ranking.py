@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from rag.answering.drafts import Draft, Evidence
 from rag.answering.format import MAX_FIGURES, caveat, chunk_for, display, who
+from rag.answering.matching import figure_clause
 from rag.answering.unplaced import split_unplaced, unplaced_note
 from rag.domain.catalogue import Catalogue, MetricDef, load_catalogue
+from rag.domain.intents import load_intents
 from rag.question.understanding import Question
 from rag.retrieval.tokenizer import Tokenizer
 from rag.schema import Document, MetricRow, Table, TableRow
@@ -53,9 +55,15 @@ def aggregate(q: Question, store: Store, docs: dict[str, Document], tokenizer: T
     descending = op != "min"
     ranked = [RegionValue(docs[r.doc_id], r) for r in
               store.metric_ranking(key, descending=descending, limit=MAX_TABLE_ROWS, **scope) if r.doc_id in docs]
-    missing = [RegionValue(docs[d], None) for d in store.metric_unreported(key, limit=MAX_TABLE_ROWS, **scope)
-               if d in docs]
-    n_values, n_ranked, n_missing = coverage.documents, coverage.reported, coverage.documents - coverage.reported
+    # The lookup path's scope rule: a figure the report gives for a wider area ("所有区县…均为100%") is not
+    # the region's own, so it is not ranked; the region counts as not reporting the metric.
+    wider = [v for v in ranked if v.row is not None and _wider_area(v.row, v.doc)]
+    ranked = [v for v in ranked if v not in wider]
+    missing = [*(RegionValue(v.doc, None) for v in wider),
+               *(RegionValue(docs[d], None) for d in store.metric_unreported(key, limit=MAX_TABLE_ROWS, **scope)
+                 if d in docs)]
+    n_values, n_ranked = coverage.documents, coverage.reported - len(wider)
+    n_missing = n_values - n_ranked
 
     evidence: list[Evidence] = []
     citation_of: dict[str, int] = {}
@@ -89,13 +97,13 @@ def aggregate(q: Question, store: Store, docs: dict[str, Document], tokenizer: T
     if n_ranked > MAX_FIGURES:
         order = {"min": "从低到高", "list": ""}.get(op, "从高到低")
         parts.append(f"……共{n_ranked}个地区，{order}列出前{MAX_FIGURES}个，其余见表格")
-    word = {"max": "最高", "min": "最低"}.get(op, "最高")
-    if metric.kind == "count":
-        word = {"max": "最多", "min": "最少"}.get(op, "最多")
+    word = leader_word(op, metric.kind == "count", len(q.regions) == 2)
     if op == "list":
         lead = f"披露{label}的地区：" + "；".join(parts)
     elif n_ranked == 1:
         lead = f"{who(ranked[0].doc)}{word}（唯一披露该项的报告）：" + parts[0]
+    elif len(q.regions) >= 2 and load_intents().each.search(q.text):  # "A和B分别是多少": each, no winner
+        lead = "；".join(parts)
     else:
         lead = f"{who(ranked[0].doc)}{word}。" + "；".join(parts)
     share = f"{n_values}份报告中{'仅' if n_ranked < n_values else ''}{n_ranked}份披露{label}"
@@ -109,6 +117,21 @@ def aggregate(q: Question, store: Store, docs: dict[str, Document], tokenizer: T
 
 
 
+
+
+def leader_word(order: str | None, counts: bool, pair: bool) -> str:
+    """最高/最多, or 更高/更多 when two named regions are compared (a pair has no "highest")."""
+    low = order == "min"
+    if pair:
+        return ("更少" if low else "更多") if counts else ("更低" if low else "更高")
+    return ("最少" if low else "最多") if counts else ("最低" if low else "最高")
+
+
+def _wider_area(row: MetricRow, doc: Document) -> bool:
+    """Whether the clause before the figure speaks of an area wider than the report's own (rag/data/
+    intents.yaml `wider_scope`, the rule facts matching applies to lookups)."""
+    _, before = figure_clause(row)
+    return any(word in before and doc.level in levels for word, levels in load_intents().wider_scope.items())
 
 
 def _related(store: Store, metric: MetricDef, docs: Sequence[Document], catalogue: Catalogue) -> str:

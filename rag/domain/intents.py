@@ -54,6 +54,13 @@ class Intents:
     subset_of: re.Pattern[str]
     generic_units: frozenset[str]
     joiners: re.Pattern[str]
+    positions: tuple[tuple[int, re.Pattern[str]], ...]  # a place in the last ranking (1 first, -1 last)
+    refers_top: re.Pattern[str]  # "它", "that district": the region the last answer put first
+    refers_all: re.Pattern[str]  # "其中", "of the three": every region the last answer named
+    reference_filler: re.Pattern[str]
+    ranks_regions: re.Pattern[str]
+    each: re.Pattern[str]
+    one_report: re.Pattern[str]
 
     def family(self, unit: str | None) -> str | None:
         return self.unit_families.get(unit or "")
@@ -100,4 +107,11 @@ def load_intents() -> Intents:
         subset_of=re.compile(data["subset_of"]),
         generic_units=frozenset(data["generic_units"]),
         joiners=re.compile(rf"(?:^|(?<=\s))(?:{data['joiners']})(?=\s|$)"),
+        positions=tuple((int(k), _compile(v)) for k, v in data["references"]["position"].items()),
+        refers_top=_compile(data["references"]["top"]),
+        refers_all=_compile(data["references"]["all"]),
+        reference_filler=_compile(data["reference_filler"]),
+        ranks_regions=_compile(data["ranks_regions"]),
+        each=_compile(data["each"]),
+        one_report=_compile(data["one_report"]),
     )

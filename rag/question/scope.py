@@ -44,7 +44,11 @@ def select(docs: dict[str, Document], regions: Sequence[str], years: Sequence[in
             have = _some([f"{d.region}{d.year}年度" for d in selected if d.year], "份报告")
             who = "、".join(regions) if regions else "任何地区"
             wanted = "、".join(str(y) for y in years)
-            return Scope(None, f"没有{who}{wanted}年的报告，只收录了{have}的报告。")
+            if have:
+                return Scope(None, f"没有{who}{wanted}年的报告，只收录了{have}的报告。")
+            if selected:  # the region's reports do not say which year they cover
+                return Scope(None, f"没有{who}{wanted}年的报告：收录的{who}报告没有写明所属年份。")
+            return Scope(None, f"没有{who}{wanted}年的报告。")
         selected = by_year
     return Scope([d.doc_id for d in selected], docs=selected)
 

@@ -47,6 +47,11 @@ class Context:
     regions: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     metrics: list[str] = field(default_factory=list)
+    # What the last answer named, for "它" / "倒数第二" / "of the three": its regions in the order it gave
+    # them (a ranking's order, the compared regions, a lookup's region), and the measure it was about.
+    entities: list[str] = field(default_factory=list)
+    ranked: int = 0  # how many of `entities` come from a ranking, in its order (the rest gave no figure)
+    measure: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -222,6 +227,9 @@ def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
     """Carry region, year and topic from the conversation into an elliptical follow-up."""
     if not ctx.question:
         return q
+    referred = _referred(q, ctx)
+    if referred:
+        return _about_referred(q, ctx, referred, documents, vocabulary)
     stripped = re.sub(r"[?？。!！\s]", "", q.text)
     elliptical = bool(load_intents().follow_up.match(q.text)) and len(stripped) <= 12 and not q.wants_number
     if elliptical and (q.regions or q.years):
@@ -249,6 +257,8 @@ def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
         resolved.carried = ["question"]
         return resolved
     carried = []
+    if not q.regions and load_intents().ranks_regions.search(q.text):
+        return q  # "哪个地区…最多" asks across regions afresh, whatever the conversation was about
     if not q.regions and ctx.regions and q.route != "metadata":
         q = replace(q, regions=list(ctx.regions))
         carried.append("region")
@@ -261,4 +271,68 @@ def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
         q = replace(q, carried=carried)
         if q.route == "aggregate" and len(q.regions) == 1:
             q.route = "lookup"
+    return q
+
+
+def _referred(q: Question, ctx: Context) -> list[str]:
+    """The regions of the last answer a follow-up points at ("倒数第二", "它", "其中", "of the three"),
+    or [] when it names its own regions or points at nothing."""
+    if q.regions or not ctx.entities:
+        return []
+    intents = load_intents()
+    texts = (q.original, q.text)
+    for position, pattern in intents.positions:
+        if any(pattern.search(t) for t in texts):
+            index = position - 1 if position > 0 else position
+            order = ctx.entities[:ctx.ranked] or ctx.entities
+            if -len(order) <= index < len(order):
+                return [order[index]]
+            return []
+    if any(intents.refers_all.search(t) for t in texts):
+        return list(ctx.entities)
+    if any(intents.refers_top.search(t) for t in texts):
+        return ctx.entities[:1]
+    return []
+
+
+def _own_measure(q: Question) -> bool:
+    """Whether a follow-up names a measure of its own, once pointing and asking words are taken out."""
+    if q.metrics:
+        return True
+    intents = load_intents()
+    rest = q.original if q.english else q.text
+    for _, pattern in intents.positions:
+        rest = pattern.sub(" ", rest)
+    for pattern in (intents.refers_all, intents.refers_top, intents.reference_filler, intents.question_words):
+        rest = pattern.sub(" ", rest)
+    rest = re.sub(r"[\W\d_]+", " ", rest).strip()
+    if q.english:
+        return any(len(w) > 2 for w in rest.split())
+    return len(rest.replace(" ", "")) >= 2
+
+
+def _about_referred(q: Question, ctx: Context, regions: list[str], documents: list[Document],
+                    vocabulary: Callable[[str], bool] | None) -> Question:
+    """A follow-up about regions the last answer named: the question itself about them, or, when it
+    names no measure ("那倒数第二是哪儿", "Which one comes second?"), the last answer's measure asked
+    again about them."""
+    years = q.years or list(ctx.years)
+    if not _own_measure(q) and ctx.measure:
+        each = "分别是多少" if len(regions) > 1 else "是多少"
+        text = f"{'、'.join(regions)}{''.join(f'{y}年' for y in years)}的{ctx.measure}{each}"
+        resolved = understand(text, documents, vocabulary=vocabulary)
+        resolved.original, resolved.carried = q.original, ["entity", "question"]
+        resolved.english = q.english
+        return resolved
+    # The pointing words become the names they point at, so they are not read as part of the measure.
+    text = q.text
+    intents = load_intents()
+    for pattern in (*(p for _, p in intents.positions), intents.refers_all, intents.refers_top):
+        text = pattern.sub("、".join(regions), text, count=1) if pattern.search(text) else text
+    q = replace(q, text=text, regions=list(regions), years=years,
+                carried=["entity", *(["year"] if years and not q.years else [])])
+    if len(regions) == 1 and q.route == "aggregate":
+        q.route = "lookup"
+    if len(regions) > 1 and q.route == "lookup" and q.operation in {"max", "min", "rank"}:
+        q.route = "aggregate"
     return q
