@@ -54,6 +54,11 @@ class Intents:
     subset_of: re.Pattern[str]
     generic_units: frozenset[str]
     joiners: re.Pattern[str]
+    fillers: re.Pattern[str]
+    short_year: re.Pattern[str]
+    english_question_lead: re.Pattern[str]
+    english_stop: re.Pattern[str]
+    english_admin: re.Pattern[str]
 
     def family(self, unit: str | None) -> str | None:
         return self.unit_families.get(unit or "")
@@ -100,4 +105,9 @@ def load_intents() -> Intents:
         subset_of=re.compile(data["subset_of"]),
         generic_units=frozenset(data["generic_units"]),
         joiners=re.compile(rf"(?:^|(?<=\s))(?:{data['joiners']})(?=\s|$)"),
+        fillers=re.compile(data["fillers"]),
+        short_year=re.compile(data["short_year"]),
+        english_question_lead=_compile(data["english_question_lead"]),
+        english_stop=_compile(data["english_stop"]),
+        english_admin=_compile(rf"\b(?:{data['english_admin']})\b"),
     )
