@@ -167,7 +167,8 @@ class FactsAnswerer:
             docs = latest_of(docs)
             note = "（未指明年份，取最近一年的报告）"
         if len(docs) > 1:  # "2022年和2023年分别是多少": each year's report answers for its year
-            each = [self._one(evidence, d, asks, english=question.english) for d in sorted(docs, key=lambda d: d.year or 0)]
+            ordered = sorted(docs, key=lambda d: d.year or 0)
+            each = [self._one(evidence, d, asks, english=question.english) for d in ordered]
             drafts = [dr for dr, _ in each]
             notes = sum((n for _, n in each), Notes())
             if not any(dr.answerable for dr in drafts):

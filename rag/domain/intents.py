@@ -59,6 +59,7 @@ class Intents:
     english_question_lead: re.Pattern[str]
     english_stop: re.Pattern[str]
     english_admin: re.Pattern[str]
+    english_dangling: re.Pattern[str]
 
     def family(self, unit: str | None) -> str | None:
         return self.unit_families.get(unit or "")
@@ -109,5 +110,6 @@ def load_intents() -> Intents:
         short_year=re.compile(data["short_year"]),
         english_question_lead=_compile(data["english_question_lead"]),
         english_stop=_compile(data["english_stop"]),
+        english_dangling=_compile(data["english_dangling"]),
         english_admin=_compile(rf"\b(?:{data['english_admin']})\b"),
     )

@@ -150,7 +150,7 @@ def said_measure(q: Question) -> str:
     out = intents.english_question_lead.sub(" ", out.strip())
     out = intents.english_stop.sub(" ", out)
     out = re.sub(r"[^\w%'\- ]+", " ", out)
-    return re.sub(r"\s+", " ", out).strip()
+    return intents.english_dangling.sub("", re.sub(r"\s+", " ", out).strip())
 
 
 _ALTERNATE = re.compile(r"[（(]([\u4e00-\u9fff]{1,6})[）)]")
