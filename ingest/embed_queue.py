@@ -16,6 +16,7 @@ from contextlib import suppress
 
 from pydantic import BaseModel
 
+from ingest.fact_vectors import embed_facts
 from ingest.pipeline import embed_batch
 from rag.retrieval.embedders import Embedder
 from rag.store.database import Store
@@ -85,7 +86,11 @@ class EmbedQueue:
         while not self._stopping.is_set():
             self._wake.clear()  # before looking, so a notify during the batch is not lost
             try:
+                # Chunks first (search needs them); then the facts of reports whose figures have no vectors.
                 done = embed_batch(self.store, self.embedder, self.batch)
+                if not done and self.store.fact_docs_pending(1):
+                    embed_facts(self.store, self.embedder, docs=1)
+                    continue
             except Exception as exc:  # Chroma or the model failing: keep the chunks pending, try later
                 self._busy = False
                 self._last_error = f"{type(exc).__name__}: {exc}"

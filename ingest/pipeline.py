@@ -194,6 +194,9 @@ def embed_pending(store: Store, embedder: Embedder | None, batch: int = 16,
         done += embed_chunks(store, embedder, part)
         if on_batch:
             on_batch(done, total)
+    from ingest.fact_vectors import embed_all_facts  # facts after chunks: search first, meaning next
+
+    embed_all_facts(store, embedder)
     return done
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from rag.answering.chain import EvidenceSet, Noted, Notes
 from rag.answering.drafts import Draft, Evidence
-from rag.answering.format import caveat, chunk_for, display, label
+from rag.answering.format import caveat, caveat_en, chunk_for, display, display_en, english_words, label, label_en
 from rag.answering.matching import Fact, FactBook, Match, score_facts
 from rag.domain.intents import load_intents
 from rag.question.quantities import Asked
@@ -111,14 +111,34 @@ class Cited:
         return f"[{len(self.items)}]"
 
 
-def refusal_line(finding: Finding, cited: Cited) -> str:
-    what = finding.asked.measure or "该项"
-    line = f"{load_intents().not_disclosed}（{what}）"
+def refusal_line(finding: Finding, cited: Cited, english: bool = False) -> str:
+    """The measure named as the user asked it (never the search terms it was turned into), and the nearest
+    figure the report does give under its own label."""
+    what = finding.asked.said or finding.asked.measure
+    if english:
+        words = english_words()
+        line = words["not_given"].format(measure=what or "this figure")
+        if finding.nearest is not None:
+            row = finding.nearest.fact.row
+            line += words["nearest"].format(wording=measure_name(finding.nearest), figure=display_en(row),
+                                            marker=cited.cite(row))
+        return line
+    line = f"{load_intents().not_disclosed}（{what or '该项'}）"
     if finding.nearest is not None:
         row = finding.nearest.fact.row
         line += (f"；报告给出的相近数字是“{measure_name(finding.nearest)}”{display(row)}"
                  f"{cited.cite(row)}，口径不同，不是所问的数据")
     return line
+
+
+def answer_line(finding: Finding, cited: Cited, english: bool = False) -> str:
+    assert finding.best is not None
+    row = finding.best.fact.row
+    if english:
+        return english_words()["answer"].format(
+            measure=finding.asked.said or measure_name(finding.best), figure=display_en(row),
+            notes=caveat_en(row), marker=cited.cite(row), wording=measure_name(finding.best))
+    return f"{measure_name(finding.best)}：{display(row)}{caveat(row)}{cited.cite(row)}"
 
 
 class FactsAnswerer:
@@ -147,16 +167,20 @@ class FactsAnswerer:
             docs = latest_of(docs)
             note = "" if question.years else "（未指明年份，取最近一年的报告）"  # said only when no year was asked
         if len(docs) > 1:  # "2022年和2023年分别是多少": each year's report answers for its year
-            each = [self._one(evidence, d, asks) for d in sorted(docs, key=lambda d: d.year or 0)]
+            ordered = sorted(docs, key=lambda d: d.year or 0)
+            each = [self._one(evidence, d, asks, english=question.english) for d in ordered]
             drafts = [dr for dr, _ in each]
             notes = sum((n for _, n in each), Notes())
             if not any(dr.answerable for dr in drafts):
                 return Noted(drafts[0], notes)
             return Noted(_joined(drafts), notes)
-        draft, notes = self._one(evidence, docs[0], asks, note)
+        if question.english and note:
+            note = english_words()["latest"]
+        draft, notes = self._one(evidence, docs[0], asks, note, question.english)
         return Noted(draft, notes)
 
-    def _one(self, evidence: EvidenceSet, doc: Document, asks: list[Asked], note: str = "") -> tuple[Draft, Notes]:
+    def _one(self, evidence: EvidenceSet, doc: Document, asks: list[Asked], note: str = "",
+             english: bool = False) -> tuple[Draft, Notes]:
         # With two years named, each report answers for its own year; a year no report covers stays asked
         # (a table column of the next year's report may give it, nothing else may).
         findings = [find(Asked(**{**a.__dict__, "years": [doc.year] if doc.year in a.years else a.years}), doc,
@@ -167,17 +191,14 @@ class FactsAnswerer:
         # passage answerer must not give them either.
         notes = notes_of(findings, [m.fact for f in findings if f.best is None for m in f.ruled_out])
         cited = Cited(evidence.chunks_by_doc)
-        if not any(f.best for f in findings):
-            lines = [refusal_line(f, cited) for f in findings]
-            return Draft(f"{label(doc)}：" + "；".join(lines) + "。" + note, False, "unanswerable", cited.items), notes
-        lines = []
-        for f in findings:
-            if f.best is None:
-                lines.append(refusal_line(f, cited))
-                continue
-            row = f.best.fact.row
-            lines.append(f"{measure_name(f.best)}：{display(row)}{caveat(row)}{cited.cite(row)}")
-        return Draft(f"{label(doc)}：" + "；".join(lines) + "。" + note, True, "lookup", cited.items), notes
+        lines = [answer_line(f, cited, english) if f.best is not None else refusal_line(f, cited, english)
+                 for f in findings]
+        answerable = any(f.best for f in findings)
+        if english:
+            text = f"{label_en(doc)}: " + "; ".join(lines) + "." + note
+        else:
+            text = f"{label(doc)}：" + "；".join(lines) + "。" + note
+        return Draft(text, answerable, "lookup" if answerable else "unanswerable", cited.items), notes
 
 
 def _joined(drafts: list[Draft]) -> Draft:

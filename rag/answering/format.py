@@ -6,7 +6,12 @@ a ranking (十五件 is shown with its digits everywhere, a derived rate with it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from importlib import resources
+
+import yaml
 
 from rag.schema import Document, MetricRow
 from rag.store.database import ChunkRow
@@ -77,3 +82,64 @@ def chunk_for(row: MetricRow, chunks: Iterable[ChunkRow]) -> ChunkRow | None:
 def more_reports(ordered: Sequence[Document]) -> str:
     """What a listing cut at `MAX_REPORTS` leaves out, said after it."""
     return f"（共{len(ordered)}份报告，列出前{MAX_REPORTS}份，按地区排序）" if len(ordered) > MAX_REPORTS else ""
+
+
+# --- English answers (words in rag/data/english.yaml) ---------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def english_words() -> dict:
+    return yaml.safe_load(resources.files("rag").joinpath("data", "english.yaml").read_text(encoding="utf-8"))
+
+
+def region_en(region: str | None) -> str:
+    """A region in English with its Chinese name beside it: "Siyang County (泗阳县)"."""
+    if not region:
+        return ""
+    from rag.domain.gazetteer import load_gazetteer
+
+    division = next(iter(load_gazetteer().by_name(region)), None)
+    if division is None or not division.pinyin:
+        return region
+    word = english_words()["levels"].get(division.level) or english_words()["levels"].get(region[-1], "")
+    return f"{division.pinyin} {word}".strip() + f" ({region})"
+
+
+def label_en(doc: Document | None) -> str:
+    """How an English answer names a report: "Siyang County (泗阳县), 2023 report"."""
+    if doc is None:
+        return ""
+    return english_words()["report"].format(region=region_en(doc.region) or doc.doc_id, year=doc.year or "").replace(
+        ", , ", ", ").replace(",  report", " report")
+
+
+def unit_en(unit: str | None) -> str:
+    return english_words()["units"].get(unit or "", unit or "")
+
+
+def display_en(row: MetricRow | None) -> str:
+    """A figure in English: its digits (as the report writes them) and its unit in English."""
+    if row is None:
+        return "not given"
+    written = "".join((row.written or "").split())
+    digits = re.search(r"\d+(?:,\d{3})*(?:\.\d+)?", written) if written and not row.derived else None
+    value = digits.group(0) if digits else (number(row.value) if row.derived else f"{row.value:g}")
+    unit = unit_en(row.unit)
+    if unit in {"%", "‰"}:
+        return f"{value}{unit}"
+    return f"{value} {unit}".strip()
+
+
+def caveat_en(row: MetricRow | None) -> str:
+    """Period, scope and formula of a figure, in English where the words are known."""
+    if row is None:
+        return ""
+    words = english_words()
+    notes = [words["periods"].get(row.period, row.period) if row.period else None,
+             words["scopes"].get(row.scope, row.scope) if row.scope else None]
+    notes = [n for n in notes if n]
+    if row.derived and row.formula:
+        notes.append(words["computed"].format(formula=row.formula))
+    if row.ocr_low_confidence:
+        notes.append("low OCR confidence in the scan: check the original")
+    return f" ({', '.join(notes)})" if notes else ""

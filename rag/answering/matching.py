@@ -44,6 +44,13 @@ BARE_MEASURE = 4  # a measure this short is a bare verb ("审结"): the catalogu
 # embedding costs milliseconds per phrase, and the answer must stay within the latency budget.
 DENSE_FLOOR = 0.35
 DENSE_CANDIDATES = 5
+# English questions: how much meaning weighs beside the dictionary-bridged words.
+ENGLISH_DENSE_WEIGHT = 0.6
+# An exact match in meaning: the fact nearest the ask by this cosine, this far ahead of the next, with
+# some words in common (e5 cosines of phrases; see evals/sweep_facts.py).
+SAME_MEANING = 0.82
+SAME_MEANING_MARGIN = 0.02
+SAME_MEANING_WORDS = 0.3  # Chinese asks; an English ask's words are the dictionary's, so none are required
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,11 @@ def figure_clause(row: MetricRow) -> tuple[str, str]:
     stop = _CLAUSE_BREAK.search(sentence, pos)
     end = stop.start() if stop else len(sentence)
     return sentence[start:end], sentence[start:pos]
+
+
+def fact_phrase(row: MetricRow) -> str:
+    """What a fact's vector embeds: its measure and its figure's clause."""
+    return f"{getattr(row, 'measure', None) or row.label} {figure_clause(row)[0]}"
 
 
 def make_fact(row: MetricRow, tokenizer: Tokenizer, level: str | None = None) -> Fact:
@@ -196,26 +208,31 @@ class FactBook:
         if embed and self.embedder is not None and facts:
             self.similarity("热身", facts)
 
-    def similarity(self, phrase: str, facts: Sequence[Fact]) -> list[float] | None:
-        """Cosine of the asked measure phrase with each fact's measure and clause (dense model)."""
+    def similarity(self, phrase: str, facts: Sequence[Fact]) -> list[float | None] | None:
+        """Cosine of the asked phrase with each fact's stored vector (measure and clause, embedded at
+        ingest); None for a fact not embedded yet. Only the question is embedded here (its LRU)."""
         if self.embedder is None or not facts or not phrase:
+            return None
+        keys = [f"{f.measure} {f.clause}" for f in facts]
+        with self._lock:
+            have = {k: v for k in dict.fromkeys(keys) if (v := self._vectors.get(k)) is not None}
+        todo = [k for k in dict.fromkeys(keys) if k not in have]
+        if todo:
+            stored = self.store.fact_vectors(todo)
+            with self._lock:
+                for k, v in stored.items():
+                    have[k] = self._vectors[k] = v
+        if not have:
             return None
         try:
             query = np.asarray(self.embedder.embed_query(phrase), dtype=np.float32)
-            keys = [f"{f.measure} {f.clause}" for f in facts]
-            with self._lock:
-                have = {k: v for k in dict.fromkeys(keys) if (v := self._vectors.get(k)) is not None}
-            todo = [k for k in dict.fromkeys(keys) if k not in have]
-            if todo:
-                vectors = self.embedder.embed_passages(todo)
-                with self._lock:
-                    for k, v in zip(todo, vectors, strict=True):
-                        have[k] = self._vectors[k] = np.asarray(v, dtype=np.float32)
-            matrix = np.stack([have[k] for k in keys])
         except Exception:
             return None
+        present = [k for k in keys if k in have]
+        matrix = np.stack([have[k] for k in present])
         sims = matrix @ query / (np.linalg.norm(matrix, axis=1) * float(np.linalg.norm(query)) + 1e-12)
-        return [float(s) for s in sims]
+        by_key = dict(zip(present, (float(x) for x in sims), strict=True))
+        return [by_key.get(k) for k in keys]
 
 
 def lexical_score(asked: Asked, fact: Fact, tokenizer: Tokenizer, idf: Mapping[str, float]) -> float:
@@ -304,17 +321,37 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
             score -= 0.02  # a stated figure beats one computed from counts
         matches.append(Match(fact, score, reject_reason(asked, fact, doc_year)))
     matches.sort(key=lambda m: -m.score)
+    if asked.said and asked.said != asked.measure:
+        # An English question: its words reached the facts through a dictionary, so meaning decides with
+        # them. Every fact is compared (stored vectors, one query embedding).
+        sims = book.similarity(asked.said, [m.fact for m in matches])
+        if sims is not None:
+            return _by_meaning(matches, sims, ENGLISH_DENSE_WEIGHT, dense_below, words=0.0)
     # Words alone would refuse, yet some match (colloquial wording): the dense model weighs in on the
     # best few. `dense_below` is the facts threshold, so questions the words decide pay nothing.
     top = [m for m in matches[:DENSE_CANDIDATES] if m.ok]
     if top and DENSE_FLOOR <= top[0].score < dense_below:
-        sims = book.similarity(asked.measure, [m.fact for m in top])
+        sims = book.similarity(asked.measure, [m.fact for m in matches])
         if sims is not None:
-            rescored = {id(m): m.score * (1 - DENSE_WEIGHT) + DENSE_WEIGHT * _dense_norm(s)
-                        for m, s in zip(top, sims, strict=True)}
-            matches = [Match(m.fact, rescored.get(id(m), m.score), m.reject) for m in matches]
-            matches.sort(key=lambda m: -m.score)
+            return _by_meaning(matches, sims, DENSE_WEIGHT, dense_below, words=SAME_MEANING_WORDS)
     return matches
+
+
+def _by_meaning(matches: list[Match], sims: Sequence[float | None], weight: float, threshold: float,
+                words: float) -> list[Match]:
+    """Words and meaning together; the fact nearest in meaning by a clear margin is an exact match in
+    meaning and is never refused for its wording (the hard rules still apply)."""
+    rescored = [Match(m.fact, m.score if s is None else m.score * (1 - weight) + weight * _dense_norm(s), m.reject)
+                for m, s in zip(matches, sims, strict=True)]
+    ranked = sorted((s, i) for i, s in enumerate(sims) if s is not None)[::-1]
+    if ranked and threshold > 0:
+        top_sim, i = ranked[0]
+        runner = ranked[1][0] if len(ranked) > 1 else 0.0
+        m = rescored[i]
+        if m.ok and top_sim >= SAME_MEANING and top_sim - runner >= SAME_MEANING_MARGIN and matches[i].score >= words:
+            rescored[i] = Match(m.fact, max(m.score, threshold), m.reject)
+    rescored.sort(key=lambda m: -m.score)
+    return rescored
 
 
 def _dense_norm(cosine: float) -> float:

@@ -61,6 +61,12 @@ class Intents:
     ranks_regions: re.Pattern[str]
     each: re.Pattern[str]
     one_report: re.Pattern[str]
+    fillers: re.Pattern[str]
+    short_year: re.Pattern[str]
+    english_question_lead: re.Pattern[str]
+    english_stop: re.Pattern[str]
+    english_admin: re.Pattern[str]
+    english_dangling: re.Pattern[str]
 
     def family(self, unit: str | None) -> str | None:
         return self.unit_families.get(unit or "")
@@ -114,4 +120,10 @@ def load_intents() -> Intents:
         ranks_regions=_compile(data["ranks_regions"]),
         each=_compile(data["each"]),
         one_report=_compile(data["one_report"]),
+        fillers=re.compile(data["fillers"]),
+        short_year=re.compile(data["short_year"]),
+        english_question_lead=_compile(data["english_question_lead"]),
+        english_stop=_compile(data["english_stop"]),
+        english_dangling=_compile(data["english_dangling"]),
+        english_admin=_compile(rf"\b(?:{data['english_admin']})\b"),
     )

@@ -39,6 +39,7 @@ class Asked:
     context: str = ""  # the measure of the part before, for a part that names little ("多少人？")
     focus: str = ""  # the measure words of the ask's last clause ("…时，决定废止了几件" → 决定废止)
     alternatives: list[str] = field(default_factory=list)  # the measure in the other wording it offers
+    said: str = ""  # the measure in the user's own words (English as asked), for answers and refusals
 
 
 def asked_quantities(q: Question) -> list[Asked]:
@@ -128,9 +129,28 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
         # 有几个/多少个 counts regions, not the measure: the measure's unit is the condition's, if any.
         units = [condition[2]] if condition and condition[2] else []
         wants_rate = wants_rate or bool(condition and condition[2] in {"%", "‰"})
+    said = said_measure(q) if whole else ""
     return Asked(text=part, measure=measure, regions=list(q.regions), years=list(q.years), units=list(units),
                  wants_rate=wants_rate, operation=operation, order=order, condition=condition,
-                 metrics=metrics, period=period, subunit=sub, focus=focus, alternatives=alternatives)
+                 metrics=metrics, period=period, subunit=sub, focus=focus, alternatives=alternatives,
+                 said=said or measure)
+
+
+def said_measure(q: Question) -> str:
+    """The measure as the user asked it in English (without question words, region and year); a Chinese
+    question's measure words serve as they are ("" here)."""
+    intents = load_intents()
+    if not q.english:
+        return ""
+    out = re.sub(r"[?？.!]+\s*$", "", q.original.strip())
+    for region in q.regions:
+        for alias in region_aliases(region):
+            out = re.sub(rf"\b{re.escape(alias)}\b(?:\s+(?:{intents.english_admin.pattern}))?", " ", out, flags=re.I)
+    out = re.sub(r"\b(?:in|for|during)?\s*(?:19|20)\d{2}\b", " ", out, flags=re.I)
+    out = intents.english_question_lead.sub(" ", out.strip())
+    out = intents.english_stop.sub(" ", out)
+    out = re.sub(r"[^\w%'\- ]+", " ", out)
+    return intents.english_dangling.sub("", re.sub(r"\s+", " ", out).strip())
 
 
 _ALTERNATE = re.compile(r"[（(]([\u4e00-\u9fff]{1,6})[）)]")
@@ -228,6 +248,7 @@ def measure_words(text: str, q: Question) -> str:
     intents = load_intents()
     out = _measure_core(text, q)
     out = _PERIOD.sub(" ", out)
+    out = intents.fillers.sub(" ", out)
     out = intents.ask_lead.sub(" ", out)
     out = intents.asked_unit.sub(" ", out)
     for _, words in intents.conditions:  # 超过200件, 达到100%: the condition, not the measure

@@ -76,8 +76,13 @@ def _synonyms() -> list[tuple[str, str]]:
 
 def normalise(text: str) -> str:
     """NFKC (full-width → half-width), traditional → simplified, colloquial → report wording."""
+    return apply_synonyms(plain(text))
+
+
+def plain(text: str) -> str:
+    """NFKC, traditional → simplified, a year said short ("22年") written in full; no synonyms."""
     text = _converter().convert(unicodedata.normalize("NFKC", text)).strip()
-    return apply_synonyms(text)
+    return load_intents().short_year.sub(lambda m: f"20{m.group(1)}", text)
 
 
 def apply_synonyms(text: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -88,6 +88,13 @@ CREATE INDEX IF NOT EXISTS metric_best_year_rank ON metric_best(metric, year, va
 CREATE INDEX IF NOT EXISTS metric_best_region ON metric_best(metric, region);
 CREATE INDEX IF NOT EXISTS metric_best_doc ON metric_best(doc_id);
 CREATE INDEX IF NOT EXISTS documents_year ON documents(year);
+-- Fact vectors: each figure's phrase ("measure clause") embedded once by the embedding worker, so a
+-- question embeds only itself. Keyed by the phrase (reports that word a figure alike share it); a
+-- document is listed in fact_vectors_done once every phrase of its facts has a vector.
+CREATE TABLE IF NOT EXISTS fact_vectors (phrase TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS fact_vectors_done (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(doc_id) ON DELETE CASCADE
+) WITHOUT ROWID;
 """
 
 # A report's figure for a metric when it gives several: stated beats derived, an exact figure beats
@@ -293,6 +300,7 @@ class Store:
                 db.execute("INSERT OR IGNORE INTO vector_journal(doc_id) VALUES(?)", (doc["doc_id"],))
             db.execute("DELETE FROM chunks WHERE doc_id=?", (doc["doc_id"],))
             db.execute("DELETE FROM metrics WHERE doc_id=?", (doc["doc_id"],))
+            db.execute("DELETE FROM fact_vectors_done WHERE doc_id=?", (doc["doc_id"],))
             db.execute(
                 f"INSERT OR REPLACE INTO documents({', '.join(columns)}) "
                 f"VALUES({', '.join('?' for _ in columns)})",
@@ -382,6 +390,40 @@ class Store:
         rows = self._query(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE embedded=0 ORDER BY ord, doc_id LIMIT ?",
                            (limit,))
         return [_chunk(r) for r in rows]
+
+    # --- fact vectors -----------------------------------------------------------------------------
+
+    def fact_docs_pending(self, limit: int) -> list[str]:
+        """Documents whose facts have no vectors yet."""
+        return [r[0] for r in self._query(
+            "SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM fact_vectors_done) "
+            "ORDER BY doc_id LIMIT ?", (limit,))]
+
+    def fact_vectors(self, phrases: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of these phrases (those not embedded yet are absent)."""
+        out: dict[str, np.ndarray] = {}
+        wanted = list(dict.fromkeys(phrases))
+        for i in range(0, len(wanted), 500):
+            part = wanted[i:i + 500]
+            for phrase, blob in self._query(
+                    f"SELECT phrase, vector FROM fact_vectors WHERE phrase IN ({', '.join('?' for _ in part)})", part):
+                out[phrase] = np.frombuffer(blob, dtype=np.float32)
+        return out
+
+    def fact_vectors_put(self, doc_id: str, vectors: Mapping[str, np.ndarray]) -> None:
+        """Store phrase vectors and mark the document's facts embedded (no version bump: no answer changes
+        meaning, the facts only become findable by meaning)."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany("INSERT OR IGNORE INTO fact_vectors(phrase, vector) VALUES(?, ?)",
+                                     [(p, np.asarray(v, dtype=np.float32).tobytes()) for p, v in vectors.items()])
+                self._db.execute("INSERT OR IGNORE INTO fact_vectors_done(doc_id) "
+                                 "SELECT doc_id FROM documents WHERE doc_id=?", (doc_id,))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
 
     def pending_count(self) -> int:
         """Chunks without a vector yet (a count over the partial index, no rows read)."""
