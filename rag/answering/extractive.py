@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from rag.answering.drafts import Draft, Evidence, refusal
-from rag.answering.format import MAX_REPORTS, label, more_reports
+from rag.answering.format import MAX_REPORTS, figure_en, label, more_reports, passage_en, sentence_en
 from rag.answering.picking import (
     Candidate,
     Pick,
@@ -45,7 +45,7 @@ def lookup(q: Question, hits: Sequence[Hit], docs: dict[str, Document], tokenize
         return None
     if not q.wants_number:
         best = ranked[0]
-        return _draft([(best, best.sentence)], docs, "lookup")
+        return _draft([(best, best.sentence)], docs, "lookup", q.english)
     picks: list[Pick] = []
     asks = sub_questions(q.text)
     for ask in asks:
@@ -57,7 +57,8 @@ def lookup(q: Question, hits: Sequence[Hit], docs: dict[str, Document], tokenize
             picks.append(pick)
     if not picks:
         return None
-    return _draft([(p.candidate, p.clause) for p in picks], docs, "lookup")
+    figures_en = [figure_en(p.figure.value, p.figure.unit, p.figure.approx) for p in picks] if q.english else []
+    return _draft([(p.candidate, p.clause) for p in picks], docs, "lookup", q.english, figures_en)
 
 
 def _content_tokens(q: Question, tokenizer: Tokenizer) -> set[str]:
@@ -72,21 +73,29 @@ def _content_tokens(q: Question, tokenizer: Tokenizer) -> set[str]:
     return {t for t in tokens if not t.isdigit()}
 
 
-def _draft(parts: Sequence[tuple[Candidate, str]], docs: dict[str, Document], route: Route) -> Draft:
+def _draft(parts: Sequence[tuple[Candidate, str]], docs: dict[str, Document], route: Route,
+           english: bool = False, figures_en: Sequence[str] = ()) -> Draft:
+    """The chosen clauses with their citations; for an English question, each figure in English with
+    the report's wording quoted."""
     evidence: list[Evidence] = []
     lines: list[str] = []
     seen: set[str] = set()
-    for cand, text in parts:
+    for i, (cand, text) in enumerate(parts):
         if text in seen:
             continue
         seen.add(text)
-        index = next((i for i, e in enumerate(evidence) if e.chunk.chunk_id == cand.hit.chunk.chunk_id
+        index = next((j for j, e in enumerate(evidence) if e.chunk.chunk_id == cand.hit.chunk.chunk_id
                       and e.quote == cand.sentence), None)
         if index is None:
             evidence.append(Evidence(cand.hit.chunk, cand.sentence))
             index = len(evidence) - 1
-        lines.append(f"{text}[{index + 1}]")
+        if english:
+            lines.append(passage_en(figures_en[i] if i < len(figures_en) else "", f"[{index + 1}]", text))
+        else:
+            lines.append(f"{text}[{index + 1}]")
     doc = docs.get(parts[0][0].hit.chunk.doc_id)
+    if english:
+        return Draft(sentence_en(doc, lines), True, route, evidence)
     prefix = label(doc)
     body = "；".join(lines)
     return Draft(f"{prefix}：{body}。" if prefix else f"{body}。", True, route, evidence)

@@ -124,10 +124,31 @@ def display_en(row: MetricRow | None) -> str:
     written = "".join((row.written or "").split())
     digits = re.search(r"\d+(?:,\d{3})*(?:\.\d+)?", written) if written and not row.derived else None
     value = digits.group(0) if digits else (number(row.value) if row.derived else f"{row.value:g}")
-    unit = unit_en(row.unit)
-    if unit in {"%", "‰"}:
-        return f"{value}{unit}"
-    return f"{value} {unit}".strip()
+    approx = next((a for a in english_words()["approx"] if a in written), "") if written else ""
+    return figure_en(value, row.unit, approx)
+
+
+def figure_en(digits: str, unit: str | None, approx: str = "") -> str:
+    """Digits as written with the unit (and 余/约/以上) in English: "1500 times", "over 1500 times"."""
+    words = unit_en(unit)
+    text = f"{digits}{words}" if words in {"%", "‰"} else f"{digits} {words}".strip()
+    lead = english_words()["approx"].get(approx, "") if approx else ""
+    return f"{lead} {text}".strip()
+
+
+def sentence_en(doc: Document | None, lines: Sequence[str]) -> str:
+    """An English answer's sentence: the report's label, then its parts ("Deqing County (德清县), 2023
+    report: 58 times[1] (the report: “…”)")."""
+    prefix = label_en(doc)
+    body = "; ".join(lines)
+    return f"{prefix}: {body}." if prefix else f"{body}."
+
+
+def passage_en(figure: str, marker: str, wording: str) -> str:
+    """A figure read from a passage, in English, with the report's own wording quoted."""
+    if not figure:
+        return english_words()["passage_sentence"].format(wording=wording, marker=marker)
+    return english_words()["passage"].format(figure=figure, marker=marker, wording=wording)
 
 
 def caveat_en(row: MetricRow | None) -> str:

@@ -147,6 +147,7 @@ def said_measure(q: Question) -> str:
         for alias in region_aliases(region):
             out = re.sub(rf"\b{re.escape(alias)}\b(?:\s+(?:{intents.english_admin.pattern}))?", " ", out, flags=re.I)
     out = re.sub(r"\b(?:in|for|during)?\s*(?:19|20)\d{2}\b", " ", out, flags=re.I)
+    out = re.sub(r"(?<![A-Za-z])['’]s\b", " ", out)  # "Deqing's rate" once the region is gone
     out = intents.english_question_lead.sub(" ", out.strip())
     out = intents.english_stop.sub(" ", out)
     out = re.sub(r"[^\w%'\- ]+", " ", out)
