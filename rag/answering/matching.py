@@ -51,6 +51,12 @@ ENGLISH_DENSE_WEIGHT = 0.6
 SAME_MEANING = 0.82
 SAME_MEANING_MARGIN = 0.02
 SAME_MEANING_WORDS = 0.3  # Chinese asks; an English ask's words are the dictionary's, so none are required
+# English asks: the glossary and dictionary bring in the report's terms and some noise, so the best
+# fact's score is low in absolute terms while it stands well clear of the others. It answers when it
+# scores at least the floor and leads the best other figure by the lead (a share of its own score);
+# chosen from the curve of evals/sweep_facts.py (docs/evaluation.md, "Choosing the facts threshold").
+ENGLISH_FLOOR = 0.2
+ENGLISH_LEAD = 0.25
 
 
 @dataclass(frozen=True)
@@ -326,7 +332,8 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
         # them. Every fact is compared (stored vectors, one query embedding).
         sims = book.similarity(asked.said, [m.fact for m in matches])
         if sims is not None:
-            return _by_meaning(matches, sims, ENGLISH_DENSE_WEIGHT, dense_below, words=0.0)
+            matches = _by_meaning(matches, sims, ENGLISH_DENSE_WEIGHT, dense_below, words=0.0)
+        return _clear_lead(matches, dense_below)
     # Words alone would refuse, yet some match (colloquial wording): the dense model weighs in on the
     # best few. `dense_below` is the facts threshold, so questions the words decide pay nothing.
     top = [m for m in matches[:DENSE_CANDIDATES] if m.ok]
@@ -352,6 +359,24 @@ def _by_meaning(matches: list[Match], sims: Sequence[float | None], weight: floa
             rescored[i] = Match(m.fact, max(m.score, threshold), m.reject)
     rescored.sort(key=lambda m: -m.score)
     return rescored
+
+
+def _clear_lead(matches: list[Match], threshold: float) -> list[Match]:
+    """An English ask: the best fact that may answer is taken when it stands clear of every other figure
+    (figures computed from counts, and the same figure read twice, are not rivals)."""
+    if threshold <= 0 or threshold == float("inf"):
+        return matches
+    best = next((m for m in matches if m.ok), None)
+    if best is None or best.score >= threshold or best.score < ENGLISH_FLOOR or best.fact.row.derived:
+        return matches
+    same = (best.fact.row.sentence, best.fact.row.written)
+    runner = next((m.score for m in matches if m is not best and not m.fact.row.derived
+                   and (m.fact.row.sentence, m.fact.row.written) != same), 0.0)
+    if best.score - runner < ENGLISH_LEAD * best.score:
+        return matches
+    lifted = [Match(m.fact, threshold, m.reject) if m is best else m for m in matches]
+    lifted.sort(key=lambda m: -m.score)
+    return lifted
 
 
 def _dense_norm(cosine: float) -> float:
