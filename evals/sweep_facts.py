@@ -1,6 +1,7 @@
 """Threshold sweep of the facts answerer: answered correctly / answered wrongly / refused, per threshold.
 
     python -m evals.sweep_facts --store .govqa-eval --gold evals/gold [--gold more.jsonl] [--out sweep.md]
+    python -m evals.sweep_facts --english ...   # the English rule: dense weight × floor × lead
 
 Single-turn lookup and unanswerable items about one report are asked through the same parts the
 service uses; for every asked quantity the best fact that may answer is kept with its score, and each
@@ -11,12 +12,14 @@ unanswerable). The threshold in rag/answering/facts.py is chosen from this curve
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 from pathlib import Path
 
 from evals.harness import load_gold_set
 from evals.scoring import contains
-from rag.answering.facts import find
+from rag.answering import matching
+from rag.answering.facts import THRESHOLD, find
 from rag.answering.format import display
 from rag.question.scope import select
 from rag.question.understanding import Context
@@ -70,6 +73,56 @@ def curve(collected: list[tuple[dict, list[tuple[float, str]]]], thresholds: lis
     return rows
 
 
+def english_curve(service: Service, items: list[dict], weights: list[float], floors: list[float],
+                  leads: list[float]) -> list[dict]:
+    """English single-report items asked through the facts step under each setting of the English rule
+    (dense weight, floor, lead): answered right, answered wrongly, refused rightly, refused wrongly."""
+    docs, chunks = service._snapshot()
+    prepared = []
+    for item in items:
+        if item.get("history") or item.get("kind") not in {"lookup", "unanswerable"}:
+            continue
+        q = service._understand(AskRequest(question=item["question"]), docs, Context())
+        if not q.english or not q.wants_number:
+            continue
+        scope = select(docs, q.regions, q.years, unknown_regions=q.unknown_regions)
+        if scope.refusal is not None:
+            continue
+        ev = service.parts.chain.evidence(q, docs, chunks, scope, Context())
+        if len(ev.scoped_docs) == 1:
+            prepared.append((item, ev))
+    saved = matching.ENGLISH_DENSE_WEIGHT, matching.ENGLISH_FLOOR, matching.ENGLISH_LEAD
+    rows = []
+    try:
+        for w, floor, lead in itertools.product(weights, floors, leads):
+            matching.ENGLISH_DENSE_WEIGHT, matching.ENGLISH_FLOOR, matching.ENGLISH_LEAD = w, floor, lead
+            counts = {"answered_right": 0, "answered_wrong": 0, "refused_right": 0, "refused_wrong": 0}
+            for item, ev in prepared:
+                found = [find(a, ev.scoped_docs[0], service.parts.facts, ev.idf, THRESHOLD) for a in ev.asks]
+                answered = [display(f.best.fact.row) for f in found if f.best is not None]
+                gold_no = item.get("answerable") is False
+                if not answered:
+                    counts["refused_right" if gold_no else "refused_wrong"] += 1
+                    continue
+                text = " ".join(answered)
+                good = not gold_no and all(contains(text, e) for e in item.get("must_include") or [])
+                counts["answered_right" if good else "answered_wrong"] += 1
+            rows.append({"weight": w, "floor": floor, "lead": lead, **counts})
+    finally:
+        matching.ENGLISH_DENSE_WEIGHT, matching.ENGLISH_FLOOR, matching.ENGLISH_LEAD = saved
+    return rows
+
+
+def english_markdown(rows: list[dict]) -> str:
+    n = sum(rows[0][k] for k in ("answered_right", "answered_wrong", "refused_right", "refused_wrong")) if rows else 0
+    lines = [f"English rule sweep ({n} single-report English items)", "",
+             "| dense weight | floor | lead | answered right | answered wrong | refused (gold unanswerable) "
+             "| refused (gold answerable) |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines += [f"| {r['weight']:.1f} | {r['floor']:.2f} | {r['lead']:.2f} | {r['answered_right']} | "
+              f"{r['answered_wrong']} | {r['refused_right']} | {r['refused_wrong']} |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
 def to_markdown(rows: list[dict], n: int) -> str:
     lines = [f"Facts answerer threshold sweep ({n} single-report items)", "",
              "| threshold | answered right | answered wrong | refused (gold unanswerable) "
@@ -85,13 +138,18 @@ def main() -> None:
     parser.add_argument("--store", type=Path, required=True)
     parser.add_argument("--gold", type=Path, action="append", required=True)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--english", action="store_true", help="sweep the English rule instead")
     args = parser.parse_args()
     service = Service(Settings(store=args.store))
     try:
         items = [i for g in args.gold for i in load_gold_set(g)]
-        collected = collect(service, items)
-        rows = curve(collected, [round(0.4 + 0.04 * i, 2) for i in range(16)])
-        text = to_markdown(rows, len(collected))
+        if args.english:
+            text = english_markdown(english_curve(service, items, [0.3, 0.6, 0.8], [0.1, 0.15, 0.2, 0.25, 0.3],
+                                                  [0.0, 0.15, 0.25, 0.35, 0.5]))
+        else:
+            collected = collect(service, items)
+            rows = curve(collected, [round(0.4 + 0.04 * i, 2) for i in range(16)])
+            text = to_markdown(rows, len(collected))
         print(text)
         if args.out:
             args.out.write_text(text, encoding="utf-8")
