@@ -29,6 +29,8 @@ class Intents:
     aggregate: re.Pattern[str]
     summary: re.Pattern[str]
     plans: re.Pattern[str]
+    plans_question: re.Pattern[str]
+    which_items: re.Pattern[str]
     follow_up: re.Pattern[str]
     operations: tuple[tuple[str, re.Pattern[str]], ...]
     conditions: tuple[tuple[str, re.Pattern[str]], ...]
@@ -82,6 +84,8 @@ def load_intents() -> Intents:
         aggregate=_compile(data["aggregate"]),
         summary=_compile(data["summary"]),
         plans=_compile(data["plans"]),
+        plans_question=_compile(data["plans_question"]),
+        which_items=_compile(data["which_items"]),
         follow_up=re.compile(data["follow_up"]),
         operations=tuple((k, _compile(v)) for k, v in data["operations"].items()),
         conditions=tuple((k, _compile(v)) for k, v in data["conditions"].items()),

@@ -219,7 +219,17 @@ def _route(q: Question) -> Route:
         return "aggregate"
     if intents.summary.search(q.text) and not q.wants_number:
         return "summary"
+    if _asks_plans_section(q):
+        return "summary"
     return "lookup"
+
+
+def _asks_plans_section(q: Question) -> bool:
+    """What a report plans, not a figure of its plans: no unit asked (哪几块 asks which), no measure, no rate."""
+    intents = load_intents()
+    if not intents.plans_question.search(q.text) or q.metrics or intents.rate.search(q.text):
+        return False
+    return not asked_units(intents.which_items.sub(" ", q.text))
 
 
 def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
