@@ -63,6 +63,10 @@ class Intents:
     ranks_regions: re.Pattern[str]
     each: re.Pattern[str]
     one_report: re.Pattern[str]
+    report_kinds: tuple[tuple[str, re.Pattern[str]], ...]  # kind → words of a title
+    issuer_kinds: tuple[tuple[str, re.Pattern[str]], ...]  # kind of issuer → words of an issuer
+    collection_ask: re.Pattern[str]
+    report_word: re.Pattern[str]
 
     def family(self, unit: str | None) -> str | None:
         return self.unit_families.get(unit or "")
@@ -118,4 +122,8 @@ def load_intents() -> Intents:
         ranks_regions=_compile(data["ranks_regions"]),
         each=_compile(data["each"]),
         one_report=_compile(data["one_report"]),
+        report_kinds=tuple((k, _compile(v)) for k, v in data["report_kinds"].items()),
+        issuer_kinds=tuple((k, _compile(v)) for k, v in data["issuer_kinds"].items()),
+        collection_ask=_compile(data["collection_ask"]),
+        report_word=_compile(data["report_word"]),
     )
