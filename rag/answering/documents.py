@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from rag.answering import extractive
 from rag.answering.chain import EvidenceSet
 from rag.answering.drafts import Draft
-from rag.answering.format import label
+from rag.answering.format import MAX_REPORTS, label
 from rag.domain.gazetteer import load_gazetteer
 from rag.domain.intents import load_intents
-from rag.question.understanding import Question
+from rag.question.understanding import Question, asks_collection
 from rag.schema import Document, Table, TableRow
 
 _FIELD_NAMES = {"province": "所属省份", "city": "所属城市", "level": "行政级别", "year": "报告年度",
@@ -65,6 +65,50 @@ def _years_covered(docs: Sequence[Document]) -> Draft:
     return Draft("；".join(lines) + "。", True, "metadata", table=_table(docs))
 
 
+def report_kind(doc: Document) -> str:
+    """法治政府建设, 政府信息公开 or 其他: the catalogue's field when set, else read from the title."""
+    recorded = getattr(doc, "kind", None)
+    if recorded:
+        return "其他" if recorded == "other" else str(recorded)
+    title = doc.title or ""
+    return next((kind for kind, words in load_intents().report_kinds if words.search(title)), "其他")
+
+
+def issuer_kind(doc: Document) -> str | None:
+    """司法局 or 人民政府 (its office included) from the issuer, else from the title; None when neither says."""
+    for text in (doc.issuer or "", doc.title or ""):
+        found = next((kind for kind, words in load_intents().issuer_kinds if words.search(text)), None)
+        if found:
+            return found
+    return None
+
+
+def _by_kind(docs: Sequence[Document], kind_of, heading: str, unknown: str) -> Draft:
+    """The reports grouped by a kind, each group with its count and the reports in it."""
+    groups: dict[str, list[Document]] = {}
+    for doc in docs:
+        groups.setdefault(kind_of(doc) or unknown, []).append(doc)
+    parts = []
+    for kind, members in sorted(groups.items(), key=lambda g: (g[0] == unknown, -len(g[1]))):
+        shown = "、".join(f"{label(d)}（{d.issuer}）" if d.issuer and heading == "落款" else label(d)
+                         for d in members[:MAX_REPORTS])
+        more = "等" if len(members) > MAX_REPORTS else ""
+        parts.append(f"{kind}{len(members)}份：{shown}{more}")
+    return Draft(f"收录的{len(docs)}份报告按{heading}分：" + "；".join(parts) + "。", True, "metadata",
+                 table=_table(docs))
+
+
+def _collection_by_kind(question: Question, docs: Sequence[Document]) -> Draft | None:
+    intents = load_intents()
+    asked = (question.text, question.original)
+    if any(words.search(t) for _, words in intents.issuer_kinds for t in asked):
+        return _by_kind(docs, lambda d: f"{issuer_kind(d)}出具的" if issuer_kind(d) else None, "落款",
+                        "其他机关出具或未写明落款的")
+    return _by_kind(docs, lambda d: {"政府信息公开": "政府信息公开工作年度报告",
+                                     "法治政府建设": "法治政府建设报告"}.get(report_kind(d), "其他报告"),
+                    "类型", "其他报告")
+
+
 class DocumentsAnswerer:
     name = "documents"
     reads = ()
@@ -78,6 +122,8 @@ class DocumentsAnswerer:
         fields = [name for name, pattern in intents.document_fields if any(pattern.search(t) for t in asked_as)]
         if not question.regions and any(intents.document_years.search(t) for t in asked_as):
             return _years_covered(docs)
+        if asks_collection(question):
+            return _collection_by_kind(question, docs)
         if {"addressee", "published"} & set(fields):
             return None  # addressees and web posting dates: the metadata answerer cites them
         place_field = next((f for f in fields if f in {"province", "city", "level", "year"}), None)

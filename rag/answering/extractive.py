@@ -123,7 +123,7 @@ def summary(q: Question, hits: Sequence[Hit], chunks_by_doc: Mapping[str, list[C
         # The section the question names in its own words may not be among the hits: every top-level
         # heading of the reports found is a candidate.
         for doc_id in dict.fromkeys(h.chunk.doc_id for h in hits):
-            for top in dict.fromkeys(c.section.split(" > ")[0] for c in chunks_by_doc.get(doc_id, [])):
+            for top in _top_headings(chunks_by_doc.get(doc_id, [])):
                 if top and kinds[0].search(top):
                     score = 2.0 * weighted_overlap(q_tokens, set(tokenizer.tokens(top)), idf) + 3.0
                     if best is None or score > best[0]:
@@ -137,20 +137,20 @@ def summary(q: Question, hits: Sequence[Hit], chunks_by_doc: Mapping[str, list[C
         heading, lines = inline
         return _body(lines, heading, docs.get(doc_id))
     _, doc_id, top = best
-    section_chunks = [c for c in chunks_by_doc.get(doc_id, []) if c.section.split(" > ")[0] == top]
     sub = _subsection(q, doc_id, top, chunks_by_doc, tokenizer, idf)
     if sub is not None:  # the question names one part of a section in its own words: that part's text
         heading, part = sub
         return _body([(c, c.text) for c in part], heading, docs.get(doc_id))
-    items = _items("\n".join(c.text for c in section_chunks))
-    if len(items) <= 1 and section_chunks:  # a section without enumerated items: its sentences
-        return _body([(c, c.text) for c in section_chunks], top, docs.get(doc_id))
-    if not items:
+    section = _section_lines(chunks_by_doc.get(doc_id, []), top)
+    if not section:
         return None
+    items = _items("\n".join(line for _, line in section))
+    if len(items) <= 1:  # a section without enumerated items: its sentences
+        return _body(section, top, docs.get(doc_id))
     evidence: list[Evidence] = []
     lines = []
     for item in items[:8]:
-        chunk = next((c for c in section_chunks if item[:12] in c.text), section_chunks[0])
+        chunk = next((c for c, line in section if item[:12] in line), section[0][0])
         index = next((i for i, e in enumerate(evidence) if e.chunk.chunk_id == chunk.chunk_id), None)
         if index is None:
             evidence.append(Evidence(chunk, item))
@@ -159,6 +159,30 @@ def summary(q: Question, hits: Sequence[Hit], chunks_by_doc: Mapping[str, list[C
     doc = docs.get(doc_id)
     heading = re.sub(r"^[一二三四五六七八九十]+[、.．]\s*", "", top)
     return Draft(f"{label(doc)}报告“{heading}”部分：\n" + "\n".join(lines), True, "summary", evidence)
+
+
+# A top-level heading of a report (一、… / 三、2024年工作打算): where one part of the report ends.
+_TOP_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]\s*[^。；;！!？?]{1,40}$")
+
+
+def _top_headings(chunks: Sequence[ChunkRow]) -> list[str]:
+    """The report's top-level headings: those its chunks are labelled with, and heading lines inside
+    chunks labelled with another (a short part merged into its neighbour's chunk)."""
+    labelled = [c.section.split(" > ")[0] for c in chunks]
+    inline = [line.strip() for c in chunks for line in c.text.split("\n") if _TOP_HEADING.match(line.strip())]
+    return list(dict.fromkeys(labelled + inline))
+
+
+def _section_lines(chunks: Sequence[ChunkRow], top: str) -> list[tuple[ChunkRow, str]]:
+    """The lines of the part headed `top`, from its heading to the next top-level heading. A chunk is
+    labelled with one section but may begin with the end of the part before, so the part is cut from
+    the report's lines, not taken as whole chunks."""
+    lines = [(c, line) for c in sorted(chunks, key=lambda c: c.ord) for line in c.text.split("\n") if line.strip()]
+    start = next((i for i, (_, line) in enumerate(lines) if line.strip() == top.strip()), None)
+    if start is None:  # the heading is not a line of its own: the chunks labelled with it
+        return [(c, c.text) for c in chunks if c.section.split(" > ")[0] == top]
+    end = next((i for i in range(start + 1, len(lines)) if _TOP_HEADING.match(lines[i][1].strip())), len(lines))
+    return lines[start:end]
 
 
 # A sub-section answers a summary question when this share of the question's topic (rarity-weighted

@@ -61,7 +61,8 @@ def scoring_phrase(sentence: str, fig: Figure) -> str:
 
 def figure_phrase(sentence: str, fig: Figure) -> str:
     """A figure's own phrase: its clause through to the next break (so the noun after the unit comes
-    along), narrowed at 和/及/、 when the clause lists other figures ("24项职责和…29项职责")."""
+    along), narrowed at 和/及/、 when the clause lists other figures ("24项职责和…29项职责"), and ended
+    before the next figure that counts something else ("27个部门单位的278项事项")."""
     stop = _CLAUSE_END.search(sentence, fig.end)
     start, end = fig.clause_start, stop.start() if stop else len(sentence)
     others = [f for f in figures(sentence) if fig.clause_start <= f.start and f.end <= end and f != fig]
@@ -71,7 +72,11 @@ def figure_phrase(sentence: str, fig: Figure) -> str:
         start = joints[-1].end()
     if after and (joint := _JOINT.search(sentence, fig.end, after[0].start)):
         end = joint.start()
-    return sentence[start:end].strip(" ,，、")
+    elif counted := [f for f in after if not f.is_calendar()]:
+        # "27个部门单位的278项行政许可事项": the phrase of 27 ends after its own noun (部门单位); the noun
+        # after 278 counts 278, not 27.
+        end = counted[0].start
+    return sentence[start:end].strip(" ,，、").rstrip("的")
 
 
 def sentences(hits: Sequence[Hit]) -> list[tuple[int, Hit, str]]:

@@ -29,6 +29,8 @@ class Intents:
     aggregate: re.Pattern[str]
     summary: re.Pattern[str]
     plans: re.Pattern[str]
+    plans_question: re.Pattern[str]
+    which_items: re.Pattern[str]
     follow_up: re.Pattern[str]
     operations: tuple[tuple[str, re.Pattern[str]], ...]
     conditions: tuple[tuple[str, re.Pattern[str]], ...]
@@ -67,6 +69,10 @@ class Intents:
     english_stop: re.Pattern[str]
     english_admin: re.Pattern[str]
     english_dangling: re.Pattern[str]
+    report_kinds: tuple[tuple[str, re.Pattern[str]], ...]  # kind → words of a title
+    issuer_kinds: tuple[tuple[str, re.Pattern[str]], ...]  # kind of issuer → words of an issuer
+    collection_ask: re.Pattern[str]
+    report_word: re.Pattern[str]
 
     def family(self, unit: str | None) -> str | None:
         return self.unit_families.get(unit or "")
@@ -88,6 +94,8 @@ def load_intents() -> Intents:
         aggregate=_compile(data["aggregate"]),
         summary=_compile(data["summary"]),
         plans=_compile(data["plans"]),
+        plans_question=_compile(data["plans_question"]),
+        which_items=_compile(data["which_items"]),
         follow_up=re.compile(data["follow_up"]),
         operations=tuple((k, _compile(v)) for k, v in data["operations"].items()),
         conditions=tuple((k, _compile(v)) for k, v in data["conditions"].items()),
@@ -126,4 +134,8 @@ def load_intents() -> Intents:
         english_stop=_compile(data["english_stop"]),
         english_dangling=_compile(data["english_dangling"]),
         english_admin=_compile(rf"\b(?:{data['english_admin']})\b"),
+        report_kinds=tuple((k, _compile(v)) for k, v in data["report_kinds"].items()),
+        issuer_kinds=tuple((k, _compile(v)) for k, v in data["issuer_kinds"].items()),
+        collection_ask=_compile(data["collection_ask"]),
+        report_word=_compile(data["report_word"]),
     )

@@ -220,11 +220,33 @@ def _route(q: Question) -> Route:
     intents = load_intents()
     if intents.metadata.search(q.text):
         return "metadata"
+    if asks_collection(q):
+        return "metadata"
     if intents.aggregate.search(q.text) and len(q.regions) != 1:
         return "aggregate"
     if intents.summary.search(q.text) and not q.wants_number:
         return "summary"
+    if _asks_plans_section(q):
+        return "summary"
     return "lookup"
+
+
+def asks_collection(q: Question) -> bool:
+    """Which reports are of a kind, or by a kind of issuer ("哪些是政府信息公开年报"): a catalogue question."""
+    intents = load_intents()
+    asked = (q.text, q.original)
+    named = [p for _, p in (*intents.report_kinds, *intents.issuer_kinds) if any(p.search(t) for t in asked)]
+    # 几份/多少份 count reports; any other unit asks a figure of what the reports say.
+    return (not q.regions and bool(named) and not asked_units(intents.collection_ask.sub(" ", q.text))
+            and any(intents.collection_ask.search(t) and intents.report_word.search(t) for t in asked))
+
+
+def _asks_plans_section(q: Question) -> bool:
+    """What a report plans, not a figure of its plans: no unit asked (哪几块 asks which), no measure, no rate."""
+    intents = load_intents()
+    if not intents.plans_question.search(q.text) or q.metrics or intents.rate.search(q.text):
+        return False
+    return not asked_units(intents.which_items.sub(" ", q.text))
 
 
 def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
