@@ -13,7 +13,7 @@ from rag.answering.llm import LLMStep
 from rag.compose import Components, build
 from rag.domain.catalogue import load_catalogue
 from rag.domain.english import candidates
-from rag.question.scope import select
+from rag.question.scope import scope_of, select
 from rag.question.understanding import Context, Question, understand
 from rag.retrieval.embedders import Embedder
 from rag.retrieval.retriever import Hit
@@ -59,7 +59,7 @@ class Service:
         without_llm = {"llm": self.parts.llm_answerer(None)}
         for text in warm_up_questions(list(docs.values()), load_catalogue()):
             q = understand(text, list(docs.values()))
-            self.parts.chain.run(q, docs, chunks_by_doc, Context(), swap=without_llm)
+            self.parts.chain.run(q, scope_of(q, docs), docs, chunks_by_doc, Context(), swap=without_llm)
         if self.embedder is not None and docs:
             vector = self.embedder.embed_query(WARM_UP_PROBE)
             nearest = self.store.vectors_query(vector, k=1)  # opens Chroma's index and its id lookup
@@ -91,9 +91,10 @@ class Service:
         docs, chunks_by_doc = self._snapshot()
         with stage("understand"):
             q = self._understand(request, docs, context)
+            scope = scope_of(q, docs)
         swap = {"llm": self.parts.llm_answerer(llm_step)} if llm_step is not None else None
         with stage("answer"):
-            run = self.parts.chain.run(q, docs, chunks_by_doc, context, swap=swap)
+            run = self.parts.chain.run(q, scope, docs, chunks_by_doc, context, swap=swap)
         draft = run.draft
         self.sessions.put(session_id, _next_context(q, draft, context))
         response = AskResponse(

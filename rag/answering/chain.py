@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from rag.answering.drafts import Draft, refusal
 from rag.question.quantities import Asked, asked_quantities
-from rag.question.scope import Scope, select
+from rag.question.scope import Scope
 from rag.question.understanding import Context, Question
 from rag.schema import Document
 from rag.store.database import ChunkRow
@@ -178,15 +178,14 @@ class Chain:
                            _Once(lambda: self.search.hits(q, scope, context)), _Once(self.search.idf),
                            _Once(lambda: asked_quantities(q)))
 
-    def run(self, q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str, list[ChunkRow]],
+    def run(self, q: Question, scope: Scope, docs: dict[str, Document], chunks_by_doc: Mapping[str, list[ChunkRow]],
             context: Context, swap: Mapping[str, Answerer] | None = None) -> Run:
-        """The draft for `q`; `swap` replaces answerers by name for this call (the streamed door's LLM
-        answerer, warm-up's answerer without an LLM)."""
+        """The draft for `q` over the reports in `scope` (rag/question/scope.py: scope_of); `swap` replaces
+        answerers by name for this call (the streamed door's LLM answerer, warm-up's answerer without an LLM)."""
         if not docs:
             return Run(refusal("还没有导入任何报告，请先导入报告（govqa ingest）。"), [], Notes())
-        scope = select(docs, q.regions, q.years, unknown_regions=q.unknown_regions, asks_plans=q.asks_plans)
         if scope.refusal is not None and q.route != "metadata":
-            return Run(self._from_next_report(q, docs, chunks_by_doc, context, scope.refusal), [], Notes())
+            return Run(self._from_next_report(q, docs, chunks_by_doc, context, scope), [], Notes())
         evidence = self.evidence(q, docs, chunks_by_doc, scope, context)
         notes = Notes()
         for answerer in self.routes.get(q.route, self.routes["lookup"]):
@@ -204,15 +203,13 @@ class Chain:
         return Run(draft, evidence.hits if evidence._hits.done else [], notes)
 
     def _from_next_report(self, q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str, list[ChunkRow]],
-                          context: Context, reason: str) -> Draft:
+                          context: Context, scope: Scope) -> Draft:
         """No report of the year asked: the next year's report may give that year's figure in a table
         column (a fact whose year is the one asked). Only facts may answer from it; else the refusal."""
+        reason = scope.refusal or ""
         facts = next((a for a in self.routes.get("lookup", []) if a.name == "facts"), None)
-        if facts is None or not q.wants_number or not q.years or not q.regions:
+        if facts is None or scope.next_year is None:
             return refusal(reason)
-        later = select(docs, q.regions, [y + 1 for y in q.years])
-        if later.refusal is not None or not later.doc_ids:
-            return refusal(reason)
-        result = facts.answer(q, self.evidence(q, docs, chunks_by_doc, later, context))
+        result = facts.answer(q, self.evidence(q, docs, chunks_by_doc, scope.next_year, context))
         draft = result.draft if isinstance(result, Noted) else result
         return draft if draft is not None and draft.answerable else refusal(reason)

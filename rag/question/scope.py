@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from rag.question.understanding import Question
 from rag.schema import Document
 from rag.store.snapshot import documents_of, in_regions, known_regions
 
@@ -20,6 +21,19 @@ class Scope:
     doc_ids: list[str] | None
     refusal: str | None = None
     docs: list[Document] = field(default_factory=list)
+    # With no report of the year asked, the next year's reports: a table column of theirs may give the
+    # year asked (a fact whose year is that year). Only the facts answerer may answer from them.
+    next_year: Scope | None = None
+
+
+def scope_of(q: Question, docs: dict[str, Document]) -> Scope:
+    """The reports a question is about (with the next year's as a fallback for a missing year)."""
+    scope = select(docs, q.regions, q.years, unknown_regions=q.unknown_regions, asks_plans=q.asks_plans)
+    if scope.refusal is not None and q.wants_number and q.years and q.regions:
+        later = select(docs, q.regions, [y + 1 for y in q.years])
+        if later.refusal is None and later.doc_ids:
+            scope.next_year = later
+    return scope
 
 
 def matches(doc: Document, regions: Sequence[str], years: Sequence[int]) -> bool:
