@@ -33,6 +33,8 @@ from rag.schema import AskRequest, AskResponse
 from rag.service import Service
 from rag.settings import Settings
 
+# The longest question AskRequest takes; every earlier user message is held to it too.
+MAX_QUESTION = next(m.max_length for m in AskRequest.model_fields["question"].metadata if hasattr(m, "max_length"))
 CORRECTION = "\n\n（更正：上面的回答未通过核对，以下为报告原文摘录。）\n"
 
 
@@ -62,11 +64,17 @@ class ChatCompletionRequest(BaseModel):
     session_id: str | None = None  # govqa's own session, when a client prefers to name it
 
 
-def _ask_request(body: ChatCompletionRequest, service: Service, scope: str) -> AskRequest:
+def _ask_request(body: ChatCompletionRequest, service: Service, scope: str, max_chars: int) -> AskRequest:
     users = [m.text().strip() for m in body.messages if m.role == "user"]
     users = [u for u in users if u]
     if not users:
         raise HTTPException(400, "messages hold no user message to answer")
+    # Earlier turns are understood too (bot/conversation.py): every one is bounded, before any is read.
+    if (total := sum(len(u) for u in users)) > max_chars:
+        raise HTTPException(400, f"conversation too long: its user messages hold {total} characters "
+                                 f"(at most {max_chars}); start a new conversation")
+    if (longest := max(len(u) for u in users)) > MAX_QUESTION:
+        raise HTTPException(400, f"a user message holds {longest} characters (at most {MAX_QUESTION})")
     question = users[-1]
     session_id = body.session_id or session_for(service, scope, users[:-1], question)
     try:
@@ -121,7 +129,7 @@ def openai_router(settings: Settings, guards: list[Depends]) -> APIRouter:
     async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
         service = svc(request)
         scope = api_key_id(request) or body.user or ""
-        ask = await run_in_threadpool(_ask_request, body, service, scope)
+        ask = await run_in_threadpool(_ask_request, body, service, scope, settings.max_conversation_chars)
         cid = f"chatcmpl-{uuid.uuid4().hex[:24]}"
         model = body.model or settings.openai_model_name
         if body.stream:

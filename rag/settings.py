@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     rate_limit_per_address_per_minute: float = 600.0
     # New conversations one address may open per day (a session_id it has not used before; 0 = no cap).
     max_sessions_per_address: int = Field(default=2000, ge=0)
+    # The user messages of one /v1 conversation together (every turn the client resends), in characters:
+    # each is read by question understanding, so this bounds a request's CPU (400 beyond).
+    max_conversation_chars: int = Field(default=16_000, ge=1)
     # API keys (admin console → API 密钥): when true, /v1/*, /api/ask and /api/chat refuse requests
     # without a valid key (401); when false they stay open, and a presented key is still checked.
     require_api_key: bool = False
