@@ -145,8 +145,11 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         token = settings.admin_token
         if not token:
             raise HTTPException(403, "admin routes are disabled: set GOVQA_ADMIN_TOKEN")
-        given = (authorization or "").removeprefix("Bearer ").strip()
-        if not secrets.compare_digest(given.encode(), token.encode()):
+        scheme, _, given = (authorization or "").strip().partition(" ")
+        if scheme.lower() != "bearer":  # the bare token is refused: it must come as the Bearer scheme
+            given = ""
+        given = given.strip()
+        if not given or not secrets.compare_digest(given.encode(errors="replace"), token.encode()):
             raise HTTPException(401, "bad or missing admin token")
 
     app.include_router(widget_router)
@@ -226,15 +229,17 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         return service.feedback.list(rating)
 
     @app.post("/api/ask", response_model=AskResponse, dependencies=rate_limited, responses=too_many)
-    async def ask(body: AskRequest, service: Service = Depends(svc)) -> AskResponse:
+    async def ask(body: AskRequest, request: Request, service: Service = Depends(svc)) -> AskResponse:
+        body = body.model_copy(update={"session_id": request.state.session_id})  # minted for this client
         return await run_in_threadpool(service.ask, body)
 
     @app.post("/api/chat", response_class=EventSourceResponse, dependencies=rate_limited,
               responses={200: {"content": {"text/event-stream": {}}, "description": "token, citations, done"},
                          **too_many})
-    async def chat(body: AskRequest, service: Service = Depends(svc)) -> EventSourceResponse:
+    async def chat(body: AskRequest, request: Request, service: Service = Depends(svc)) -> EventSourceResponse:
         """SSE: `token` events (live LLM tokens, number clauses checked first), an optional `replace`,
         then `citations`, then `done` with the AskResponse (see rag/streaming.py)."""
+        body = body.model_copy(update={"session_id": request.state.session_id})  # minted for this client
         events = (event.sse() for event in streaming.stream(service, body))
         return EventSourceResponse(iterate_in_threadpool(events))
 
