@@ -26,6 +26,7 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from bot.admin_api import admin_router
 from bot.api_keys import KeyStore, key_check, keys_router
+from bot.body_limit import BodyLimit
 from bot.errors import ErrorBody
 from bot.http_metrics import CONTENT_TYPE_LATEST, HttpMetrics
 from bot.openai_api import openai_router
@@ -176,6 +177,14 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         closers.append(mount_wecom_robot(app, settings))
     too_many = {429: {"model": ErrorBody, "description": "rate limited; see Retry-After"},
                 401: {"model": ErrorBody, "description": "API key revoked, or missing while keys are required"}}
+
+    # Around every route, door and bot: no body is read past its limit, whoever sends it.
+    upload_limit = (settings.max_upload_mb + 1) * 1024 * 1024  # the file and its multipart framing
+
+    def body_limit(path: str) -> int:
+        return upload_limit if path == "/api/documents" else settings.max_body_kb * 1024
+
+    app.add_middleware(BodyLimit, limit_for=body_limit, streamed=lambda path: path == "/api/documents")
 
     @app.middleware("http")
     async def request_context(request: Request, call_next):

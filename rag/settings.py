@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     max_upload_mb: int = 50
+    # Every other request body (questions, /v1 conversations, feedback, bot callbacks), enforced while
+    # it is read, before authentication and parsing (413 beyond); uploads get max_upload_mb plus 1 MB.
+    max_body_kb: int = Field(default=1024, ge=1)
     cors_origins: list[str] = Field(default_factory=list)
     # The eval report the admin console shows; `govqa eval` writes it (default: the repo's evals/reports).
     eval_report: Path = Path(__file__).resolve().parents[1] / "evals" / "reports" / "latest.json"
