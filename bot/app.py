@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import logging
+import math
 import secrets
 import tempfile
 import threading
@@ -30,7 +31,7 @@ from bot.body_limit import BodyLimit
 from bot.errors import ErrorBody
 from bot.http_metrics import CONTENT_TYPE_LATEST, HttpMetrics
 from bot.openai_api import openai_router
-from bot.ratelimit import RateLimiter, limit_dependency
+from bot.ratelimit import Caller, RateLimiter, client_address, limit_dependency
 from bot.uploads import safe_filename
 from bot.wecom import mount_wecom
 from bot.wecom_robot import mount_wecom_robot
@@ -228,7 +229,18 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     def prometheus() -> Response:
         return Response(http_metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
-    @app.post("/api/feedback", status_code=201, response_model=Feedback)
+    feedback_limiter = RateLimiter(0, 0, per_address_per_minute=settings.feedback_per_minute)
+
+    def feedback_limit(request: Request) -> None:
+        """The feedback route is anonymous: each address may post `feedback_per_minute` a minute."""
+        wait = feedback_limiter.take(Caller(client_address(request, settings.trust_forwarded_for), None))
+        if wait:
+            seconds = max(1, math.ceil(wait))
+            raise HTTPException(429, f"too much feedback from this address: retry in {seconds} s",
+                                headers={"Retry-After": str(seconds)})
+
+    @app.post("/api/feedback", status_code=201, response_model=Feedback, dependencies=[Depends(feedback_limit)],
+              responses={429: {"model": ErrorBody, "description": "rate limited; see Retry-After"}})
     def feedback(body: FeedbackIn, service: Service = Depends(svc)) -> Feedback:
         return service.feedback.add(body)
 

@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     # The user messages of one /v1 conversation together (every turn the client resends), in characters:
     # each is read by question understanding, so this bounds a request's CPU (400 beyond).
     max_conversation_chars: int = Field(default=16_000, ge=1)
+    # /api/feedback is anonymous (the widget's 👍/👎): posts per minute per address, and rows kept (oldest dropped).
+    feedback_per_minute: float = Field(default=20.0, ge=0)
+    feedback_max_rows: int = Field(default=20_000, ge=1)
     # API keys (admin console → API 密钥): when true, /v1/*, /api/ask and /api/chat refuse requests
     # without a valid key (401); when false they stay open, and a presented key is still checked.
     require_api_key: bool = False

@@ -14,15 +14,27 @@ from pydantic import BaseModel, Field
 from rag.schema import Citation, Route
 
 
+class FeedbackCitation(Citation):
+    """A citation as the widget sends it back: every text bounded (the route is anonymous)."""
+
+    doc_id: str = Field(max_length=200)
+    title: str | None = Field(default=None, max_length=500)
+    region: str | None = Field(default=None, max_length=100)
+    section: str = Field(default="", max_length=500)
+    text: str = Field(max_length=4000)
+    quote: str = Field(default="", max_length=2000)
+
+
 class FeedbackIn(BaseModel):
     session_id: str = Field(max_length=200)
+    # Each field is bounded, so one post stays under ~120 KB; the table keeps its newest `max_rows`.
     question: str = Field(min_length=1, max_length=2000)
     answer: str = Field(max_length=20000)
     rating: Literal["up", "down"]
     comment: str | None = Field(default=None, max_length=2000)
     # What the answer rested on, so a reviewed answer can become a gold item with its evidence.
     route: Route | None = None
-    citations: list[Citation] = Field(default_factory=list, max_length=50)
+    citations: list[FeedbackCitation] = Field(default_factory=list, max_length=20)
     source: str | None = Field(default=None, max_length=40)  # widget, slack, wecom …
 
 
@@ -32,7 +44,8 @@ class Feedback(FeedbackIn):
 
 
 class FeedbackStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, max_rows: int = 20_000) -> None:
+        self._max_rows = max_rows
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -55,6 +68,8 @@ class FeedbackStore:
                 (item.session_id, item.question, item.answer, item.rating, item.comment, created, item.route,
                  json.dumps([c.model_dump() for c in item.citations], ensure_ascii=False), item.source),
             )
+            # Anonymous posts must not grow the store without bound: the oldest go first.
+            self._db.execute("DELETE FROM feedback WHERE id <= ?", (int(cursor.lastrowid or 0) - self._max_rows,))
         return Feedback(id=int(cursor.lastrowid or 0), created_at=created, **item.model_dump())
 
     def list(self, rating: str | None = None) -> list[Feedback]:

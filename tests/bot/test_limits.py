@@ -12,6 +12,7 @@ from bot.app import create_app
 from rag.question.understanding import Context
 from rag.service import Service
 from rag.settings import Settings
+from rag.store.feedback import FeedbackIn, FeedbackStore
 from rag.store.sessions import Sessions
 
 ADMIN = {"Authorization": "Bearer test-token"}
@@ -162,3 +163,21 @@ def test_admin_token_without_the_bearer_scheme_is_refused(empty_service: Service
         assert c.get("/api/feedback", headers={"Authorization": "test-token"}).status_code == 401
         assert c.get("/api/feedback", headers={"Authorization": "Basic test-token"}).status_code == 401
         assert c.get("/api/feedback", headers=ADMIN).status_code == 200
+
+
+def test_anonymous_feedback_cannot_fill_the_disk(empty_service: Service, tmp_path: Path) -> None:
+    """No rate limit and unbounded citation text: five posts grew the feedback store to 716 MB."""
+    item = {"session_id": "s", "question": "问", "answer": "答", "rating": "down",
+            "citations": [{"n": 1, "doc_id": "d", "text": "文" * 5000}]}
+    with _client(empty_service, feedback_per_minute=4) as c:  # the refused post counts too
+        assert c.post("/api/feedback", json=item).status_code == 422  # one citation's text over 4,000
+        item["citations"] = [{"n": 1, "doc_id": "d", "text": "文" * 4000}]
+        codes = [c.post("/api/feedback", json=item).status_code for _ in range(4)]
+        assert codes == [201, 201, 201, 429]
+    # The store keeps its newest rows only.
+    store = FeedbackStore(tmp_path / "f.sqlite", max_rows=5)
+    for i in range(12):
+        store.add(FeedbackIn(session_id="s", question=f"问{i}", answer="答", rating="up"))
+    kept = store.list()
+    assert len(kept) == 5 and kept[0].question == "问11"
+    store.close()
