@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import math
+import re
 import secrets
 import tempfile
 import threading
@@ -49,8 +50,20 @@ from rag.store.feedback import Feedback, FeedbackIn
 log = logging.getLogger("govqa.http")
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Sheets (OWASP's CSV injection list).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?%?")
+
+
+def _cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula, prefixed with ' so it is shown as text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def _csv(rows: list[MetricRow]) -> str:
-    """UTF-8 with BOM so spreadsheet programs read the Chinese correctly."""
+    """UTF-8 with BOM so spreadsheet programs read the Chinese correctly; no cell is a formula."""
     buffer = io.StringIO()
     fields = [f for f in MetricRow.model_fields if f != "span"] + ["span_start", "span_end"]
     writer = csv.DictWriter(buffer, fieldnames=fields)
@@ -60,7 +73,7 @@ def _csv(rows: list[MetricRow]) -> str:
         if data.get("table_cell"):
             data["table_cell"] = json.dumps(data["table_cell"], ensure_ascii=False)
         data["span_start"], data["span_end"] = row.span or (None, None)
-        writer.writerow(data)
+        writer.writerow({k: _cell(v) for k, v in data.items()})
     return "\ufeff" + buffer.getvalue()
 
 
