@@ -146,8 +146,11 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        """FastAPI's 422 body, with echoed input cut short: a 100 KB question is not sent back."""
-        return JSONResponse(status_code=422, content=jsonable_encoder({"detail": _clip_errors(exc.errors())}))
+        """FastAPI's 422 body, with echoed input cut short: a 100 KB question is not sent back. What it echoes
+        may be text UTF-8 cannot encode (a lone surrogate such as "\\ud800" is valid JSON): it is replaced."""
+        content = jsonable_encoder({"detail": _clip_errors(exc.errors())})
+        body = json.dumps(content, ensure_ascii=False).encode("utf-8", errors="replace")
+        return Response(body, status_code=422, media_type="application/json")
 
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
@@ -282,7 +285,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         return service.store.list_documents()
 
     @app.post("/api/documents", response_model=Document, dependencies=[Depends(admin)],
-              responses={code: {"model": ErrorBody} for code in (400, 401, 403, 413, 415)})
+              responses={code: {"model": ErrorBody} for code in (400, 401, 403, 409, 413, 415)})
     async def upload(request: Request, file: UploadFile = File(...), service: Service = Depends(svc)) -> Document:
         name = safe_filename(file.filename)
         limit = settings.max_upload_mb * 1024 * 1024
@@ -305,8 +308,8 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         if result.status == "failed":
             raise HTTPException(400, f"{name}: {result.reason}")
         doc = service.store.get_document(result.doc_id or "")
-        if doc is None:
-            raise HTTPException(500, f"{name}: ingested but not found")
+        if doc is None:  # a DELETE of the same document ran between the ingest and this read
+            raise HTTPException(409, f"{name}: deleted while it was being ingested; upload it again")
         return doc
 
     @app.delete("/api/documents/{doc_id}", status_code=204, dependencies=[Depends(admin)],

@@ -181,3 +181,35 @@ def test_anonymous_feedback_cannot_fill_the_disk(empty_service: Service, tmp_pat
     kept = store.list()
     assert len(kept) == 5 and kept[0].question == "问11"
     store.close()
+
+
+@pytest.mark.parametrize("path, body", [
+    ("/api/ask", b'{"question": "\\ud800"}'),
+    ("/api/chat", b'{"question": "a\\udc00b"}'),
+    ("/v1/chat/completions", b'{"messages": [{"role": "user\\ud800", "content": "a"}]}'),
+    ("/api/feedback", b'{"session_id": "\\ud800", "question": "q", "answer": "a", "rating": "up"}'),
+])
+def test_a_lone_surrogate_in_json_is_a_4xx_not_a_500(empty_service: Service, path: str, body: bytes) -> None:
+    """The 422 handler echoed text it could not encode as UTF-8."""
+    with TestClient(create_app(empty_service.settings.model_copy(update={"rate_limit_per_minute": 0}), empty_service),
+                    raise_server_exceptions=False) as c:
+        reply = c.post(path, content=body, headers={"Content-Type": "application/json"})
+    assert 400 <= reply.status_code < 500 and reply.json()["detail"]
+
+
+def test_an_upload_racing_a_delete_of_its_document_is_a_409_not_a_500(
+        empty_service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.app
+
+    real_ingest = bot.app.ingest
+
+    def ingest_then_deleted(store, paths, **kw):  # the DELETE lands between the ingest and the route's read
+        results = real_ingest(store, paths, **kw)
+        store.delete_document(results[0].doc_id)
+        return results
+
+    monkeypatch.setattr(bot.app, "ingest", ingest_then_deleted)
+    files = {"file": ("r.txt", "泗阳县2023年法治政府建设年度报告\n办结行政复议案件174件。".encode())}
+    with _client(empty_service) as c:
+        reply = c.post("/api/documents", files=files, headers=ADMIN)
+    assert reply.status_code == 409 and "deleted" in reply.json()["detail"]
