@@ -77,6 +77,8 @@ def _csv(rows: list[MetricRow]) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
+# /readyz asks the vector store for this id: a round trip that reads nothing.
+READYZ_PROBE_ID = "__readyz_probe__"
 # How much of a rejected value a 422 body repeats.
 ECHO_CHARS = 200
 
@@ -236,7 +238,15 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
             documents = service.store.count_documents()
             embedding: EmbedProgress = request.app.state.embed_queue.progress()
         except Exception as exc:  # a broken store is "not ready", not a 500 page
+            log.error("readyz: store unavailable: %s", exc)
             raise HTTPException(503, f"store unavailable: {exc}") from exc
+        if service.embedder is not None:  # dense retrieval on: its vector store must answer too
+            try:
+                service.store.vectors_get([READYZ_PROBE_ID])
+            except Exception as exc:  # questions still get lexical answers, but the outage must show
+                log.error("readyz: vector store unavailable: %s: %s", type(exc).__name__, exc)
+                raise HTTPException(503, f"vector store unavailable ({type(exc).__name__}): answers are "
+                                         "lexical only until it is back") from exc
         return {"status": "ready", "documents": documents, "unembedded_chunks": embedding.pending,
                 "embedding": embedding.model_dump()}
 
