@@ -9,20 +9,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from rag.schema import Citation, Route
 
-
-class FeedbackCitation(Citation):
-    """A citation as the widget sends it back: every text bounded (the route is anonymous)."""
-
-    doc_id: str = Field(max_length=200)
-    title: str | None = Field(default=None, max_length=500)
-    region: str | None = Field(default=None, max_length=100)
-    section: str = Field(default="", max_length=500)
-    text: str = Field(max_length=4000)
-    quote: str = Field(default="", max_length=2000)
+# What a citation sent back with feedback may hold (the route is anonymous): characters per field.
+CITATION_BOUNDS = {"doc_id": 200, "title": 500, "region": 100, "section": 500, "text": 4000, "quote": 2000}
 
 
 class FeedbackIn(BaseModel):
@@ -34,8 +26,18 @@ class FeedbackIn(BaseModel):
     comment: str | None = Field(default=None, max_length=2000)
     # What the answer rested on, so a reviewed answer can become a gold item with its evidence.
     route: Route | None = None
-    citations: list[FeedbackCitation] = Field(default_factory=list, max_length=20)
+    citations: list[Citation] = Field(default_factory=list, max_length=20)
     source: str | None = Field(default=None, max_length=40)  # widget, slack, wecom …
+
+
+    @field_validator("citations")
+    @classmethod
+    def _bounded(cls, citations: list[Citation]) -> list[Citation]:
+        for citation in citations:
+            for name, most in CITATION_BOUNDS.items():
+                if len(getattr(citation, name) or "") > most:
+                    raise ValueError(f"citation [{citation.n}] {name} longer than {most} characters")
+        return citations
 
 
 class Feedback(FeedbackIn):
