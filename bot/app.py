@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import logging
+import math
+import re
 import secrets
 import tempfile
 import threading
@@ -26,10 +28,11 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from bot.admin_api import admin_router
 from bot.api_keys import KeyStore, key_check, keys_router
+from bot.body_limit import BodyLimit
 from bot.errors import ErrorBody
 from bot.http_metrics import CONTENT_TYPE_LATEST, HttpMetrics
 from bot.openai_api import openai_router
-from bot.ratelimit import RateLimiter, limit_dependency
+from bot.ratelimit import Caller, RateLimiter, client_address, limit_dependency
 from bot.uploads import safe_filename
 from bot.wecom import mount_wecom
 from bot.wecom_robot import mount_wecom_robot
@@ -47,8 +50,20 @@ from rag.store.feedback import Feedback, FeedbackIn
 log = logging.getLogger("govqa.http")
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Sheets (OWASP's CSV injection list).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?%?")
+
+
+def _cell(value: object) -> object:
+    """Text that a spreadsheet would run as a formula, prefixed with ' so it is shown as text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def _csv(rows: list[MetricRow]) -> str:
-    """UTF-8 with BOM so spreadsheet programs read the Chinese correctly."""
+    """UTF-8 with BOM so spreadsheet programs read the Chinese correctly; no cell is a formula."""
     buffer = io.StringIO()
     fields = [f for f in MetricRow.model_fields if f != "span"] + ["span_start", "span_end"]
     writer = csv.DictWriter(buffer, fieldnames=fields)
@@ -58,10 +73,12 @@ def _csv(rows: list[MetricRow]) -> str:
         if data.get("table_cell"):
             data["table_cell"] = json.dumps(data["table_cell"], ensure_ascii=False)
         data["span_start"], data["span_end"] = row.span or (None, None)
-        writer.writerow(data)
+        writer.writerow({k: _cell(v) for k, v in data.items()})
     return "\ufeff" + buffer.getvalue()
 
 
+# /readyz asks the vector store for this id: a round trip that reads nothing.
+READYZ_PROBE_ID = "__readyz_probe__"
 # How much of a rejected value a 422 body repeats.
 ECHO_CHARS = 200
 
@@ -131,8 +148,11 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        """FastAPI's 422 body, with echoed input cut short: a 100 KB question is not sent back."""
-        return JSONResponse(status_code=422, content=jsonable_encoder({"detail": _clip_errors(exc.errors())}))
+        """FastAPI's 422 body, with echoed input cut short: a 100 KB question is not sent back. What it echoes
+        may be text UTF-8 cannot encode (a lone surrogate such as "\\ud800" is valid JSON): it is replaced."""
+        content = jsonable_encoder({"detail": _clip_errors(exc.errors())})
+        body = json.dumps(content, ensure_ascii=False).encode("utf-8", errors="replace")
+        return Response(body, status_code=422, media_type="application/json")
 
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
@@ -145,8 +165,11 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         token = settings.admin_token
         if not token:
             raise HTTPException(403, "admin routes are disabled: set GOVQA_ADMIN_TOKEN")
-        given = (authorization or "").removeprefix("Bearer ").strip()
-        if not secrets.compare_digest(given.encode(), token.encode()):
+        scheme, _, given = (authorization or "").strip().partition(" ")
+        if scheme.lower() != "bearer":  # the bare token is refused: it must come as the Bearer scheme
+            given = ""
+        given = given.strip()
+        if not given or not secrets.compare_digest(given.encode(errors="replace"), token.encode()):
             raise HTTPException(401, "bad or missing admin token")
 
     app.include_router(widget_router)
@@ -173,6 +196,14 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         closers.append(mount_wecom_robot(app, settings))
     too_many = {429: {"model": ErrorBody, "description": "rate limited; see Retry-After"},
                 401: {"model": ErrorBody, "description": "API key revoked, or missing while keys are required"}}
+
+    # Around every route, door and bot: no body is read past its limit, whoever sends it.
+    upload_limit = (settings.max_upload_mb + 1) * 1024 * 1024  # the file and its multipart framing
+
+    def body_limit(path: str) -> int:
+        return upload_limit if path == "/api/documents" else settings.max_body_kb * 1024
+
+    app.add_middleware(BodyLimit, limit_for=body_limit, streamed=lambda path: path == "/api/documents")
 
     @app.middleware("http")
     async def request_context(request: Request, call_next):
@@ -207,7 +238,15 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
             documents = service.store.count_documents()
             embedding: EmbedProgress = request.app.state.embed_queue.progress()
         except Exception as exc:  # a broken store is "not ready", not a 500 page
+            log.error("readyz: store unavailable: %s", exc)
             raise HTTPException(503, f"store unavailable: {exc}") from exc
+        if service.embedder is not None:  # dense retrieval on: its vector store must answer too
+            try:
+                service.store.vectors_get([READYZ_PROBE_ID])
+            except Exception as exc:  # questions still get lexical answers, but the outage must show
+                log.error("readyz: vector store unavailable: %s: %s", type(exc).__name__, exc)
+                raise HTTPException(503, f"vector store unavailable ({type(exc).__name__}): answers are "
+                                         "lexical only until it is back") from exc
         return {"status": "ready", "documents": documents, "unembedded_chunks": embedding.pending,
                 "embedding": embedding.model_dump()}
 
@@ -216,7 +255,18 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     def prometheus() -> Response:
         return Response(http_metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
-    @app.post("/api/feedback", status_code=201, response_model=Feedback)
+    feedback_limiter = RateLimiter(0, 0, per_address_per_minute=settings.feedback_per_minute)
+
+    def feedback_limit(request: Request) -> None:
+        """The feedback route is anonymous: each address may post `feedback_per_minute` a minute."""
+        wait = feedback_limiter.take(Caller(client_address(request, settings.trust_forwarded_for), None))
+        if wait:
+            seconds = max(1, math.ceil(wait))
+            raise HTTPException(429, f"too much feedback from this address: retry in {seconds} s",
+                                headers={"Retry-After": str(seconds)})
+
+    @app.post("/api/feedback", status_code=201, response_model=Feedback, dependencies=[Depends(feedback_limit)],
+              responses={429: {"model": ErrorBody, "description": "rate limited; see Retry-After"}})
     def feedback(body: FeedbackIn, service: Service = Depends(svc)) -> Feedback:
         return service.feedback.add(body)
 
@@ -226,15 +276,17 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         return service.feedback.list(rating)
 
     @app.post("/api/ask", response_model=AskResponse, dependencies=rate_limited, responses=too_many)
-    async def ask(body: AskRequest, service: Service = Depends(svc)) -> AskResponse:
+    async def ask(body: AskRequest, request: Request, service: Service = Depends(svc)) -> AskResponse:
+        body = body.model_copy(update={"session_id": request.state.session_id})  # minted for this client
         return await run_in_threadpool(service.ask, body)
 
     @app.post("/api/chat", response_class=EventSourceResponse, dependencies=rate_limited,
               responses={200: {"content": {"text/event-stream": {}}, "description": "token, citations, done"},
                          **too_many})
-    async def chat(body: AskRequest, service: Service = Depends(svc)) -> EventSourceResponse:
+    async def chat(body: AskRequest, request: Request, service: Service = Depends(svc)) -> EventSourceResponse:
         """SSE: `token` events (live LLM tokens, number clauses checked first), an optional `replace`,
         then `citations`, then `done` with the AskResponse (see rag/streaming.py)."""
+        body = body.model_copy(update={"session_id": request.state.session_id})  # minted for this client
         events = (event.sse() for event in streaming.stream(service, body))
         return EventSourceResponse(iterate_in_threadpool(events))
 
@@ -243,7 +295,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         return service.store.list_documents()
 
     @app.post("/api/documents", response_model=Document, dependencies=[Depends(admin)],
-              responses={code: {"model": ErrorBody} for code in (400, 401, 403, 413, 415)})
+              responses={code: {"model": ErrorBody} for code in (400, 401, 403, 409, 413, 415)})
     async def upload(request: Request, file: UploadFile = File(...), service: Service = Depends(svc)) -> Document:
         name = safe_filename(file.filename)
         limit = settings.max_upload_mb * 1024 * 1024
@@ -266,8 +318,8 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         if result.status == "failed":
             raise HTTPException(400, f"{name}: {result.reason}")
         doc = service.store.get_document(result.doc_id or "")
-        if doc is None:
-            raise HTTPException(500, f"{name}: ingested but not found")
+        if doc is None:  # a DELETE of the same document ran between the ingest and this read
+            raise HTTPException(409, f"{name}: deleted while it was being ingested; upload it again")
         return doc
 
     @app.delete("/api/documents/{doc_id}", status_code=204, dependencies=[Depends(admin)],

@@ -2,7 +2,8 @@
 
 Chat front-ends (Open WebUI, LobeChat, Dify's OpenAI-compatible provider) and bot frameworks speak
 this protocol. The last user message is the question; the user messages before it are the session
-(bot/conversation.py). The content ends with a numbered source list, and the full AskResponse rides
+(bot/conversation.py: a new one each time, unless the client sends back the `session_id` govqa minted
+for it). The content ends with a numbered source list, and the full AskResponse rides
 along in an extra `govqa` field (of the response, or of the last streamed chunk).
 
 Streamed, the LLM's tokens are forwarded as `rag.streaming` releases them. The protocol cannot take
@@ -24,7 +25,6 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
-from bot.api_keys import api_key_id
 from bot.conversation import session_for
 from bot.errors import ErrorBody
 from bot.plain_format import after_answer, render
@@ -33,6 +33,8 @@ from rag.schema import AskRequest, AskResponse
 from rag.service import Service
 from rag.settings import Settings
 
+# The longest question AskRequest takes; every earlier user message is held to it too.
+MAX_QUESTION = next(m.max_length for m in AskRequest.model_fields["question"].metadata if hasattr(m, "max_length"))
 CORRECTION = "\n\n（更正：上面的回答未通过核对，以下为报告原文摘录。）\n"
 
 
@@ -59,16 +61,23 @@ class ChatCompletionRequest(BaseModel):
     messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False
     user: str | None = None
-    session_id: str | None = None  # govqa's own session, when a client prefers to name it
+    session_id: str | None = None  # continues the conversation govqa minted for this client
 
 
-def _ask_request(body: ChatCompletionRequest, service: Service, scope: str) -> AskRequest:
+def _ask_request(body: ChatCompletionRequest, service: Service, minted: str, max_chars: int) -> AskRequest:
     users = [m.text().strip() for m in body.messages if m.role == "user"]
     users = [u for u in users if u]
     if not users:
         raise HTTPException(400, "messages hold no user message to answer")
+    # Earlier turns are understood too (bot/conversation.py): every one is bounded, before any is read.
+    if (total := sum(len(u) for u in users)) > max_chars:
+        raise HTTPException(400, f"conversation too long: its user messages hold {total} characters "
+                                 f"(at most {max_chars}); start a new conversation")
+    if (longest := max(len(u) for u in users)) > MAX_QUESTION:
+        raise HTTPException(400, f"a user message holds {longest} characters (at most {MAX_QUESTION})")
     question = users[-1]
-    session_id = body.session_id or session_for(service, scope, users[:-1], question)
+    # The id the rate limit resolved: the client's own conversation when it sent one we minted for it.
+    session_id = session_for(service, minted, users[:-1], continued=minted == body.session_id)
     try:
         return AskRequest(question=question, session_id=session_id)
     except ValidationError as exc:
@@ -120,8 +129,8 @@ def openai_router(settings: Settings, guards: list[Depends]) -> APIRouter:
                             **_REFUSALS})
     async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
         service = svc(request)
-        scope = api_key_id(request) or body.user or ""
-        ask = await run_in_threadpool(_ask_request, body, service, scope)
+        ask = await run_in_threadpool(_ask_request, body, service, request.state.session_id,
+                                      settings.max_conversation_chars)
         cid = f"chatcmpl-{uuid.uuid4().hex[:24]}"
         model = body.model or settings.openai_model_name
         if body.stream:

@@ -22,6 +22,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import slack_blocks
@@ -85,10 +86,16 @@ def create_slack_app(settings: Settings, service: Callable[[], Service]) -> Asyn
 
     @bolt.middleware
     async def drop_retries(req: AsyncBoltRequest, resp: BoltResponse, next: Callable) -> BoltResponse:
+        """Runs after Bolt's signature check. Retried events are dropped by `event_id`; any request whose
+        signature was seen before (a slash command or click replayed within Slack's 5-minute window) by it."""
         event_id = req.body.get("event_id")
         if event_id and not seen.first_time(str(event_id)):
             retry = req.headers.get("x-slack-retry-num", ["?"])[0]
             log.info("slack: dropped repeat of %s (retry %s)", event_id, retry)
+            return BoltResponse(status=200, body="")
+        signature = (req.headers.get("x-slack-signature") or [""])[0]
+        if signature and not seen.first_time(f"signature:{signature}"):
+            log.info("slack: dropped a replayed request")
             return BoltResponse(status=200, body="")
         return await next()
 
@@ -174,7 +181,14 @@ def create_slack_app(settings: Settings, service: Callable[[], Service]) -> Asyn
 def mount_slack(app: FastAPI, settings: Settings) -> None:
     """`POST /slack/events` for events, slash commands and button clicks (one Request URL in Slack's settings)."""
     handler = AsyncSlackRequestHandler(create_slack_app(settings, lambda: app.state.service))
+    verifier = SignatureVerifier(settings.slack_signing_secret or "")
 
     @app.post("/slack/events", include_in_schema=False)
     async def slack_events(request: Request) -> Response:
-        return await handler.handle(request)
+        # Bolt parses the body before it checks the signature: an unsigned body that is not JSON was a 500.
+        if not verifier.is_valid_request(await request.body(), dict(request.headers)):
+            return Response("invalid request signature", status_code=401)
+        try:
+            return await handler.handle(request)
+        except ValueError:  # signed, yet not the JSON or form body it declares
+            return Response("unreadable body", status_code=400)

@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from bot.dedup import DEDUP_FILE, RecentIds
 from bot.plain_format import render
 from bot.wecom_api import WeComApi
-from bot.wecom_crypto import BadReceiveId, BadSignature, MalformedCiphertext, WeComCrypto
+from bot.wecom_crypto import BadReceiveId, BadSignature, MalformedCiphertext, WeComCrypto, fresh
 from bot.wecom_format import split_message, strip_mentions
 from rag.schema import AskRequest, AskResponse
 from rag.service import Service
@@ -187,7 +187,10 @@ def mount_wecom(app: FastAPI, settings: Settings) -> Callable[[], None]:
         encrypt = (_parse_xml(body, "body").findtext("Encrypt") or "").strip()
         if not encrypt:
             raise HTTPException(400, "body has no <Encrypt> element")
-        message = parse_inbound(_verified(crypto, msg_signature, timestamp, nonce, encrypt))
+        plain = _verified(crypto, msg_signature, timestamp, nonce, encrypt)
+        if not fresh(timestamp):  # MsgId deduplication forgets after 10 minutes; a replay must not outlive it
+            raise HTTPException(401, "stale timestamp: a callback more than 5 minutes old or ahead is a replay")
+        message = parse_inbound(plain)
         bot.accept(message, request.app.state.service)
         return Response(status_code=200)  # empty body: WeCom then expects nothing more on this request
 

@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import os
 import struct
+import time
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
@@ -41,6 +42,18 @@ class MalformedCiphertext(WeComCryptoError):
 
 def signature(token: str, timestamp: str, nonce: str, encrypt: str) -> str:
     return hashlib.sha1("".join(sorted([token, timestamp, nonce, encrypt])).encode()).hexdigest()
+
+
+# A signed callback older or newer than this is a replay (Slack uses the same 5 minutes).
+REPLAY_WINDOW_S = 300
+
+
+def fresh(timestamp: str, window_s: float = REPLAY_WINDOW_S) -> bool:
+    """Whether a callback's signed `timestamp` (Unix seconds) is within `window_s` of now."""
+    try:
+        return abs(time.time() - int(timestamp)) <= window_s
+    except ValueError:
+        return False
 
 
 def _pad(data: bytes) -> bytes:

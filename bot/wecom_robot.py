@@ -33,10 +33,10 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.plain_format import render
 from bot.wecom import EMPTY, FAILED, NOT_TEXT, TOO_LONG
-from bot.wecom_crypto import BadReceiveId, BadSignature, MalformedCiphertext, WeComCrypto, signature
+from bot.wecom_crypto import BadReceiveId, BadSignature, MalformedCiphertext, WeComCrypto, fresh, signature
 from bot.wecom_format import strip_mentions
 from rag import streaming
-from rag.schema import AskRequest
+from rag.schema import MAX_SESSION_ID, AskRequest
 from rag.service import Service
 from rag.settings import Settings
 
@@ -76,11 +76,16 @@ def _fit(text: str, limit: int = MAX_CONTENT_BYTES) -> str:
     return data[: limit - 6].decode("utf-8", errors="ignore") + "\n……"
 
 
+def _field(value: Any) -> dict[str, Any]:
+    """A nested object of a message, or {} when it has another type (signed is not well-formed)."""
+    return value if isinstance(value, dict) else {}
+
+
 def session_of(message: dict[str, Any]) -> str:
     """One govqa session per group chat, else per member, so follow-up questions work."""
     if message.get("chattype") == "group" and message.get("chatid"):
-        return f"wecom-robot:chat:{message['chatid']}"
-    return f"wecom-robot:user:{(message.get('from') or {}).get('userid', '')}"
+        return f"wecom-robot:chat:{message['chatid']}"[:MAX_SESSION_ID]
+    return f"wecom-robot:user:{_field(message.get('from')).get('userid', '')}"[:MAX_SESSION_ID]
 
 
 class WeComRobot:
@@ -108,7 +113,7 @@ class WeComRobot:
     def handle(self, message: dict[str, Any], service: Service) -> Response:
         msgtype = message.get("msgtype")
         if msgtype == "stream":
-            stream_id = str((message.get("stream") or {}).get("id", ""))
+            stream_id = str(_field(message.get("stream")).get("id", ""))
             with self._lock:
                 state = self.streams.get(stream_id)
             if state is None:  # expired or never ours: end it rather than be polled for minutes
@@ -134,13 +139,23 @@ class WeComRobot:
     @staticmethod
     def _question(message: dict[str, Any]) -> str | None:
         if message.get("msgtype") == "text":
-            return str((message.get("text") or {}).get("content", ""))
+            return str(_field(message.get("text")).get("content", ""))
         if message.get("msgtype") == "mixed":  # text and images: answer the text
-            items = (message.get("mixed") or {}).get("msg_item") or []
-            return "".join(str((i.get("text") or {}).get("content", "")) for i in items if i.get("msgtype") == "text")
+            items = _field(message.get("mixed")).get("msg_item")
+            items = [_field(i) for i in items] if isinstance(items, list) else []
+            return "".join(str(_field(i.get("text")).get("content", "")) for i in items if i.get("msgtype") == "text")
         return None
 
     def _answer(self, state: StreamState, message: dict[str, Any], service: Service) -> None:
+        """Answer into `state`; whatever happens, the stream is finished (WeCom would poll it for minutes)."""
+        try:
+            self._answer_into(state, message, service)
+        except Exception:
+            log.exception("wecom robot: answering %s failed", message.get("msgid"))
+        if not state.done.is_set():
+            state.update(state.snapshot()[0] or FAILED, True)
+
+    def _answer_into(self, state: StreamState, message: dict[str, Any], service: Service) -> None:
         raw = self._question(message)
         if raw is None:
             state.update(NOT_TEXT, True)
@@ -194,6 +209,8 @@ def _message(crypto: WeComCrypto, body: bytes, msg_signature: str, timestamp: st
     if not isinstance(encrypt, str) or not encrypt:
         raise HTTPException(400, 'body has no "encrypt" field')
     plain = _verified(crypto, msg_signature, timestamp, nonce, encrypt)
+    if not fresh(timestamp):
+        raise HTTPException(401, "stale timestamp: a callback more than 5 minutes old or ahead is a replay")
     try:
         message = json.loads(plain)
     except ValueError as exc:

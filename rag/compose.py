@@ -90,6 +90,7 @@ def build(settings: Settings, *, store: Store | None = None, embedder: Embedder 
                   Search(retriever, tokenizer, settings))
     return Components(
         settings=settings, store=store, embedder=embedder, tokenizer=tokenizer, retriever=retriever,  # type: ignore[arg-type]
-        sessions=Sessions(store.root / "sessions.sqlite"), feedback=FeedbackStore(store.root / "feedback.sqlite"),
+        sessions=Sessions(store.root / "sessions.sqlite"),
+        feedback=FeedbackStore(store.root / "feedback.sqlite", max_rows=settings.feedback_max_rows),
         llm=llm, facts=facts, chain=chain, llm_answerer=llm_answerer,  # type: ignore[arg-type]
     )

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     max_upload_mb: int = 50
+    # Every other request body (questions, /v1 conversations, feedback, bot callbacks), enforced while
+    # it is read, before authentication and parsing (413 beyond); uploads get max_upload_mb plus 1 MB.
+    max_body_kb: int = Field(default=1024, ge=1)
     cors_origins: list[str] = Field(default_factory=list)
     # The eval report the admin console shows; `govqa eval` writes it (default: the repo's evals/reports).
     eval_report: Path = Path(__file__).resolve().parents[1] / "evals" / "reports" / "latest.json"
@@ -79,6 +82,12 @@ class Settings(BaseSettings):
     rate_limit_per_address_per_minute: float = 600.0
     # New conversations one address may open per day (a session_id it has not used before; 0 = no cap).
     max_sessions_per_address: int = Field(default=2000, ge=0)
+    # The user messages of one /v1 conversation together (every turn the client resends), in characters:
+    # each is read by question understanding, so this bounds a request's CPU (400 beyond).
+    max_conversation_chars: int = Field(default=16_000, ge=1)
+    # /api/feedback is anonymous (the widget's 👍/👎): posts per minute per address, and rows kept (oldest dropped).
+    feedback_per_minute: float = Field(default=20.0, ge=0)
+    feedback_max_rows: int = Field(default=20_000, ge=1)
     # API keys (admin console → API 密钥): when true, /v1/*, /api/ask and /api/chat refuse requests
     # without a valid key (401); when false they stay open, and a presented key is still checked.
     require_api_key: bool = False

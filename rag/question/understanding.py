@@ -127,16 +127,18 @@ class RegionMatcher:
     def find(self, text: str) -> list[str]:
         lowered = text.lower()
         found: list[str] = []
-        taken: list[tuple[int, int]] = []
+        # Characters a longer alias already took: a match is checked over its own span, not against every
+        # earlier match (that was quadratic in the question's length).
+        taken = bytearray(len(lowered))
         for alias in self._order:
             if alias not in lowered:  # a substring test first: thousands of regions, a regex each is slow
                 continue
             for m in re.finditer(re.escape(alias), lowered):
                 if alias.isascii() and not _word_bounded(lowered, m.start(), m.end()):
                     continue
-                if any(a < m.end() and m.start() < b for a, b in taken):
+                if any(taken[m.start():m.end()]):
                     continue
-                taken.append((m.start(), m.end()))
+                taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
                 region = self.aliases[alias]
                 if region not in found:
                     found.append(region)

@@ -9,7 +9,9 @@ Chinese text, so for those the glossary-translated BM25 query carries the search
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +23,10 @@ from rag.retrieval.tokenizer import Tokenizer
 from rag.stages import stage
 from rag.store.database import ChunkRow, Store
 from rag.store.lexical_index import LexicalIndex, PersistedBM25
+
+log = logging.getLogger("govqa.retrieval")
+# A failing vector store is logged at most this often (every question would repeat it).
+DENSE_FAILURE_LOG_S = 60.0
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -48,6 +54,7 @@ class Retriever:
         self.store = store
         self.tokenizer = tokenizer
         self.embedder = embedder
+        self._dense_failure_logged = float("-inf")
         self.bm25_weight = bm25_weight
         self.dense_weight = dense_weight
         # Dense is skipped when BM25's best chunk leads the next by at least this (weighted z-score)
@@ -130,7 +137,10 @@ class Retriever:
                 nearest = self._exact(vector, index, mask)
             else:
                 nearest = self.store.vectors_query(vector, k=limit, doc_ids=doc_ids)
-        except Exception:
+        except Exception as exc:  # answers go on lexically; the outage is logged (and /readyz says so)
+            if time.monotonic() - self._dense_failure_logged >= DENSE_FAILURE_LOG_S:
+                self._dense_failure_logged = time.monotonic()
+                log.warning("dense retrieval failed, answering from BM25 alone: %s: %s", type(exc).__name__, exc)
             return None
         if not nearest:
             return None

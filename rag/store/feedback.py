@@ -9,21 +9,35 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from rag.schema import Citation, Route
+
+# What a citation sent back with feedback may hold (the route is anonymous): characters per field.
+CITATION_BOUNDS = {"doc_id": 200, "title": 500, "region": 100, "section": 500, "text": 4000, "quote": 2000}
 
 
 class FeedbackIn(BaseModel):
     session_id: str = Field(max_length=200)
+    # Each field is bounded, so one post stays under ~120 KB; the table keeps its newest `max_rows`.
     question: str = Field(min_length=1, max_length=2000)
     answer: str = Field(max_length=20000)
     rating: Literal["up", "down"]
     comment: str | None = Field(default=None, max_length=2000)
     # What the answer rested on, so a reviewed answer can become a gold item with its evidence.
     route: Route | None = None
-    citations: list[Citation] = Field(default_factory=list, max_length=50)
+    citations: list[Citation] = Field(default_factory=list, max_length=20)
     source: str | None = Field(default=None, max_length=40)  # widget, slack, wecom …
+
+
+    @field_validator("citations")
+    @classmethod
+    def _bounded(cls, citations: list[Citation]) -> list[Citation]:
+        for citation in citations:
+            for name, most in CITATION_BOUNDS.items():
+                if len(getattr(citation, name) or "") > most:
+                    raise ValueError(f"citation [{citation.n}] {name} longer than {most} characters")
+        return citations
 
 
 class Feedback(FeedbackIn):
@@ -32,7 +46,8 @@ class Feedback(FeedbackIn):
 
 
 class FeedbackStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, max_rows: int = 20_000) -> None:
+        self._max_rows = max_rows
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -55,6 +70,8 @@ class FeedbackStore:
                 (item.session_id, item.question, item.answer, item.rating, item.comment, created, item.route,
                  json.dumps([c.model_dump() for c in item.citations], ensure_ascii=False), item.source),
             )
+            # Anonymous posts must not grow the store without bound: the oldest go first.
+            self._db.execute("DELETE FROM feedback WHERE id <= ?", (int(cursor.lastrowid or 0) - self._max_rows,))
         return Feedback(id=int(cursor.lastrowid or 0), created_at=created, **item.model_dump())
 
     def list(self, rating: str | None = None) -> list[Feedback]:

@@ -1,8 +1,17 @@
-"""Conversation state in SQLite, so follow-ups (其中… / 那朝阳区呢？) resolve across requests and restarts."""
+"""Conversation state in SQLite, so follow-ups (其中… / 那朝阳区呢？) resolve across requests and restarts.
+
+The doors never take a conversation id a client made up: `mint(client)` issues `<random>.<signature>`,
+the signature an HMAC over the random part and the client (its API key id, or "" for an anonymous
+widget, whose id is then a bearer token nobody else has), and `minted(id, client)` checks it. The key
+is kept in the same database, so ids stay valid across restarts.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import secrets
 import sqlite3
 import threading
 import time
@@ -28,10 +37,27 @@ class Sessions:
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, context TEXT NOT NULL, updated REAL NOT NULL)"
         )
+        self._db.execute("CREATE TABLE IF NOT EXISTS signing_key (id INTEGER PRIMARY KEY CHECK (id = 1), key TEXT)")
+        self._db.execute("INSERT OR IGNORE INTO signing_key VALUES (1, ?)", (secrets.token_hex(32),))
+        self._key = bytes.fromhex(self._db.execute("SELECT key FROM signing_key").fetchone()[0])
 
     @staticmethod
     def new_id() -> str:
         return uuid.uuid4().hex
+
+    def _sign(self, token: str, client: str) -> str:
+        return hmac.new(self._key, f"{client}\0{token}".encode(), hashlib.sha256).hexdigest()[:32]
+
+    def mint(self, client: str = "") -> str:
+        """A new conversation id bound to `client` (an API key id, or "")."""
+        token = uuid.uuid4().hex
+        return f"{token}.{self._sign(token, client)}"
+
+    def minted(self, session_id: str, client: str = "") -> bool:
+        """Whether this server issued `session_id` to `client`."""
+        token, _, signature = session_id.partition(".")
+        return bool(token) and hmac.compare_digest(signature.encode(errors="replace"),
+                                                   self._sign(token, client).encode())
 
     def get(self, session_id: str) -> Context:
         if len(session_id) > MAX_SESSION_ID:  # never stored, so never found

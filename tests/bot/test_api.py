@@ -1,3 +1,6 @@
+import csv
+import io
+import re
 from pathlib import Path
 
 import pytest
@@ -5,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from bot.app import create_app
 from rag.service import Service
+from tests.conftest import service_from_texts
 from tests.corpus import REPORTS
 
 
@@ -144,3 +148,20 @@ def test_cors_only_for_configured_origins(corpus_service: Service) -> None:
         other = c.options("/api/ask", headers={"Origin": "https://evil.example",
                                                "Access-Control-Request-Method": "POST"})
         assert "access-control-allow-origin" not in other.headers
+
+
+def test_csv_export_does_not_carry_spreadsheet_formulas(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Cells from report text and from metadata corrections starting with = + - @ were exported as they were."""
+    service = service_from_texts(tmp_path_factory, {"siyang-2023.txt": (
+        "泗阳县2023年法治政府建设年度报告\n一、主要举措\n=HYPERLINK(\"http://x\")办结行政复议案件174件。\n")})
+    admin = {"Authorization": "Bearer test-token"}
+    settings = service.settings.model_copy(update={"admin_token": "test-token"})
+    with TestClient(create_app(settings, service)) as c:
+        doc_id = c.get("/api/documents").json()[0]["doc_id"]
+        assert c.patch(f"/api/documents/{doc_id}", json={"region": "@SUM(1+1)"}, headers=admin).status_code == 200
+        text = c.get("/api/metrics", params={"format": "csv"}).text.lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows and rows[0]["region"] == "'@SUM(1+1)"
+    cells = [v for row in rows for v in row.values() if v]
+    assert not [v for v in cells if v[0] in "=+-@\t\r" and not re.fullmatch(r"[+-]?\d+(\.\d+)?%?", v)]
+    service.close()

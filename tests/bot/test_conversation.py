@@ -1,8 +1,8 @@
-"""Sessions named after the chat history: found again on the next turn, rebuilt when missing."""
+"""/v1 conversations: a new one carries the earlier question's context; one sent back keeps its own."""
 
 from __future__ import annotations
 
-from bot.conversation import history_id, session_for
+from bot.conversation import session_for
 from rag.schema import AskRequest
 from rag.service import Service
 
@@ -12,20 +12,17 @@ def _first_question(service: Service) -> tuple[str, str]:
     return f"{doc.region}{doc.year}年办结了多少件行政复议案件？", doc.region or ""
 
 
-def test_the_next_turn_finds_the_context_the_last_one_saved(corpus_service: Service) -> None:
+def test_a_new_conversation_understands_the_earlier_question_again(corpus_service: Service) -> None:
     question, region = _first_question(corpus_service)
-    first = session_for(corpus_service, "app-a", [], question)
-    corpus_service.ask(AskRequest(question=question, session_id=first))
-    second = session_for(corpus_service, "app-a", [question], "其中直接纠错了几件？")
-    assert second != first and corpus_service.sessions.get(second).regions == [region]
-    # Another application (scope) with the same history does not share the session.
-    assert session_for(corpus_service, "app-b", [question], "其中直接纠错了几件？") != second
-
-
-def test_a_history_never_seen_is_understood_again(corpus_service: Service) -> None:
-    question, region = _first_question(corpus_service)
-    unseen = [f"（未问过）{question}"]
-    assert not corpus_service.sessions.get(history_id("fresh", unseen)).question
-    session = session_for(corpus_service, "fresh", unseen, "其中直接纠错了几件？")
+    session = session_for(corpus_service, corpus_service.sessions.mint(), [question], continued=False)
     context = corpus_service.sessions.get(session)
     assert context.regions == [region] and context.question
+
+
+def test_a_continued_conversation_keeps_the_context_it_saved(corpus_service: Service) -> None:
+    question, region = _first_question(corpus_service)
+    session = corpus_service.sessions.mint()
+    corpus_service.ask(AskRequest(question=question, session_id=session))
+    saved = corpus_service.sessions.get(session)
+    assert session_for(corpus_service, session, ["另一个问题"], continued=True) == session
+    assert corpus_service.sessions.get(session) == saved and saved.regions == [region]

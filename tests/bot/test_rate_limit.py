@@ -47,8 +47,9 @@ def _client(service: Service, **update) -> TestClient:
 
 @pytest.mark.parametrize("route", ["/api/ask", "/api/chat"])
 def test_route_answers_429_with_retry_after_once_the_limit_is_reached(corpus_service: Service, route: str) -> None:
-    ask = {"question": "你好", "session_id": f"rate-{route}"}
     with _client(corpus_service) as c:
+        session = c.post("/api/ask", json={"question": "你好"}).json()["session_id"]  # a first question
+        ask = {"question": "你好", "session_id": session}
         codes = [c.post(route, json=ask).status_code for _ in range(2)]
         limited = c.post(route, json=ask)
         assert codes == [200, 200]

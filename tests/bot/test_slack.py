@@ -406,3 +406,23 @@ def test_no_slack_route_without_slack_settings(corpus_service: Service) -> None:
     settings = corpus_service.settings.model_copy(update={"slack_bot_token": None, "slack_signing_secret": None})
     with TestClient(create_app(settings, corpus_service)) as c:
         assert c.post("/slack/events", content="{}").status_code == 404
+
+
+def test_an_unsigned_body_that_is_not_json_is_refused_not_a_500(client: TestClient) -> None:
+    r = client.post("/slack/events", content=b"{not json", headers={"Content-Type": "application/json"})
+    assert r.status_code == 401
+    body = "{not json"
+    assert client.post("/slack/events", content=body, headers=signed(body)).status_code == 400
+
+
+def test_a_replayed_slash_command_is_answered_once(client: TestClient, slack: FakeSlack, question: str) -> None:
+    """Within Slack's 5-minute window the same signed command was answered each time it was sent."""
+    body = command_body(slack, question, "cmd-replay")
+    headers = signed(body, "application/x-www-form-urlencoded")
+    assert client.post("/slack/events", content=body, headers=headers).status_code == 200
+    slack.wait_for("/response/cmd-replay", timeout_s=90)
+    replayed = client.post("/slack/events", content=body, headers=headers)
+    assert replayed.status_code == 200 and "正在查找" not in replayed.text
+    time.sleep(1.0)
+    first = slack.posts("/response/cmd-replay")[0].body
+    assert sum(1 for r in slack.posts("/response/cmd-replay") if r.body == first) == 1

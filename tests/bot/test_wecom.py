@@ -7,11 +7,13 @@ import threading
 import time
 import unicodedata
 from collections.abc import Iterator
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
 
+from bot import wecom_crypto
 from bot.app import create_app
 from bot.plain_format import render
 from bot.wecom_crypto import WeComCrypto, signature
@@ -110,10 +112,18 @@ def _post_official_message(client: TestClient, **override: str):
     return client.post(f"/wecom/callback?{urlencode(query)}", content=body.encode())
 
 
-def test_official_message_vector_is_accepted(corpus_service: Service) -> None:
+def test_official_message_vector_is_accepted(corpus_service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The vector was signed in 2014: the replay window is checked at that moment.
+    monkeypatch.setattr(wecom_crypto, "time", SimpleNamespace(time=lambda: int(MESSAGE["timestamp"]) + 10))
     with TestClient(create_app(_settings(corpus_service.settings), corpus_service)) as client:
         r = _post_official_message(client)
     assert r.status_code == 200 and r.content == b""
+
+
+def test_the_official_message_replayed_today_is_refused(corpus_service: Service) -> None:
+    with TestClient(create_app(_settings(corpus_service.settings), corpus_service)) as client:
+        r = _post_official_message(client)
+    assert r.status_code == 401 and "stale" in r.json()["detail"]
 
 
 def test_message_for_another_corp_id_is_a_4xx_that_says_so(corpus_service: Service) -> None:

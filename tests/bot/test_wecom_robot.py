@@ -36,9 +36,9 @@ def _refresh(stream_id: str) -> dict[str, Any]:
             "from": {"userid": "zhangsan"}, "msgtype": "stream", "stream": {"id": stream_id}}
 
 
-def _post(client: TestClient, message: dict[str, Any], nonce: str = "n0nce"):
+def _post(client: TestClient, message: dict[str, Any], nonce: str = "n0nce", timestamp: str | None = None):
     encrypt = SEALER.encrypt(json.dumps(message, ensure_ascii=False))
-    timestamp = str(int(time.time()))
+    timestamp = timestamp or str(int(time.time()))
     query = {"msg_signature": signature(TOKEN, timestamp, nonce, encrypt), "timestamp": timestamp, "nonce": nonce}
     return client.post(f"/wecom/robot?{urlencode(query)}", json={"encrypt": encrypt})
 
@@ -158,3 +158,26 @@ def test_sealer_matches_the_published_layout() -> None:
     plain = d.update(sealed) + d.finalize()
     assert plain[:16] == b"r" * 16 and struct.unpack(">I", plain[16:20])[0] == 2 and plain[20:22] == b"{}"
     assert plain[22:] == bytes([plain[-1]]) * plain[-1] and len(plain) % 32 == 0
+
+
+def test_a_robot_callback_outside_the_replay_window_is_refused(client: TestClient) -> None:
+    """The robot callback had no timestamp window: a captured callback could be replayed for ever."""
+    old = str(int(time.time()) - 3600)
+    assert _post(client, _text_message("hi", "MSG-replayed"), timestamp=old).status_code == 401
+    ahead = str(int(time.time()) + 3600)
+    assert _post(client, _text_message("hi", "MSG-ahead"), timestamp=ahead).status_code == 401
+
+
+@pytest.mark.parametrize("field, value", [("text", "a string, not an object"), ("from", ["zhangsan"]),
+                                          ("mixed", {"msg_item": "x"}), ("text", {"content": {"nested": 1}})])
+def test_a_stream_finishes_whatever_type_a_signed_field_has(client: TestClient, field: str, value: object) -> None:
+    """A signed message with an unexpected field type killed the worker: the stream never said finish."""
+    message = {**_text_message("hi", f"MSG-type-{field}-{time.monotonic_ns()}"), field: value}
+    if field == "mixed":
+        message["msgtype"] = "mixed"
+    first = _post(client, message)
+    assert first.status_code == 200
+    replies = _until_finished(client, _open(first.json()))
+    assert replies[-1]["stream"]["finish"] is True
+    refresh = _post(client, {**_refresh("x"), "stream": "not an object"})
+    assert refresh.status_code == 200 and _open(refresh.json())["stream"]["finish"] is True
