@@ -132,3 +132,27 @@ def test_extraction_is_linear_in_the_number_of_figures() -> None:
 ])
 def test_more_ways_to_write_a_figure(text: str, value: float, unit: str) -> None:
     assert _one(text, value).unit == unit
+
+
+# --- stated before derived -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    # The report states the rate in words the catalogue does not key: the stated figure answers.
+    "临泽县一审行政诉讼案件审结59件，其中被判败诉4件，案件败诉率约为6.8%。",
+    "全年作出行政复议决定120件，其中纠错6件，纠错比例为百分之五。",
+    "一审行政诉讼案件审结59件，其中被判败诉4件，占比6.8%。",
+])
+def test_a_rate_the_report_states_is_not_recomputed(text: str) -> None:
+    facts = extract_metrics(text)
+    assert any(f.unit == "%" for f in facts)
+    assert derive_metrics(facts) == []
+
+
+@pytest.mark.parametrize(("text", "formula"), [
+    # A different rate that happens to round alike is no statement of this one.
+    ("一审行政诉讼案件审结59件，其中被判败诉4件，办结率6.8%。", "4/59"),
+    ("全年作出行政复议决定120件，其中纠错6件，群众满意率5%。", "6/120"),
+])
+def test_another_rate_of_equal_value_does_not_stop_the_derivation(text: str, formula: str) -> None:
+    assert [f.formula for f in derive_metrics(extract_metrics(text))] == [formula]
