@@ -156,3 +156,9 @@ def test_a_rate_the_report_states_is_not_recomputed(text: str) -> None:
 ])
 def test_another_rate_of_equal_value_does_not_stop_the_derivation(text: str, formula: str) -> None:
     assert [f.formula for f in derive_metrics(extract_metrics(text))] == [formula]
+
+
+def test_cases_counted_in_zong_and_lost_in_plain_words_give_the_loss_rate() -> None:
+    facts = extract_metrics("泾川县全年一审行政诉讼案件结案30宗，输了3宗。")
+    assert [(f.metric, f.unit) for f in facts] == [("litigation_closed", "宗"), ("litigation_lost", "宗")]
+    assert [(f.metric, f.formula) for f in derive_metrics(facts)] == [("litigation_loss_rate", "3/30")]
