@@ -247,14 +247,22 @@ def derive_metrics(facts: list[MetricFact]) -> list[MetricFact]:
             derived.extend(_derive_ratio(metric, rule["numerator"], rule["denominator"], facts))
         elif "sum" in rule:
             derived.extend(_derive_sum(metric, list(rule["sum"]), facts))
-    return [d for d in derived if not _stated_otherwise(d, facts, catalogue.metrics[d.metric])]
+    kept = []
+    for d in derived:
+        metric = catalogue.metrics[d.metric]
+        stated_as = _stated_otherwise(d, facts, metric)
+        if stated_as is None:
+            kept.append(d)
+        elif stated_as.metric == OTHER:
+            # The stated figure is this metric's, in the report's words: it ranks and answers as stated.
+            stated_as.metric, stated_as.label = metric.key, metric.label
+    return kept
 
 
-def _stated_otherwise(candidate: MetricFact, facts: list[MetricFact], metric: MetricDef) -> bool:
-    """Whether the report already states this figure in words the catalogue does not know ("案件败诉率约为
-    6.8%" beside the counts 4 and 59): a stated figure of the same unit, equal to the computed one at the
-    stated figure's precision, named like the metric (or a bare 占比 beside the counts). The stated one
-    answers."""
+def _stated_otherwise(candidate: MetricFact, facts: list[MetricFact], metric: MetricDef) -> MetricFact | None:
+    """The figure the report already states for this one in words the catalogue does not key ("案件败诉率
+    约为6.8%" beside the counts 4 and 59): a stated figure of the same unit, equal to the computed one at
+    the stated figure's precision, named like the metric (or a bare 占比 beside the counts)."""
     names = [metric.label, *metric.synonyms]
     rate_words = load_catalogue().rules.rate_words
     for fact in facts:
@@ -265,8 +273,8 @@ def _stated_otherwise(candidate: MetricFact, facts: list[MetricFact], metric: Me
         measure = fact.measure or fact.label
         if _shares_name(measure, names, rate_words) or (fact.paragraph_span == candidate.paragraph_span
                                                         and not rate_words.sub("", measure).strip("占约，,（(")):
-            return True  # named like the metric, or a bare share beside the counts ("其中败诉4件，占比6.8%")
-    return False
+            return fact  # named like the metric, or a bare share beside the counts ("其中败诉4件，占比6.8%")
+    return None
 
 
 def _half_last_place(fact: MetricFact) -> float:

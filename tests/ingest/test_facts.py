@@ -162,3 +162,11 @@ def test_cases_counted_in_zong_and_lost_in_plain_words_give_the_loss_rate() -> N
     facts = extract_metrics("泾川县全年一审行政诉讼案件结案30宗，输了3宗。")
     assert [(f.metric, f.unit) for f in facts] == [("litigation_closed", "宗"), ("litigation_lost", "宗")]
     assert [(f.metric, f.formula) for f in derive_metrics(facts)] == [("litigation_loss_rate", "3/30")]
+
+
+def test_a_rate_stated_in_other_words_takes_the_metric_so_it_ranks_as_stated() -> None:
+    facts = extract_metrics("高台县全年办结行政复议案件229件，其中直接纠错19件。\n"
+                            "依法办结案件229件，其中直接纠错19件，纠错率8.3%。")
+    assert derive_metrics(facts) == []
+    rate = next(f for f in facts if f.unit == "%")
+    assert (rate.metric, rate.value, rate.derived) == ("reconsideration_correction_rate", 8.3, False)
