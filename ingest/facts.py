@@ -247,7 +247,49 @@ def derive_metrics(facts: list[MetricFact]) -> list[MetricFact]:
             derived.extend(_derive_ratio(metric, rule["numerator"], rule["denominator"], facts))
         elif "sum" in rule:
             derived.extend(_derive_sum(metric, list(rule["sum"]), facts))
-    return derived
+    kept = []
+    for d in derived:
+        metric = catalogue.metrics[d.metric]
+        stated_as = _stated_otherwise(d, facts, metric)
+        if stated_as is None:
+            kept.append(d)
+        elif stated_as.metric == OTHER:
+            # The stated figure is this metric's, in the report's words: it ranks and answers as stated.
+            stated_as.metric, stated_as.label = metric.key, metric.label
+    return kept
+
+
+def _stated_otherwise(candidate: MetricFact, facts: list[MetricFact], metric: MetricDef) -> MetricFact | None:
+    """The figure the report already states for this one in words the catalogue does not key ("案件败诉率
+    约为6.8%" beside the counts 4 and 59): a stated figure of the same unit, equal to the computed one at
+    the stated figure's precision, named like the metric (or a bare 占比 beside the counts)."""
+    names = [metric.label, *metric.synonyms]
+    rate_words = load_catalogue().rules.rate_words
+    for fact in facts:
+        if fact.derived or fact.kind != "level" or fact.unit != candidate.unit:
+            continue
+        if abs(fact.value - candidate.value) > _half_last_place(fact):
+            continue
+        measure = fact.measure or fact.label
+        if _shares_name(measure, names, rate_words) or (fact.paragraph_span == candidate.paragraph_span
+                                                        and not rate_words.sub("", measure).strip("占约，,（(")):
+            return fact  # named like the metric, or a bare share beside the counts ("其中败诉4件，占比6.8%")
+    return None
+
+
+def _half_last_place(fact: MetricFact) -> float:
+    """Half a unit of the figure's last written digit: 6.8 stands for 6.75..6.85, 7 for 6.5..7.5."""
+    digits = re.search(r"\d+(?:\.(\d+))?", _fold(fact.written or ""))
+    written = digits.group(1) if digits else _display(fact.value).partition(".")[2]  # 百分之六点八
+    places = len(written or "")
+    return 0.5 * 10 ** -places + 1e-9
+
+
+def _shares_name(measure: str, names: Sequence[str], rate_words: re.Pattern[str]) -> bool:
+    """A two-character word of the measure, rate words aside, that also names the metric."""
+    words = rate_words.sub(" ", measure)
+    pairs = {words[i:i + 2] for i in range(len(words) - 1)}
+    return any(" " not in p and p in name for p in pairs for name in names)
 
 
 # --- tokens --------------------------------------------------------------------------------------

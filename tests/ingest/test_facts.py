@@ -132,3 +132,41 @@ def test_extraction_is_linear_in_the_number_of_figures() -> None:
 ])
 def test_more_ways_to_write_a_figure(text: str, value: float, unit: str) -> None:
     assert _one(text, value).unit == unit
+
+
+# --- stated before derived -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    # The report states the rate in words the catalogue does not key: the stated figure answers.
+    "临泽县一审行政诉讼案件审结59件，其中被判败诉4件，案件败诉率约为6.8%。",
+    "全年作出行政复议决定120件，其中纠错6件，纠错比例为百分之五。",
+    "一审行政诉讼案件审结59件，其中被判败诉4件，占比6.8%。",
+])
+def test_a_rate_the_report_states_is_not_recomputed(text: str) -> None:
+    facts = extract_metrics(text)
+    assert any(f.unit == "%" for f in facts)
+    assert derive_metrics(facts) == []
+
+
+@pytest.mark.parametrize(("text", "formula"), [
+    # A different rate that happens to round alike is no statement of this one.
+    ("一审行政诉讼案件审结59件，其中被判败诉4件，办结率6.8%。", "4/59"),
+    ("全年作出行政复议决定120件，其中纠错6件，群众满意率5%。", "6/120"),
+])
+def test_another_rate_of_equal_value_does_not_stop_the_derivation(text: str, formula: str) -> None:
+    assert [f.formula for f in derive_metrics(extract_metrics(text))] == [formula]
+
+
+def test_cases_counted_in_zong_and_lost_in_plain_words_give_the_loss_rate() -> None:
+    facts = extract_metrics("泾川县全年一审行政诉讼案件结案30宗，输了3宗。")
+    assert [(f.metric, f.unit) for f in facts] == [("litigation_closed", "宗"), ("litigation_lost", "宗")]
+    assert [(f.metric, f.formula) for f in derive_metrics(facts)] == [("litigation_loss_rate", "3/30")]
+
+
+def test_a_rate_stated_in_other_words_takes_the_metric_so_it_ranks_as_stated() -> None:
+    facts = extract_metrics("高台县全年办结行政复议案件229件，其中直接纠错19件。\n"
+                            "依法办结案件229件，其中直接纠错19件，纠错率8.3%。")
+    assert derive_metrics(facts) == []
+    rate = next(f for f in facts if f.unit == "%")
+    assert (rate.metric, rate.value, rate.derived) == ("reconsideration_correction_rate", 8.3, False)
