@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 import time
 import tomllib
@@ -95,6 +96,7 @@ class ItemResult:
     route: str | None = None
     error: str | None = None
     latency_ms: float | None = None  # of the scored (last) ask
+    leak: str | None = None  # an internal token list or code name the answer shows
     # Optional labels of a gold item (sets written by language and kind of wording): reported per label.
     labels: dict[str, str] = field(default_factory=dict)
 
@@ -149,6 +151,7 @@ class EvalReport:
     threshold_failures: list[str] = field(default_factory=list)
     # Accuracy per value of an optional item label: {"lang": {"en": KindStats}, "category": {…}}.
     by_label: dict[str, dict[str, KindStats]] = field(default_factory=dict)
+    leaks: dict[str, str] = field(default_factory=dict)  # item id → the internal tokens its answer showed
 
     def metrics(self) -> dict[str, float | None]:
         """Flat metric names as thresholds.toml spells them (`accuracy.lookup`, `evidence_hit_at_5`)."""
@@ -163,6 +166,7 @@ class EvalReport:
         flat["refusal_recall"] = self.refusal_recall
         flat["latency_p50_ms"] = self.latency_p50_ms
         flat["latency_p95_ms"] = self.latency_p95_ms
+        flat["internal_token_answers"] = float(len(self.leaks))
         return flat
 
     def to_dict(self) -> dict[str, Any]:
@@ -198,6 +202,20 @@ def _ask(answerer: Answerer, question: str, session_id: str, latencies: list[flo
 
 LABELS = ("lang", "category")  # optional gold fields reported per value
 
+# What must never reach a user: a run of bare Chinese terms separated by spaces (a candidate list from the
+# English bridge or a tokenizer: "（行政复议 案件 县 公职 政务）"), or a code name (reconsideration_closed).
+# Text inside quotation marks is the report's own and may hold spaced table cells.
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_TOKEN_LIST = re.compile(r"[\u4e00-\u9fff]{1,6}(?: [\u4e00-\u9fff]{1,6}){2,}")
+_CODE_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+def internal_tokens(answer: str) -> str | None:
+    """The internal token list or code name an answer shows, if any."""
+    text = _QUOTED.sub("", answer)
+    found = _TOKEN_LIST.search(text) or _CODE_NAME.search(text)
+    return found.group(0) if found else None
+
 
 def run_item(answerer: Answerer, item: Mapping[str, Any], latencies: list[float]) -> ItemResult:
     """Ask the history then the question in one fresh session; score only the last answer.
@@ -221,7 +239,8 @@ def run_item(answerer: Answerer, item: Mapping[str, Any], latencies: list[float]
         return ItemResult(score=score_item(item, None, []), question=question, expected=expected, got=None,
                           error=f"{step}: {type(exc).__name__}: {exc}", labels=labels)
     return ItemResult(score=score_item(item, response, passages), question=question, expected=expected,
-                      got=response.answer, route=response.route, latency_ms=latencies[-1], labels=labels)
+                      got=response.answer, route=response.route, latency_ms=latencies[-1], labels=labels,
+                      leak=internal_tokens(response.answer))
 
 
 def _ratio(num: int, den: int) -> float | None:
@@ -268,6 +287,7 @@ def summarize(results: Sequence[ItemResult], latencies: Sequence[float], gold: s
         asks=len(latencies), latency_p50_ms=percentile(latencies, 50), latency_p95_ms=percentile(latencies, 95),
         failures=failures, results=list(results), gold=gold,
         by_label={k: dict(sorted(v.items())) for k, v in sorted(by_label.items())},
+        leaks={r.score.id: r.leak for r in results if r.leak},
     )
 
 
@@ -366,6 +386,8 @@ def _metric_lines(report: EvalReport) -> list[str]:
         f"latency p50: {_fmt(report.latency_p50_ms, 1)} ms; p95: {_fmt(report.latency_p95_ms, 1)} ms "
         f"({report.asks} asks)",
         f"errors: {report.errors}",
+        f"answers showing internal tokens: {len(report.leaks)}"
+        + (f" ({'; '.join(f'{k}: {v}' for k, v in list(report.leaks.items())[:5])})" if report.leaks else ""),
     ]
 
 

@@ -15,6 +15,7 @@ from evals.harness import (
     GoldError,
     KindStats,
     check_thresholds,
+    internal_tokens,
     load_gold,
     load_thresholds,
     percentile,
@@ -354,3 +355,21 @@ def test_gold_folder_loads_every_file_and_rejects_ids_used_twice(tmp_path) -> No
     (tmp_path / "c.jsonl").write_text(line.format("x-2"), encoding="utf-8")
     with pytest.raises(GoldError, match="already used"):
         load_gold_set(tmp_path)
+
+
+@pytest.mark.parametrize(("answer", "leak"), [
+    ("报告未披露该项数据（行政复议 案件 县 公职 政务）", "行政复议 案件 县 公职 政务"),
+    ("the measure is reconsideration_closed", "reconsideration_closed"),
+    ("泗阳县2023年：全县办结复议案件174件[1]。", None),
+    ("Siyang County (泗阳县), 2023 report: 174 cases[1] (the report: “办结 复议 案件”)", None),
+    ("石景山区2023年报告“一、主要举措 > (六)化解”部分", None),
+])
+def test_an_answer_showing_internal_tokens_is_caught(answer: str, leak: str | None) -> None:
+    assert internal_tokens(answer) == leak
+
+
+def test_a_run_whose_answers_show_internal_tokens_fails_its_gate() -> None:
+    leaky = FakeAnswerer({"q": fixed("报告未披露该项数据（行政复议 案件 县 公职 政务）", answerable=False)})
+    report = run(leaky, [{"id": "x", "question": "q", "kind": "lookup", "answerable": False}])
+    assert report.leaks == {"x": "行政复议 案件 县 公职 政务"}
+    assert check_thresholds(report, {"max": {"internal_token_answers": 0}})
