@@ -56,6 +56,6 @@ def _valid(name: str, value: str) -> bool:
 
 def division_of_index(index_code: str, gazetteer: Gazetteer) -> Division | None:
     """The division whose 6-digit code an 索引号 holds (a credit code's digits 3-8, or the leading six)."""
-    compact = re.sub(r"[\s\-/.]", "", index_code.upper())
+    compact = re.sub(r"\s+", "", index_code.upper())
     m = _CREDIT_CODE.search(compact) or _LEADING_CODE.match(re.sub(r"\s+", "", index_code))
     return gazetteer.by_code(m.group(1)) if m else None

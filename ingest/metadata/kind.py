@@ -10,14 +10,12 @@ _HEAD_CHARS = 6000  # headings of the national 政府信息公开 format come ea
 
 
 def report_kind(title: str | None, text: str, filename: str | None) -> str | None:
-    """The kind from the title, else the text's first part, else the file name; other when a titled report
-    shows no cue; None when nothing is known."""
+    """The kind a title declares (other when it names none); without a title, the text's first part, then
+    the file name; None when nothing is known."""
     words = meta_words()
-    for source in (title, text[:_HEAD_CHARS], filename):
-        if not source:
-            continue
+    for source in ((title,) if title else (text[:_HEAD_CHARS], filename)):
         for kind, cues in words.kinds:
-            if any(cue in source for cue in cues):
+            if source and any(cue in source for cue in cues):
                 return kind
     return words.other_kind if title else None
 
