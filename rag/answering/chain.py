@@ -140,6 +140,10 @@ class Search:
     def idf(self) -> Mapping[str, float]:
         return self.retriever.idf()
 
+    def mentioning(self, name: str, doc_ids: list[str]) -> list[str]:
+        """Of `doc_ids`, the reports whose text names `name` (an index read, best first)."""
+        return self.retriever.docs_mentioning(name, doc_ids, limit=len(doc_ids))
+
 
 @dataclass(frozen=True)
 class Run:
@@ -184,7 +188,8 @@ class Chain:
         answerer, warm-up's answerer without an LLM)."""
         if not docs:
             return Run(refusal("还没有导入任何报告，请先导入报告（govqa ingest）。"), [], Notes())
-        scope = select(docs, q.regions, q.years, unknown_regions=q.unknown_regions, asks_plans=q.asks_plans)
+        scope = select(docs, q.regions, q.years, unknown_regions=q.unknown_regions, asks_plans=q.asks_plans,
+                       mentioning=self.search.mentioning)
         if scope.refusal is not None and q.route != "metadata":
             return Run(self._from_next_report(q, docs, chunks_by_doc, context, scope.refusal), [], Notes())
         evidence = self.evidence(q, docs, chunks_by_doc, scope, context)
@@ -198,6 +203,8 @@ class Chain:
             if draft is None:
                 continue
             if draft.answerable or draft.final:
+                if draft.answerable and scope.note:
+                    draft = replace(draft, answer=draft.answer + scope.note)
                 return Run(draft, evidence.hits if evidence._hits.done else [], notes)
             notes = notes + Notes(refusals=(draft,))
         draft = notes.refusals[0] if notes.refusals else refusal("没有找到与这个问题相关的内容。")
