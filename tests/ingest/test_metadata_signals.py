@@ -21,16 +21,18 @@ SELF = "2022年，我县坚持依法行政，全县法治政府建设取得新�
         ("发布机构：平遥县人民政府办公室 公开日期：2023-02-14\n" + SELF + BODY, None, "平遥县", "chrome"),
         ("信息来源：临泽县司法局\n" + SELF + BODY, None, "临泽县", "chrome"),
         # "现将…报告如下" below a preamble longer than the opening.
-        ("根据要求。\n各项工作有序推进。\n基层基础持续巩固。\n一、总体情况\n现将临泽县人民政府2022年法治政府建设情况报告如下。\n"
-         + BODY, None, "临泽县", "report_as_follows"),
+        ("根据要求。\n各项工作有序推进。\n基层基础持续巩固。\n一、总体情况\n"
+         "现将临泽县人民政府2022年法治政府建设情况报告如下。\n" + BODY, None, "临泽县", "report_as_follows"),
         # The province comes first, the report speaks of itself as 我县: the county it names, not the province.
-        ("2022年，在四川省委、省政府坚强领导下，马边县坚持依法行政。我县严格落实责任，全县形成合力，"
+        ("2022年，在四川省委、省政府坚强领导下，马边县坚持依法行政。"
+         "我县严格落实责任，全县形成合力，"
          "我县法治建设稳步推进，马边县获评先进。\n" + BODY, None, "马边彝族自治县", "body"),
         # The addressee names the higher body: it bounds the subject and is never it.
-        ("中共黔南州委、黔南州人民政府：\n" + SELF + BODY + "荔波县严格执法，荔波县推进复议改革。\n黔南州检查组肯定。\n",
-         None, "荔波县", "body"),
+        ("中共黔南州委、黔南州人民政府：\n" + SELF + BODY
+         + "荔波县严格执法，荔波县推进复议改革。\n黔南州检查组肯定。\n", None, "荔波县", "body"),
         # Only the body: the division it names most, at the level it speaks of.
-        (SELF + BODY + "婺源县推进执法改革，婺源县完成清单编制，上饶市检查组肯定了婺源县做法。\n", None, "婺源县", "body"),
+        (SELF + BODY + "婺源县推进执法改革，婺源县完成清单编制，上饶市检查组肯定了婺源县做法。\n",
+         None, "婺源县", "body"),
         # Only the file name: a Chinese name that is not a title, or pinyin with a suffix.
         (SELF + BODY, "临泽县司法局工作材料.docx", "临泽县", "filename"),
         (SELF + "平遥古城保护执法有力。\n" + BODY, "pingyao-xian-2022.docx", "平遥县", "filename_pinyin"),
@@ -104,7 +106,8 @@ def test_the_signature_wins_over_chrome() -> None:
     ("text", "filename", "kind"),
     [
         ("临泽县2022年政府信息公开工作年度报告\n" + SELF + BODY, None, "政府信息公开"),
-        ("一、总体情况\n本年度我县推进公开。\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n", None, "政府信息公开"),
+        ("一、总体情况\n本年度我县推进公开。\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n", None,
+         "政府信息公开"),
         ("临泽县2022年法治政府建设情况报告\n" + SELF + BODY, None, "法治政府建设"),
         ("临泽县2022年度安全生产工作情况报告\n" + SELF + BODY, None, "其他"),
         (SELF + BODY, "临泽县2022年政府信息公开年度报告.pdf", "政府信息公开"),

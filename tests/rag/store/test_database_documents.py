@@ -44,7 +44,8 @@ def test_a_store_from_before_the_metadata_columns_opens(tmp_path) -> None:
     assert "provenance" not in SCHEMA  # added by Store on open
     db = sqlite3.connect(tmp_path / "catalog.sqlite")
     db.executescript(SCHEMA)
-    db.execute("INSERT INTO documents(doc_id, source, sha256, region, text) VALUES('old', 'old.txt', 'b', '临泽县', '')")
+    db.execute("INSERT INTO documents(doc_id, source, sha256, region, text) "
+               "VALUES('old', 'old.txt', 'b', '临泽县', '')")
     db.commit()
     db.close()
     store = Store(tmp_path)
