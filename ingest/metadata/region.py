@@ -12,6 +12,7 @@ report from being filed under a body it only mentions:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rag.domain.gazetteer import Division, Gazetteer
@@ -107,7 +108,7 @@ class RegionReader:
 
     def _from_body(self) -> Division | None:
         """The division the text names most, inside the addressee's, at the level the text speaks of."""
-        allowed = _SELF_LEVELS.get(self.self_level or "", None)
+        allowed = _SELF_LEVELS.get(self.self_level or "")
         bound = {b.name for b in self.bounds}
 
         def fits(d: Division) -> bool:
@@ -116,7 +117,7 @@ class RegionReader:
 
         return self._most_mentioned(fits)
 
-    def _most_mentioned(self, keep) -> Division | None:  # noqa: ANN001 - a predicate on Division
+    def _most_mentioned(self, keep: Callable[[Division], bool]) -> Division | None:
         counts = [(n, d) for d, n in self.mentions().items() if keep(d)]
         if not counts:
             return None
