@@ -36,7 +36,7 @@ from rag.stages import stage
 from rag.store.database import ChunkRow, Store
 
 # Bump when parsing, chunking or extraction changes, so unchanged files are re-processed once.
-PIPELINE_VERSION = "5"
+PIPELINE_VERSION = "6"
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,10 @@ def _ingest_bytes(store: Store, path: Path, sha: str, *, chunk_size: int, tokeni
                 "doc_id": doc_id, "source": path.name, "sha256": sha, "fmt": loaded.fmt, "pipeline": PIPELINE_VERSION,
                 "title": meta.title, "region": meta.region, "level": meta.level, "city": meta.city,
                 "province": meta.province, "year": meta.year, "issuer": meta.issuer, "date": meta.date,
-                "published": meta.published, "addressee": meta.addressee, "pages": loaded.pages,
+                "published": meta.published, "addressee": meta.addressee, "kind": meta.kind,
+                "issuer_level": meta.issuer_level, "index_code": meta.index_code, "doc_number": meta.doc_number,
+                "provenance": {k: {"source": v, "confidence": meta.confidence.get(k)} for k, v in meta.sources.items()},
+                "pages": loaded.pages,
                 "ocr_pages": loaded.ocr_pages, "text": loaded.text,
             },
             chunk_rows,

@@ -77,6 +77,13 @@ class Document(BaseModel):
     date: str | None = None
     published: str | None = None  # web posting date, when the page states one
     addressee: str | None = None  # whom the report is submitted to (主送)
+    kind: str | None = None  # 法治政府建设 | 政府信息公开 | 其他
+    issuer_level: str | None = None  # government | department | sub_district | town | party
+    index_code: str | None = None  # the page's 索引号
+    doc_number: str | None = None  # 文号
+    # Where each detected field came from (title, chrome, addressee, opening, body, filename, index_code,
+    # signature) and how far it is trusted, 0-1: {"region": {"source": "body", "confidence": 0.6}}.
+    provenance: dict[str, dict[str, str | float]] = Field(default_factory=dict)
     source: str
     sha256: str
     chunks: int = 0
@@ -88,7 +95,8 @@ class Document(BaseModel):
     # What detection found for the editable fields, so a console can show manual and detected side by side.
     detected: dict[str, str | int | None] = Field(default_factory=dict)
     embedded: int = 0  # chunks with a vector; fewer than `chunks` while embedding is still pending
-    # What a person should correct: "no_region" = left out of rankings until a region is set.
+    # What a person should correct: "no_region" = left out of rankings until a region is set;
+    # "check_<field>" = detected from a weak signal (low confidence) and not yet set by hand.
     needs_correction: list[str] = Field(default_factory=list)
 
 

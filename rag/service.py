@@ -91,7 +91,7 @@ class Service:
         docs, chunks_by_doc = self._snapshot()
         with stage("understand"):
             q = self._understand(request, docs, context)
-            scope = scope_of(q, docs)
+            scope = scope_of(q, docs, mentioning=self.parts.chain.search.mentioning)
         swap = {"llm": self.parts.llm_answerer(llm_step)} if llm_step is not None else None
         with stage("answer"):
             run = self.parts.chain.run(q, scope, docs, chunks_by_doc, context, swap=swap)

@@ -10,6 +10,11 @@
 
   var TOKEN_KEY = "govqa-admin-token";
   var EDITABLE = [["region", "地区"], ["year", "年份"], ["level", "级别"], ["title", "标题"]];
+  // Where a detected field came from (Document.provenance[field].source).
+  var SOURCES = { title: "标题", chrome: "网页信息栏", addressee: "主送单位", opening: "开头段落", body: "正文提及",
+                  report_as_follows: "“现将…报告如下”", filename: "文件名", filename_pinyin: "文件名拼音",
+                  index_code: "索引号", signature: "落款" };
+  var KINDS = { government: "政府", department: "部门", sub_district: "街道", town: "乡镇", party: "党委" };
   var state = { docs: [], dense: true, metrics: [], feedback: [] };
 
   // --- DOM helpers ------------------------------------------------------------------------------
@@ -209,8 +214,13 @@
       title: manual ? "自动识别：" + shown(detected) : "自动识别"
     });
     var cells = [h("span", { className: "value", text: shown(doc[field]) }), badge];
+    var how = doc.provenance ? doc.provenance[field] : undefined;
+    if (how && !manual) badge.title = "自动识别，来源：" + (SOURCES[how.source] || how.source) + "，置信度 " + how.confidence;
     if (field === "region" && !doc.region) {
       cells.push(h("span", { className: "badge fix", text: "待更正", title: "没有识别出地区：不参与地区排名，请更正" }));
+    } else if ((doc.needs_correction || []).indexOf("check_" + field) >= 0) {
+      cells.push(h("span", { className: "badge fix", text: "待核对",
+                             title: "识别依据较弱（" + (SOURCES[how && how.source] || "") + "）：请核对，必要时更正" }));
     }
     return h("td", { "data-field": field }, cells);
   }
@@ -389,7 +399,9 @@
       $("detail-title").textContent = doc.title || doc.doc_id;
       var meta = clear($("detail-meta"));
       [["编号", doc.doc_id], ["文件", doc.source], ["地区", doc.region], ["级别", doc.level], ["年份", doc.year],
-       ["发布机关", doc.issuer], ["日期", doc.date], ["分块", doc.chunks], ["指标", doc.metrics],
+       ["发布机关", doc.issuer], ["机关类别", KINDS[doc.issuer_level] || doc.issuer_level], ["报告类别", doc.kind],
+       ["索引号", doc.index_code], ["文号", doc.doc_number], ["网页发布日期", doc.published],
+       ["日期", doc.date], ["分块", doc.chunks], ["指标", doc.metrics],
        ["人工更正", doc.manual.join("、")]].forEach(function (pair) {
         meta.appendChild(h("dt", { text: pair[0] }));
         meta.appendChild(h("dd", { text: shown(pair[1]) }));

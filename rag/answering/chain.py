@@ -140,6 +140,10 @@ class Search:
     def idf(self) -> Mapping[str, float]:
         return self.retriever.idf()
 
+    def mentioning(self, name: str, doc_ids: list[str]) -> list[str]:
+        """Of `doc_ids`, the reports whose text names `name` (an index read, best first)."""
+        return self.retriever.docs_mentioning(name, doc_ids, limit=len(doc_ids))
+
 
 @dataclass(frozen=True)
 class Run:
@@ -197,6 +201,8 @@ class Chain:
             if draft is None:
                 continue
             if draft.answerable or draft.final:
+                if draft.answerable and scope.note:
+                    draft = replace(draft, answer=draft.answer + scope.note)
                 return Run(draft, evidence.hits if evidence._hits.done else [], notes)
             notes = notes + Notes(refusals=(draft,))
         draft = notes.refusals[0] if notes.refusals else refusal("没有找到与这个问题相关的内容。")

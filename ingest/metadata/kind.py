@@ -1,0 +1,41 @@
+"""What kind of report it is (法治政府建设, 政府信息公开, other) and what kind of body issued it."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.metadata.words import meta_words
+
+_HEAD_CHARS = 6000  # headings of the national 政府信息公开 format come early; enough to see them
+
+
+def report_kind(title: str | None, text: str, filename: str | None) -> str | None:
+    """The kind a title declares (other when it names none); without a title, the text's first part, then
+    the file name; None when nothing is known."""
+    words = meta_words()
+    for source in ((title,) if title else (text[:_HEAD_CHARS], filename)):
+        for kind, cues in words.kinds:
+            if source and any(cue in source for cue in cues):
+                return kind
+    return words.other_kind if title else None
+
+
+def issuer_level(issuer: str | None) -> str | None:
+    """government, department, sub_district, town or party, by how the issuing body's name ends.
+
+    Co-signers (中共X县委 X县人民政府) take the government's level when one of them is the government."""
+    if not issuer:
+        return None
+    bodies = [b for b in re.split(r"\s+|、", issuer) if b]
+    levels = [_level_of(b) for b in bodies]
+    found = [level for level in levels if level]
+    if not found:
+        return None
+    return "government" if "government" in found else found[-1]
+
+
+def _level_of(body: str) -> str | None:
+    for level, endings in meta_words().issuer_levels:
+        if body.endswith(endings):
+            return level
+    return None

@@ -1,0 +1,150 @@
+"""Which division a report is about, from the signals a page offers, strongest first.
+
+Each signal (title, signature, chrome, opening, index code, file name, body mentions) proposes the
+division it names; the first that names one decides, with the signal as its source. Two checks keep a
+report from being filed under a body it only mentions:
+- the addressee (主送: 中共XX州委、XX州人民政府) names the HIGHER body, so it is never the subject
+  itself, and it bounds the candidates the body proposes;
+- a report that speaks of itself as 我县/全县 is about a county-level unit: a province or prefecture
+  proposed by a weak signal is narrowed to the division inside it the text names most, or dropped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rag.domain.gazetteer import Division, Gazetteer
+
+# How far each signal is trusted (a field's confidence is its source's).
+CONFIDENCE = {
+    "title": 0.95, "signature": 0.9, "chrome": 0.85, "opening": 0.8, "report_as_follows": 0.8,
+    "index_code": 0.75, "filename": 0.7, "filename_pinyin": 0.6, "body": 0.6,
+}
+STRONG = {"title", "signature"}  # signals that name their subject outright; a weaker one must fit the text
+UNCERTAIN_BELOW = 0.7  # a region from a signal trusted less is flagged for a person to check
+
+# The levels a self-reference (我县, 我区, 我市 …) admits.
+_SELF_LEVELS = {"县": {"县", "县级市"}, "区": {"区", "林区", "特区"}, "市": {"市", "县级市"}, "旗": {"旗"},
+                "省": {"省"}}
+_RANK = {"省": 0, "市": 1}  # everything else is county level (2)
+_MIN_BODY_MENTIONS = 2
+
+
+@dataclass(frozen=True)
+class RegionPick:
+    divisions: tuple[Division, ...]  # one, or several sharing a name when nothing decides between them
+    source: str
+
+    @property
+    def confidence(self) -> float:
+        return CONFIDENCE[self.source] if len(self.divisions) == 1 else min(CONFIDENCE[self.source], 0.5)
+
+
+def subject(gazetteer: Gazetteer, source: str) -> list[Division]:
+    """The divisions a passage is about: its first named division, narrowed by names written right after
+    it that lie inside it (北京市海淀区 -> 海淀区). Several divisions when the name is shared."""
+    hits = gazetteer.find_spans(source)
+    if not hits:
+        return []
+    offset = hits[0][1]
+    current = [d for d, o, _ in hits if o == offset]
+    length = hits[0][2]
+    while True:
+        end = offset + length
+        names = {d.name for d in current}
+        inner = [(d, n) for d, o, n in hits if o == end and (d.city in names or d.province in names)
+                 and d.name not in names]
+        if not inner:
+            return current
+        current, offset, length = [d for d, _ in inner], end, inner[0][1]
+
+
+class RegionReader:
+    """Proposals from one report's signals, checked against what the whole text says."""
+
+    def __init__(self, gazetteer: Gazetteer, text: str, context: str, self_level: str | None,
+                 bounds: list[Division]) -> None:
+        self.gazetteer, self.text, self.context = gazetteer, text, context
+        self.self_level, self.bounds = self_level, bounds
+        self._mentions: Counter[Division] | None = None
+
+    def pick(self, signals: list[tuple[str, str | list[Division] | None]]) -> RegionPick | None:
+        for source, value in signals:
+            if not value:
+                continue
+            candidates = subject(self.gazetteer, value) if isinstance(value, str) else list(value)
+            candidates = self._resolved(candidates)
+            candidates = [d for d in candidates if d not in self.bounds] if source not in STRONG else candidates
+            if not candidates:
+                continue
+            fitted = self._fit(candidates, strong=source in STRONG)
+            if fitted is None:
+                continue
+            chosen, narrowed = fitted
+            return RegionPick(tuple(chosen), "body" if narrowed else source)
+        body = self._from_body()
+        return RegionPick((body,), "body") if body else None
+
+    def _resolved(self, candidates: list[Division]) -> list[Division]:
+        if len(candidates) <= 1:
+            return candidates
+        resolved = self.gazetteer.resolve(candidates[0].name, self.context)
+        return [resolved] if resolved in candidates else candidates
+
+    def _fit(self, candidates: list[Division], *, strong: bool) -> tuple[list[Division], bool] | None:
+        """The candidates as they are, or narrowed to the division inside them the text is about."""
+        if self.self_level is None or _RANK.get(candidates[0].level, 2) == 2:
+            return candidates, False
+        allowed = _SELF_LEVELS.get(self.self_level, set())
+        if candidates[0].level in allowed:
+            return candidates, False
+        inner = self._most_mentioned(lambda d: d.level in allowed and any(
+            p in {c.name for c in candidates} for p in (d.city, d.province)))
+        if inner is not None:
+            return [inner], True
+        return (candidates, False) if strong else None
+
+    def _from_body(self) -> Division | None:
+        """The division the text names most, inside the addressee's, at the level the text speaks of."""
+        allowed = _SELF_LEVELS.get(self.self_level or "")
+        bound = {b.name for b in self.bounds}
+
+        def fits(d: Division) -> bool:
+            inside = not bound or bool({d.city, d.province} & bound)
+            return d.name not in bound and inside and (allowed is None or d.level in allowed)
+
+        return self._most_mentioned(fits)
+
+    def _most_mentioned(self, keep: Callable[[Division], bool]) -> Division | None:
+        counts = [(n, d) for d, n in self.mentions().items() if keep(d)]
+        if not counts:
+            return None
+        counts.sort(key=lambda c: (-c[0], _RANK.get(c[1].level, 2) * -1))
+        best, division = counts[0]
+        if best < _MIN_BODY_MENTIONS or (len(counts) > 1 and counts[1][0] == best):
+            return None
+        return division
+
+    def mentions(self) -> Counter[Division]:
+        """How often the text names each division (a shared name counted for the one the text resolves)."""
+        if self._mentions is None:
+            counts: Counter[Division] = Counter()
+            by_offset: dict[int, list[Division]] = {}
+            for d, offset, _ in self.gazetteer.find_spans(self.text):
+                by_offset.setdefault(offset, []).append(d)
+            for divisions in by_offset.values():
+                chosen = self._resolved(divisions)
+                if len(chosen) == 1:
+                    counts[chosen[0]] += 1
+            self._mentions = counts
+        return self._mentions
+
+
+def self_level(text: str, references: dict[str, tuple[str, ...]]) -> str | None:
+    """The level a report speaks of itself at (我县/全县 -> 县), when one clearly dominates."""
+    counts = sorted(((sum(text.count(w) for w in words), level) for level, words in references.items()),
+                    reverse=True)
+    (top, level), (second, _) = counts[0], counts[1]
+    return level if top >= 3 and top >= 2 * second else None

@@ -1,0 +1,45 @@
+"""The words ingest/metadata/ reads reports with, from `rag/data/report_meta.yaml`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+
+@dataclass(frozen=True)
+class MetaWords:
+    chrome: dict[str, tuple[str, ...]]  # field -> its labels on a page (issuer, published, index_code, …)
+    not_a_date: tuple[str, ...]
+    issuer_levels: tuple[tuple[str, tuple[str, ...]], ...]  # level -> name endings, in the file's order
+    self_reference: dict[str, tuple[str, ...]]  # division level -> 我县, 全县 …
+    kinds: tuple[tuple[str, tuple[str, ...]], ...]
+    other_kind: str
+    pinyin_suffixes: tuple[str, ...]
+    label_pattern: re.Pattern[str]  # any chrome label and its colon
+
+
+@lru_cache(maxsize=1)
+def meta_words() -> MetaWords:
+    data = yaml.safe_load(resources.files("rag").joinpath("data", "report_meta.yaml").read_text(encoding="utf-8"))
+    chrome = {k: tuple(v) for k, v in data["chrome"].items()}
+    return MetaWords(
+        chrome=chrome,
+        not_a_date=tuple(data["not_a_date"]),
+        issuer_levels=tuple((k, tuple(v)) for k, v in data["issuer_levels"].items()),
+        self_reference={k: tuple(v) for k, v in data["self_reference"].items()},
+        kinds=tuple((k, tuple(v)) for k, v in data["kinds"].items()),
+        other_kind=data["other_kind"],
+        pinyin_suffixes=tuple(sorted(data["pinyin_suffixes"], key=len, reverse=True)),
+        label_pattern=_label_pattern(chrome),
+    )
+
+
+def _label_pattern(chrome: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
+    """Any chrome label followed by a colon, spaces inside the label allowed (索 引 号:)."""
+    labels = sorted({label.replace(" ", "") for labels in chrome.values() for label in labels}, key=len, reverse=True)
+    spaced = ("\\s*".join(re.escape(ch) for ch in label) for label in labels)
+    return re.compile(r"(" + "|".join(spaced) + r")\s*[:：]")
