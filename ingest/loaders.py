@@ -32,11 +32,13 @@ from ingest.ocr import OcrOptions, PageOcr, engine_available, needs_ocr, ocr_pag
 from ingest.pages import find_spans, page_spans
 from ingest.tables import TableText, docx_grid, html_grid, read_table, rows_grid, text_tables
 from rag.stages import stage
+from rag.text.characters import drop_format_characters
 
 
 @dataclass(frozen=True)
 class LoadedText:
     text: str  # the report: one paragraph per line, chrome and PDF artefacts removed, characters as found
+    # but for invisible format characters (zero-width space, BOM, soft hyphen: rag/text/characters.py)
     raw: str  # decoded text before chrome removal (html: all visible text), for metadata such as posting dates
     fmt: str  # "txt" | "md" | "html" | "pdf" | "docx"
     pages: int | None  # PDF page count, else None
@@ -179,7 +181,7 @@ def _decode(path: Path, data: bytes, declared: str | None = None) -> str:
         text = decode_bytes(data, declared)
     except UndecodableError as exc:
         raise IngestError(path, f"cannot decode text: {exc}") from exc
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return drop_format_characters(text).replace("\r\n", "\n").replace("\r", "\n")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,7 +246,9 @@ def _load_html(path: Path, data: bytes) -> LoadedText:
         if not lines or lines[0] != title:
             lines.insert(0, title)
     title_hint = _clean_inline(heading.text_content()) if heading is not None else page_title
-    return LoadedText(strip_site_chrome("\n".join(lines)), raw, "html", None, title_hint or None,
+    # Character references (&#8203;) bring format characters back after decoding; table cells drop theirs.
+    text = drop_format_characters(strip_site_chrome("\n".join(lines)))
+    return LoadedText(text, drop_format_characters(raw), "html", None, drop_format_characters(title_hint) or None,
                       tables=_numbered(tables))
 
 
@@ -481,7 +485,7 @@ def _load_pdf(path: Path, data: bytes, ocr: OcrOptions | None = None) -> LoadedT
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not _decrypt(path, reader):
             raise IngestError(path, "encrypted PDF: it needs a password to open")
-        page_texts = [_page_text(page) for page in reader.pages]
+        page_texts = [drop_format_characters(_page_text(page)) for page in reader.pages]
         if not page_texts:
             raise IngestError(path, "corrupt or unreadable PDF: no pages found")
     except IngestError:
@@ -684,7 +688,7 @@ def _load_docx(path: Path, data: bytes) -> LoadedText:
     except Exception as exc:  # python-docx and zipfile raise many types for a damaged package
         raise IngestError(path, f"corrupt or unreadable .docx: {exc}") from exc
     text = "\n".join(lines)
-    title_hint = title or (document.core_properties.title or "").strip() or None
+    title_hint = title or drop_format_characters(document.core_properties.title or "").strip() or None
     return LoadedText(text, text, "docx", None, title_hint, tables=_numbered(tables))
 
 
@@ -698,7 +702,7 @@ def _docx_lines(document: DocxDocument, tables: list[TableText] | None = None) -
     title: str | None = None
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
-            text = block.text.strip()
+            text = drop_format_characters(block.text).strip()
             if text and title is None and _style_name(block).lower() in ("title", "标题"):
                 title = text
             lines.extend(line.strip() for line in text.split("\n"))
@@ -728,7 +732,7 @@ def _table_rows(table: Table) -> Iterator[str]:
             if any(cell._tc is tc for tc in seen):  # a merged cell is returned once per grid column it spans
                 continue
             seen.append(cell._tc)
-            text = " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
+            text = drop_format_characters(" ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
             if text:
                 cells.append(text)
         if cells:

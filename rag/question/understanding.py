@@ -20,6 +20,7 @@ from rag.domain.gazetteer import load_gazetteer
 from rag.domain.intents import load_intents
 from rag.schema import Document, Route
 from rag.store.snapshot import known_regions
+from rag.text.characters import drop_format_characters
 
 
 @dataclass
@@ -70,8 +71,8 @@ def _synonyms() -> list[tuple[str, str]]:
 
 
 def normalise(text: str) -> str:
-    """NFKC (full-width → half-width), traditional → simplified, colloquial → report wording."""
-    text = _converter().convert(unicodedata.normalize("NFKC", text)).strip()
+    """Invisible format characters dropped, NFKC, traditional → simplified, colloquial → report wording."""
+    text = _converter().convert(unicodedata.normalize("NFKC", drop_format_characters(text))).strip()
     return apply_synonyms(text)
 
 

@@ -344,3 +344,32 @@ def test_suffix_is_case_insensitive(tmp_path: Path) -> None:
     path = tmp_path / "REPORT.TXT"
     path.write_text(SAMPLE, "utf-8")
     assert load(path).text == SAMPLE
+
+
+# ---------------------------------------------------------------------------------------------
+# Invisible characters
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "docx"])
+def test_zero_width_characters_inside_a_region_name_are_dropped_at_ingest(tmp_path: Path, fmt: str) -> None:
+    # A report whose region name hides zero-width characters (and a BOM, a word joiner, a soft hyphen)
+    # reads as the same text, so its region and facts are found as in the clean report.
+    from ingest.metadata import detect_metadata
+    from tests.formats import make_docx, make_html_gbk
+
+    clean = report_text("tiedong-2023")
+    hidden = clean.replace("铁东区", "铁\u200b东\u2060区\u00ad").replace("行政复议", "行政\ufeff复议")
+    assert hidden != clean
+    loaded = {}
+    for name, text in (("clean", clean), ("hidden", hidden)):
+        path = tmp_path / f"{name}.{fmt}"
+        if fmt == "txt":
+            path.write_text(text, encoding="utf-8")
+        elif fmt == "html":
+            make_html_gbk(text, path, text.splitlines()[0])
+        else:
+            make_docx(text, path)
+        loaded[name] = load(path)
+    assert loaded["hidden"].text == loaded["clean"].text
+    meta = detect_metadata(loaded["hidden"].text, raw=loaded["hidden"].raw, title_hint=loaded["hidden"].title_hint)
+    assert meta.region == "铁东区"
