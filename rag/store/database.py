@@ -524,6 +524,22 @@ class Store:
                 f"WHERE m.doc_id IN ({','.join('?' * len(part))}){by_metric}", [*part, *(metrics or [])])
         return [_metric_row(r) for r in sorted(found, key=lambda r: r["id"])]
 
+    def first_stated_rows(self, doc_ids: Sequence[str], metrics: Sequence[str]) -> dict[str, MetricRow]:
+        """Each document's first stated (not derived) row among `metrics`: one row read per document,
+        however many rows a report holds."""
+        if not metrics:
+            return {}
+        marks = ",".join("?" * len(metrics))
+        first: dict[str, MetricRow] = {}
+        for doc_id in dict.fromkeys(doc_ids):
+            found = self._query(
+                "SELECT m.*, d.region, d.year FROM metrics m JOIN documents d ON d.doc_id = m.doc_id "
+                f"WHERE m.doc_id = ? AND m.metric IN ({marks}) AND m.derived = 0 ORDER BY m.id LIMIT 1",
+                [doc_id, *metrics])
+            if found:
+                first[doc_id] = _metric_row(found[0])
+        return first
+
     # --- rankings (the metric_best table, kept at ingest) -----------------------------------------
 
     def metric_ranking(self, metric: str, *, years: Sequence[int] | None = None,
