@@ -15,8 +15,9 @@ REAL_STORE := .govqa-real
 REAL_OUT ?= evals/reports/real
 WORDING_STORE := .govqa-wording
 WORDING_OUT ?= evals/reports/wording
+SOAK_OUT ?= /tmp/govqa-soak.json
 
-.PHONY: install run test pytest eval eval-blind eval-blind18 eval-real eval-wording lint bench bench-1m bench-deps clean browser ocr screenshots
+.PHONY: install run test pytest eval eval-blind eval-blind18 eval-real eval-wording lint bench bench-1m bench-deps clean browser ocr screenshots soak
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -119,3 +120,9 @@ bench-1m: bench-deps
 
 clean:
 	rm -rf $(EVAL_STORE) $(BLIND_STORE) $(BLIND18_STORE) $(REAL_STORE) $(WORDING_STORE) .pytest_cache
+
+# The probe's heavy cases against a real server, bounded (each phase's requests 150 s, the whole 20 min):
+# /api/ask p95 beside four 200k-character /v1 conversations and a 190 MB-XML docx, a 200k-cell table,
+# a 30 MB store disk filled up (tmpfs: needs root, else skipped). Prints its figures; JSON in SOAK_OUT.
+soak: install
+	timeout 1200 $(BIN)/python -m evals.soak --out $(SOAK_OUT)

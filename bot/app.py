@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import logging
 import math
 import re
 import secrets
+import sqlite3
 import tempfile
 import threading
 import time
@@ -45,6 +47,7 @@ from rag import streaming
 from rag.schema import AskRequest, AskResponse, Document, MetricRow
 from rag.service import Service
 from rag.settings import Settings, get_settings
+from rag.store.database import StorageError, storage_error
 from rag.store.feedback import Feedback, FeedbackIn
 
 log = logging.getLogger("govqa.http")
@@ -153,6 +156,19 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         content = jsonable_encoder({"detail": _clip_errors(exc.errors())})
         body = json.dumps(content, ensure_ascii=False).encode("utf-8", errors="replace")
         return Response(body, status_code=422, media_type="application/json")
+
+    @app.exception_handler(StorageError)
+    @app.exception_handler(sqlite3.Error)
+    @app.exception_handler(OSError)
+    async def storage_failed(request: Request, exc: Exception) -> JSONResponse:
+        """A full disk is a 507 and a failing one a 503, with what to do; anything else stays a 500."""
+        error = storage_error(exc)
+        if error is None:
+            log.error("unhandled error on %s", request.url.path, exc_info=exc)
+            return JSONResponse(status_code=500, content={"detail": "internal error"})
+        log.warning("storage error on %s: %s", request.url.path, exc)
+        return JSONResponse(status_code=507 if error.full else 503, content={"detail": error.reason},
+                            headers=None if error.full else {"Retry-After": "30"})
 
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
@@ -288,14 +304,16 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         then `citations`, then `done` with the AskResponse (see rag/streaming.py)."""
         body = body.model_copy(update={"session_id": request.state.session_id})  # minted for this client
         events = (event.sse() for event in streaming.stream(service, body))
-        return EventSourceResponse(iterate_in_threadpool(events))
+        # The first event is made before the 200 is sent: a storage error then is a 507/503, not an empty stream.
+        first = await run_in_threadpool(next, events, None)
+        return EventSourceResponse(iterate_in_threadpool(itertools.chain([first] if first else [], events)))
 
     @app.get("/api/documents", response_model=list[Document])
     def documents(service: Service = Depends(svc)) -> list[Document]:
         return service.store.list_documents()
 
     @app.post("/api/documents", response_model=Document, dependencies=[Depends(admin)],
-              responses={code: {"model": ErrorBody} for code in (400, 401, 403, 409, 413, 415)})
+              responses={code: {"model": ErrorBody} for code in (400, 401, 403, 409, 413, 415, 503, 507)})
     async def upload(request: Request, file: UploadFile = File(...), service: Service = Depends(svc)) -> Document:
         name = safe_filename(file.filename)
         limit = settings.max_upload_mb * 1024 * 1024

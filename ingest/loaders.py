@@ -13,7 +13,7 @@ import math
 import re
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,21 +22,25 @@ import docx
 import lxml.html
 import pypdf
 from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from ingest.budget import DEFAULT_BUDGET, ParseBudget, Progress, run_within
 from ingest.clean import fix_pdf_spacing, repair_pdf_text, strip_emphasis_markers, strip_markdown, strip_site_chrome
 from ingest.errors import IngestError
 from ingest.ocr import OcrOptions, PageOcr, engine_available, needs_ocr, ocr_pages
 from ingest.pages import find_spans, page_spans
 from ingest.tables import TableText, docx_grid, html_grid, read_table, rows_grid, text_tables
 from rag.stages import stage
+from rag.text.characters import drop_format_characters
 
 
 @dataclass(frozen=True)
 class LoadedText:
     text: str  # the report: one paragraph per line, chrome and PDF artefacts removed, characters as found
+    # but for invisible format characters (zero-width space, BOM, soft hyphen: rag/text/characters.py)
     raw: str  # decoded text before chrome removal (html: all visible text), for metadata such as posting dates
     fmt: str  # "txt" | "md" | "html" | "pdf" | "docx"
     pages: int | None  # PDF page count, else None
@@ -55,10 +59,11 @@ class LoadedText:
 Loader = Callable[[Path, bytes], LoadedText]
 
 
-def load(path: Path, *, ocr: OcrOptions | None = None) -> LoadedText:
+def load(path: Path, *, ocr: OcrOptions | None = None, budget: ParseBudget | None = DEFAULT_BUDGET) -> LoadedText:
     """Load one file with the loader its suffix names; raise IngestError when it cannot be read.
 
-    `ocr` governs reading scanned PDF pages (default: on, with the default limits).
+    `ocr` governs reading scanned PDF pages (default: on, with the default limits). PDF, DOCX and
+    HTML are parsed in a worker process stopped at `budget` (None: parse here, unbounded).
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -72,9 +77,14 @@ def load(path: Path, *, ocr: OcrOptions | None = None) -> LoadedText:
         raise IngestError(path, f"cannot read file: {exc.strerror or exc}") from exc
     if not data.strip():
         raise IngestError(path, "empty file")
-    if loader is _load_pdf:
-        return _load_pdf(path, data, ocr)
-    return loader(path, data)
+    if budget is None or loader not in _BUDGETED:
+        return _load_pdf(path, data, ocr) if loader is _load_pdf else loader(path, data)
+    if loader is not _load_pdf:
+        return run_within(budget, path, loader, path, data)
+    ocr = ocr or OcrOptions()
+    # The worker reports OCR progress through the pipe; the caller's callback stays here.
+    return run_within(budget, path, _load_pdf, path, data, replace(ocr, on_page=Progress() if ocr.on_page else None),
+                      on_progress=ocr.on_page, extra_seconds=ocr.timeout_s if ocr.enabled else 0.0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -179,7 +189,7 @@ def _decode(path: Path, data: bytes, declared: str | None = None) -> str:
         text = decode_bytes(data, declared)
     except UndecodableError as exc:
         raise IngestError(path, f"cannot decode text: {exc}") from exc
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return drop_format_characters(text).replace("\r\n", "\n").replace("\r", "\n")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,7 +254,9 @@ def _load_html(path: Path, data: bytes) -> LoadedText:
         if not lines or lines[0] != title:
             lines.insert(0, title)
     title_hint = _clean_inline(heading.text_content()) if heading is not None else page_title
-    return LoadedText(strip_site_chrome("\n".join(lines)), raw, "html", None, title_hint or None,
+    # Character references (&#8203;) bring format characters back after decoding; table cells drop theirs.
+    text = drop_format_characters(strip_site_chrome("\n".join(lines)))
+    return LoadedText(text, drop_format_characters(raw), "html", None, drop_format_characters(title_hint) or None,
                       tables=_numbered(tables))
 
 
@@ -481,7 +493,7 @@ def _load_pdf(path: Path, data: bytes, ocr: OcrOptions | None = None) -> LoadedT
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not _decrypt(path, reader):
             raise IngestError(path, "encrypted PDF: it needs a password to open")
-        page_texts = [_page_text(page) for page in reader.pages]
+        page_texts = [drop_format_characters(_page_text(page)) for page in reader.pages]
         if not page_texts:
             raise IngestError(path, "corrupt or unreadable PDF: no pages found")
     except IngestError:
@@ -684,7 +696,7 @@ def _load_docx(path: Path, data: bytes) -> LoadedText:
     except Exception as exc:  # python-docx and zipfile raise many types for a damaged package
         raise IngestError(path, f"corrupt or unreadable .docx: {exc}") from exc
     text = "\n".join(lines)
-    title_hint = title or (document.core_properties.title or "").strip() or None
+    title_hint = title or drop_format_characters(document.core_properties.title or "").strip() or None
     return LoadedText(text, text, "docx", None, title_hint, tables=_numbered(tables))
 
 
@@ -696,10 +708,11 @@ def _docx_lines(document: DocxDocument, tables: list[TableText] | None = None) -
     """
     lines: list[str] = []
     title: str | None = None
+    is_title = _title_style(document)
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
-            text = block.text.strip()
-            if text and title is None and _style_name(block).lower() in ("title", "标题"):
+            text = drop_format_characters(block.text).strip()
+            if text and title is None and is_title(block):
                 title = text
             lines.extend(line.strip() for line in text.split("\n"))
         elif isinstance(block, Table):
@@ -713,11 +726,33 @@ def _docx_lines(document: DocxDocument, tables: list[TableText] | None = None) -
     return [line for line in lines if line], title
 
 
-def _style_name(paragraph: Paragraph) -> str:
+def _title_style(document: DocxDocument) -> Callable[[Paragraph], bool]:
+    """Whether a paragraph has the Title style, from the styles read once per document.
+
+    python-docx's `paragraph.style` scans every style of the document for each paragraph (5 MB of XML
+    took 53 s); here a paragraph costs a set lookup. An unknown or missing style id means the default.
+    """
+    known: set[str] = set()
+    titles: set[str | None] = set()
+    default: str | None = None
     try:
-        return paragraph.style.name if paragraph.style is not None else ""
-    except (KeyError, AttributeError):
-        return ""
+        styles = document.styles.element.style_lst
+    except (KeyError, AttributeError):  # a package without a styles part
+        styles = []
+    for style in styles:
+        if style.type != WD_STYLE_TYPE.PARAGRAPH:
+            continue
+        known.add(style.styleId)
+        if style.default:
+            default = style.styleId
+        if (style.name_val or "").strip().lower() in ("title", "标题"):
+            titles.add(style.styleId)
+
+    def is_title(paragraph: Paragraph) -> bool:
+        style_id = paragraph._p.style
+        return (style_id if style_id in known else default) in titles
+
+    return is_title
 
 
 def _table_rows(table: Table) -> Iterator[str]:
@@ -728,7 +763,7 @@ def _table_rows(table: Table) -> Iterator[str]:
             if any(cell._tc is tc for tc in seen):  # a merged cell is returned once per grid column it spans
                 continue
             seen.append(cell._tc)
-            text = " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
+            text = drop_format_characters(" ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
             if text:
                 cells.append(text)
         if cells:
@@ -750,3 +785,5 @@ _LOADERS: dict[str, Loader] = {
     ".docx": _load_docx,
 }
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_LOADERS)
+# Parsed by libraries whose time and memory a small file can blow up (lxml, pypdf, OCR): in a worker.
+_BUDGETED = frozenset((_load_html, _load_pdf, _load_docx))

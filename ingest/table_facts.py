@@ -18,6 +18,10 @@ from ingest.tables import TableText, header_unit, value_match
 from rag.domain.catalogue import Catalogue, FactRules, load_catalogue
 
 _CHINESE = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
+# A report's statistics table holds tens to hundreds of figures. A table of more value cells is a
+# data dump laid out as a page (a 200k-cell table took minutes to read and its largest cell won every
+# ranking): its rows stay text, searchable and quotable, but give no facts.
+MAX_TABLE_CELLS = 2_000
 _NEGATIVE = ("-", "－", "−", "﹣", "减少", "下降", "降低")
 
 
@@ -27,6 +31,8 @@ def table_facts(text: str, tables: Sequence[TableText]) -> list[MetricFact]:
     rules = catalogue.rules.facts or FactRules()
     facts: list[MetricFact] = []
     for table in tables:
+        if sum(len(line.cells) for line in table.lines) > MAX_TABLE_CELLS:
+            continue
         placed = [(line, pos) for line, pos in zip(table.lines, table.located, strict=False) if pos is not None]
         if not placed:
             continue

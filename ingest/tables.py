@@ -20,6 +20,7 @@ from lxml import etree
 
 from ingest.disclosure import Block, disclosure_blocks
 from rag.domain.catalogue import FactRules, load_catalogue
+from rag.text.characters import drop_format_characters
 
 _MAX_HEADER_ROWS = 3
 _MAX_CELL_CHARS = 120  # a cell longer than this is prose: the "table" lays out a page, it holds no figures
@@ -208,7 +209,7 @@ def _span(value: str | None) -> int:
 
 
 def _clean(text: str) -> str:
-    return _SPACES.sub(" ", text.replace("\u3000", " ")).strip()
+    return _SPACES.sub(" ", drop_format_characters(text).replace("\u3000", " ")).strip()
 
 
 # --- layout: header rows, label columns, unit ------------------------------------------------------

@@ -139,11 +139,8 @@ def _related(store: Store, metric: MetricDef, docs: Sequence[Document], catalogu
     did report: a combined 复议+应诉 count beside a ranking of 复议 counts, never counts beside rates."""
     neighbours = [k for k, other in catalogue.metrics.items()
                   if k != metric.key and other.family == metric.family and other.kind == metric.kind]
-    first: dict[str, MetricRow] = {}
-    if neighbours:
-        for row in store.metric_rows_in([d.doc_id for d in docs], neighbours):
-            if not row.derived:
-                first.setdefault(row.doc_id, row)
+    # One row per report, read by the store: a report with a 200k-cell table must not load them all.
+    first = store.first_stated_rows([d.doc_id for d in docs], neighbours)
     notes = []
     for doc in docs:
         row = first.get(doc.doc_id)

@@ -20,6 +20,7 @@ from rag.domain.gazetteer import load_gazetteer
 from rag.domain.intents import load_intents
 from rag.schema import Document, Route
 from rag.store.snapshot import known_regions
+from rag.text.characters import drop_format_characters
 
 
 @dataclass
@@ -75,13 +76,15 @@ def _synonyms() -> list[tuple[str, str]]:
 
 
 def normalise(text: str) -> str:
-    """NFKC (full-width → half-width), traditional → simplified, colloquial → report wording."""
+    """Invisible format characters dropped, NFKC (full-width → half-width), traditional → simplified,
+    colloquial → report wording."""
     return apply_synonyms(plain(text))
 
 
 def plain(text: str) -> str:
-    """NFKC, traditional → simplified, a year said short ("22年") written in full; no synonyms."""
-    text = _converter().convert(unicodedata.normalize("NFKC", text)).strip()
+    """Invisible format characters dropped, NFKC, traditional → simplified, a year said short ("22年") written
+    in full; no synonyms."""
+    text = _converter().convert(unicodedata.normalize("NFKC", drop_format_characters(text))).strip()
     return load_intents().short_year.sub(lambda m: f"20{m.group(1)}", text)
 
 

@@ -10,6 +10,7 @@ reconciled against SQLite on demand.
 
 from __future__ import annotations
 
+import errno
 import json
 import sqlite3
 import threading
@@ -123,6 +124,41 @@ _DETECTED_ONLY = ("kind", "issuer_level", "index_code", "doc_number")
 _UNCERTAIN_BELOW = 0.7
 
 
+class StorageError(Exception):
+    """The store's disk is full or failing: the doors answer 507 (full) or 503, never a 500."""
+
+    def __init__(self, reason: str, *, full: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.full = full
+
+
+_SQLITE_UNAVAILABLE = {sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_BUSY,
+                       sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_NOMEM, sqlite3.SQLITE_PROTOCOL}
+_OS_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+_OS_UNAVAILABLE = {errno.EIO, errno.EROFS, errno.EACCES, errno.EMFILE, errno.ENFILE}
+
+
+def storage_error(exc: BaseException) -> StorageError | None:
+    """`exc` as a StorageError when it means the disk is full or failing (SQLite, Chroma or a file write)."""
+    if isinstance(exc, StorageError):
+        return exc
+    if isinstance(exc, sqlite3.Error):
+        code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF  # extended codes carry the primary below
+        if code == sqlite3.SQLITE_FULL or "disk is full" in str(exc):
+            return StorageError("the server's disk is full: nothing was written; try again once space is freed",
+                                full=True)
+        if code in _SQLITE_UNAVAILABLE or "disk I/O error" in str(exc):
+            return StorageError(f"the store cannot be used right now ({exc}); try again later", full=False)
+        return None
+    if isinstance(exc, OSError) and exc.errno in _OS_FULL:
+        return StorageError("the server's disk is full: nothing was written; try again once space is freed",
+                            full=True)
+    if isinstance(exc, OSError) and exc.errno in _OS_UNAVAILABLE:
+        return StorageError(f"the store cannot be used right now ({exc.strerror}); try again later", full=False)
+    return None
+
+
 @dataclass(frozen=True)
 class ChunkRow:
     chunk_id: str
@@ -206,8 +242,15 @@ class Store:
                     self._db.execute(_BEST_INSERT.format(where=""))
                     self._db.execute("INSERT INTO meta(key, value) VALUES(?, '1')", (_RANKING_BUILT,))
                 self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
+            except BaseException as exc:
+                # On a full disk SQLite has already rolled the transaction back; a second ROLLBACK would
+                # raise "cannot rollback - no transaction is active" and hide why.
+                if self._db.in_transaction:
+                    with suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
+                error = storage_error(exc)
+                if error is not None and error is not exc:
+                    raise error from exc
                 raise
 
     # --- transactions and versioning -------------------------------------------------------------
@@ -223,8 +266,15 @@ class Store:
                     "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
                 )
                 self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
+            except BaseException as exc:
+                # On a full disk SQLite has already rolled the transaction back; a second ROLLBACK would
+                # raise "cannot rollback - no transaction is active" and hide why.
+                if self._db.in_transaction:
+                    with suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
+                error = storage_error(exc)
+                if error is not None and error is not exc:
+                    raise error from exc
                 raise
 
     @contextmanager
@@ -564,6 +614,22 @@ class Store:
                 f"WHERE m.doc_id IN ({','.join('?' * len(part))}){by_metric}", [*part, *(metrics or [])])
         return [_metric_row(r) for r in sorted(found, key=lambda r: r["id"])]
 
+    def first_stated_rows(self, doc_ids: Sequence[str], metrics: Sequence[str]) -> dict[str, MetricRow]:
+        """Each document's first stated (not derived) row among `metrics`: one row read per document,
+        however many rows a report holds."""
+        if not metrics:
+            return {}
+        marks = ",".join("?" * len(metrics))
+        first: dict[str, MetricRow] = {}
+        for doc_id in dict.fromkeys(doc_ids):
+            found = self._query(
+                "SELECT m.*, d.region, d.year FROM metrics m JOIN documents d ON d.doc_id = m.doc_id "
+                f"WHERE m.doc_id = ? AND m.metric IN ({marks}) AND m.derived = 0 ORDER BY m.id LIMIT 1",
+                [doc_id, *metrics])
+            if found:
+                first[doc_id] = _metric_row(found[0])
+        return first
+
     # --- rankings (the metric_best table, kept at ingest) -----------------------------------------
 
     def metric_ranking(self, metric: str, *, years: Sequence[int] | None = None,
@@ -595,7 +661,13 @@ class Store:
 
     def _query(self, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
-            return self._db.execute(sql, args).fetchall()
+            try:
+                return self._db.execute(sql, args).fetchall()
+            except sqlite3.Error as exc:
+                error = storage_error(exc)
+                if error is None:
+                    raise
+                raise error from exc
 
     # --- vectors (Chroma) -----------------------------------------------------------------------
 

@@ -344,3 +344,113 @@ def test_suffix_is_case_insensitive(tmp_path: Path) -> None:
     path = tmp_path / "REPORT.TXT"
     path.write_text(SAMPLE, "utf-8")
     assert load(path).text == SAMPLE
+
+
+# ---------------------------------------------------------------------------------------------
+# Invisible characters
+
+
+@pytest.mark.parametrize("fmt", ["txt", "html", "docx"])
+def test_zero_width_characters_inside_a_region_name_are_dropped_at_ingest(tmp_path: Path, fmt: str) -> None:
+    # A report whose region name hides zero-width characters (and a BOM, a word joiner, a soft hyphen)
+    # reads as the same text, so its region and facts are found as in the clean report.
+    from ingest.metadata import detect_metadata
+    from tests.formats import make_docx, make_html_gbk
+
+    clean = report_text("tiedong-2023")
+    hidden = clean.replace("铁东区", "铁\u200b东\u2060区\u00ad").replace("行政复议", "行政\ufeff复议")
+    assert hidden != clean
+    loaded = {}
+    for name, text in (("clean", clean), ("hidden", hidden)):
+        path = tmp_path / f"{name}.{fmt}"
+        if fmt == "txt":
+            path.write_text(text, encoding="utf-8")
+        elif fmt == "html":
+            make_html_gbk(text, path, text.splitlines()[0])
+        else:
+            make_docx(text, path)
+        loaded[name] = load(path)
+    assert loaded["hidden"].text == loaded["clean"].text
+    meta = detect_metadata(loaded["hidden"].text, raw=loaded["hidden"].raw, title_hint=loaded["hidden"].title_hint)
+    assert meta.region == "铁东区"
+
+
+# ---------------------------------------------------------------------------------------------
+# Parse budgets
+
+
+def _docx_with_xml(path: Path, paragraphs: int, styles: int = 0) -> Path:
+    """A small docx whose document.xml repeats one paragraph (styled S7), with `styles` extra styles."""
+    buffer = io.BytesIO()
+    docx.Document().save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    paragraph = ('<w:p><w:pPr><w:pStyle w:val="S7"/></w:pPr><w:r><w:t>全年办结行政复议案件174件，纠错率2.3%。'
+                 '</w:t></w:r></w:p>')
+    style = '<w:style w:type="paragraph" w:styleId="S{n}"><w:name w:val="Style {n}"/></w:style>'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                head, tail = data.split(b"<w:body>")
+                data = head + b"<w:body>" + (paragraph * paragraphs).encode() + tail
+            elif item.filename == "word/styles.xml" and styles:
+                data = data.replace(b"</w:styles>", "".join(style.format(n=n) for n in range(styles)).encode()
+                                    + b"</w:styles>")
+            out.writestr(item, data)
+    return path
+
+
+def test_docx_paragraph_styles_are_not_scanned_for_every_paragraph(tmp_path: Path, monkeypatch) -> None:
+    # python-docx's paragraph.style scans every style of the document per paragraph: 5 MB of XML took
+    # 53 s. The styles are read once per document, so the scans do not grow with the paragraphs.
+    from docx.oxml.styles import CT_Styles
+
+    from ingest.loaders import _docx_lines
+
+    scans = {"n": 0}
+    for name in ("get_by_id", "default_for", "get_by_name"):
+        original = getattr(CT_Styles, name)
+
+        def counted(self, *args, _original=original):
+            scans["n"] += 1
+            return _original(self, *args)
+
+        monkeypatch.setattr(CT_Styles, name, counted)
+    document = docx.Document(str(_docx_with_xml(tmp_path / "styled.docx", paragraphs=2000, styles=300)))
+    lines, title = _docx_lines(document)
+    assert len(lines) == 2000 and title is None
+    assert scans["n"] <= 2
+
+
+def test_docx_title_style_still_found_when_styles_are_read_once(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("铁东区2023年法治政府建设年度报告", style="Title")
+    document.add_paragraph("正文。")
+    document.save(str(tmp_path / "t.docx"))
+    assert load(tmp_path / "t.docx").title_hint == "铁东区2023年法治政府建设年度报告"
+
+
+def test_a_docx_under_the_zip_bomb_gate_that_parses_past_its_memory_budget_is_stopped(tmp_path: Path) -> None:
+    # 40 MB of XML in a 180 KB file passes the declared-size gate; parsing it costs far more than the
+    # budget, so the worker is killed and the file fails alone with a reason.
+    import multiprocessing
+
+    from ingest.budget import ParseBudget
+
+    path = _docx_with_xml(tmp_path / "heavy.docx", paragraphs=450_000)
+    assert path.stat().st_size < 1_000_000
+    with pytest.raises(IngestError, match="MB of memory"):
+        load(path, budget=ParseBudget(seconds=600, memory_mb=300))
+    assert not multiprocessing.active_children()
+    assert load(REPORTS[0].with_suffix(".txt")).text  # the next file loads as ever
+
+
+def test_a_parse_past_its_time_budget_is_stopped(tmp_path: Path) -> None:
+    import multiprocessing
+
+    from ingest.budget import ParseBudget
+
+    path = _docx_with_xml(tmp_path / "slow.docx", paragraphs=450_000)
+    with pytest.raises(IngestError, match="longer than"):
+        load(path, budget=ParseBudget(seconds=0.5, memory_mb=100_000))
+    assert not multiprocessing.active_children()

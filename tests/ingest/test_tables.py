@@ -185,3 +185,25 @@ def test_pdf_table_without_rules_is_read_from_its_aligned_columns(tmp_path: Path
     text, facts = _facts(path)
     assert "新收行政复议案件：2022年为236件，2023年为281件。" in text
     assert [(f.value, f.fact_year) for f in _by(facts, row="办结行政复议案件")] == [(230.0, 2022), (270.0, 2023)]
+
+
+def test_a_huge_table_gives_no_facts_so_it_cannot_slow_or_win_every_ranking(tmp_path: Path) -> None:
+    # A page laid out as a table of thousands of figures (the probe's had 200k cells) made a fact of
+    # every cell: minutes of ingest, and its largest cell, of whatever column, ranked first. Past
+    # MAX_TABLE_CELLS its rows stay text but give no facts; the report's prose figures still do.
+    from ingest.table_facts import MAX_TABLE_CELLS
+
+    columns = ["新收行政复议申请（件）", "办结行政复议案件（件）", "行政应诉案件（件）", "调解（件）"]
+    rows = MAX_TABLE_CELLS // len(columns) + 50
+    body = "".join(f"<tr><td>第{r}单位</td>" + "".join(f"<td>{(r * 37 + c) % 9000 + 1}</td>" for c in range(4))
+                   + "</tr>" for r in range(rows))
+    head = "".join(f"<th>{c}</th>" for c in columns)
+    path = tmp_path / "dump.html"
+    path.write_text(f"<html><body><h1>邓州市2023年法治政府建设年度报告</h1><p>2023年，全市办结行政复议案件12件。</p>"
+                    f"<table><tr><th>单位</th>{head}</tr>{body}</table></body></html>", encoding="utf-8")
+    loaded = load(path)
+    assert len(loaded.tables) == 1 and "第7单位" in loaded.text  # still text
+    locate(loaded.text, loaded.tables)
+    assert table_facts(loaded.text, loaded.tables) == []
+    prose = extract_metrics(loaded.text, skip=spans(loaded.tables))
+    assert [f.value for f in prose] == [12]

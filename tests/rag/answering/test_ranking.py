@@ -124,3 +124,34 @@ def test_ranking_reads_an_index_not_the_metrics_table(store: Store, years, regio
     steps = [r["detail"] for r in plan]
     assert any("metric_best" in s and "USING" in s and "INDEX" in s for s in steps), steps
     assert not any(s.startswith("SCAN") for s in steps), steps
+
+
+def test_a_report_with_a_huge_table_does_not_load_its_rows_into_every_ranking(tmp_path, monkeypatch) -> None:
+    # A report holding thousands of rows of a neighbouring metric (a 200k-cell table's) was read whole
+    # by every ranking that mentions other scopes beside it. One row per report is read; most and
+    # least still rank the reporting regions, not one row twice.
+    import rag.store.database as database
+    from rag.answering.ranking import aggregate
+    from rag.question.understanding import understand
+    from rag.retrieval.tokenizer import default_tokenizer
+
+    s = Store(tmp_path)
+    for n, (region, value) in enumerate([("甲县", 30), ("乙区", 7), ("丙市", 12)]):
+        s.replace_document(_doc(f"d{n}", region, 2023), _chunk(f"d{n}"),
+                           [_row(f"d{n}", "reconsideration_closed", value)])
+    s.replace_document(_doc("big", "丁旗", 2023), _chunk("big"),
+                       [_row("big", "reconsideration_received", v) for v in range(1, 5001)])
+    docs = {d.doc_id: d for d in s.list_documents()}
+    made = {"n": 0}
+    original = database._metric_row
+
+    def counted(row):
+        made["n"] += 1
+        return original(row)
+
+    monkeypatch.setattr(database, "_metric_row", counted)
+    most = aggregate(understand("哪个地区办结行政复议案件最多？", list(docs.values())), s, docs, default_tokenizer())
+    least = aggregate(understand("哪个地区办结行政复议案件最少？", list(docs.values())), s, docs, default_tokenizer())
+    assert made["n"] < 100
+    assert most.answer.startswith("甲县") and least.answer.startswith("乙区")
+    assert "丁旗" in most.answer and "口径不同" in most.answer

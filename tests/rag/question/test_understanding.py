@@ -38,6 +38,16 @@ def test_traditional_fullwidth_and_colloquial_are_normalised() -> None:
     assert "行政复议" in translate_english("administrative reconsideration cases")
 
 
+@pytest.mark.parametrize("hidden", ["\u200b", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u202e"])
+def test_zero_width_characters_inside_a_region_name_do_not_make_it_another_regions_answer(hidden: str) -> None:
+    # Invisible format characters (Unicode Cf) must not hide the region, nor let the conversation's
+    # previous region answer in its place.
+    ctx = Context(question="黟县2022年办结了多少件行政复议案件？", regions=["黟县"], years=[2022])
+    q = understand(f"邓{hidden}州市2022年办结了多少件行政复议案件？", DOCS, ctx)
+    assert q.regions == ["邓州市"] and "region" not in q.carried
+    assert normalise(f"{hidden}邓州{hidden}市") == "邓州市"
+
+
 def test_units_and_metric_found() -> None:
     q = understand("邓州市接待法律咨询多少人次？", DOCS)
     assert q.units == ["人次"] and q.wants_number
