@@ -5,14 +5,17 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 
 from cachetools import LRUCache
 
 from rag.answering.drafts import Draft
+from rag.answering.format import region_en
 from rag.answering.llm import LLMStep
 from rag.compose import Components, build
 from rag.domain.catalogue import load_catalogue
 from rag.domain.english import candidates
+from rag.domain.intents import load_intents
 from rag.question.scope import scope_of, select
 from rag.question.understanding import Context, Question, understand
 from rag.retrieval.embedders import Embedder
@@ -97,6 +100,8 @@ class Service:
             run = self.parts.chain.run(q, scope, docs, chunks_by_doc, context, swap=swap)
         draft = run.draft
         self.sessions.put(session_id, _next_context(q, draft, context))
+        if q.position is not None and draft.answerable:
+            draft = replace(draft, answer=_counted_in(q, context) + draft.answer)
         response = AskResponse(
             answer=draft.answer, answerable=draft.answerable, route=draft.route,
             citations=self._citations(draft, docs), session_id=session_id, table=draft.table,
@@ -191,21 +196,32 @@ class DocChunks(Mapping[str, list[ChunkRow]]):
 def _next_context(q: Question, draft: Draft, context: Context) -> Context:
     """What the next follow-up may refer to: this question's regions, years and metrics, and the regions
     the answer named (a ranking's order first, then those without a figure) with its measure."""
-    entities, ranked, measure = list(q.regions), 0, None
+    entities, ranked, measure, order = list(q.regions), 0, None, None
     if "entity" in q.carried:  # "第二名呢": the ranking it pointed into stays the frame of reference
-        entities, ranked, measure = context.entities, context.ranked, context.measure
+        entities, ranked, measure, order = context.entities, context.ranked, context.measure, context.order
     elif draft.route == "aggregate" and draft.table is not None and draft.table.rows:
         named = [r.region for r in draft.table.rows if r.value is not None]
         entities = list(dict.fromkeys([*named, *(r.region for r in draft.table.rows)]))
         ranked, measure = len(dict.fromkeys(named)), draft.table.metric
+        order = q.operation if q.operation in {"min", "max"} else None
     elif draft.route == "aggregate" and draft.answerable is False:
         entities = list(context.entities)
     aggregate_fresh = draft.route == "aggregate" and not q.regions
     return Context(
         question=_explicit(q), regions=[] if aggregate_fresh else (q.regions or context.regions),
         years=q.years or context.years, metrics=q.metrics or context.metrics,
-        entities=entities, ranked=ranked, measure=measure,
+        entities=entities, ranked=ranked, measure=measure, order=order,
     )
+
+
+def _counted_in(q: Question, context: Context) -> str:
+    """Which list a position ("倒数第二") was counted in: the last answer's, in the order it showed."""
+    intents = load_intents()
+    language = "en" if q.english else "zh"
+    words, region = q.position or ("", "")
+    order = intents.orders[language].get(context.order or "", "")
+    return intents.counted_in[language].format(order=order, position=words,
+                                               region=region_en(region) if q.english else region)
 
 
 def _explicit(q: Question) -> str:

@@ -60,6 +60,9 @@ class Intents:
     refers_top: re.Pattern[str]  # "它", "that district": the region the last answer put first
     refers_all: re.Pattern[str]  # "其中", "of the three": every region the last answer named
     reference_filler: re.Pattern[str]
+    english_pointing: re.Pattern[str]  # "And", "that district", "them", "that year": never the measure
+    counted_in: dict[str, str]  # zh/en: how an answer names the list a position was counted in
+    orders: dict[str, dict[str, str]]  # zh/en → the last ranking's direction (min, max) in words
     ranks_regions: re.Pattern[str]
     each: re.Pattern[str]
     one_report: re.Pattern[str]
@@ -125,6 +128,9 @@ def load_intents() -> Intents:
         refers_top=_compile(data["references"]["top"]),
         refers_all=_compile(data["references"]["all"]),
         reference_filler=_compile(data["reference_filler"]),
+        english_pointing=_compile(data["references"]["english_pointing"]),
+        counted_in=dict(data["references"]["counted_in"]),
+        orders={k: dict(v) for k, v in data["references"]["orders"].items()},
         ranks_regions=_compile(data["ranks_regions"]),
         each=_compile(data["each"]),
         one_report=_compile(data["one_report"]),

@@ -142,7 +142,10 @@ def said_measure(q: Question) -> str:
     intents = load_intents()
     if not q.english:
         return ""
+    if q.said:  # a follow-up that asks the last answer's measure again ("Which one comes second?")
+        return q.said
     out = re.sub(r"[?？.!]+\s*$", "", q.original.strip())
+    out = intents.english_pointing.sub(" ", out)
     for region in q.regions:
         for alias in region_aliases(region):
             out = re.sub(rf"\b{re.escape(alias)}\b(?:\s+(?:{intents.english_admin.pattern}))?", " ", out, flags=re.I)

@@ -38,6 +38,9 @@ class Question:
     asks_plans: bool = False
     english: bool = False
     carried: list[str] = field(default_factory=list)  # what was taken from the conversation
+    said: str = ""  # the measure as the conversation named it, when a follow-up asks it again
+    # A place in the last answer's list a follow-up counted to ("倒数第二"): its words, the region found.
+    position: tuple[str, str] | None = None
 
 
 @dataclass
@@ -53,6 +56,7 @@ class Context:
     entities: list[str] = field(default_factory=list)
     ranked: int = 0  # how many of `entities` come from a ranking, in its order (the rest gave no figure)
     measure: str | None = None
+    order: str | None = None  # the last ranking's direction ("min": lowest first, "max"), as it was shown
 
 
 @lru_cache(maxsize=1)
@@ -259,9 +263,11 @@ def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
     """Carry region, year and topic from the conversation into an elliptical follow-up."""
     if not ctx.question:
         return q
-    referred = _referred(q, ctx)
+    referred, position = _referred(q, ctx)
     if referred:
-        return _about_referred(q, ctx, referred, documents, vocabulary)
+        resolved = _about_referred(q, ctx, referred, documents, vocabulary)
+        resolved.position = (position, referred[0]) if position else None
+        return resolved
     stripped = re.sub(r"[?？。!！\s]", "", q.text)
     elliptical = bool(load_intents().follow_up.match(q.text)) and len(stripped) <= 12 and not q.wants_number
     if elliptical and (q.regions or q.years):
@@ -306,25 +312,28 @@ def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
     return q
 
 
-def _referred(q: Question, ctx: Context) -> list[str]:
+def _referred(q: Question, ctx: Context) -> tuple[list[str], str]:
     """The regions of the last answer a follow-up points at ("倒数第二", "它", "其中", "of the three"),
-    or [] when it names its own regions or points at nothing."""
+    or [] when it names its own regions or points at nothing; with the words of a position counted to.
+    A position counts in the list as the last answer showed it: after a "lowest" ranking, which runs
+    lowest first, 倒数第二 is the one before the last shown."""
     if q.regions or not ctx.entities:
-        return []
+        return [], ""
     intents = load_intents()
     texts = (q.original, q.text)
     for position, pattern in intents.positions:
-        if any(pattern.search(t) for t in texts):
+        found = next((m for m in (pattern.search(t) for t in texts) if m), None)
+        if found:
             index = position - 1 if position > 0 else position
             order = ctx.entities[:ctx.ranked] or ctx.entities
             if -len(order) <= index < len(order):
-                return [order[index]]
-            return []
+                return [order[index]], found.group(0)
+            return [], ""
     if any(intents.refers_all.search(t) for t in texts):
-        return list(ctx.entities)
+        return list(ctx.entities), ""
     if any(intents.refers_top.search(t) for t in texts):
-        return ctx.entities[:1]
-    return []
+        return ctx.entities[:1], ""
+    return [], ""
 
 
 def _own_measure(q: Question) -> bool:
@@ -354,7 +363,7 @@ def _about_referred(q: Question, ctx: Context, regions: list[str], documents: li
         text = f"{'、'.join(regions)}{''.join(f'{y}年' for y in years)}的{ctx.measure}{each}"
         resolved = understand(text, documents, vocabulary=vocabulary)
         resolved.original, resolved.carried = q.original, ["entity", "question"]
-        resolved.english = q.english
+        resolved.english, resolved.said = q.english, ctx.measure if q.english else ""
         return resolved
     # The pointing words become the names they point at, so they are not read as part of the measure.
     text = q.text
