@@ -10,7 +10,17 @@ from dataclasses import dataclass
 
 from rag.answering.chain import EvidenceSet, Noted, Notes
 from rag.answering.drafts import Draft, Evidence
-from rag.answering.format import caveat, caveat_en, chunk_for, display, display_en, english_words, label, label_en
+from rag.answering.format import (
+    asked_words,
+    caveat,
+    caveat_en,
+    chunk_for,
+    display,
+    display_en,
+    english_words,
+    label,
+    label_en,
+)
 from rag.answering.matching import Fact, FactBook, Match, score_facts
 from rag.domain.intents import load_intents
 from rag.question.quantities import Asked
@@ -114,7 +124,7 @@ class Cited:
 def refusal_line(finding: Finding, cited: Cited, english: bool = False) -> str:
     """The measure named as the user asked it (never the search terms it was turned into), and the nearest
     figure the report does give under its own label."""
-    what = finding.asked.said or finding.asked.measure
+    what = asked_words(finding.asked.said, finding.asked.measure, english)
     if english:
         words = english_words()
         line = words["not_given"].format(measure=what or "this figure")

@@ -164,3 +164,17 @@ def caveat_en(row: MetricRow | None) -> str:
     if row.ocr_low_confidence:
         notes.append("low OCR confidence in the scan: check the original")
     return f" ({', '.join(notes)})" if notes else ""
+
+
+_BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
+def asked_words(said: str | None, measure: str | None, english: bool = False) -> str:
+    """The measure as the user asked it, for a refusal: their English phrase, or their Chinese words joined
+    again (the matcher's measure is a run of search terms: "市场监管领域 双随机 抽查" reads 市场监管领域双随机抽查).
+    An English question whose own phrase is lost gets "" rather than the dictionary's Chinese candidates."""
+    if said:
+        return said
+    if english or not measure:
+        return ""
+    return _BETWEEN_HAN.sub("", measure).strip()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from rag.answering.chain import EvidenceSet, Noted
 from rag.answering.drafts import Draft
 from rag.answering.facts import THRESHOLD, Cited, Finding, find, measure_name, notes_of
-from rag.answering.format import MAX_FIGURES, caveat, display, label, number, who
+from rag.answering.format import MAX_FIGURES, asked_words, caveat, display, label, number, who
 from rag.answering.matching import FactBook
 from rag.answering.ranking import aggregate, leader_word
 from rag.domain.intents import load_intents
@@ -119,7 +119,8 @@ class OperationsAnswerer:
         if not found:
             if compare or ask.operation != "list":
                 lines = "、".join(who(f.doc) for f in findings)
-                return Draft(f"{load_intents().not_disclosed}：{lines}的报告都没有披露“{ask.measure}”。",
+                what = asked_words(ask.said, ask.measure, question.english) or "该项"
+                return Draft(f"{load_intents().not_disclosed}：{lines}的报告都没有披露“{what}”。",
                              False, "unanswerable")
             return None
         reverse = ask.order != "min"

@@ -127,3 +127,14 @@ def test_follow_up_keeps_what_it_does_not_replace(service: Service) -> None:
     assert year.answerable and "410" in numbers(year.answer)
     measure = ask(service, "败诉的呢？", first.session_id)
     assert measure.answerable and "2" in numbers(measure.answer)
+
+
+@pytest.mark.parametrize(("said", "measure", "english", "shown"), [
+    ("", "市场监管领域 双随机 抽查 主体", False, "市场监管领域双随机抽查主体"),
+    ("", "人力 力量 功率 动力 拓展", True, ""),  # the dictionary's candidates never reach the user
+    ("powers expanded", "人力 力量 功率", True, "powers expanded"),
+])
+def test_a_refusal_names_the_measure_in_the_users_words_never_a_term_list(said, measure, english, shown) -> None:
+    from rag.answering.format import asked_words
+
+    assert asked_words(said, measure, english) == shown
