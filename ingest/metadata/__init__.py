@@ -120,7 +120,11 @@ def detect_metadata(
     addressee = _addressee(lines, title_at)
     bounds = [d for d, _ in gazetteer.find_in(addressee)] if addressee else []
     index_division = division_of_index(chrome["index_code"], gazetteer) if "index_code" in chrome else None
-    reader = RegionReader(gazetteer, text, context, self_level(text, meta_words().self_reference), bounds)
+    # A report addressed to its province never speaks of itself as the province (全省 in a city's report
+    # is the province's), so those self-references are not counted. (我市 stays: a county-level city's.)
+    above = {d.level for d in bounds} & {"省"}
+    references = {level: words for level, words in meta_words().self_reference.items() if level not in above}
+    reader = RegionReader(gazetteer, text, context, self_level(text, references), bounds)
     stem = PurePath(filename).stem if filename else None
     pick = reader.pick([
         ("title", title), ("signature", issuer if sources["issuer"] == "signature" else None),
@@ -174,7 +178,7 @@ def _body_year(text: str) -> int | None:
     return _valid_year(m.group(1)) if m else None
 
 
-_ORGAN = re.compile(r"(?:委员会|党委|[市县区旗州]委|人民政府|政府|人大常委会|人大|政协|办公室|局)$")
+_ORGAN = re.compile(r"(?:委员会|党委|[省市县区旗州盟]委|人民政府|政府|人大常委会|人大|政协|办公室|局)$")
 
 
 def _addressee(lines: list[str], title_at: int | None) -> str | None:

@@ -1,7 +1,8 @@
 """What a file name says: the region (a Chinese title-like name, or the pinyin of the short name) and a year.
 
 Pinyin is ambiguous (several divisions share one), so a pinyin name counts only for a division the
-report's text names, or for the one division that spells so when the text names none of them.
+report's text names, or for the one division that spells so when the text names none of them. A name
+followed by a town's ending (xinhuaxiang, xinhua-zhen) is a town's, never the division's that shares it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import PurePath
 
 from ingest.metadata.words import meta_words
 from rag.domain.gazetteer import Division, Gazetteer
+from rag.domain.intents import load_intents
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -32,13 +34,19 @@ def pinyin_divisions(filename: str, gazetteer: Gazetteer, context: str) -> list[
     if _HAN.search(stem):
         return []
     suffixes = meta_words().pinyin_suffixes
+    towns = load_intents().below_county_pinyin
     out: list[Division] = []
-    for token in re.split(r"[^a-z]+", stem.lower()):
+    tokens = [t for t in re.split(r"[^a-z]+", stem.lower()) if t]
+    for k, token in enumerate(tokens):
+        if k + 1 < len(tokens) and tokens[k + 1] in towns:
+            continue  # xinhua-xiang: a town's name
+        if not gazetteer.by_pinyin(token) and any(token.endswith(t) and len(token) > len(t) for t in towns):
+            continue  # xinhuaxiang: a town's name
         for word in _readings(token, suffixes):
             if len(word) < _MIN_PINYIN:
                 continue
             spelled = gazetteer.by_pinyin(word)
-            named = [d for d in spelled if d.name in context or (len(d.short) >= 2 and d.short in context)]
+            named = [d for d in spelled if d.name in context or names_division(context, d.short)]
             if named:
                 return named
             current = [d for d in spelled if d.current]
@@ -54,3 +62,17 @@ def _readings(token: str, suffixes: tuple[str, ...]) -> list[str]:
         if token.endswith(suffix) and len(token) > len(suffix):
             words.append(token[: -len(suffix)])
     return words
+
+
+def names_division(text: str, short: str) -> bool:
+    """Whether `text` names a division by its short name somewhere other than as a town's (新华 in 新华乡)."""
+    if len(short) < 2:
+        return False
+    towns = load_intents().below_county
+    start = text.find(short)
+    while start >= 0:
+        end = start + len(short)
+        if not text.startswith(towns, end):
+            return True
+        start = text.find(short, end)
+    return False

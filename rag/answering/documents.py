@@ -124,8 +124,8 @@ class DocumentsAnswerer:
             return _years_covered(docs)
         if asks_collection(question):
             return _collection_by_kind(question, docs)
-        if {"addressee", "published"} & set(fields):
-            return None  # addressees and web posting dates: the metadata answerer cites them
+        if {"addressee", "published", "index_code", "doc_number", "kind"} & set(fields):
+            return None  # addressees, page fields and kinds: the metadata answerer cites them
         place_field = next((f for f in fields if f in {"province", "city", "level", "year"}), None)
         if question.regions and place_field:
             selected = [d for d in docs if d.region in question.regions

@@ -333,6 +333,9 @@ def metadata(q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str,
                 lines.append(f"{region}收录了{'、'.join(f'{y}年度' for y in years)}的报告（共{len(years)}份）")
         if lines:
             return Draft("；".join(lines) + "。", True, "metadata")
+    asked = [f for f in _PAGE_FIELDS if _field_words(f).search(q.text) or _field_words(f).search(q.original)]
+    if {"index_code", "doc_number", "kind"} & set(asked) or {"issuer", "addressee"} <= set(asked):
+        return _fields(selected, chunks_by_doc, asked)
     if _field_words("title").search(q.text):
         return _facts(selected, chunks_by_doc, lambda d: d.title or f"{label(d)}报告", "title")
     if _field_words("addressee").search(q.text):
@@ -369,6 +372,36 @@ def _cn_date(iso: str) -> str:
 
 
 _FIELD_NAMES = {"title": "标题", "date": "落款日期", "issuer": "落款单位", "addressee": "报送对象"}
+# Fields one question may ask together ("哪个机关发布的，索引号是多少"), in the order they are answered.
+_PAGE_FIELDS = ("issuer", "addressee", "index_code", "doc_number", "published", "kind")
+_PAGE_NAMES = {**_FIELD_NAMES, "index_code": "索引号", "doc_number": "文号", "published": "网页发布日期",
+               "kind": "报告类型"}
+
+
+def _fields(selected: Sequence[Document], chunks_by_doc: Mapping[str, list[ChunkRow]], asked: list[str]) -> Draft:
+    """Several fields of each report at once, cited where the value stands in the text (chrome lines)."""
+    evidence: list[Evidence] = []
+    lines = []
+    ordered = _by_region(selected)
+    for doc in ordered[:MAX_REPORTS]:
+        parts = []
+        for name in asked:
+            value = getattr(doc, name, None)
+            if name == "published" and value:
+                value = _cn_date(value)
+            if not value:
+                parts.append(f"{_PAGE_NAMES[name]}未写明")
+                continue
+            raw = doc.published if name == "published" else value
+            chunk = _chunk_containing(chunks_by_doc.get(doc.doc_id, []), raw) if raw else None
+            if chunk is not None:
+                evidence.append(Evidence(chunk, raw))
+                parts.append(f"{_PAGE_NAMES[name]}：{value}[{len(evidence)}]")
+            else:
+                parts.append(f"{_PAGE_NAMES[name]}：{value}")
+        lines.append(f"{label(doc)}报告的" + "，".join(parts))
+    answerable = any(getattr(d, n, None) for d in ordered for n in asked)
+    return Draft("；".join(lines) + "。" + more_reports(ordered), answerable, "metadata", evidence)
 
 
 def _published(selected: Sequence[Document]) -> Draft:

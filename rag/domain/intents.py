@@ -46,6 +46,8 @@ class Intents:
     subunit: re.Pattern[str]
     subunit_lead: re.Pattern[str]
     subunit_town: re.Pattern[str]
+    below_county: tuple[str, ...]  # 乡, 镇, 街道 …: after a short name, a town of that name
+    below_county_pinyin: tuple[str, ...]
     measure_units: dict[str, str]
     wider_scope: dict[str, tuple[str, ...]]
     section_kinds: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]  # (asked words, heading words)
@@ -114,6 +116,8 @@ def load_intents() -> Intents:
         subunit=re.compile(data["subunit"]),
         subunit_lead=re.compile(data["subunit_lead"]),
         subunit_town=re.compile(data["subunit_town"]),
+        below_county=tuple(data["below_county"]),
+        below_county_pinyin=tuple(data["below_county_pinyin"]),
         measure_units=dict(data["measure_units"]),
         wider_scope={k: tuple(v) for k, v in data["wider_scope"].items()},
         section_kinds=tuple((_compile(v["asked"]), _compile(v["heading"])) for v in data["section_kinds"].values()),

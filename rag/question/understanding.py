@@ -130,6 +130,7 @@ class RegionMatcher:
             for alias in region_aliases(region):
                 self.aliases.setdefault(alias.lower(), region)
         self._order = sorted(self.aliases, key=len, reverse=True)
+        self._towns = load_intents().below_county  # 新华乡: a town named like 新华区, not that district
 
     def find(self, text: str) -> list[str]:
         lowered = text.lower()
@@ -145,6 +146,8 @@ class RegionMatcher:
                     continue
                 if any(taken[m.start():m.end()]):
                     continue
+                if self.aliases[alias] != alias and lowered.startswith(self._towns, m.end()):
+                    continue  # a short name followed by 乡/镇/街道: the town's, not the division's
                 taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
                 region = self.aliases[alias]
                 if region not in found:

@@ -134,3 +134,34 @@ def test_confidence_follows_the_source() -> None:
     from_body = detect_metadata(SELF + BODY + "婺源县推进执法改革，婺源县完成清单编制。\n")
     assert titled.confidence["region"] > 0.9
     assert from_body.confidence["region"] < 0.7
+
+
+# A prefecture's report to its province (吉林 四平), and a township sharing a district's short name (新华).
+_TO_PROVINCE = ("2023年，在吉林省委、省政府的坚强领导下，我市深入学习贯彻习近平法治思想，"
+                "四平市法治政府建设取得新成效。\n"
+                "一、主要工作\n我市坚持依法行政，全省考核中四平市位列前茅。全省推进会在我市召开，全省示范创建我市入选。\n"
+                "二、存在问题\n对标全省要求仍有差距。\n")
+
+
+@pytest.mark.parametrize("addressee", ["中共吉林省委、吉林省人民政府："])
+def test_a_report_addressed_to_its_province_is_the_citys(addressee: str) -> None:
+    meta = detect_metadata("2023年度法治政府建设情况报告\n" + addressee + "\n" + _TO_PROVINCE)
+    assert (meta.region, meta.province) == ("四平市", "吉林省")
+    assert meta.addressee == addressee.rstrip("：")
+
+
+_TOWNSHIP = "2023年法治政府建设工作报告\n2023年，我乡深入推进法治政府建设。\n" + BODY
+
+
+@pytest.mark.parametrize(
+    ("signature", "filename"),
+    [
+        ("新华乡人民政府", "xinhuaxiang-2023.txt"),
+        ("新华镇人民政府", "xinhua-zhen-2023.docx"),
+    ],
+)
+def test_a_town_sharing_a_districts_short_name_is_not_that_district(signature: str, filename: str) -> None:
+    meta = detect_metadata(_TOWNSHIP + f"{signature}\n2024年1月10日\n", filename=filename)
+    assert meta.region is None  # empty rather than a 新华区 of another province
+    assert meta.issuer == signature
+

@@ -1,6 +1,6 @@
 import pytest
 
-from rag.question.understanding import Context, normalise, translate_english, understand
+from rag.question.understanding import Context, RegionMatcher, normalise, translate_english, understand
 from rag.schema import Document
 
 DOCS = [Document(doc_id=f"d{i}", region=r, year=y, source=f"{i}.txt", sha256="x")
@@ -64,3 +64,17 @@ def test_follow_up_carries_region_and_year() -> None:
     ctx = Context(question="邓州市2022年办结了多少件行政复议案件？", regions=["邓州市"], years=[2022])
     q = understand("其中直接纠错了几件？", DOCS, ctx)
     assert q.regions == ["邓州市"] and q.years == [2022] and "region" in q.carried
+
+
+@pytest.mark.parametrize(
+    ("question", "regions"),
+    [
+        ("新华乡那份2022年的报告啥时候发的", []),
+        ("新华镇人民政府2022年报告的文号是什么", []),
+        ("新华街道办事处是哪个区的", []),
+        ("新华区2022年的报告啥时候发的", ["新华区"]),
+        ("新华2022年行政复议多少件", ["新华区"]),
+    ],
+)
+def test_a_town_named_like_a_district_is_not_that_district(question: str, regions: list[str]) -> None:
+    assert RegionMatcher(("新华区", "临泽县")).find(question) == regions
