@@ -310,6 +310,8 @@ def reject_reason(asked: Asked, fact: Fact, doc_year: int | None) -> str | None:
         return "other scope"
     if asked.stage and _other_stage(asked.stage, fact):
         return "other stage"
+    if asked.per_head and not any(w in fact.clause for w in asked.per_head):
+        return "not per head"
     return None
 
 

@@ -45,6 +45,7 @@ class Asked:
     alternatives: list[str] = field(default_factory=list)  # the measure in the other wording it offers
     said: str = ""  # the measure in the user's own words (English as asked), for answers and refusals
     stage: str | None = None  # the stage of a case an English ask names (filed, concluded)
+    per_head: tuple[str, ...] = ()  # an English ask per head of population: the report words that say so
 
 
 def asked_quantities(q: Question) -> list[Asked]:
@@ -135,15 +136,17 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
         units = [condition[2]] if condition and condition[2] else []
         wants_rate = wants_rate or bool(condition and condition[2] in {"%", "‰"})
     said = said_measure(q) if whole else ""
-    stage = None
+    stage, per_head = None, ()
     if q.english:
-        units = units or english_units(q.original)
         sub = sub or english_subunit(q.original)
-        stage = english_stage(said or q.original)
+    if q.english and whole:  # the question's own words speak for its one ask, not for each of several
+        units = units or english_units(q.original)
+        stage = english_stage(said)
+        per_head = english_asks().per_head[1] if english_asks().per_head[0].search(q.original) else ()
     return Asked(text=part, measure=measure, regions=list(q.regions), years=list(q.years), units=list(units),
                  wants_rate=wants_rate, operation=operation, order=order, condition=condition,
                  metrics=metrics, period=period, subunit=sub, focus=focus, alternatives=alternatives,
-                 said=said or measure, stage=stage)
+                 said=said or measure, stage=stage, per_head=per_head)
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,7 @@ class EnglishAsks:
     money: re.Pattern[str]
     subunit: re.Pattern[str]
     stages: dict[str, tuple[re.Pattern[str], tuple[str, ...]]]  # stage → (English words, report words)
+    per_head: tuple[re.Pattern[str], tuple[str, ...]]  # (English words, report words)
 
 
 @lru_cache(maxsize=1)
@@ -166,7 +170,9 @@ def english_asks() -> EnglishAsks:
     counted = re.compile(rf"\bhow many\s+(?:[A-Za-z'’-]+\s+){{0,3}}?({nouns})\b", re.I)
     stages = {name: (re.compile(r"\b(?:" + "|".join(map(re.escape, s["en"])) + r")\b", re.I), tuple(s["zh"]))
               for name, s in words["stages"].items()}
-    return EnglishAsks(counted, units, re.compile(words["money"], re.I), re.compile(words["subunit"]), stages)
+    per_head = (re.compile(words["per_head"]["en"], re.I), tuple(words["per_head"]["zh"]))
+    return EnglishAsks(counted, units, re.compile(words["money"], re.I), re.compile(words["subunit"]), stages,
+                       per_head)
 
 
 def english_units(text: str) -> list[str]:

@@ -68,6 +68,7 @@ def test_a_paraphrase_is_answered_from_the_passage_with_the_stated_figure(servic
     "How many cases did the Si'an town enforcement team handle in Xianju?",  # no such town in that report
     "How many law enforcement officers held valid certificates in Xianju?",
     "How many cases did the Hongshan town mediation committee resolve in Changxing?",
+    "How many administrative lawsuits per ten thousand residents did Changxing have in 2023?",
 ])
 def test_a_figure_the_report_does_not_give_stays_refused(service, question: str) -> None:
     r = ask(service, question)

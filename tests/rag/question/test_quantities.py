@@ -102,3 +102,13 @@ def test_an_english_question_says_its_unit_town_and_stage(text: str, units: list
     assert english_units(text) == units
     assert english_subunit(text) == subunit
     assert english_stage(text) == stage
+
+
+@pytest.mark.parametrize(("text", "per_head"), [
+    ("How many administrative lawsuits per ten thousand residents did Deqing have in 2023?", True),
+    ("How many legal aid cases per capita did Deqing handle?", True),
+    ("How many administrative lawsuits did Deqing have in 2023?", False),
+])
+def test_an_english_ask_per_head_of_population_says_so(text: str, per_head: bool) -> None:
+    ask = asked_quantities(understand(text, DOCS))[0]
+    assert bool(ask.per_head) == per_head
