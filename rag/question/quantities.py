@@ -140,7 +140,8 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
     if q.english:
         sub = sub or english_subunit(q.original)
     if q.english and whole:  # the question's own words speak for its one ask, not for each of several
-        units = units or english_units(q.original)
+        # An ask that also wants a rate ("how many…, and with what success rate") keeps no count unit.
+        units = units or ([] if wants_rate else english_units(q.original))
         stage = english_stage(said)
         per_head = english_asks().per_head[1] if english_asks().per_head[0].search(q.original) else ()
     return Asked(text=part, measure=measure, regions=list(q.regions), years=list(q.years), units=list(units),

@@ -112,3 +112,11 @@ def test_an_english_question_says_its_unit_town_and_stage(text: str, units: list
 def test_an_english_ask_per_head_of_population_says_so(text: str, per_head: bool) -> None:
     ask = asked_quantities(understand(text, DOCS))[0]
     assert bool(ask.per_head) == per_head
+
+
+def test_an_english_ask_counts_in_its_noun_unless_it_also_wants_a_rate() -> None:
+    count = asked_quantities(understand("How many disputes did Deqing's mediators handle in 2023?", DOCS))[0]
+    assert count.units == ["件"]
+    q = understand("How many disputes did Deqing's mediators handle in 2023, and with what success rate?", DOCS)
+    both = asked_quantities(q)[0]
+    assert both.wants_rate and both.units == []
