@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.answering.chain import EvidenceSet, Noted, Notes
 from rag.answering.drafts import Draft, Evidence
@@ -21,7 +21,7 @@ from rag.answering.format import (
     label,
     label_en,
 )
-from rag.answering.matching import Fact, FactBook, Match, score_facts
+from rag.answering.matching import PASSAGES_READ, Fact, FactBook, Match, resolve_subunit, score_facts
 from rag.domain.intents import load_intents
 from rag.question.quantities import Asked
 from rag.question.understanding import Question
@@ -49,12 +49,14 @@ class Finding:
 
 
 def find(asked: Asked, doc: Document, book: FactBook, idf: Mapping[str, float], threshold: float,
-         dense: bool = True) -> Finding:
+         dense: bool = True, passages: Sequence[str] = ()) -> Finding:
     facts = book.facts([doc.doc_id])[doc.doc_id]
+    if asked.subunit:
+        asked = replace(asked, subunit=resolve_subunit(asked.subunit, facts))
     # The dense model is asked where words alone fall short of the threshold (the sweep passes -inf);
     # `dense=False` decides by words alone (a probe over many reports, where phrase vectors cost most).
     dense_below = (threshold if threshold > 0 else THRESHOLD) if dense else float("-inf")
-    matches = score_facts(asked, facts, book, idf, doc.year, dense_below=dense_below)
+    matches = score_facts(asked, facts, book, idf, doc.year, dense_below=dense_below, passages=passages)
     best = next((m for m in matches if m.ok), None)
     if best is not None and best.score < threshold:
         best = None
@@ -193,8 +195,11 @@ class FactsAnswerer:
              english: bool = False) -> tuple[Draft, Notes]:
         # With two years named, each report answers for its own year; a year no report covers stays asked
         # (a table column of the next year's report may give it, nothing else may).
+        # English asks read the passage first: the report's top passages for the question (retrieved once).
+        passages = [h.chunk.text for h in evidence.hits if h.chunk.doc_id == doc.doc_id][:PASSAGES_READ] \
+            if english else []
         findings = [find(Asked(**{**a.__dict__, "years": [doc.year] if doc.year in a.years else a.years}), doc,
-                         self.book, evidence.idf, self.threshold) for a in asks]
+                         self.book, evidence.idf, self.threshold, passages=passages) for a in asks]
         if len(findings) > 1:
             one_figure_each(findings)
         # Figures that match the words but may not answer (another unit, a change, another area): the

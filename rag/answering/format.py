@@ -124,6 +124,10 @@ def display_en(row: MetricRow | None) -> str:
     written = "".join((row.written or "").split())
     digits = re.search(r"\d+(?:,\d{3})*(?:\.\d+)?", written) if written and not row.derived else None
     value = digits.group(0) if digits else (number(row.value) if row.derived else f"{row.value:g}")
+    scale = re.search(r"\d\s*([万亿])", written) if digits else None
+    if scale and not (row.unit or "").startswith(scale.group(1)):
+        # "2.31万户" counts households in ten-thousands: English has no such unit, so the value in full.
+        value = f"{row.value:,.0f}" if row.value == int(row.value) else f"{row.value:,}"
     approx = next((a for a in english_words()["approx"] if a in written), "") if written else ""
     return figure_en(value, row.unit, approx)
 

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from cachetools import LRUCache
+from pypinyin import lazy_pinyin
 
 from rag.answering.picking import scoring_phrase
 from rag.domain.catalogue import load_catalogue
 from rag.domain.intents import load_intents
-from rag.question.quantities import Asked
+from rag.question.quantities import Asked, english_asks
 from rag.retrieval.embedders import Embedder
 from rag.retrieval.tokenizer import Tokenizer
 from rag.schema import MetricRow
@@ -57,6 +58,10 @@ SAME_MEANING_WORDS = 0.3  # Chinese asks; an English ask's words are the diction
 # chosen from the curve of evals/sweep_facts.py (docs/evaluation.md, "Choosing the facts threshold").
 ENGLISH_FLOOR = 0.2
 ENGLISH_LEAD = 0.25
+# English asks read the passage first: a figure whose sentence is in the report's top passages for the
+# question (the hybrid retriever, its dense half cross-lingual) gains this much, by the passage's rank.
+PASSAGE_BONUS = 0.12
+PASSAGES_READ = 3
 
 
 @dataclass(frozen=True)
@@ -303,12 +308,47 @@ def reject_reason(asked: Asked, fact: Fact, doc_year: int | None) -> str | None:
         return "wider area"
     if asked.subunit and asked.subunit not in fact.clause and asked.subunit not in (row.scope or ""):
         return "other scope"
+    if asked.stage and _other_stage(asked.stage, fact):
+        return "other stage"
+    if asked.per_head and not any(w in fact.clause for w in asked.per_head):
+        return "not per head"
     return None
 
 
+def _other_stage(stage: str, fact: Fact) -> bool:
+    """Whether the figure's clause counts cases at another stage than the one asked (审结 for "filed")."""
+    stages = english_asks().stages
+    before = fact.clause.split(fact.row.written or "\0")[0]
+    if any(w in before for w in stages[stage][1]):
+        return False
+    return any(w in before for name, (_, zh) in stages.items() if name != stage for w in zh)
+
+
+def _latin(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower())
+
+
+def resolve_subunit(name: str, facts: Sequence[Fact]) -> str:
+    """A town named in English ("Si'an") as the report writes it (泗安镇), read through pinyin from the
+    sub-units its figures name; the English name stays (and matches no figure) when none sounds alike."""
+    if re.search(r"[\u4e00-\u9fff]", name):
+        return name
+    wanted = _latin(name)
+    for fact in facts:
+        unit = fact.subunit or ""
+        if not unit or not re.search(r"[\u4e00-\u9fff]", unit):
+            continue
+        spoken = _latin("".join(lazy_pinyin(unit)))
+        for cut in range(2, len(unit) + 1):
+            if _latin("".join(lazy_pinyin(unit[:cut]))) == wanted and spoken.startswith(wanted):
+                return unit[:cut]
+    return name
+
+
 def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mapping[str, float],
-                doc_year: int | None, dense_below: float = 0.66) -> list[Match]:
-    """Every fact scored against the ask, best first (rejected facts keep their score, for "nearest")."""
+                doc_year: int | None, dense_below: float = 0.66, passages: Sequence[str] = ()) -> list[Match]:
+    """Every fact scored against the ask, best first (rejected facts keep their score, for "nearest").
+    `passages` are the report's top passages for an English question, best first."""
     catalogue = load_catalogue()
     asked_keys = set(asked.metrics)
     matches: list[Match] = []
@@ -325,6 +365,7 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
             score -= SUBUNIT_PENALTY
         if fact.row.derived:
             score -= 0.02  # a stated figure beats one computed from counts
+        score += _passage_bonus(fact, passages)
         matches.append(Match(fact, score, reject_reason(asked, fact, doc_year)))
     matches.sort(key=lambda m: -m.score)
     if asked.said and asked.said != asked.measure:
@@ -342,6 +383,14 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
         if sims is not None:
             return _by_meaning(matches, sims, DENSE_WEIGHT, dense_below, words=SAME_MEANING_WORDS)
     return matches
+
+
+def _passage_bonus(fact: Fact, passages: Sequence[str]) -> float:
+    sentence = fact.row.sentence
+    if not sentence:
+        return 0.0
+    rank = next((i for i, p in enumerate(passages[:PASSAGES_READ]) if sentence in p), None)
+    return 0.0 if rank is None else PASSAGE_BONUS * (1 - rank / (2 * PASSAGES_READ))
 
 
 def _by_meaning(matches: list[Match], sims: Sequence[float | None], weight: float, threshold: float,
@@ -370,7 +419,8 @@ def _clear_lead(matches: list[Match], threshold: float) -> list[Match]:
     if best is None or best.score >= threshold or best.score < ENGLISH_FLOOR or best.fact.row.derived:
         return matches
     same = (best.fact.row.sentence, best.fact.row.written)
-    runner = next((m.score for m in matches if m is not best and not m.fact.row.derived
+    # Only figures that may answer are rivals: the hard rules (unit, stage, scope, year) filter first.
+    runner = next((m.score for m in matches if m.ok and m is not best and not m.fact.row.derived
                    and (m.fact.row.sentence, m.fact.row.written) != same), 0.0)
     if best.score - runner < ENGLISH_LEAD * best.score:
         return matches

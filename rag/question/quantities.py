@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
 
 from rag.domain.catalogue import load_catalogue
 from rag.domain.intents import load_intents
@@ -40,6 +44,8 @@ class Asked:
     focus: str = ""  # the measure words of the ask's last clause ("…时，决定废止了几件" → 决定废止)
     alternatives: list[str] = field(default_factory=list)  # the measure in the other wording it offers
     said: str = ""  # the measure in the user's own words (English as asked), for answers and refusals
+    stage: str | None = None  # the stage of a case an English ask names (filed, concluded)
+    per_head: tuple[str, ...] = ()  # an English ask per head of population: the report words that say so
 
 
 def asked_quantities(q: Question) -> list[Asked]:
@@ -130,10 +136,64 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
         units = [condition[2]] if condition and condition[2] else []
         wants_rate = wants_rate or bool(condition and condition[2] in {"%", "‰"})
     said = said_measure(q) if whole else ""
+    stage, per_head = None, ()
+    if q.english:
+        sub = sub or english_subunit(q.original)
+    if q.english and whole:  # the question's own words speak for its one ask, not for each of several
+        # An ask that also wants a rate ("how many…, and with what success rate") keeps no count unit.
+        units = units or ([] if wants_rate else english_units(q.original))
+        stage = english_stage(said)
+        per_head = english_asks().per_head[1] if english_asks().per_head[0].search(q.original) else ()
     return Asked(text=part, measure=measure, regions=list(q.regions), years=list(q.years), units=list(units),
                  wants_rate=wants_rate, operation=operation, order=order, condition=condition,
                  metrics=metrics, period=period, subunit=sub, focus=focus, alternatives=alternatives,
-                 said=said or measure)
+                 said=said or measure, stage=stage, per_head=per_head)
+
+
+@dataclass(frozen=True)
+class EnglishAsks:
+    """What an English question's own words say about the figure (rag/data/english.yaml, `questions`)."""
+
+    counted: re.Pattern[str]  # "how many <noun>"
+    units: dict[str, str]  # noun → unit
+    money: re.Pattern[str]
+    subunit: re.Pattern[str]
+    stages: dict[str, tuple[re.Pattern[str], tuple[str, ...]]]  # stage → (English words, report words)
+    per_head: tuple[re.Pattern[str], tuple[str, ...]]  # (English words, report words)
+
+
+@lru_cache(maxsize=1)
+def english_asks() -> EnglishAsks:
+    data = yaml.safe_load(resources.files("rag").joinpath("data", "english.yaml").read_text(encoding="utf-8"))
+    words = data["questions"]
+    units = {noun: unit for unit, nouns in words["counted"].items() for noun in nouns}
+    nouns = "|".join(sorted(map(re.escape, units), key=len, reverse=True))
+    counted = re.compile(rf"\bhow many\s+(?:[A-Za-z'’-]+\s+){{0,3}}?({nouns})\b", re.I)
+    stages = {name: (re.compile(r"\b(?:" + "|".join(map(re.escape, s["en"])) + r")\b", re.I), tuple(s["zh"]))
+              for name, s in words["stages"].items()}
+    per_head = (re.compile(words["per_head"]["en"], re.I), tuple(words["per_head"]["zh"]))
+    return EnglishAsks(counted, units, re.compile(words["money"], re.I), re.compile(words["subunit"]), stages,
+                       per_head)
+
+
+def english_units(text: str) -> list[str]:
+    """The unit an English question counts in: "how many officers" → 人, "how much money" → 元."""
+    words = english_asks()
+    if m := words.counted.search(text):
+        return [words.units[m.group(1).lower()]]
+    return ["元"] if words.money.search(text) else []
+
+
+def english_subunit(text: str) -> str | None:
+    """The town or subdistrict an English question names, as written ("Si'an" of "Si'an town")."""
+    m = english_asks().subunit.search(text)
+    return m.group(1) if m else None
+
+
+def english_stage(text: str) -> str | None:
+    """The one stage of a case an English ask names (lawsuits filed, cases concluded), if any."""
+    named = [name for name, (en, _) in english_asks().stages.items() if en.search(text)]
+    return named[0] if len(named) == 1 else None
 
 
 def said_measure(q: Question) -> str:

@@ -1,6 +1,6 @@
 import pytest
 
-from rag.question.quantities import asked_quantities, condition_of
+from rag.question.quantities import asked_quantities, condition_of, english_stage, english_subunit, english_units
 from rag.question.understanding import understand
 from rag.schema import Document
 
@@ -84,3 +84,39 @@ def test_change_against_last_year_in_other_words() -> None:
     assert asked_quantities(understand("德清县的罚没款跟上一年比降了多少？", DOCS))[0].operation == "change"
     q = understand("德清县的法律援助案件，2023年和2022年相比有什么变化？", DOCS)
     assert q.wants_number and asked_quantities(q)[0].operation == "change"
+
+
+@pytest.mark.parametrize(("text", "units", "subunit", "stage"), [
+    ("How many law enforcement officers held valid certificates in Anji?", ["人"], None, None),
+    ("How many case files were reviewed in Anji?", ["卷"], None, None),
+    ("How many penalty cases did the Dipu town enforcement team handle?", ["件"], "Dipu", None),
+    ("How many businesses got off without a fine?", ["户"], None, None),
+    ("How many times did agencies lose in court?", ["次"], None, None),
+    ("How much money was recovered for legal aid clients?", ["元"], None, None),
+    ("How many administrative lawsuits were filed against Anji?", ["件"], None, "filed"),
+    ("How many reconsideration cases were concluded in Anji?", ["件"], None, "concluded"),
+    ("What was the correction rate in Anji?", [], None, None),
+])
+def test_an_english_question_says_its_unit_town_and_stage(text: str, units: list[str], subunit: str | None,
+                                                        stage: str | None) -> None:
+    assert english_units(text) == units
+    assert english_subunit(text) == subunit
+    assert english_stage(text) == stage
+
+
+@pytest.mark.parametrize(("text", "per_head"), [
+    ("How many administrative lawsuits per ten thousand residents did Deqing have in 2023?", True),
+    ("How many legal aid cases per capita did Deqing handle?", True),
+    ("How many administrative lawsuits did Deqing have in 2023?", False),
+])
+def test_an_english_ask_per_head_of_population_says_so(text: str, per_head: bool) -> None:
+    ask = asked_quantities(understand(text, DOCS))[0]
+    assert bool(ask.per_head) == per_head
+
+
+def test_an_english_ask_counts_in_its_noun_unless_it_also_wants_a_rate() -> None:
+    count = asked_quantities(understand("How many disputes did Deqing's mediators handle in 2023?", DOCS))[0]
+    assert count.units == ["件"]
+    q = understand("How many disputes did Deqing's mediators handle in 2023, and with what success rate?", DOCS)
+    both = asked_quantities(q)[0]
+    assert both.wants_rate and both.units == []

@@ -1,0 +1,21 @@
+"""English figures as an answer writes them (rag/answering/format.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answering.format import display_en
+from rag.schema import MetricRow
+
+
+@pytest.mark.parametrize(("written", "value", "unit", "shown"), [
+    ("1.86万户", 18600, "户", "18,600 households"),  # 万 before a unit English lacks: the value in full
+    ("3.2万人次", 32000, "人次", "32,000 person-times"),
+    ("4120万元", 4120, "万元", "4120 ten-thousand yuan"),  # 万元 is the unit itself
+    ("860户", 860, "户", "860 households"),
+    ("1500余次", 1500, "次", "over 1500 times"),
+    ("98.5%", 98.5, "%", "98.5%"),
+])
+def test_an_english_figure_keeps_its_scale(written: str, value: float, unit: str, shown: str) -> None:
+    row = MetricRow(metric="other", label="x", value=value, unit=unit, written=written, doc_id="d")
+    assert display_en(row) == shown
