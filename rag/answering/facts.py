@@ -148,7 +148,8 @@ def answer_line(finding: Finding, cited: Cited, english: bool = False) -> str:
     row = finding.best.fact.row
     if english:
         return english_words()["answer"].format(
-            measure=finding.asked.said or measure_name(finding.best), figure=display_en(row),
+            measure=asked_words(finding.asked.said, None, english=True) or measure_name(finding.best),
+            figure=display_en(row),
             notes=caveat_en(row), marker=cited.cite(row), wording=measure_name(finding.best))
     return f"{measure_name(finding.best)}：{display(row)}{caveat(row)}{cited.cite(row)}"
 

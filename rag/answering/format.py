@@ -171,14 +171,15 @@ def caveat_en(row: MetricRow | None) -> str:
 
 
 _BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+(?:\s+[\u3400-\u9fff]+)+|^[\u3400-\u9fff\s]+$")
 
 
 def asked_words(said: str | None, measure: str | None, english: bool = False) -> str:
-    """The measure as the user asked it, for a refusal: their English phrase, or their Chinese words joined
-    again (the matcher's measure is a run of search terms: "市场监管领域 双随机 抽查" reads 市场监管领域双随机抽查).
-    An English question whose own phrase is lost gets "" rather than the dictionary's Chinese candidates."""
-    if said:
-        return said
-    if english or not measure:
-        return ""
-    return _BETWEEN_HAN.sub("", measure).strip()
+    """The measure as the user asked it, for an answer or a refusal: their English phrase, or their Chinese
+    words joined again (the matcher's measure is a run of search terms: "市场监管领域 双随机 抽查" reads
+    市场监管领域双随机抽查). An English question never shows Chinese search terms (the dictionary's candidates):
+    without its own phrase it gets "" and the sentence says "this figure"."""
+    text = (said or ("" if english else measure) or "").strip()
+    if english:
+        return "" if _HAN_RUN.search(text) else text
+    return _BETWEEN_HAN.sub("", text)

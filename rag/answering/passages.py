@@ -5,7 +5,7 @@ from __future__ import annotations
 from rag.answering import extractive
 from rag.answering.chain import EvidenceSet
 from rag.answering.drafts import Draft, refusal
-from rag.answering.format import english_words, region_en
+from rag.answering.format import asked_words, english_words, region_en
 from rag.domain.catalogue import load_catalogue
 from rag.question.understanding import Question
 from rag.retrieval.tokenizer import Tokenizer
@@ -122,7 +122,8 @@ class RefusalAnswerer:
         if question.english:
             words = english_words()
             who = ", ".join(region_en(r) for r in question.regions) or words["not_found_any"]
-            what = next((a.said for a in evidence.asks if a.said), "") if question.wants_number else ""
+            said = (asked_words(a.said, None, english=True) for a in evidence.asks) if question.wants_number else ()
+            what = next((w for w in said if w), "")
             text = words["not_found"].format(who=who, what=what or words["not_found_what"])
             return refusal(text[0].upper() + text[1:] + ".", final=True)
         who = "、".join(question.regions) if question.regions else "收录的"

@@ -133,6 +133,8 @@ def test_follow_up_keeps_what_it_does_not_replace(service: Service) -> None:
     ("", "市场监管领域 双随机 抽查 主体", False, "市场监管领域双随机抽查主体"),
     ("", "人力 力量 功率 动力 拓展", True, ""),  # the dictionary's candidates never reach the user
     ("powers expanded", "人力 力量 功率", True, "powers expanded"),
+    ("培训 场次 县", None, True, ""),  # an English phrase lost to the dictionary's terms: "this figure"
+    ("评查 案卷 提 整改意见", "评查 案卷", False, "评查案卷提整改意见"),
 ])
 def test_a_refusal_names_the_measure_in_the_users_words_never_a_term_list(said, measure, english, shown) -> None:
     from rag.answering.format import asked_words
