@@ -2,8 +2,8 @@
 manifests written by hand from the published pages (evals/real/manifest-*.jsonl).
 
 Reads the documents through the contract's `govqa docs --json`, so it measures what every door sees.
-Usage: python -m evals.real.metadata --store DIR [--out FILE.md]   (exit 1 when a region is wrong or the
-share of regions right is under --min-region)
+Usage: python -m evals.real.metadata --store DIR [--out FILE.md] [--min-region S] [--max-wrong N]
+(exit 1 when more regions than --max-wrong are wrong or the share right is under --min-region)
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", type=Path, required=True)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--min-region", type=float, default=0.0, help="fail under this share of regions right")
+    parser.add_argument("--max-wrong", type=int, default=0, help="fail with more regions wrong than this")
     args = parser.parse_args(argv)
     manifest = load_manifest()
     tallies, wrong = compare(manifest, read_documents(args.store))
@@ -81,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     region = tallies["region"]
     stated = sum(region[k] for k in ("right", "wrong", "missing"))
     share = region["right"] / stated if stated else 1.0
-    return 1 if region["wrong"] or share < args.min_region else 0
+    return 1 if region["wrong"] > args.max_wrong or share < args.min_region else 0
 
 
 if __name__ == "__main__":
