@@ -11,6 +11,7 @@ report from being filed under a body it only mentions:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ _SELF_LEVELS = {"县": {"县", "县级市"}, "区": {"区", "林区", "特区"},
                 "省": {"省"}}
 _RANK = {"省": 0, "市": 1}  # everything else is county level (2)
 _MIN_BODY_MENTIONS = 2
+_DOCUMENT_TITLE = re.compile(r"《[^》]{0,80}》")
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,9 @@ class RegionReader:
         for source, value in signals:
             if not value:
                 continue
+            if isinstance(value, str) and source not in STRONG:
+                # A division named inside 《…》 names a document (《黑龙江省…实施方案》), not the report's subject.
+                value = _DOCUMENT_TITLE.sub("", value)
             candidates = subject(self.gazetteer, value) if isinstance(value, str) else list(value)
             candidates = self._resolved(candidates)
             candidates = [d for d in candidates if d not in self.bounds] if source not in STRONG else candidates

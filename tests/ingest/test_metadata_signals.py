@@ -165,3 +165,11 @@ def test_a_town_sharing_a_districts_short_name_is_not_that_district(signature: s
     assert meta.region is None  # empty rather than a 新华区 of another province
     assert meta.issuer == signature
 
+
+
+def test_a_province_named_only_in_a_document_title_is_not_the_subject() -> None:
+    """《湖北省…实施方案》 names a plan; the report (no title line, "我市") is the file's city, not the province."""
+    text = ("省政府、市委、市人大:\n2019年,我市以《湖北省法治政府建设实施方案(2016-2020年)》为统领,推进依法行政,"
+            "全年办理行政复议案件42件。\n一、依法全面履行政府职能\n我市完成权责清单调整。\n")
+    meta = detect_metadata(text, filename="xiaogan-2019.txt")
+    assert meta.region == "孝感市"
