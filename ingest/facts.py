@@ -14,6 +14,7 @@ segment is one item of a 、-list inside a clause.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
@@ -248,9 +249,10 @@ def derive_metrics(facts: list[MetricFact]) -> list[MetricFact]:
         elif "sum" in rule:
             derived.extend(_derive_sum(metric, list(rule["sum"]), facts))
     kept = []
+    levels = _StatedLevels(facts)
     for d in derived:
         metric = catalogue.metrics[d.metric]
-        stated_as = _stated_otherwise(d, facts, metric)
+        stated_as = _stated_otherwise(d, levels, metric)
         if stated_as is None:
             kept.append(d)
         elif stated_as.metric == OTHER:
@@ -259,15 +261,32 @@ def derive_metrics(facts: list[MetricFact]) -> list[MetricFact]:
     return kept
 
 
-def _stated_otherwise(candidate: MetricFact, facts: list[MetricFact], metric: MetricDef) -> MetricFact | None:
+class _StatedLevels:
+    """A report's stated level figures by unit, sorted by value, so each derived figure reads only the stated
+    ones within half a unit of it (a report with thousands of figures stays linear)."""
+
+    def __init__(self, facts: list[MetricFact]) -> None:
+        by_unit: dict[str | None, list[tuple[float, int, MetricFact]]] = {}
+        for i, fact in enumerate(facts):
+            if not fact.derived and fact.kind == "level":
+                by_unit.setdefault(fact.unit, []).append((fact.value, i, fact))
+        self._by_unit = {unit: sorted(rows, key=lambda r: (r[0], r[1])) for unit, rows in by_unit.items()}
+        self._values = {unit: [r[0] for r in rows] for unit, rows in self._by_unit.items()}
+
+    def near(self, unit: str | None, value: float) -> list[MetricFact]:
+        """Stated figures of `unit` within 0.5 of `value` (the widest half-place), in the report's order."""
+        rows, values = self._by_unit.get(unit, []), self._values.get(unit, [])
+        window = rows[bisect.bisect_left(values, value - 0.5 - 1e-9):bisect.bisect_right(values, value + 0.5 + 1e-9)]
+        return [fact for _, _, fact in sorted(window, key=lambda r: r[1])]
+
+
+def _stated_otherwise(candidate: MetricFact, levels: _StatedLevels, metric: MetricDef) -> MetricFact | None:
     """The figure the report already states for this one in words the catalogue does not key ("案件败诉率
     约为6.8%" beside the counts 4 and 59): a stated figure of the same unit, equal to the computed one at
     the stated figure's precision, named like the metric (or a bare 占比 beside the counts)."""
     names = [metric.label, *metric.synonyms]
     rate_words = load_catalogue().rules.rate_words
-    for fact in facts:
-        if fact.derived or fact.kind != "level" or fact.unit != candidate.unit:
-            continue
+    for fact in levels.near(candidate.unit, candidate.value):
         if abs(fact.value - candidate.value) > _half_last_place(fact):
             continue
         measure = fact.measure or fact.label
