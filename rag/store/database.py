@@ -243,17 +243,22 @@ class Store:
                     self._db.execute("INSERT INTO meta(key, value) VALUES(?, '1')", (_RANKING_BUILT,))
                 self._db.execute("COMMIT")
             except BaseException as exc:
-                # On a full disk SQLite has already rolled the transaction back; a second ROLLBACK would
-                # raise "cannot rollback - no transaction is active" and hide why.
-                if self._db.in_transaction:
-                    with suppress(sqlite3.Error):
-                        self._db.execute("ROLLBACK")
-                error = storage_error(exc)
-                if error is not None and error is not exc:
-                    raise error from exc
-                raise
+                failed = self._abandon(exc)
+                if failed is exc:
+                    raise
+                raise failed from exc
 
     # --- transactions and versioning -------------------------------------------------------------
+
+    def _abandon(self, exc: BaseException) -> BaseException:
+        """Roll back a failed transaction and return the error to raise: a `StorageError` for a full or
+        failing disk, else `exc` itself. On a full disk SQLite has already rolled the transaction back; a
+        second ROLLBACK would raise "cannot rollback - no transaction is active" and hide why."""
+        if self._db.in_transaction:
+            with suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+        error = storage_error(exc)
+        return error if error is not None else exc
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -267,15 +272,10 @@ class Store:
                 )
                 self._db.execute("COMMIT")
             except BaseException as exc:
-                # On a full disk SQLite has already rolled the transaction back; a second ROLLBACK would
-                # raise "cannot rollback - no transaction is active" and hide why.
-                if self._db.in_transaction:
-                    with suppress(sqlite3.Error):
-                        self._db.execute("ROLLBACK")
-                error = storage_error(exc)
-                if error is not None and error is not exc:
-                    raise error from exc
-                raise
+                failed = self._abandon(exc)
+                if failed is exc:
+                    raise
+                raise failed from exc
 
     @contextmanager
     def claim(self, *keys: str) -> Iterator[None]:
