@@ -39,12 +39,13 @@ def numbers(text: str) -> set[str]:
     return set(re.findall(r"(?<![\d.])\d+(?:\.\d+)?", text))
 
 
-def service_from_texts(tmp_path_factory: pytest.TempPathFactory, reports: dict[str, str]) -> Service:
+def service_from_texts(tmp_path_factory: pytest.TempPathFactory, reports: dict[str, str],
+                       embedding_model: str = "none") -> Service:
     """A store of small reports written from (file name → text), for tests that need a handful."""
     folder = tmp_path_factory.mktemp("reports")
     for name, text in reports.items():
         (folder / name).write_text(text, encoding="utf-8")
-    return build_service(tmp_path_factory.mktemp("store"), folder)
+    return build_service(tmp_path_factory.mktemp("store"), folder, embedding_model=embedding_model)
 
 
 @pytest.fixture(scope="session")

