@@ -144,12 +144,16 @@ def _p95(values: list[float]) -> float:
 def _ask_loop(url: str, stop: threading.Event, latencies: list[float], statuses: list[int], limit_s: float) -> None:
     deadline = time.monotonic() + limit_s
     with httpx.Client(timeout=120) as client:
-        n = 0
+        n, session = 0, None
         while not stop.is_set() and time.monotonic() < deadline:
             t0 = time.perf_counter()
-            response = client.post(f"{url}/api/ask", json={"question": QUESTIONS[n % len(QUESTIONS)]})
+            # One conversation, as a widget keeps its session: the server mints the id on the first answer.
+            body = {"question": QUESTIONS[n % len(QUESTIONS)], **({"session_id": session} if session else {})}
+            response = client.post(f"{url}/api/ask", json=body)
             latencies.append(time.perf_counter() - t0)
             statuses.append(response.status_code)
+            if response.status_code == 200:
+                session = response.json().get("session_id") or session
             n += 1
 
 
