@@ -15,6 +15,7 @@ import os
 import time
 import traceback
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
 from multiprocessing.connection import Connection
@@ -96,6 +97,8 @@ def run_within(budget: ParseBudget, path: Path, target: Callable[..., T], *args:
 def _work(sender: Connection, target: Callable[..., Any], args: tuple[Any, ...]) -> None:
     global _to_caller
     _to_caller = sender
+    with suppress(OSError):
+        os.nice(5)  # a long parse yields the cores to the server's answers
     try:
         result: tuple[str, Any] = ("done", target(*args))
     except IngestError as exc:
