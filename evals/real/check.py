@@ -7,7 +7,7 @@
   --published, the published gold's quotes once in the published text), and each reference answer passes its
   own must_include / must_not_include under the contract's scoring rules.
 
-Usage: python -m evals.real.check [--published /work/real-published]   (exit 0 when everything passes)
+Usage: python -m evals.real.check [--published DIR] [--set evals/real2]   (exit 0 when everything passes)
 """
 
 from __future__ import annotations
@@ -75,15 +75,17 @@ def quote_problems(items: list[dict], texts: dict[str, str], where: str) -> list
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--published", type=Path, help="folder of the published originals (outside the repo)")
+    parser.add_argument("--set", type=Path, default=HERE, help="the set's folder (default: evals/real)")
     args = parser.parse_args(argv)
+    here: Path = args.set
     errors: list[str] = []
-    twins = {p.stem: p.read_text(encoding="utf-8") for p in sorted((HERE / "reports").glob("*.txt"))}
-    manifest = [row for p in sorted(HERE.glob("manifest*.jsonl")) for row in load_jsonl(p)]
+    twins = {p.stem: p.read_text(encoding="utf-8") for p in sorted((here / "reports").glob("*.txt"))}
+    manifest = [row for p in sorted(here.glob("manifest*.jsonl")) for row in load_jsonl(p)]
     named = collections.Counter(row["doc"] for row in manifest)
     errors += [f"manifest names {d} {n} times" for d, n in named.items() if n > 1]
     errors += [f"manifest names {d}, which has no twin" for d in named if d not in twins]
     errors += [f"twin {d} has no manifest line" for d in twins if d not in named]
-    gold = [item for p in sorted((HERE / "gold").glob("*.jsonl")) for item in load_jsonl(p)]
+    gold = [item for p in sorted((here / "gold").glob("*.jsonl")) for item in load_jsonl(p)]
     ids = collections.Counter(item["id"] for item in gold)
     errors += [f"duplicate id {i}" for i, n in ids.items() if n > 1]
     for item in gold:

@@ -18,8 +18,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def load_manifest() -> dict[str, dict]:
-    return {row["doc"]: row for p in sorted(HERE.glob("manifest*.jsonl"))
+def load_manifest(here: Path = HERE) -> dict[str, dict]:
+    return {row["doc"]: row for p in sorted(here.glob("manifest*.jsonl"))
             for row in map(json.loads, p.read_text(encoding="utf-8").splitlines()) if row}
 
 
@@ -64,10 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, required=True)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--set", type=Path, default=HERE, help="the set's folder holding manifest-*.jsonl")
     parser.add_argument("--min-region", type=float, default=0.0, help="fail under this share of regions right")
     parser.add_argument("--max-wrong", type=int, default=0, help="fail with more regions wrong than this")
     args = parser.parse_args(argv)
-    manifest = load_manifest()
+    manifest = load_manifest(args.set)
     tallies, wrong = compare(manifest, read_documents(args.store))
     lines = [f"# Metadata of the real reports ({len(manifest)} reports)", "",
              "| field | right | wrong | missing | not stated |", "| --- | ---: | ---: | ---: | ---: |"]
