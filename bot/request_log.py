@@ -18,7 +18,7 @@ from rag.settings import Settings
 
 log = logging.getLogger("govqa.http")
 
-# The fields every JSON line starts with; a request line adds REQUEST_FIELDS as keys of its own.
+# The fields every JSON line has (plus "time"); a request line adds its own keys (`log_request`).
 _JSON_FORMAT = "%(levelname)s %(name)s %(message)s"
 _TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
