@@ -3,7 +3,12 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Two installs, each with its stamp: the runtime alone (`make run`: no torch, ray, playwright or pytest), and
+# the test tools on top (`make test`), so `make test` after `make run` adds them. A venv from before the split
+# (stamp .installed: runtime and test tools together) counts as both while it is newer than pyproject.toml.
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+FULL_STAMP := $(VENV)/.installed
 STORE ?= .govqa
 EVAL_STORE := .govqa-eval
 EVAL_OUT ?= evals/reports
@@ -17,17 +22,24 @@ WORDING_STORE := .govqa-wording
 WORDING_OUT ?= evals/reports/wording
 SOAK_OUT ?= /tmp/govqa-soak.json
 
-.PHONY: install run test pytest eval eval-blind eval-blind18 eval-real eval-wording lint bench bench-1m bench-deps clean browser ocr screenshots soak
+.PHONY: install install-test run test pytest eval eval-blind eval-blind18 eval-real eval-wording lint bench bench-1m bench-deps clean browser ocr screenshots soak
 
-$(STAMP): pyproject.toml
+$(RUN_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	# CPU torch first: letting the resolver pick torch pulls a multi-GB CUDA build.
-	$(BIN)/pip install -q torch==2.13.0
-	# ray: the test of `govqa embed --ray` starts a local Ray instance (tests/ingest/test_ray_embed.py).
-	$(BIN)/pip install -q -e '.[dev,st,ray]'
-	touch $(STAMP)
+	test $(FULL_STAMP) -nt pyproject.toml || $(BIN)/pip install -q -e .
+	touch $@
 
-install: $(STAMP)
+# dev: pytest, ruff, playwright (driving Debian's chromium), the test-only libraries; st: sentence-transformers,
+# with CPU torch installed first (letting the resolver pick torch pulls a multi-GB CUDA build); ray: the test
+# of `govqa embed --ray` starts a local Ray instance (tests/ingest/test_ray_embed.py).
+$(TEST_STAMP): $(RUN_STAMP)
+	test $(FULL_STAMP) -nt pyproject.toml || { $(BIN)/pip install -q torch==2.13.0 && \
+	  $(BIN)/pip install -q -e '.[dev,st,ray]'; }
+	touch $@
+
+install: $(RUN_STAMP)
+
+install-test: $(TEST_STAMP)
 
 run: install ocr
 	$(BIN)/govqa ingest evals/corpus --store $(STORE)
@@ -35,14 +47,14 @@ run: install ocr
 	$(BIN)/govqa serve --store $(STORE) --host 127.0.0.1 --port 8000
 
 # The eval inside `make test` writes its report to the ignored eval store: tests change no tracked file.
-test: install browser pytest
+test: install-test browser pytest
 	$(MAKE) eval EVAL_OUT=$(EVAL_STORE)/reports
 	$(MAKE) eval-blind BLIND_OUT=$(BLIND_STORE)/reports
 	$(MAKE) eval-blind18 BLIND18_OUT=$(BLIND18_STORE)/reports
 	$(MAKE) eval-real REAL_OUT=$(REAL_STORE)/reports
 	$(MAKE) eval-wording WORDING_OUT=$(WORDING_STORE)/reports
 
-pytest: install browser ocr
+pytest: install-test browser ocr
 	$(BIN)/pytest
 
 # The widget is tested in Debian's Chromium (never a browser download); CJK fonts for readable screenshots.
@@ -99,15 +111,15 @@ eval-wording: install
 
 # Refresh the README's screenshots (evals/reports/*.png) from the browser tests; `make test` writes
 # its screenshots to a temporary folder instead.
-screenshots: install browser
+screenshots: install-test browser
 	GOVQA_SCREENSHOTS=$(CURDIR)/evals/reports $(BIN)/pytest -q tests/bot/test_widget_browser.py tests/bot/test_admin_browser.py
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check rag ingest bot evals tests
 
 # The scale suite (evals/bench.py): ingest and query at the five reports and 1k/10k/100k synthetic chunks,
 # the plain LangChain baseline, targets; writes evals/reports/bench.json and bench.md. bench-1m adds 1M chunks.
-bench-deps: install
+bench-deps: install-test
 	$(BIN)/pip install -q -e '.[dev,st,ray,bench]'
 
 # The load run first: its figures (evals/reports/load.json) go into bench.json and bench.md.

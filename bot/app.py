@@ -25,6 +25,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi_offline import FastAPIOffline
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
@@ -35,6 +36,7 @@ from bot.errors import ErrorBody
 from bot.http_metrics import CONTENT_TYPE_LATEST, HttpMetrics
 from bot.openai_api import openai_router
 from bot.ratelimit import Caller, RateLimiter, client_address, limit_dependency
+from bot.request_log import log_request
 from bot.uploads import safe_filename
 from bot.wecom import mount_wecom
 from bot.wecom_robot import mount_wecom_robot
@@ -80,6 +82,12 @@ def _csv(rows: list[MetricRow]) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
+# The API docs pages may load nothing from outside this server: ReDoc's bundle still names a logo on its
+# CDN (an intranet browser would wait on it), so the browser is told not to ask.
+DOCS_PATHS = ("/docs", "/redoc")
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; worker-src 'self' blob:")
+
 # /readyz asks the vector store for this id: a round trip that reads nothing.
 READYZ_PROBE_ID = "__readyz_probe__"
 # How much of a rejected value a 422 body repeats.
@@ -112,7 +120,8 @@ def _warm_up(service: Service, ready: threading.Event) -> None:
         return
     finally:
         ready.set()
-    log.info(json.dumps({"event": "warm-up", "ms": round((time.perf_counter() - started) * 1000, 1)}))
+    ms = round((time.perf_counter() - started) * 1000, 1)
+    log.info("warm-up took %.1f ms", ms, extra={"event": "warm-up", "duration_ms": ms})
 
 
 def create_app(settings: Settings | None = None, service: Service | None = None) -> FastAPI:
@@ -147,7 +156,9 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         if service is None:
             app.state.service.close()
 
-    app = FastAPI(title="govqa", version="0.1.0", lifespan=lifespan)
+    # /docs and /redoc load Swagger UI and ReDoc from files inside the fastapi-offline wheel (under
+    # /static-offline-docs), not from a CDN: an intranet has none.
+    app = FastAPIOffline(title="govqa", version="0.1.0", lifespan=lifespan)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -231,14 +242,15 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
             response = await call_next(request)
             status = response.status_code
             response.headers["X-Request-ID"] = request_id
+            if request.url.path in DOCS_PATHS:
+                response.headers["Content-Security-Policy"] = DOCS_CSP
             return response
         finally:
             elapsed = time.perf_counter() - start
             route = request.scope.get("route")
             path = getattr(route, "path", "unmatched")
             http_metrics.observe(request.method, path, status, elapsed)
-            log.info(json.dumps({"request_id": request_id, "method": request.method, "path": path,
-                                 "status": status, "ms": round(elapsed * 1000, 1)}))
+            log_request(request, request_id, path, status, elapsed, settings.log_questions)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
@@ -294,6 +306,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     @app.post("/api/ask", response_model=AskResponse, dependencies=rate_limited, responses=too_many)
     async def ask(body: AskRequest, request: Request, service: Service = Depends(svc)) -> AskResponse:
         body = body.model_copy(update={"session_id": request.state.session_id})  # minted for this client
+        request.state.question = body.question  # for the request log, when GOVQA_LOG_QUESTIONS is on
         return await run_in_threadpool(service.ask, body)
 
     @app.post("/api/chat", response_class=EventSourceResponse, dependencies=rate_limited,
@@ -303,6 +316,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
         """SSE: `token` events (live LLM tokens, number clauses checked first), an optional `replace`,
         then `citations`, then `done` with the AskResponse (see rag/streaming.py)."""
         body = body.model_copy(update={"session_id": request.state.session_id})  # minted for this client
+        request.state.question = body.question
         events = (event.sse() for event in streaming.stream(service, body))
         # The first event is made before the 200 is sent: a storage error then is a 507/503, not an empty stream.
         first = await run_in_threadpool(next, events, None)

@@ -291,9 +291,11 @@ def serve(host: Annotated[str | None, typer.Option("--host")] = None,
     import uvicorn
 
     from bot.app import create_app
+    from bot.request_log import configure as configure_logging
     from bot.storelock import StoreLock
 
     settings = _settings(store)
+    configure_logging(settings)
     host = host or settings.host
     port = port or settings.port
     url = f"http://{host}:{port}"
@@ -307,7 +309,9 @@ def serve(host: Annotated[str | None, typer.Option("--host")] = None,
     try:
         # X-Forwarded-For is believed only when the setting says so (uvicorn's default trusts loopback,
         # so any local client could name itself); a bounded grace period so SIGTERM always ends it.
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
+        # Logging is configured above (one format for govqa and uvicorn); uvicorn's access line is off:
+        # the request line on govqa.http says the same with the request id, route and key id.
+        uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False,
                     proxy_headers=settings.trust_forwarded_for,
                     forwarded_allow_ips=settings.forwarded_allow_ips if settings.trust_forwarded_for else None,
                     timeout_graceful_shutdown=math.ceil(settings.shutdown_grace_s))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -103,6 +104,12 @@ class Settings(BaseSettings):
     # Seconds `govqa serve` waits for requests in flight after SIGTERM before it cancels them; an
     # upload cut off then leaves its transaction uncommitted (the file is not ingested).
     shutdown_grace_s: float = Field(default=10.0, ge=0)
+
+    # `govqa serve`'s log on stderr (bot/request_log.py): one line per request with its id, route, status,
+    # duration and API key id. The question text only when log_questions is on: it may name people.
+    log_level: Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR"], BeforeValidator(str.upper)] = "INFO"
+    log_format: Literal["json", "text"] = "json"
+    log_questions: bool = False
 
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None

@@ -37,11 +37,11 @@ def free_port() -> int:
 
 @contextmanager
 def running(command: list[str], health_url: str, env: dict[str, str] | None = None, *,
-            timeout_s: float = 60) -> Iterator[subprocess.Popen[bytes]]:
+            timeout_s: float = 60, stderr: Path | None = None) -> Iterator[subprocess.Popen[bytes]]:
     """Starts `command`, waits until `health_url` answers 200 (failing the test with the process's
-    stderr if it exits or times out first), and stops it afterwards."""
+    stderr if it exits or times out first), and stops it afterwards. `stderr` keeps its output in that file."""
     # stderr goes to a file, not a pipe: a chatty server (a log line per request) would fill a pipe and stall.
-    with tempfile.TemporaryFile() as log:
+    with stderr.open("w+b") if stderr else tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
         try:
             deadline = time.monotonic() + timeout_s
@@ -69,19 +69,23 @@ def running(command: list[str], health_url: str, env: dict[str, str] | None = No
 
 
 @contextmanager
-def govqa_serve(store: Path, env: dict[str, str | None] | None = None, *, timeout_s: float = 60) -> Iterator[str]:
+def govqa_serve(store: Path, env: dict[str, str | None] | None = None, *, timeout_s: float = 60,
+                stderr: Path | None = None) -> Iterator[str]:
     """Yields the base URL once /healthz answers; stops the server after. `env` adds GOVQA_ settings
-    (None removes one); dense retrieval is off unless asked for, and this checkout's code is run."""
+    (None removes one); dense retrieval is off unless asked for, and this checkout's code is run.
+    `stderr` keeps the server's log (its stderr) in that file."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    environ = {**os.environ, "PYTHONPATH": str(ROOT), "GOVQA_EMBEDDING_MODEL": "none", "GOVQA_STORE": str(store)}
+    # This checkout first; whatever else PYTHONPATH named stays after it.
+    python_path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
+    environ = {**os.environ, "PYTHONPATH": python_path, "GOVQA_EMBEDDING_MODEL": "none", "GOVQA_STORE": str(store)}
     for key, value in (env or {}).items():
         if value is None:
             environ.pop(key, None)
         else:
             environ[key] = value
     command = [str(GOVQA), "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port)]
-    with running(command, f"{url}/healthz", environ, timeout_s=timeout_s):
+    with running(command, f"{url}/healthz", environ, timeout_s=timeout_s, stderr=stderr):
         yield url
 
 
