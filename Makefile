@@ -18,11 +18,13 @@ BLIND18_STORE := .govqa-blind18
 BLIND18_OUT ?= evals/reports/blind18
 REAL_STORE := .govqa-real
 REAL_OUT ?= evals/reports/real
+REAL2_STORE := .govqa-real2
+REAL2_OUT ?= evals/reports/real2
 WORDING_STORE := .govqa-wording
 WORDING_OUT ?= evals/reports/wording
 SOAK_OUT ?= /tmp/govqa-soak.json
 
-.PHONY: install install-test run test pytest eval eval-blind eval-blind18 eval-real eval-wording lint bench bench-1m bench-deps clean browser ocr screenshots soak
+.PHONY: install install-test run test pytest eval eval-blind eval-blind18 eval-real eval-real2 eval-wording lint bench bench-1m bench-deps clean browser ocr screenshots soak
 
 $(RUN_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +54,7 @@ test: install-test browser pytest
 	$(MAKE) eval-blind BLIND_OUT=$(BLIND_STORE)/reports
 	$(MAKE) eval-blind18 BLIND18_OUT=$(BLIND18_STORE)/reports
 	$(MAKE) eval-real REAL_OUT=$(REAL_STORE)/reports
+	$(MAKE) eval-real2 REAL2_OUT=$(REAL2_STORE)/reports
 	$(MAKE) eval-wording WORDING_OUT=$(WORDING_STORE)/reports
 
 pytest: install-test browser ocr
@@ -101,6 +104,17 @@ eval-real: install
 	$(BIN)/govqa eval --store $(REAL_STORE) --gold evals/real/gold --thresholds evals/real/thresholds.toml \
 	  --out $(REAL_OUT)
 
+# The second real-report set (evals/real2: twins of 29 published reports, 178 items written blind in session 6 and
+# scored once before any change of that session): same instruments as eval-real; gates in evals/real2/thresholds.toml.
+eval-real2: install
+	rm -rf $(REAL2_STORE)
+	$(BIN)/python -m evals.real.check --set evals/real2
+	$(BIN)/govqa ingest evals/corpus evals/real2/reports --store $(REAL2_STORE)
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m evals.real.metadata --set evals/real2 --store $(REAL2_STORE) \
+	  --min-region 0.90 --max-wrong 0 --out $(REAL2_OUT)/metadata.md
+	$(BIN)/govqa eval --store $(REAL2_STORE) --gold evals/real2/gold --thresholds evals/real2/thresholds.toml \
+	  --out $(REAL2_OUT)
+
 # Questions as people ask them (evals/wording: 110 items written blind, two thirds English or colloquial) over
 # the bundled and both blind sets' reports; gates in evals/wording/thresholds.toml.
 eval-wording: install
@@ -131,7 +145,7 @@ bench-1m: bench-deps
 	$(BIN)/python -m evals.bench --with-1m
 
 clean:
-	rm -rf $(EVAL_STORE) $(BLIND_STORE) $(BLIND18_STORE) $(REAL_STORE) $(WORDING_STORE) .pytest_cache
+	rm -rf $(EVAL_STORE) $(BLIND_STORE) $(BLIND18_STORE) $(REAL_STORE) $(REAL2_STORE) $(WORDING_STORE) .pytest_cache
 
 # The probe's heavy cases against a real server, bounded (each phase's requests 150 s, the whole 20 min):
 # /api/ask p95 beside four 200k-character /v1 conversations and a 190 MB-XML docx, a 200k-cell table,
