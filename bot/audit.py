@@ -102,13 +102,19 @@ def refused(request: Request, status: int, reason: str, token_prefix: str | None
            detail={"reason": reason, "token_prefix": token_prefix})
 
 
-def _bound(value: datetime | date | None, *, end: bool) -> str | None:
-    """A filter bound as the trail writes times (UTC ISO); a date alone means the whole day, so `until`
-    a date runs to the end of it. Times without a zone are UTC."""
-    if value is None:
+def _bound(text: str | None, *, end: bool) -> str | None:
+    """A filter bound as the trail writes times (UTC ISO). A date alone means the whole day, so `until` a
+    date runs to the end of it; a time without a zone is UTC."""
+    if not text:
         return None
-    if not isinstance(value, datetime):
-        value = datetime.combine(value + timedelta(days=1) if end else value, time(), UTC)
+    try:
+        if len(text) == len("2026-01-31"):
+            day = date.fromisoformat(text)
+            value = datetime.combine(day + timedelta(days=1) if end else day, time(), UTC)
+        else:
+            value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise HTTPException(422, f"not an ISO date or time: {text[:40]!r}") from exc
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).isoformat(timespec="seconds")
@@ -132,14 +138,15 @@ def audit_router(admin: Callable[..., None]) -> APIRouter:
     refusals: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody, "description": "admin token"}
                                                   for code in (401, 403)}
 
-    def query(request: Request, actor: str | None, action: str | None, since: datetime | date | None,
-              until: datetime | date | None, outcome: Outcome | None, limit: int) -> list[AuditEntry]:
+    def query(request: Request, actor: str | None, action: str | None, since: str | None,
+              until: str | None, outcome: Outcome | None, limit: int) -> list[AuditEntry]:
         return request.app.state.service.store.audit.entries(
             actor=actor, action=action, since=_bound(since, end=False), until=_bound(until, end=True),
             outcome=outcome, limit=limit)
 
-    Since = Query(default=None, description="from this time or date (UTC), inclusive")
-    Until = Query(default=None, description="up to this time (exclusive) or to the end of this date (UTC)")
+    Since = Query(default=None, max_length=40, description="from this ISO time or date (UTC), inclusive")
+    Until = Query(default=None, max_length=40,
+                  description="up to this ISO time (exclusive), or to the end of this date (UTC)")
 
     @router.get("/api/admin/audit", response_model=list[AuditEntry], responses={
         **refusals, 200: {"content": {"application/json": {}, "text/csv": {}}}})
@@ -147,7 +154,7 @@ def audit_router(admin: Callable[..., None]) -> APIRouter:
                                                           description="a token's name or id"),
               action: str | None = Query(default=None, max_length=60,
                                          description="an action, or its family: document"),
-              since: datetime | date | None = Since, until: datetime | date | None = Until,
+              since: str | None = Since, until: str | None = Until,
               outcome: Outcome | None = None, limit: int = Query(default=200, ge=1, le=MAX_LIST),
               format: str | None = None) -> list[AuditEntry] | Response:
         """Newest first. `format=csv` is the export (as /api/admin/audit.csv)."""
@@ -158,8 +165,8 @@ def audit_router(admin: Callable[..., None]) -> APIRouter:
     @router.get("/api/admin/audit.csv", response_class=Response, responses={
         **refusals, 200: {"content": {"text/csv": {}}, "description": "the filtered trail, newest first"}})
     def export(request: Request, actor: str | None = Query(default=None, max_length=100),
-               action: str | None = Query(default=None, max_length=60), since: datetime | date | None = Since,
-               until: datetime | date | None = Until, outcome: Outcome | None = None,
+               action: str | None = Query(default=None, max_length=60), since: str | None = Since,
+               until: str | None = Until, outcome: Outcome | None = None,
                limit: int = Query(default=MAX_EXPORT, ge=1, le=MAX_EXPORT)) -> Response:
         entries = query(request, actor, action, since, until, outcome, limit)
         filters = {k: str(v) for k, v in {"actor": actor, "action": action, "since": since, "until": until,
