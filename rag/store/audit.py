@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -42,6 +43,15 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+_COLUMNS = ("at", "actor", "actor_id", "action", "target", "outcome", "status", "request_id", "before", "after",
+            "detail")
+_INSERT = f"INSERT INTO audit({', '.join(_COLUMNS)}) VALUES({', '.join('?' for _ in _COLUMNS)})"
+
+
+def _values(entry: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(_json(entry[c]) if c in ("before", "after", "detail") else entry[c] for c in _COLUMNS)
+
+
 def _json(value: dict[str, Any] | None) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
 
@@ -58,20 +68,17 @@ class AuditTrail:
         entry = dict(at=now(), actor=actor, actor_id=actor_id, action=action, target=target, outcome=outcome,
                      status=status, request_id=request_id, before=before, after=after, detail=detail or {})
         with self._lock:  # autocommit, outside the versioned transaction on purpose (see the module's rules)
-            cursor = self._db.execute(
-                "INSERT INTO audit(at, actor, actor_id, action, target, outcome, status, request_id, before, "
-                "after, detail) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-                (entry["at"], actor, actor_id, action, target, outcome, status, request_id, _json(before),
-                 _json(after), _json(entry["detail"])))
+            cursor = self._db.execute(_INSERT, _values(entry))
             if outcome == "refused":
                 self._db.execute("DELETE FROM audit WHERE outcome='refused' AND id IN (SELECT id FROM audit "
                                  "WHERE outcome='refused' ORDER BY id DESC LIMIT -1 OFFSET ?)", (MAX_REFUSED,))
         return AuditEntry(id=int(cursor.lastrowid or 0), **entry)
 
     def entries(self, *, actor: str | None = None, action: str | None = None, since: str | None = None,
-                until: str | None = None, outcome: str | None = None, limit: int = 200) -> list[AuditEntry]:
-        """Newest first. `actor` matches a token's name or id; `action` an action or its family
-        (`document` matches document.upload and document.delete); `since` inclusive, `until` exclusive."""
+                until: str | None = None, outcome: str | None = None, limit: int | None = 200) -> list[AuditEntry]:
+        """Newest first; `limit=None` reads them all. `actor` matches a token's name or id; `action` an action
+        or its family (`document` matches document.upload and document.delete); `since` inclusive, `until`
+        exclusive."""
         where: list[str] = []
         args: list[Any] = []
         if actor:
@@ -91,8 +98,24 @@ class AuditTrail:
             args.append(outcome)
         sql = "SELECT * FROM audit" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id DESC LIMIT ?"
         with self._lock:
-            rows = self._db.execute(sql, (*args, limit)).fetchall()
+            rows = self._db.execute(sql, (*args, -1 if limit is None else limit)).fetchall()
         return [_entry(r) for r in rows]
+
+    def carry_over(self, entries: Sequence[AuditEntry]) -> int:
+        """Append the entries this trail lacks, oldest first: after a restore replaced the catalogue (and its
+        trail) with a backup's, pass the trail read before the restore, so who did what since the backup is
+        not lost. An entry is already here when its time, actor, action, target and request id match.
+        Returns how many were added."""
+        added = 0
+        same = ("SELECT 1 FROM audit WHERE at=? AND actor=? AND action=? AND target IS ? AND request_id IS ? "
+                "AND outcome=?")
+        with self._lock:
+            for e in sorted(entries, key=lambda e: e.id):
+                if self._db.execute(same, (e.at, e.actor, e.action, e.target, e.request_id, e.outcome)).fetchone():
+                    continue
+                self._db.execute(_INSERT, _values(e.model_dump()))
+                added += 1
+        return added
 
     def actors(self) -> list[str]:
         """Every actor name in the trail, for the console's filter."""
