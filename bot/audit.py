@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +25,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from bot.csv_safe import safe_cell
 from bot.errors import ErrorBody
 from rag.store.audit import AuditEntry, Outcome
+
+log = logging.getLogger("govqa.audit")
 
 SETTINGS_ACTOR = "admin (settings token)"  # GOVQA_ADMIN_TOKEN: one shared secret, so no one in particular
 UNIDENTIFIED = "(unidentified)"  # a refused request: its token matched nobody
@@ -97,9 +101,13 @@ def audited(request: Request, target: str | None = None, action: str | None = No
 
 
 def refused(request: Request, status: int, reason: str, token_prefix: str | None) -> None:
-    """A request on an admin route without a valid token: recorded with the presented token's prefix only."""
-    record(request, target=request.url.path, outcome="refused", status=status,
-           detail={"reason": reason, "token_prefix": token_prefix})
+    """A request on an admin route without a valid token: recorded with the presented token's prefix only.
+    Best effort: a store that cannot write (full disk) must not turn the refusal into a 507."""
+    try:
+        record(request, target=request.url.path, outcome="refused", status=status,
+               detail={"reason": reason, "token_prefix": token_prefix})
+    except (sqlite3.Error, OSError) as exc:
+        log.warning("could not record a refused admin request on %s: %s", request.url.path, exc)
 
 
 def _bound(text: str | None, *, end: bool) -> str | None:
