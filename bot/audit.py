@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 
 from bot.csv_safe import safe_cell
 from bot.errors import ErrorBody
@@ -110,7 +111,7 @@ def refused(request: Request, status: int, reason: str, token_prefix: str | None
         log.warning("could not record a refused admin request on %s: %s", request.url.path, exc)
 
 
-def _bound(text: str | None, *, end: bool) -> str | None:
+def _bound(text: str | None, *, end: bool, name: str) -> str | None:
     """A filter bound as the trail writes times (UTC ISO). A date alone means the whole day, so `until` a
     date runs to the end of it; a time without a zone is UTC."""
     if not text:
@@ -121,8 +122,9 @@ def _bound(text: str | None, *, end: bool) -> str | None:
             value = datetime.combine(day + timedelta(days=1) if end else day, time(), UTC)
         else:
             value = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise HTTPException(422, f"not an ISO date or time: {text[:40]!r}") from exc
+    except ValueError as exc:  # a 422 in FastAPI's own shape, as for any other invalid parameter
+        raise RequestValidationError([{"type": "value_error", "loc": ("query", name), "input": text,
+                                       "msg": "not an ISO date (2026-12-31) or time (2026-12-31T08:00:00Z)"}]) from exc
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).isoformat(timespec="seconds")
@@ -149,8 +151,8 @@ def audit_router(admin: Callable[..., None]) -> APIRouter:
     def query(request: Request, actor: str | None, action: str | None, since: str | None,
               until: str | None, outcome: Outcome | None, limit: int) -> list[AuditEntry]:
         return request.app.state.service.store.audit.entries(
-            actor=actor, action=action, since=_bound(since, end=False), until=_bound(until, end=True),
-            outcome=outcome, limit=limit)
+            actor=actor, action=action, since=_bound(since, end=False, name="since"),
+            until=_bound(until, end=True, name="until"), outcome=outcome, limit=limit)
 
     Since = Query(default=None, max_length=40, description="from this ISO time or date (UTC), inclusive")
     Until = Query(default=None, max_length=40,
