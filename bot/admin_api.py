@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.audit import audited, record
 from bot.errors import ErrorBody
 from bot.outline import SectionNode, section_tree
 from rag.schema import Document
@@ -86,23 +87,30 @@ def _asset(name: str) -> str:
     return (files("bot") / "admin" / name).read_text(encoding="utf-8")
 
 
-def admin_router(settings: Settings, admin: Callable[..., None]) -> APIRouter:
+def admin_router(settings: Settings, admin: Callable[..., None], enabled: Callable[[Request], bool]) -> APIRouter:
     router = APIRouter()
     guarded = {"dependencies": [Depends(admin)]}
     refusals: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (401, 403)}
 
     @router.get("/api/admin/status", response_model=AdminStatus)
-    def status() -> AdminStatus:
+    def status(request: Request) -> AdminStatus:
         """Public: lets the console say "admin is disabled" instead of asking for a token that cannot work."""
-        return AdminStatus(enabled=bool(settings.admin_token), dense=settings.embedding_model.lower() != "none")
+        return AdminStatus(enabled=enabled(request), dense=settings.embedding_model.lower() != "none")
 
     @router.patch("/api/documents/{doc_id}", response_model=Document, **guarded,
                   responses={**refusals, 404: {"model": ErrorBody}})
-    def patch_document(doc_id: str, body: DocumentPatch, service: Service = Depends(_svc)) -> Document:
+    def patch_document(doc_id: str, body: DocumentPatch, request: Request,
+                       service: Service = Depends(_svc)) -> Document:
         changes = {k: getattr(body, k) for k in body.model_fields_set}
-        doc = service.store.update_metadata(doc_id, changes)
-        if doc is None:
-            raise HTTPException(404, f"no document {doc_id}")
+        with audited(request, doc_id) as entry:
+            old = service.store.get_document(doc_id)
+            doc = service.store.update_metadata(doc_id, changes)
+            if old is None or doc is None:
+                raise HTTPException(404, f"no document {doc_id}")
+            # The fields sent, as they read before and after (a null sent restores detection: "after" shows what).
+            entry.before = {k: getattr(old, k) for k in sorted(changes)}
+            entry.after = {k: getattr(doc, k) for k in sorted(changes)}
+            entry.detail = {"sent": changes, "manual": doc.manual}
         return doc
 
     @router.get("/api/documents/{doc_id}/sections", response_model=DocumentOutline, **guarded,
@@ -119,8 +127,10 @@ def admin_router(settings: Settings, admin: Callable[..., None]) -> APIRouter:
     @router.get("/api/feedback/export", response_class=Response, **guarded,
                 responses={**refusals, 200: {"content": {"application/x-ndjson": {}},
                                              "description": "one gold Q&A item a line"}})
-    def feedback_export(rating: str | None = None, service: Service = Depends(_svc)) -> Response:
-        return Response(gold_jsonl(service.feedback.list(rating)), media_type="application/x-ndjson; charset=utf-8",
+    def feedback_export(request: Request, rating: str | None = None, service: Service = Depends(_svc)) -> Response:
+        items = service.feedback.list(rating)
+        record(request, detail={"rating": rating, "rows": len(items)})
+        return Response(gold_jsonl(items), media_type="application/x-ndjson; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="feedback-gold.jsonl"'})
 
     @router.get("/api/eval/latest", response_model=EvalLatest, **guarded,

@@ -8,8 +8,6 @@ import itertools
 import json
 import logging
 import math
-import re
-import secrets
 import sqlite3
 import tempfile
 import threading
@@ -20,7 +18,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import Depends, FastAPI, File, Header, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, HTTPException, Query, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -30,8 +28,11 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from bot.admin_api import admin_router
+from bot.admin_auth import admin_enabled, admin_guard, tokens_router
 from bot.api_keys import KeyStore, key_check, keys_router
+from bot.audit import audit_router, audited
 from bot.body_limit import BodyLimit
+from bot.csv_safe import safe_cell
 from bot.errors import ErrorBody
 from bot.http_metrics import CONTENT_TYPE_LATEST, HttpMetrics
 from bot.openai_api import openai_router
@@ -55,18 +56,6 @@ from rag.store.feedback import Feedback, FeedbackIn
 log = logging.getLogger("govqa.http")
 
 
-# A cell starting with one of these is a formula to Excel, LibreOffice and Sheets (OWASP's CSV injection list).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?%?")
-
-
-def _cell(value: object) -> object:
-    """Text that a spreadsheet would run as a formula, prefixed with ' so it is shown as text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
-        return "'" + value
-    return value
-
-
 def _csv(rows: list[MetricRow]) -> str:
     """UTF-8 with BOM so spreadsheet programs read the Chinese correctly; no cell is a formula."""
     buffer = io.StringIO()
@@ -78,7 +67,7 @@ def _csv(rows: list[MetricRow]) -> str:
         if data.get("table_cell"):
             data["table_cell"] = json.dumps(data["table_cell"], ensure_ascii=False)
         data["span_start"], data["span_end"] = row.span or (None, None)
-        writer.writerow({k: _cell(v) for k, v in data.items()})
+        writer.writerow({k: safe_cell(v) for k, v in data.items()})
     return "\ufeff" + buffer.getvalue()
 
 
@@ -188,19 +177,16 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     def svc(request: Request) -> Service:
         return request.app.state.service
 
-    def admin(authorization: str | None = Header(default=None)) -> None:
-        token = settings.admin_token
-        if not token:
-            raise HTTPException(403, "admin routes are disabled: set GOVQA_ADMIN_TOKEN")
-        scheme, _, given = (authorization or "").strip().partition(" ")
-        if scheme.lower() != "bearer":  # the bare token is refused: it must come as the Bearer scheme
-            given = ""
-        given = given.strip()
-        if not given or not secrets.compare_digest(given.encode(errors="replace"), token.encode()):
-            raise HTTPException(401, "bad or missing admin token")
+    # API keys and named admin tokens share one file in the store (bot/api_keys.py).
+    key_store = KeyStore(lambda request: request.app.state.service.store.root)
+    app.state.api_key_store = key_store  # bot.api_keys.api_key_id finds it here
+    closers.append(key_store.close)
+    admin = admin_guard(settings, key_store)  # one check for every admin route; it names the actor
 
     app.include_router(widget_router)
-    app.include_router(admin_router(settings, admin))
+    app.include_router(admin_router(settings, admin, lambda request: admin_enabled(settings, key_store, request)))
+    app.include_router(tokens_router(key_store, admin))
+    app.include_router(audit_router(admin))
     if settings.wecom_corp_id and settings.wecom_token and settings.wecom_aes_key:
         closers.append(mount_wecom(app, settings))
     if settings.slack_bot_token and settings.slack_signing_secret:
@@ -212,9 +198,6 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
                           per_address_per_minute=settings.rate_limit_per_address_per_minute,
                           max_sessions=settings.max_sessions_per_address)
     # API keys first: the rate limit then counts per key when one is presented.
-    key_store = KeyStore(lambda request: request.app.state.service.store.root)
-    app.state.api_key_store = key_store  # bot.api_keys.api_key_id finds it here
-    closers.append(key_store.close)
     app.include_router(keys_router(key_store, admin))
     rate_limited = [Depends(key_check(settings, key_store)),
                     Depends(limit_dependency(limiter, settings.trust_forwarded_for))]
@@ -236,6 +219,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     async def request_context(request: Request, call_next):
         """Request id (echoed as X-Request-ID), one structured log line per request, Prometheus counters."""
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
+        request.state.request_id = request_id  # for the audit trail
         start = time.perf_counter()
         status = 500
         try:
@@ -331,14 +315,8 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     async def upload(request: Request, file: UploadFile = File(...), service: Service = Depends(svc)) -> Document:
         name = safe_filename(file.filename)
         limit = settings.max_upload_mb * 1024 * 1024
-        data = await file.read(limit + 1)
-        if len(data) > limit:
-            raise HTTPException(413, f"{name}: larger than {settings.max_upload_mb} MB")
-        if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-            supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
-            raise HTTPException(415, f"{name}: unsupported file type (supported: {supported})")
 
-        def ingest_upload():
+        def ingest_upload(data: bytes):
             # The upload ends at the catalogue commit; its vectors come from the background worker.
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / name
@@ -346,19 +324,33 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
                 return ingest(service.store, [path], chunk_size=settings.chunk_size,
                               ocr=OcrOptions.from_settings(settings), queue=request.app.state.embed_queue)[0]
 
-        result = await run_in_threadpool(ingest_upload)
-        if result.status == "failed":
-            raise HTTPException(400, f"{name}: {result.reason}")
-        doc = service.store.get_document(result.doc_id or "")
-        if doc is None:  # a DELETE of the same document ran between the ingest and this read
-            raise HTTPException(409, f"{name}: deleted while it was being ingested; upload it again")
+        with audited(request, name) as entry:
+            data = await file.read(limit + 1)
+            entry.detail = {"file": name, "bytes": len(data)}
+            if len(data) > limit:
+                raise HTTPException(413, f"{name}: larger than {settings.max_upload_mb} MB")
+            if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+                supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
+                raise HTTPException(415, f"{name}: unsupported file type (supported: {supported})")
+            result = await run_in_threadpool(ingest_upload, data)
+            entry.detail["status"] = result.status
+            if result.status == "failed":
+                raise HTTPException(400, f"{name}: {result.reason}")
+            doc = service.store.get_document(result.doc_id or "")
+            if doc is None:  # a DELETE of the same document ran between the ingest and this read
+                raise HTTPException(409, f"{name}: deleted while it was being ingested; upload it again")
+            entry.target = doc.doc_id
+            entry.detail.update(sha256=doc.sha256, region=doc.region, year=doc.year, title=doc.title)
         return doc
 
     @app.delete("/api/documents/{doc_id}", status_code=204, dependencies=[Depends(admin)],
                 responses={code: {"model": ErrorBody} for code in (401, 403, 404)})
-    def delete(doc_id: str, service: Service = Depends(svc)) -> Response:
-        if not service.store.delete_document(doc_id):
-            raise HTTPException(404, f"no document {doc_id}")
+    def delete(doc_id: str, request: Request, service: Service = Depends(svc)) -> Response:
+        with audited(request, doc_id) as entry:
+            doc = service.store.get_document(doc_id)
+            if doc is None or not service.store.delete_document(doc_id):
+                raise HTTPException(404, f"no document {doc_id}")
+            entry.before = {k: getattr(doc, k) for k in ("title", "region", "year", "source", "sha256")}
         return Response(status_code=204)
 
     @app.get("/api/metrics", response_model=list[MetricRow],

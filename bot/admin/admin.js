@@ -170,6 +170,8 @@
     else if (view === "feedback") loadFeedback();
     else if (view === "eval") loadEval();
     else if (view === "keys") loadKeys();
+    else if (view === "tokens") loadTokens();
+    else if (view === "audit") loadAudit();
   }
 
   // --- reports ----------------------------------------------------------------------------------
@@ -630,6 +632,104 @@
     }, function (err) { flash("吊销失败：" + err.message, true); });
   }
 
+  // --- named admin tokens ----------------------------------------------------------------------
+
+  function loadTokens() {
+    return api("/api/admin/tokens").then(renderTokens, function (err) { flash("读取令牌失败：" + err.message, true); });
+  }
+
+  function renderTokens(tokens) {
+    var body = clear($("tokens").tBodies[0]);
+    if (!tokens.length) body.appendChild(h("tr", {}, [h("td", { colspan: 7, text: "还没有具名令牌。" })]));
+    tokens.forEach(function (t) {
+      var revoke = t.revoked_at ? null : h("button", {
+        type: "button", text: "吊销", "aria-label": "吊销 " + t.name, onclick: function () { revokeToken(t); }
+      });
+      body.appendChild(h("tr", { "data-token": t.id, className: t.revoked_at ? "revoked" : "" }, [
+        h("td", { text: t.name }), h("td", { text: t.id }), h("td", { text: t.prefix + "…" }),
+        h("td", { text: t.created_at }), h("td", { text: shown(t.last_used_at) }),
+        h("td", { className: "status", text: t.revoked_at ? "已吊销 " + t.revoked_at : "有效" }),
+        h("td", { className: "actions" }, [revoke])
+      ]));
+    });
+  }
+
+  function createToken(event) {
+    event.preventDefault();
+    var name = $("token-name").value.trim();
+    if (!name) return;
+    api("/api/admin/tokens", { method: "POST", json: { name: name } }).then(function (created) {
+      $("token-name").value = "";
+      $("token-secret").textContent = created.token;
+      show($("token-new"), true);
+      flash("已为“" + created.name + "”创建管理令牌。");
+      loadTokens();
+    }, function (err) { flash("创建失败：" + err.message, true); });
+  }
+
+  function revokeToken(t) {
+    api("/api/admin/tokens/" + encodeURIComponent(t.id), { method: "DELETE" }).then(function () {
+      flash("已吊销“" + t.name + "”的管理令牌。");
+      loadTokens();
+    }, function (err) { flash("吊销失败：" + err.message, true); });
+  }
+
+  // --- audit trail ------------------------------------------------------------------------------
+
+  // The action names bot/audit.py writes, as the console shows them; an unknown one shows as written.
+  var ACTIONS = { "document.upload": "上传报告", "document.delete": "删除报告", "document.correct": "更正元数据",
+                  "api_key.create": "创建 API 密钥", "api_key.revoke": "吊销 API 密钥",
+                  "admin_token.create": "创建管理令牌", "admin_token.revoke": "吊销管理令牌",
+                  "feedback.export": "导出反馈", "audit.export": "导出审计记录", "restore": "恢复备份" };
+  var OUTCOMES = { ok: "成功", failed: "失败", refused: "被拒绝" };
+  var AUDIT_FILTERS = [["actor", "au-actor"], ["action", "au-action"], ["outcome", "au-outcome"],
+                       ["since", "au-since"], ["until", "au-until"]];
+
+  function auditQuery(limit) {
+    var query = new URLSearchParams();
+    AUDIT_FILTERS.forEach(function (pair) { var v = $(pair[1]).value.trim(); if (v) query.set(pair[0], v); });
+    if (limit) query.set("limit", limit);
+    return query.toString();
+  }
+
+  function fields(values) {
+    if (!values) return "—";
+    return Object.keys(values).map(function (k) { return k + "：" + shown(values[k]); }).join("；");
+  }
+
+  function loadAudit() {
+    if ($("au-action").options.length === 1) fillSelect($("au-action"), Object.keys(ACTIONS), ACTIONS);
+    api("/api/admin/audit?" + auditQuery(500)).then(function (entries) {
+      var actors = $("au-actors");
+      var known = Array.prototype.map.call(actors.options, function (o) { return o.value; });
+      entries.forEach(function (e) {
+        if (known.indexOf(e.actor) < 0) { known.push(e.actor); actors.appendChild(h("option", { value: e.actor })); }
+      });
+      $("audit-count").textContent = entries.length >= 500 ? "显示最新 500 条；导出 CSV 可得全部。" : "共 " + entries.length + " 条。";
+      var body = clear($("audit").tBodies[0]);
+      if (!entries.length) body.appendChild(h("tr", {}, [h("td", { colspan: 9, text: "没有符合条件的记录。" })]));
+      entries.forEach(function (e) {
+        var detail = Object.keys(e.detail || {}).length ? JSON.stringify(e.detail) : "—";
+        body.appendChild(h("tr", { "data-id": e.id, className: "outcome-" + e.outcome }, [
+          h("td", { className: "at", text: e.at.replace("T", " ").replace("+00:00", "") }), h("td", { text: e.actor + (e.actor_id ? "（" + e.actor_id + "）" : "") }),
+          h("td", { className: "action", text: ACTIONS[e.action] || e.action }), h("td", { text: shown(e.target) }),
+          h("td", { className: "outcome", text: (OUTCOMES[e.outcome] || e.outcome) + (e.status ? " " + e.status : "") }),
+          h("td", { className: "before", text: fields(e.before) }), h("td", { className: "after", text: fields(e.after) }),
+          h("td", { className: "long", text: detail }), h("td", { text: shown(e.request_id) })
+        ]));
+      });
+    }, function (err) { flash("读取审计记录失败：" + err.message, true); });
+  }
+
+  function exportAudit() {
+    // Through the API (the token travels as a header, never in a link), then saved from memory.
+    api("/api/admin/audit.csv?" + auditQuery()).then(function (text) {
+      text = String(text);
+      download("audit.csv", text.charAt(0) === "\ufeff" ? text : "\ufeff" + text, "text/csv;charset=utf-8");
+      loadAudit();  // the export itself is recorded
+    }, function (err) { flash("导出失败：" + err.message, true); });
+  }
+
   // --- wiring -----------------------------------------------------------------------------------
 
   function wire() {
@@ -656,6 +756,10 @@
     $("fb-text").addEventListener("input", renderFeedback);
     $("fb-export").addEventListener("click", exportFeedback);
     $("key-form").addEventListener("submit", createKey);
+    $("token-form").addEventListener("submit", createToken);
+    AUDIT_FILTERS.forEach(function (pair) { $(pair[1]).addEventListener("change", loadAudit); });
+    $("audit-csv").addEventListener("click", exportAudit);
+    $("audit-filters").addEventListener("submit", function (e) { e.preventDefault(); loadAudit(); });
     start();
   }
 

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from rag.schema import Document, MetricRow
+from rag.store.audit import AuditTrail
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -96,6 +97,20 @@ CREATE TABLE IF NOT EXISTS fact_vectors (phrase TEXT PRIMARY KEY, vector BLOB NO
 CREATE TABLE IF NOT EXISTS fact_vectors_done (
     doc_id TEXT PRIMARY KEY REFERENCES documents(doc_id) ON DELETE CASCADE
 ) WITHOUT ROWID;
+-- The audit trail of admin actions (rag/store/audit.py owns its SQL); no foreign keys: an entry
+-- outlives the document it names. before, after and detail are JSON objects.
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL, actor_id TEXT,
+    action TEXT NOT NULL, target TEXT,
+    outcome TEXT NOT NULL, status INTEGER, request_id TEXT,
+    before TEXT, after TEXT, detail TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS audit_at ON audit(at);
+CREATE INDEX IF NOT EXISTS audit_actor ON audit(actor);
+CREATE INDEX IF NOT EXISTS audit_action ON audit(action);
+CREATE INDEX IF NOT EXISTS audit_outcome ON audit(outcome, id);
 """
 
 # A report's figure for a metric when it gives several: stated beats derived, an exact figure beats
@@ -210,6 +225,7 @@ class Store:
         self._db.executescript(SCHEMA)
         self._add_missing_columns()
         self._build_rankings_once()
+        self.audit = AuditTrail(self._db, self._lock)
         self._collection: Any = None
         # Chroma's client is created on first use, at most once: two threads opening an embedded
         # PersistentClient at once (warm-up and the first upload) break chromadb's Rust bindings.
