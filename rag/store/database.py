@@ -14,7 +14,7 @@ import errno
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -211,6 +211,7 @@ class Store:
         self._add_missing_columns()
         self._build_rankings_once()
         self._collection: Any = None
+        self._client: Any = None
         # Chroma's client is created on first use, at most once: two threads opening an embedded
         # PersistentClient at once (warm-up and the first upload) break chromadb's Rust bindings.
         self._collection_lock = threading.Lock()
@@ -223,6 +224,11 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+        if self._client is not None:
+            # Releases chromadb's shared system for this path (reference-counted), so a store restored
+            # in this process and then moved does not keep its Chroma files open.
+            with suppress(Exception):
+                self._client.close()
 
     def _add_missing_columns(self) -> None:
         for table, column, declaration in _ADDED_COLUMNS:
@@ -525,16 +531,8 @@ class Store:
     def catalogue_reader(self) -> Iterator[CatalogueReader]:
         """One read snapshot of the catalogue on a read-only connection of its own, so a long read (a
         full BM25 rebuild) never holds the store's lock; everything read through it is consistent."""
-        db = sqlite3.connect(f"file:{self.root / 'catalog.sqlite'}?mode=ro", uri=True, isolation_level=None,
-                             check_same_thread=False)
-        try:
-            db.execute("BEGIN")  # deferred: the snapshot is taken at the first read
-            try:
-                yield CatalogueReader(db)
-            finally:
-                db.execute("COMMIT")
-        finally:
-            db.close()
+        with catalogue_reader(self.root / "catalog.sqlite") as reader:
+            yield reader
 
     # --- streaming: pending chunks in bounded batches (never the whole corpus in memory) -----------
 
@@ -698,6 +696,7 @@ class Store:
             )
         else:
             client = chromadb.PersistentClient(path=str(self.root / "chroma"), settings=chroma_settings)
+        self._client = client
         # No embedding function: vectors are computed by our embedder, never by Chroma's
         # default (which would download a model).
         return client.get_or_create_collection(
@@ -745,6 +744,41 @@ class Store:
         got = self._vectors().get(ids=list(chunk_ids), include=["embeddings"])
         return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"], strict=True)}
 
+    def has_vectors(self) -> bool:
+        """Whether this store has a vector collection to read (a store with dense off never made one)."""
+        return self._chroma_url is not None or (self.root / "chroma").exists()
+
+    def vectors_export(self, chunk_ids: Iterable[str], batch: int = 1000
+                       ) -> tuple[list[str], list[str], np.ndarray]:
+        """(chunk ids, their doc ids, float32 vectors) of those of `chunk_ids` that have a vector, in
+        the collection's own order (a restore inserts them in the same order)."""
+        wanted = set(chunk_ids)
+        collection = self._vectors()
+        ids = [i for i in collection.get(include=[])["ids"] if i in wanted]
+        out_ids: list[str] = []
+        doc_ids: list[str] = []
+        parts: list[np.ndarray] = []
+        for start in range(0, len(ids), batch):
+            got = collection.get(ids=ids[start: start + batch], include=["embeddings", "metadatas"])
+            order = {i: n for n, i in enumerate(got["ids"])}
+            for i in ids[start: start + batch]:
+                if i in order:  # deleted since the listing: left out
+                    n = order[i]
+                    out_ids.append(i)
+                    doc_ids.append(str((got["metadatas"][n] or {}).get("doc_id", "")))
+                    parts.append(np.asarray(got["embeddings"][n], dtype=np.float32))
+        vectors = np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+        return out_ids, doc_ids, vectors
+
+    def vectors_import(self, ids: Sequence[str], doc_ids: Sequence[str], vectors: np.ndarray,
+                       batch: int = 1000) -> None:
+        """Write exported vectors as they are (a restore: the catalogue already marks them embedded)."""
+        collection = self._vectors()
+        for start in range(0, len(ids), batch):
+            end = start + batch
+            collection.add(ids=list(ids[start:end]), embeddings=[list(map(float, v)) for v in vectors[start:end]],
+                           metadatas=[{"doc_id": d} for d in doc_ids[start:end]])
+
     def reconcile_vectors(self) -> int:
         """Drop vectors whose chunk no longer exists; mark chunks whose vector is missing for re-embedding."""
         collection = self._vectors()
@@ -759,6 +793,20 @@ class Store:
             self._db.executemany("UPDATE chunks SET embedded=0 WHERE chunk_id=?", [(i,) for i in missing])
             self._db.execute("DELETE FROM vector_journal")  # every orphan is gone, journalled or not
         return len(orphans) + len(missing)
+
+
+@contextmanager
+def catalogue_reader(path: Path) -> Iterator[CatalogueReader]:
+    """One read snapshot of the catalogue file at `path` on a read-only connection of its own."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+    try:
+        db.execute("BEGIN")  # deferred: the snapshot is taken at the first read
+        try:
+            yield CatalogueReader(db)
+        finally:
+            db.execute("COMMIT")
+    finally:
+        db.close()
 
 
 class CatalogueReader:
