@@ -185,6 +185,26 @@ def restore_backup(src: Path, target: Path, *, force: bool = False) -> Manifest:
     return manifest
 
 
+def copy_backup(src: Path, dest: Path) -> Manifest:
+    """Copy the verified backup at `src` to the new directory `dest`, verified again once copied."""
+    dest = Path(dest)
+    if dest.exists() and any(dest.iterdir()):
+        raise BackupError(f"{dest} already exists and is not empty")
+    verify_backup(src)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.partial-{uuid.uuid4().hex[:8]}")
+    try:
+        shutil.copytree(src, tmp)
+        manifest = verify_backup(tmp)
+        if dest.exists():
+            dest.rmdir()
+        tmp.rename(dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return manifest
+
+
 def list_backups(folder: Path) -> list[tuple[str, Manifest]]:
     """(name, manifest) of the backups in `folder`, newest first; unreadable ones are left out."""
     found = []

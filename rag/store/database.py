@@ -795,6 +795,18 @@ class Store:
         return len(orphans) + len(missing)
 
 
+def document_count(root: Path) -> int | None:
+    """Documents in the store at `root` without opening (or creating) it; None when there is no store."""
+    path = Path(root) / "catalog.sqlite"
+    if not path.is_file():
+        return None
+    try:
+        with catalogue_reader(path) as reader:
+            return reader.document_count()
+    except sqlite3.Error:
+        return 0  # a catalogue from before the documents table, or being created right now
+
+
 @contextmanager
 def catalogue_reader(path: Path) -> Iterator[CatalogueReader]:
     """One read snapshot of the catalogue file at `path` on a read-only connection of its own."""
@@ -819,6 +831,9 @@ class CatalogueReader:
     def version(self) -> int:
         row = self._db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
         return int(row[0]) if row else 0
+
+    def document_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
     def signatures(self) -> dict[str, str]:
         """Per document, what changes whenever its chunks do: content hash, pipeline, ingest time, count
