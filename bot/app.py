@@ -29,6 +29,7 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from bot.admin_api import admin_router
+from bot.admin_backup import backup_router
 from bot.api_keys import KeyStore, key_check, keys_router
 from bot.body_limit import BodyLimit
 from bot.errors import ErrorBody
@@ -190,6 +191,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
 
     app.include_router(widget_router)
     app.include_router(admin_router(settings, admin))
+    app.include_router(backup_router(settings, admin))
     if settings.wecom_corp_id and settings.wecom_token and settings.wecom_aes_key:
         closers.append(mount_wecom(app, settings))
     if settings.slack_bot_token and settings.slack_signing_secret:

@@ -65,7 +65,7 @@ def _open(store: Path | None, *, create: bool = False) -> Settings:
                    .format(path=settings.store, where=where), err=True)
         old = Path(".govqa")
         if not store and document_count(old) is not None:
-            typer.echo(_("a store exists at ./.govqa (the default before 0.2): pass --store .govqa to use it"),
+            typer.echo(_("a store exists at ./.govqa (the old default location): pass --store .govqa to use it"),
                        err=True)
         raise typer.Exit(1)
     if count == 0:
@@ -410,7 +410,7 @@ def backup(dest: Annotated[Path, typer.Argument(help=_("a new or empty directory
                 raise typer.Exit(1)
             reply = httpx.post(f"{url}/api/admin/backups", timeout=3600,
                                headers={"Authorization": f"Bearer {settings.admin_token}"})
-            if reply.status_code != 200:
+            if reply.status_code != 201:
                 typer.echo(_("the server refused: {detail}").format(detail=reply.json().get("detail")), err=True)
                 raise typer.Exit(1)
             manifest = copy_backup(Path(reply.json()["path"]), dest)
