@@ -170,6 +170,7 @@
     else if (view === "feedback") loadFeedback();
     else if (view === "eval") loadEval();
     else if (view === "keys") loadKeys();
+    else if (view === "backups") loadBackups();
   }
 
   // --- reports ----------------------------------------------------------------------------------
@@ -630,6 +631,52 @@
     }, function (err) { flash("吊销失败：" + err.message, true); });
   }
 
+  // --- backups (bot/admin_backup.py) -------------------------------------------------------------
+
+  function loadBackups() {
+    return api("/api/admin/backups").then(renderBackups, function (err) { flash("读取备份失败：" + err.message, true); });
+  }
+
+  function megabytes(bytes) { return (bytes / 1048576).toFixed(1) + " MB"; }
+
+  function renderBackups(backups) {
+    var body = clear($("backups").tBodies[0]);
+    if (!backups.length) {
+      body.appendChild(h("tr", {}, [h("td", { colspan: 9, text: "还没有备份。" })]));
+      return;
+    }
+    backups.forEach(function (b) {
+      body.appendChild(h("tr", { "data-backup": b.name }, [
+        h("td", { text: b.name }), h("td", { text: b.created_at }), h("td", { className: "num", text: b.store_version }),
+        h("td", { className: "num", text: b.counts.documents }), h("td", { className: "num", text: b.counts.chunks }),
+        h("td", { className: "num", text: b.counts.metrics }), h("td", { className: "num", text: b.counts.vectors }),
+        h("td", { className: "num", text: megabytes(b.bytes) }),
+        h("td", { className: "actions" }, [h("button", {
+          type: "button", text: "恢复", "aria-label": "恢复 " + b.name, onclick: function () { restoreBackup(b); }
+        })])
+      ]));
+    });
+  }
+
+  function createBackup() {
+    var button = $("backup-create");
+    button.disabled = true;
+    flash("正在备份……");
+    api("/api/admin/backups", { method: "POST" }).then(function (made) {
+      flash("已备份：" + made.name + "（" + made.counts.documents + " 份报告）。");
+      loadBackups();
+    }, function (err) { flash("备份失败：" + err.message, true); }).then(function () { button.disabled = false; });
+  }
+
+  function restoreBackup(backup) {
+    flash("正在校验并恢复 " + backup.name + "……");
+    api("/api/admin/backups/" + encodeURIComponent(backup.name) + "/restore", { method: "POST" }).then(function (done) {
+      flash("已恢复 " + done.name + "（" + done.counts.documents + " 份报告）。");
+      $("backup-restored").textContent = "恢复到：" + done.store + "　启动命令：" + done.serve;
+      show($("backup-restored"), true);
+    }, function (err) { flash("恢复失败：" + err.message, true); });
+  }
+
   // --- wiring -----------------------------------------------------------------------------------
 
   function wire() {
@@ -656,6 +703,7 @@
     $("fb-text").addEventListener("input", renderFeedback);
     $("fb-export").addEventListener("click", exportFeedback);
     $("key-form").addEventListener("submit", createKey);
+    $("backup-create").addEventListener("click", createBackup);
     start();
   }
 
