@@ -128,6 +128,8 @@ def verify_backup(src: Path) -> Manifest:
     if CATALOGUE not in manifest.parts.get("catalogue", Part(sha256="", files={})).files:
         raise BackupError(f"the backup at {src} has no catalogue")
     for name, part in manifest.parts.items():
+        if any(Path(rel).is_absolute() or ".." in Path(rel).parts for rel in part.files):
+            raise BackupError(f"the manifest of {src} names a file outside the backup (part {name})")
         if _part_sum(part.files) != part.sha256:
             raise BackupError(f"the manifest of {src} is damaged (part {name} does not match its files)")
         for rel, want in part.files.items():
@@ -260,7 +262,6 @@ def _mark_embedded(path: Path, ids: list[str]) -> None:
         db.execute("UPDATE chunks SET embedded = (chunk_id IN (SELECT chunk_id FROM exported))")
         db.execute("DELETE FROM vector_journal")
         db.execute("COMMIT")
-        db.execute("VACUUM")  # the file's bytes then depend on its content only
 
 
 def _copy_bm25(src: Path, dst: Path) -> None:

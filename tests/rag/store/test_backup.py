@@ -195,3 +195,20 @@ def test_restore_refuses_a_store_that_is_not_empty_unless_forced(dense_store: Pa
             create_backup(data, target)
     finally:
         data.close()
+
+
+def test_a_manifest_naming_a_file_outside_the_backup_is_refused(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    build_service(store, corpus=REPORTS[:1]).close()
+    data = Store(store)
+    try:
+        create_backup(data, tmp_path / "backup")
+    finally:
+        data.close()
+    manifest = json.loads((tmp_path / "backup" / "backup.json").read_text(encoding="utf-8"))
+    files = manifest["parts"]["feedback"]["files"]
+    files["../outside.sqlite"] = files.pop("feedback.sqlite")
+    (tmp_path / "backup" / "backup.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(BackupError, match="outside the backup"):
+        restore_backup(tmp_path / "backup", tmp_path / "restored")
+    assert not (tmp_path / "restored").exists() and not (tmp_path / "outside.sqlite").exists()
