@@ -29,6 +29,7 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 
 from bot.admin_api import admin_router
 from bot.admin_auth import admin_enabled, admin_guard, tokens_router
+from bot.admin_backup import backup_router
 from bot.api_keys import KeyStore, key_check, keys_router
 from bot.audit import audit_router, audited
 from bot.body_limit import BodyLimit
@@ -187,6 +188,7 @@ def create_app(settings: Settings | None = None, service: Service | None = None)
     app.include_router(admin_router(settings, admin, lambda request: admin_enabled(settings, key_store, request)))
     app.include_router(tokens_router(key_store, admin))
     app.include_router(audit_router(admin))
+    app.include_router(backup_router(settings, admin))
     if settings.wecom_corp_id and settings.wecom_token and settings.wecom_aes_key:
         closers.append(mount_wecom(app, settings))
     if settings.slack_bot_token and settings.slack_signing_secret:

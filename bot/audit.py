@@ -43,6 +43,8 @@ ACTIONS = {
     ("DELETE", "/api/admin/tokens/{token_id}"): "admin_token.revoke",
     ("GET", "/api/feedback/export"): "feedback.export",
     ("GET", "/api/admin/audit.csv"): "audit.export",
+    ("POST", "/api/admin/backups"): "backup",
+    ("POST", "/api/admin/backups/{name}/restore"): "restore",
 }
 CSV_FIELDS = ("id", "at", "actor", "actor_id", "action", "target", "outcome", "status", "request_id",
               "before", "after", "detail")

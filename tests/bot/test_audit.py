@@ -206,3 +206,36 @@ def test_named_tokens_work_without_the_settings_token(service: Service, zhang: d
         r = c.get("/api/admin/audit", headers=bearer(zhang["token"]))
         assert r.status_code == 403 and "GOVQA_ADMIN_TOKEN" in r.json()["detail"]
     assert service.store.audit.entries(outcome="refused", limit=1)[0].detail["reason"] == "admin routes disabled"
+
+
+def test_backup_and_restore_are_recorded_and_the_restored_store_keeps_the_trail(client: TestClient) -> None:
+    from rag.store.database import Store
+
+    zhang = client.post("/api/admin/tokens", json={"name": "李四（信息科）"}, headers=SETTINGS).json()
+    made = client.post("/api/admin/backups", headers=bearer(zhang["token"]))
+    assert made.status_code == 201, made.text
+    name = made.json()["name"]
+    backup = last(client, "backup")
+    assert (backup["actor"], backup["target"], backup["outcome"]) == (zhang["name"], name, "ok")
+
+    refused = client.post(f"/api/admin/backups/{name}/restore", headers=bearer("gqa_not-a-token"))
+    assert refused.status_code == 401
+    assert last(client, "restore")["outcome"] == "refused"
+
+    restored = client.post(f"/api/admin/backups/{name}/restore", headers=bearer(zhang["token"]))
+    assert restored.status_code == 200, restored.text
+    entry = last(client, "restore")
+    assert (entry["actor"], entry["target"], entry["outcome"]) == (zhang["name"], name, "ok")
+    assert entry["detail"]["store"] == restored.json()["store"]
+
+    # The restored catalogue is the backup's, taken before the restore; the trail since is carried over.
+    store = Store(Path(restored.json()["store"]))
+    try:
+        actions = [(e.action, e.outcome) for e in store.audit.entries(limit=None)]
+    finally:
+        store.close()
+    assert ("restore", "ok") in actions and ("restore", "refused") in actions and ("backup", "ok") in actions
+
+    again = client.post(f"/api/admin/backups/{name}/restore", headers=bearer(zhang["token"]))
+    assert again.status_code == 409
+    assert (last(client, "restore")["outcome"], last(client, "restore")["status"]) == ("failed", 409)
