@@ -160,7 +160,8 @@ def caveat_en(row: MetricRow | None) -> str:
     if row is None:
         return ""
     words = english_words()
-    notes = [words["periods"].get(row.period, row.period) if row.period else None,
+    period = words["periods"].get(row.period, re.sub(r"(\d{4})年", r"\1", row.period)) if row.period else None
+    notes = [period,
              words["scopes"].get(row.scope, row.scope) if row.scope else None]
     notes = [n for n in notes if n]
     if row.derived and row.formula:

@@ -312,7 +312,13 @@ def reject_reason(asked: Asked, fact: Fact, doc_year: int | None) -> str | None:
         return "other stage"
     if asked.per_head and not any(w in fact.clause for w in asked.per_head):
         return "not per head"
+    if not asked.per_head and _per_head(fact.clause) and not _per_head(asked.text):
+        return "per head"  # 每万人拥有律师数1.7名 does not answer how many lawyers there are
     return None
+
+
+def _per_head(text: str) -> bool:
+    return any(w in text for w in english_asks().per_head[1])
 
 
 def _other_stage(stage: str, fact: Fact) -> bool:

@@ -46,6 +46,7 @@ class Asked:
     said: str = ""  # the measure in the user's own words (English as asked), for answers and refusals
     stage: str | None = None  # the stage of a case an English ask names (filed, concluded)
     per_head: tuple[str, ...] = ()  # an English ask per head of population: the report words that say so
+    phrase: str = ""  # an English question as the user wrote it, without region and year: answers quote it
 
 
 def asked_quantities(q: Question) -> list[Asked]:
@@ -147,7 +148,8 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
     return Asked(text=part, measure=measure, regions=list(q.regions), years=list(q.years), units=list(units),
                  wants_rate=wants_rate, operation=operation, order=order, condition=condition,
                  metrics=metrics, period=period, subunit=sub, focus=focus, alternatives=alternatives,
-                 said=said or measure, stage=stage, per_head=per_head)
+                 said=said or measure, stage=stage, per_head=per_head,
+                 phrase=said_phrase(q) if q.english and whole else "")
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,23 @@ def said_measure(q: Question) -> str:
     out = intents.english_stop.sub(" ", out)
     out = re.sub(r"[^\w%'\- ]+", " ", out)
     return intents.english_dangling.sub("", re.sub(r"\s+", " ", out).strip())
+
+
+def said_phrase(q: Question) -> str:
+    """An English question in the user's own words, for an answer to quote, with its grammar kept ("how many
+    mediators does Pidu have"); the year and a region's possessive go, since the answer names its report. A
+    follow-up quotes nothing (its pointing words are not the measure; the answer says the measure)."""
+    intents = load_intents()
+    if q.said or intents.english_pointing.search(q.original):
+        return ""  # "that district", "it": the words the follow-up was resolved from say nothing quoted
+    out = re.sub(r"[?？.!]+\s*$", "", q.original.strip())
+    for region in q.regions:  # "Mile's executive meeting": the answer names the report, so "the"
+        for alias in region_aliases(region):
+            out = re.sub(rf"\b(?:the\s+)?{re.escape(alias)}(?:\s+(?:{intents.english_admin.pattern}))?['’]s\b", "the",
+                         out, flags=re.I)
+    out = re.sub(r"[,\s]*\b(?:in|for|during)\s+(?:the\s+year\s+)?(?:19|20)\d{2}\b", "", out, flags=re.I)
+    out = re.sub(r"\s+", " ", out).strip(" ,;:")
+    return out[:1].lower() + out[1:] if out[1:2].islower() else out
 
 
 _ALTERNATE = re.compile(r"[（(]([\u4e00-\u9fff]{1,6})[）)]")
