@@ -327,6 +327,8 @@ def _other_stage(stage: str, fact: Fact) -> bool:
     before = fact.clause.split(fact.row.written or "\0")[0]
     if any(w in before for w in stages[stage][1]):
         return False
+    if stage in english_asks().worded_stages and not any(w in fact.measure for w in stages[stage][1]):
+        return True  # a bare count of cases ("一审行政诉讼案件29件") is what came in, not what was concluded
     return any(w in before for name, (_, zh) in stages.items() if name != stage for w in zh)
 
 
@@ -380,6 +382,10 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
         sims = book.similarity(asked.said, [m.fact for m in matches])
         if sims is not None:
             matches = _by_meaning(matches, sims, ENGLISH_DENSE_WEIGHT, dense_below, words=0.0)
+        named = _named_by_terms(matches, asked.terms)
+        if named is not None and 0 < dense_below < float("inf"):
+            lifted = [Match(m.fact, max(m.score, dense_below), m.reject) if m.fact is named else m for m in matches]
+            return sorted(lifted, key=lambda m: -m.score)
         return _clear_lead(matches, dense_below)
     # Words alone would refuse, yet some match (colloquial wording): the dense model weighs in on the
     # best few. `dense_below` is the facts threshold, so questions the words decide pay nothing.
@@ -414,6 +420,23 @@ def _by_meaning(matches: list[Match], sims: Sequence[float | None], weight: floa
             rescored[i] = Match(m.fact, max(m.score, threshold), m.reject)
     rescored.sort(key=lambda m: -m.score)
     return rescored
+
+
+def _named_by_terms(matches: list[Match], terms: Sequence[str]) -> Fact | None:
+    """An English ask whose glossary terms (the domain's fixed terms: 常务会议, 学法) are all in the words of
+    exactly one figure that may answer: that figure (its clause first, else its sentence, whose lead may
+    name what the clause counts). Two figures holding them leave the choice to the scores."""
+    if not terms:
+        return None
+    rivals = [m for m in matches if m.ok and not m.fact.row.derived]
+    for words in (lambda f: f"{f.measure} {f.clause}", lambda f: f.row.sentence or ""):
+        holders = {(m.fact.row.sentence, m.fact.row.written): m.fact for m in rivals
+                   if all(any(w in words(m.fact) for w in t.split()) for t in terms)}
+        if len(holders) == 1:
+            return next(iter(holders.values()))
+        if holders:
+            return None
+    return None
 
 
 def _clear_lead(matches: list[Match], threshold: float) -> list[Match]:

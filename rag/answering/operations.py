@@ -202,7 +202,9 @@ class OperationsAnswerer:
             head = words["tie"].format(who=" and ".join(name(f.doc) for f in tied))
         elif ask.operation in {"compare", "rank"} and kept and not load_intents().each.search(question.original):
             pair = compare and len(question.regions) == 2
-            head = words["leader_pair" if pair else "leader"][("min" if low else "max")].format(who=name(kept[0].doc))
+            rate = pair and kept[0].best is not None and kept[0].best.fact.row.unit in {"%", "‰"}
+            key = ("min" if low else "max") + ("_rate" if rate else "")
+            head = words["leader_pair" if pair else "leader"][key].format(who=name(kept[0].doc))
         else:
             head = ""
         notes = []

@@ -104,6 +104,9 @@ def aggregate(q: Question, store: Store, docs: dict[str, Document], tokenizer: T
         lead = f"{who(ranked[0].doc)}{word}（唯一披露该项的报告）：" + parts[0]
     elif len(q.regions) >= 2 and load_intents().each.search(q.text):  # "A和B分别是多少": each, no winner
         lead = "；".join(parts)
+    elif op != "list" and (tied := [v for v in ranked if v.row and ranked[0].row and v.row.value == ranked[0].row.value
+                                    and v.row.unit == ranked[0].row.unit]) and len(tied) > 1:
+        lead = f"{'、'.join(who(v.doc) for v in tied)}相同。" + "；".join(parts)  # 229件 and 229件: no winner
     else:
         lead = f"{who(ranked[0].doc)}{word}。" + "；".join(parts)
     share = f"{n_values}份报告中{'仅' if n_ranked < n_values else ''}{n_ranked}份披露{label}"

@@ -47,6 +47,7 @@ class Asked:
     stage: str | None = None  # the stage of a case an English ask names (filed, concluded)
     per_head: tuple[str, ...] = ()  # an English ask per head of population: the report words that say so
     phrase: str = ""  # an English question as the user wrote it, without region and year: answers quote it
+    terms: tuple[str, ...] = ()  # the glossary's Chinese terms an English ask names its measure with
 
 
 def asked_quantities(q: Question) -> list[Asked]:
@@ -149,7 +150,8 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
                  wants_rate=wants_rate, operation=operation, order=order, condition=condition,
                  metrics=metrics, period=period, subunit=sub, focus=focus, alternatives=alternatives,
                  said=said or measure, stage=stage, per_head=per_head,
-                 phrase=said_phrase(q) if q.english and whole else "")
+                 phrase=said_phrase(q) if q.english and whole else "",
+                 terms=tuple(q.terms) if q.english and whole else ())
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,8 @@ class EnglishAsks:
     subunit: re.Pattern[str]
     stages: dict[str, tuple[re.Pattern[str], tuple[str, ...]]]  # stage → (English words, report words)
     per_head: tuple[re.Pattern[str], tuple[str, ...]]  # (English words, report words)
+    not_measure_terms: frozenset[str] = frozenset()  # glossary terms that do not name a measure
+    worded_stages: frozenset[str] = frozenset()  # stages a figure answers only when its words say so
 
 
 @lru_cache(maxsize=1)
@@ -175,7 +179,8 @@ def english_asks() -> EnglishAsks:
               for name, s in words["stages"].items()}
     per_head = (re.compile(words["per_head"]["en"], re.I), tuple(words["per_head"]["zh"]))
     return EnglishAsks(counted, units, re.compile(words["money"], re.I), re.compile(words["subunit"]), stages,
-                       per_head)
+                       per_head, frozenset(words["not_measure_terms"]),
+                       frozenset(n for n, st in words["stages"].items() if st.get("worded")))
 
 
 def english_units(text: str) -> list[str]:
