@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -379,14 +379,19 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
     if asked.said and asked.said != asked.measure:
         # An English question: its words reached the facts through a dictionary, so meaning decides with
         # them. Every fact is compared (stored vectors, one query embedding).
-        sims = book.similarity(asked.said, [m.fact for m in matches])
+        sims = book.similarity(asked.meaning or asked.said, [m.fact for m in matches])
+        # A figure is lifted over the threshold by meaning or by its lead only when its words say the
+        # domain terms the question names (罚没款 for "fines"): meaning alone finds near misses too.
+        def may_lift(fact: Fact) -> bool:
+            return _says_terms(asked.terms, fact)
+
         if sims is not None:
-            matches = _by_meaning(matches, sims, ENGLISH_DENSE_WEIGHT, dense_below, words=0.0)
+            matches = _by_meaning(matches, sims, ENGLISH_DENSE_WEIGHT, dense_below, words=0.0, may_lift=may_lift)
         named = _named_by_terms(matches, asked.terms)
         if named is not None and 0 < dense_below < float("inf"):
             lifted = [Match(m.fact, max(m.score, dense_below), m.reject) if m.fact is named else m for m in matches]
             return sorted(lifted, key=lambda m: -m.score)
-        return _clear_lead(matches, dense_below)
+        return _clear_lead(matches, dense_below, may_lift)
     # Words alone would refuse, yet some match (colloquial wording): the dense model weighs in on the
     # best few. `dense_below` is the facts threshold, so questions the words decide pay nothing.
     top = [m for m in matches[:DENSE_CANDIDATES] if m.ok]
@@ -405,8 +410,25 @@ def _passage_bonus(fact: Fact, passages: Sequence[str]) -> float:
     return 0.0 if rank is None else PASSAGE_BONUS * (1 - rank / (2 * PASSAGES_READ))
 
 
+def _says_terms(terms: Sequence[str], fact: Fact) -> bool:
+    """Whether a figure's words (its sentence, its catalogue label) say each glossary term of an English ask,
+    a term of several words by any of them, a word by at least half its character pairs ("行政诉讼案件" in
+    "行政诉讼一审案件"); stage words are the stage rule's to check."""
+    if not terms:
+        return True
+    stages = {w for _, zh in english_asks().stages.values() for w in zh}
+    text = f"{fact.measure} {fact.clause} {fact.row.sentence or ''} {fact.row.label or ''}"
+    have = _pairs(text)
+
+    def said(word: str) -> bool:
+        pairs = _pairs(word)
+        return word in stages or word in text or (bool(pairs) and len(pairs & have) >= 0.5 * len(pairs))
+
+    return all(any(said(w) for w in term.split()) for term in terms)
+
+
 def _by_meaning(matches: list[Match], sims: Sequence[float | None], weight: float, threshold: float,
-                words: float) -> list[Match]:
+                words: float, may_lift: Callable[[Fact], bool] = lambda _: True) -> list[Match]:
     """Words and meaning together; the fact nearest in meaning by a clear margin is an exact match in
     meaning and is never refused for its wording (the hard rules still apply)."""
     rescored = [Match(m.fact, m.score if s is None else m.score * (1 - weight) + weight * _dense_norm(s), m.reject)
@@ -416,7 +438,8 @@ def _by_meaning(matches: list[Match], sims: Sequence[float | None], weight: floa
         top_sim, i = ranked[0]
         runner = ranked[1][0] if len(ranked) > 1 else 0.0
         m = rescored[i]
-        if m.ok and top_sim >= SAME_MEANING and top_sim - runner >= SAME_MEANING_MARGIN and matches[i].score >= words:
+        if (m.ok and top_sim >= SAME_MEANING and top_sim - runner >= SAME_MEANING_MARGIN
+                and matches[i].score >= words and may_lift(m.fact)):
             rescored[i] = Match(m.fact, max(m.score, threshold), m.reject)
     rescored.sort(key=lambda m: -m.score)
     return rescored
@@ -439,13 +462,15 @@ def _named_by_terms(matches: list[Match], terms: Sequence[str]) -> Fact | None:
     return None
 
 
-def _clear_lead(matches: list[Match], threshold: float) -> list[Match]:
+def _clear_lead(matches: list[Match], threshold: float,
+                may_lift: Callable[[Fact], bool] = lambda _: True) -> list[Match]:
     """An English ask: the best fact that may answer is taken when it stands clear of every other figure
     (figures computed from counts, and the same figure read twice, are not rivals)."""
     if threshold <= 0 or threshold == float("inf"):
         return matches
     best = next((m for m in matches if m.ok), None)
-    if best is None or best.score >= threshold or best.score < ENGLISH_FLOOR or best.fact.row.derived:
+    if (best is None or best.score >= threshold or best.score < ENGLISH_FLOOR or best.fact.row.derived
+            or not may_lift(best.fact)):
         return matches
     same = (best.fact.row.sentence, best.fact.row.written)
     # Only figures that may answer are rivals: the hard rules (unit, stage, scope, year) filter first.

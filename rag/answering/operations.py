@@ -99,7 +99,8 @@ class OperationsAnswerer:
     def _across(self, question: Question, ask: Asked, evidence: EvidenceSet, scored: list[Finding],
                 compare: bool) -> Draft | None:
         docs, latest_only = self._docs(question, evidence)
-        # Named regions compared in English are read through the facts, whose answers say it in English.
+        # Named regions compared in English are read through the facts (the catalogue ranking says it in
+        # English too, but a pair is better served by the words of each report).
         if ask.metrics and ask.condition is None and ask.operation != "count" and not (question.english and compare):
             # A catalogue measure: the metrics-table ranking (derived rates, neighbouring scopes).
             with stage("metrics"):
@@ -115,7 +116,8 @@ class OperationsAnswerer:
                          if self._find(ask, d, evidence, scored, dense=False).best is not None]
             if draft is not None and not otherwise:
                 if latest_only:
-                    draft.answer += "（未指明年份时，各地区取最近一年的报告。）"
+                    draft.answer += (f" {english_words()['latest_each']}" if question.english
+                                     else "（未指明年份时，各地区取最近一年的报告。）")
                 return draft
             if otherwise and draft is not None and draft.table is not None:
                 read, unread = self._leaders(draft.table, docs, ask, otherwise)
