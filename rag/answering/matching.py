@@ -379,7 +379,7 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
     if asked.said and asked.said != asked.measure:
         # An English question: its words reached the facts through a dictionary, so meaning decides with
         # them. Every fact is compared (stored vectors, one query embedding).
-        sims = book.similarity(asked.meaning or asked.said, [m.fact for m in matches])
+        sims = book.similarity(asked.said, [m.fact for m in matches])
         # A figure is lifted over the threshold by meaning or by its lead only when its words say the
         # domain terms the question names (罚没款 for "fines"): meaning alone finds near misses too.
         def may_lift(fact: Fact) -> bool:
@@ -411,18 +411,18 @@ def _passage_bonus(fact: Fact, passages: Sequence[str]) -> float:
 
 
 def _says_terms(terms: Sequence[str], fact: Fact) -> bool:
-    """Whether a figure's words (its sentence, its catalogue label) say each glossary term of an English ask,
-    a term of several words by any of them, a word by at least half its character pairs ("行政诉讼案件" in
-    "行政诉讼一审案件"); stage words are the stage rule's to check."""
+    """Whether a figure's words (its measure and sentence) say each glossary term of an English ask,
+    a term of several words by any of them, a word by a third of its character pairs at least ("处罚案件"
+    in "办理案件"; not "行政诉讼案件" in "行政复议…审结38件"); stage words are the stage rule's to check."""
     if not terms:
         return True
     stages = {w for _, zh in english_asks().stages.values() for w in zh}
-    text = f"{fact.measure} {fact.clause} {fact.row.sentence or ''} {fact.row.label or ''}"
+    text = f"{fact.measure} {fact.clause} {fact.row.sentence or ''}"  # the report's words, not the catalogue's
     have = _pairs(text)
 
     def said(word: str) -> bool:
         pairs = _pairs(word)
-        return word in stages or word in text or (bool(pairs) and len(pairs & have) >= 0.5 * len(pairs))
+        return word in stages or word in text or (bool(pairs) and len(pairs & have) >= len(pairs) / 3)
 
     return all(any(said(w) for w in term.split()) for term in terms)
 

@@ -48,9 +48,6 @@ class Asked:
     per_head: tuple[str, ...] = ()  # an English ask per head of population: the report words that say so
     phrase: str = ""  # an English question as the user wrote it, without region and year: answers quote it
     terms: tuple[str, ...] = ()  # the glossary's Chinese terms an English ask names its measure with
-    # What the dense model compares with each fact's vector: an English question's searched text, so the
-    # one query vector of its retrieval serves (the glossary's terms inline read better than its own words).
-    meaning: str = ""
 
 
 def asked_quantities(q: Question) -> list[Asked]:
@@ -178,8 +175,7 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
                  metrics=metrics, period=period, subunit=sub, focus=focus, alternatives=alternatives,
                  said=said or measure, stage=stage, per_head=per_head,
                  phrase=said_phrase(q) if q.english and whole else "",
-                 terms=tuple(q.terms) if q.english and whole else (),
-                 meaning=q.text if q.english and whole else "")
+                 terms=tuple(q.terms) if q.english and whole else ())
 
 
 @dataclass(frozen=True)
