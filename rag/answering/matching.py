@@ -411,7 +411,7 @@ def _passage_bonus(fact: Fact, passages: Sequence[str]) -> float:
 
 
 def _says_terms(terms: Sequence[str], fact: Fact) -> bool:
-    """Whether a figure's words (its measure and sentence) say each glossary term of an English ask,
+    """Whether a figure's words (its measure and sentence) say a glossary term of an English ask at least,
     a term of several words by any of them, a word by a third of its character pairs at least ("处罚案件"
     in "办理案件"; not "行政诉讼案件" in "行政复议…审结38件"); stage words are the stage rule's to check."""
     if not terms:
@@ -422,9 +422,10 @@ def _says_terms(terms: Sequence[str], fact: Fact) -> bool:
 
     def said(word: str) -> bool:
         pairs = _pairs(word)
-        return word in stages or word in text or (bool(pairs) and len(pairs & have) >= len(pairs) / 3)
+        return word in text or (bool(pairs) and len(pairs & have) >= len(pairs) / 3)
 
-    return all(any(said(w) for w in term.split()) for term in terms)
+    measures = [term for term in terms if not set(term.split()) <= stages]
+    return not measures or any(any(said(w) for w in term.split()) for term in measures)
 
 
 def _by_meaning(matches: list[Match], sims: Sequence[float | None], weight: float, threshold: float,
