@@ -14,11 +14,13 @@ answerer at the end returns the most specific one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from rag.answering.drafts import Draft, refusal
+from rag.answering.format import english_words
 from rag.question.quantities import Asked, asked_quantities
 from rag.question.scope import Scope
 from rag.question.understanding import Context, Question
@@ -184,6 +186,21 @@ class Chain:
 
     def run(self, q: Question, scope: Scope, docs: dict[str, Document], chunks_by_doc: Mapping[str, list[ChunkRow]],
             context: Context, swap: Mapping[str, Answerer] | None = None) -> Run:
+        """`_run`, never with an empty answer ("。"): an answer that says nothing is a refusal, in the
+        question's language."""
+        run = self._run(q, scope, docs, chunks_by_doc, context, swap)
+        if re.sub(r"[\W_]", "", run.draft.answer):
+            return run
+        if q.english:
+            words = english_words()
+            text = words["not_found_plain"].format(who=words["not_found_any"])
+            text = text[0].upper() + text[1:]
+        else:
+            text = "没有找到与这个问题相关的内容。"
+        return replace(run, draft=refusal(text, final=True))
+
+    def _run(self, q: Question, scope: Scope, docs: dict[str, Document], chunks_by_doc: Mapping[str, list[ChunkRow]],
+             context: Context, swap: Mapping[str, Answerer] | None = None) -> Run:
         """The draft for `q` over the reports in `scope` (rag/question/scope.py: scope_of); `swap` replaces
         answerers by name for this call (the streamed door's LLM answerer, warm-up's answerer without an LLM)."""
         if not docs:
@@ -207,6 +224,7 @@ class Chain:
             notes = notes + Notes(refusals=(draft,))
         draft = notes.refusals[0] if notes.refusals else refusal("没有找到与这个问题相关的内容。")
         return Run(draft, evidence.hits if evidence._hits.done else [], notes)
+
 
     def _from_next_report(self, q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str, list[ChunkRow]],
                           context: Context, scope: Scope) -> Draft:

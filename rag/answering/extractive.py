@@ -7,7 +7,16 @@ import re
 from collections.abc import Mapping, Sequence
 
 from rag.answering.drafts import Draft, Evidence, refusal
-from rag.answering.format import MAX_REPORTS, figure_en, label, more_reports, passage_en, sentence_en
+from rag.answering.format import (
+    MAX_REPORTS,
+    english_words,
+    figure_en,
+    label,
+    label_en,
+    more_reports,
+    passage_en,
+    sentence_en,
+)
 from rag.answering.picking import (
     Candidate,
     Pick,
@@ -135,18 +144,18 @@ def summary(q: Question, hits: Sequence[Hit], chunks_by_doc: Mapping[str, list[C
         if inline is None:
             return None
         heading, lines = inline
-        return _body(lines, heading, docs.get(doc_id))
+        return _body(lines, heading, docs.get(doc_id), q.english)
     _, doc_id, top = best
     sub = _subsection(q, doc_id, top, chunks_by_doc, tokenizer, idf)
     if sub is not None:  # the question names one part of a section in its own words: that part's text
         heading, part = sub
-        return _body([(c, c.text) for c in part], heading, docs.get(doc_id))
+        return _body([(c, c.text) for c in part], heading, docs.get(doc_id), q.english)
     section = _section_lines(chunks_by_doc.get(doc_id, []), top)
     if not section:
         return None
     items = _items("\n".join(line for _, line in section))
     if len(items) <= 1:  # a section without enumerated items: its sentences
-        return _body(section, top, docs.get(doc_id))
+        return _body(section, top, docs.get(doc_id), q.english)
     evidence: list[Evidence] = []
     lines = []
     for item in items[:8]:
@@ -155,10 +164,11 @@ def summary(q: Question, hits: Sequence[Hit], chunks_by_doc: Mapping[str, list[C
         if index is None:
             evidence.append(Evidence(chunk, item))
             index = len(evidence) - 1
-        lines.append(f"{len(lines) + 1}. {item}[{index + 1}]")
+        quoted = f"“{item}”" if q.english else item
+        lines.append(f"{len(lines) + 1}. {quoted}[{index + 1}]")
     doc = docs.get(doc_id)
     heading = re.sub(r"^[一二三四五六七八九十]+[、.．]\s*", "", top)
-    return Draft(f"{label(doc)}报告“{heading}”部分：\n" + "\n".join(lines), True, "summary", evidence)
+    return Draft(_section_head(doc, heading, q.english) + "\n".join(lines), True, "summary", evidence)
 
 
 # A top-level heading of a report (一、… / 三、2024年工作打算): where one part of the report ends.
@@ -265,8 +275,16 @@ def _inline_section(q: Question, chunks: Sequence[ChunkRow], tokenizer: Tokenize
     return (heading, body) if score >= SUBSECTION_MIN else None
 
 
-def _body(parts: Sequence[tuple[ChunkRow, str]], heading: str, doc: Document | None) -> Draft:
-    """A (sub-)section's sentences, up to a short answer's length, cited."""
+def _section_head(doc: Document | None, heading: str, english: bool) -> str:
+    """The line a section's items follow: the report and the section's heading (quoted in English)."""
+    if english:
+        return english_words()["section"].format(report=label_en(doc), heading=heading) + "\n"
+    return f"{label(doc)}报告“{heading}”部分：\n"
+
+
+def _body(parts: Sequence[tuple[ChunkRow, str]], heading: str, doc: Document | None,
+          english: bool = False) -> Draft:
+    """A (sub-)section's sentences, up to a short answer's length, cited (quoted for an English question)."""
     evidence: list[Evidence] = []
     lines: list[str] = []
     size = 0
@@ -279,10 +297,10 @@ def _body(parts: Sequence[tuple[ChunkRow, str]], heading: str, doc: Document | N
                 break
             if not evidence or evidence[-1].chunk.chunk_id != chunk.chunk_id:
                 evidence.append(Evidence(chunk, sentence))
-            lines.append(f"{sentence}[{len(evidence)}]")
+            lines.append(f"“{sentence}”[{len(evidence)}]" if english else f"{sentence}[{len(evidence)}]")
             size += len(sentence)
     title = _HEADING_NUMBER.sub("", heading)
-    return Draft(f"{label(doc)}报告“{title}”部分：\n" + "\n".join(lines), True, "summary", evidence)
+    return Draft(_section_head(doc, title, english) + "\n".join(lines), True, "summary", evidence)
 
 
 def _items(text: str) -> list[str]:

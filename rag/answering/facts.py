@@ -129,7 +129,8 @@ def refusal_line(finding: Finding, cited: Cited, english: bool = False) -> str:
     what = asked_words(finding.asked.said, finding.asked.measure, english)
     if english:
         words = english_words()
-        line = words["not_given"].format(measure=what or "this figure")
+        line = (words["not_given_asked"].format(asked=finding.asked.phrase) if finding.asked.phrase
+                else words["not_given"].format(measure=what or "this figure"))
         if finding.nearest is not None:
             row = finding.nearest.fact.row
             line += words["nearest"].format(wording=measure_name(finding.nearest), figure=display_en(row),
@@ -147,6 +148,10 @@ def answer_line(finding: Finding, cited: Cited, english: bool = False) -> str:
     assert finding.best is not None
     row = finding.best.fact.row
     if english:
+        if finding.asked.phrase:  # the user's own question quoted, never the words it was searched with
+            return english_words()["answer_asked"].format(
+                asked=finding.asked.phrase, figure=display_en(row), notes=caveat_en(row), marker=cited.cite(row),
+                wording=measure_name(finding.best))
         return english_words()["answer"].format(
             measure=asked_words(finding.asked.said, None, english=True) or measure_name(finding.best),
             figure=display_en(row),

@@ -132,9 +132,22 @@ def display_en(row: MetricRow | None) -> str:
     return figure_en(value, row.unit, approx)
 
 
+def money_en(yuan: float) -> str:
+    """An amount of yuan as English writes it: "236 million yuan", "3.86 million yuan", "386,000 yuan"."""
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if abs(yuan) >= size:
+            return f"{number(yuan / size)} {word} yuan"
+    return f"{yuan:,.0f} yuan"
+
+
 def figure_en(digits: str, unit: str | None, approx: str = "") -> str:
     """Digits as written with the unit (and 余/约/以上) in English: "1500 times", "over 1500 times"."""
+    scale = english_words()["money_scale"].get(unit or "")
+    if scale and re.fullmatch(r"[\d,]+(?:\.\d+)?", digits):  # 2.36亿元: 236 million yuan, as English counts money
+        digits, unit = money_en(float(digits.replace(",", "")) * scale), None
     words = unit_en(unit)
+    if digits == "1":
+        words = english_words()["singular"].get(words, words)
     text = f"{digits}{words}" if words in {"%", "‰"} else f"{digits} {words}".strip()
     lead = english_words()["approx"].get(approx, "") if approx else ""
     return f"{lead} {text}".strip()
@@ -160,7 +173,8 @@ def caveat_en(row: MetricRow | None) -> str:
     if row is None:
         return ""
     words = english_words()
-    notes = [words["periods"].get(row.period, row.period) if row.period else None,
+    period = words["periods"].get(row.period, re.sub(r"(\d{4})年", r"\1", row.period)) if row.period else None
+    notes = [period,
              words["scopes"].get(row.scope, row.scope) if row.scope else None]
     notes = [n for n in notes if n]
     if row.derived and row.formula:

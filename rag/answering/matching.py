@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -312,7 +312,13 @@ def reject_reason(asked: Asked, fact: Fact, doc_year: int | None) -> str | None:
         return "other stage"
     if asked.per_head and not any(w in fact.clause for w in asked.per_head):
         return "not per head"
+    if not asked.per_head and _per_head(fact.clause) and not _per_head(asked.text):
+        return "per head"  # 每万人拥有律师数1.7名 does not answer how many lawyers there are
     return None
+
+
+def _per_head(text: str) -> bool:
+    return any(w in text for w in english_asks().per_head[1])
 
 
 def _other_stage(stage: str, fact: Fact) -> bool:
@@ -321,6 +327,8 @@ def _other_stage(stage: str, fact: Fact) -> bool:
     before = fact.clause.split(fact.row.written or "\0")[0]
     if any(w in before for w in stages[stage][1]):
         return False
+    if stage in english_asks().worded_stages and not any(w in fact.measure for w in stages[stage][1]):
+        return True  # a bare count of cases ("一审行政诉讼案件29件") is what came in, not what was concluded
     return any(w in before for name, (_, zh) in stages.items() if name != stage for w in zh)
 
 
@@ -372,9 +380,18 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
         # An English question: its words reached the facts through a dictionary, so meaning decides with
         # them. Every fact is compared (stored vectors, one query embedding).
         sims = book.similarity(asked.said, [m.fact for m in matches])
+        # A figure is lifted over the threshold by meaning or by its lead only when its words say the
+        # domain terms the question names (罚没款 for "fines"): meaning alone finds near misses too.
+        def may_lift(fact: Fact) -> bool:
+            return _says_terms(asked.terms, fact)
+
         if sims is not None:
-            matches = _by_meaning(matches, sims, ENGLISH_DENSE_WEIGHT, dense_below, words=0.0)
-        return _clear_lead(matches, dense_below)
+            matches = _by_meaning(matches, sims, ENGLISH_DENSE_WEIGHT, dense_below, words=0.0, may_lift=may_lift)
+        named = _named_by_terms(matches, asked.terms)
+        if named is not None and 0 < dense_below < float("inf"):
+            lifted = [Match(m.fact, max(m.score, dense_below), m.reject) if m.fact is named else m for m in matches]
+            return sorted(lifted, key=lambda m: -m.score)
+        return _clear_lead(matches, dense_below, may_lift)
     # Words alone would refuse, yet some match (colloquial wording): the dense model weighs in on the
     # best few. `dense_below` is the facts threshold, so questions the words decide pay nothing.
     top = [m for m in matches[:DENSE_CANDIDATES] if m.ok]
@@ -393,8 +410,26 @@ def _passage_bonus(fact: Fact, passages: Sequence[str]) -> float:
     return 0.0 if rank is None else PASSAGE_BONUS * (1 - rank / (2 * PASSAGES_READ))
 
 
+def _says_terms(terms: Sequence[str], fact: Fact) -> bool:
+    """Whether a figure's words (its measure and sentence) say a glossary term of an English ask at least,
+    a term of several words by any of them, a word by a third of its character pairs at least ("处罚案件"
+    in "办理案件"; not "行政诉讼案件" in "行政复议…审结38件"); stage words are the stage rule's to check."""
+    if not terms:
+        return True
+    stages = {w for _, zh in english_asks().stages.values() for w in zh}
+    text = f"{fact.measure} {fact.clause} {fact.row.sentence or ''}"  # the report's words, not the catalogue's
+    have = _pairs(text)
+
+    def said(word: str) -> bool:
+        pairs = _pairs(word)
+        return word in text or (bool(pairs) and len(pairs & have) >= len(pairs) / 3)
+
+    measures = [term for term in terms if not set(term.split()) <= stages]
+    return not measures or any(any(said(w) for w in term.split()) for term in measures)
+
+
 def _by_meaning(matches: list[Match], sims: Sequence[float | None], weight: float, threshold: float,
-                words: float) -> list[Match]:
+                words: float, may_lift: Callable[[Fact], bool] = lambda _: True) -> list[Match]:
     """Words and meaning together; the fact nearest in meaning by a clear margin is an exact match in
     meaning and is never refused for its wording (the hard rules still apply)."""
     rescored = [Match(m.fact, m.score if s is None else m.score * (1 - weight) + weight * _dense_norm(s), m.reject)
@@ -404,19 +439,39 @@ def _by_meaning(matches: list[Match], sims: Sequence[float | None], weight: floa
         top_sim, i = ranked[0]
         runner = ranked[1][0] if len(ranked) > 1 else 0.0
         m = rescored[i]
-        if m.ok and top_sim >= SAME_MEANING and top_sim - runner >= SAME_MEANING_MARGIN and matches[i].score >= words:
+        if (m.ok and top_sim >= SAME_MEANING and top_sim - runner >= SAME_MEANING_MARGIN
+                and matches[i].score >= words and may_lift(m.fact)):
             rescored[i] = Match(m.fact, max(m.score, threshold), m.reject)
     rescored.sort(key=lambda m: -m.score)
     return rescored
 
 
-def _clear_lead(matches: list[Match], threshold: float) -> list[Match]:
+def _named_by_terms(matches: list[Match], terms: Sequence[str]) -> Fact | None:
+    """An English ask whose glossary terms (the domain's fixed terms: 常务会议, 学法) are all in the words of
+    exactly one figure that may answer: that figure (its clause first, else its sentence, whose lead may
+    name what the clause counts). Two figures holding them leave the choice to the scores."""
+    if not terms:
+        return None
+    rivals = [m for m in matches if m.ok and not m.fact.row.derived]
+    for words in (lambda f: f"{f.measure} {f.clause}", lambda f: f.row.sentence or ""):
+        holders = {(m.fact.row.sentence, m.fact.row.written): m.fact for m in rivals
+                   if all(any(w in words(m.fact) for w in t.split()) for t in terms)}
+        if len(holders) == 1:
+            return next(iter(holders.values()))
+        if holders:
+            return None
+    return None
+
+
+def _clear_lead(matches: list[Match], threshold: float,
+                may_lift: Callable[[Fact], bool] = lambda _: True) -> list[Match]:
     """An English ask: the best fact that may answer is taken when it stands clear of every other figure
     (figures computed from counts, and the same figure read twice, are not rivals)."""
     if threshold <= 0 or threshold == float("inf"):
         return matches
     best = next((m for m in matches if m.ok), None)
-    if best is None or best.score >= threshold or best.score < ENGLISH_FLOOR or best.fact.row.derived:
+    if (best is None or best.score >= threshold or best.score < ENGLISH_FLOOR or best.fact.row.derived
+            or not may_lift(best.fact)):
         return matches
     same = (best.fact.row.sentence, best.fact.row.written)
     # Only figures that may answer are rivals: the hard rules (unit, stage, scope, year) filter first.

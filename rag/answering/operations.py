@@ -15,7 +15,19 @@ from collections.abc import Callable
 from rag.answering.chain import EvidenceSet, Noted
 from rag.answering.drafts import Draft
 from rag.answering.facts import THRESHOLD, Cited, Finding, find, measure_name, notes_of
-from rag.answering.format import MAX_FIGURES, asked_words, caveat, display, label, number, who
+from rag.answering.format import (
+    MAX_FIGURES,
+    asked_words,
+    caveat,
+    caveat_en,
+    display,
+    display_en,
+    english_words,
+    label,
+    number,
+    region_en,
+    who,
+)
 from rag.answering.matching import FactBook
 from rag.answering.ranking import aggregate, leader_word
 from rag.domain.intents import load_intents
@@ -87,7 +99,9 @@ class OperationsAnswerer:
     def _across(self, question: Question, ask: Asked, evidence: EvidenceSet, scored: list[Finding],
                 compare: bool) -> Draft | None:
         docs, latest_only = self._docs(question, evidence)
-        if ask.metrics and ask.condition is None and ask.operation != "count":
+        # Named regions compared in English are read through the facts (the catalogue ranking says it in
+        # English too, but a pair is better served by the words of each report).
+        if ask.metrics and ask.condition is None and ask.operation != "count" and not (question.english and compare):
             # A catalogue measure: the metrics-table ranking (derived rates, neighbouring scopes).
             with stage("metrics"):
                 draft = aggregate(question, self.store, {d.doc_id: d for d in docs}, self.tokenizer)
@@ -102,7 +116,8 @@ class OperationsAnswerer:
                          if self._find(ask, d, evidence, scored, dense=False).best is not None]
             if draft is not None and not otherwise:
                 if latest_only:
-                    draft.answer += "（未指明年份时，各地区取最近一年的报告。）"
+                    draft.answer += (f" {english_words()['latest_each']}" if question.english
+                                     else "（未指明年份时，各地区取最近一年的报告。）")
                 return draft
             if otherwise and draft is not None and draft.table is not None:
                 read, unread = self._leaders(draft.table, docs, ask, otherwise)
@@ -116,6 +131,9 @@ class OperationsAnswerer:
             findings = [self._find(ask, d, evidence, scored) for d in read]
         found = [f for f in findings if f.best is not None]
         missing = [f for f in findings if f.best is None]
+        found.sort(key=lambda f: f.best.fact.row.value if f.best else 0.0, reverse=ask.order != "min")
+        if question.english and (found or compare or ask.operation != "list"):
+            return self._english(question, ask, evidence, findings, found, missing, compare, latest_only)
         if not found:
             if compare or ask.operation != "list":
                 lines = "、".join(who(f.doc) for f in findings)
@@ -123,8 +141,6 @@ class OperationsAnswerer:
                 return Draft(f"{load_intents().not_disclosed}：{lines}的报告都没有披露“{what}”。",
                              False, "unanswerable")
             return None
-        reverse = ask.order != "min"
-        found.sort(key=lambda f: f.best.fact.row.value if f.best else 0.0, reverse=reverse)
         kept = [f for f in found if f.best and passes(ask.condition, f.best.fact.row.value)]
         cited = Cited(evidence.chunks_by_doc)
         parts = [self._line(f, cited) for f in kept[:MAX_FIGURES]]
@@ -151,13 +167,56 @@ class OperationsAnswerer:
             pair = compare and len(question.regions) == 2  # a pair: 更多/更高; else 最高/最低 as before
             word = leader_word(ask.order, pair and unit not in {"%", "‰"}, pair)
             each = compare and load_intents().each.search(question.text)  # "各搞了几次": each, no winner
-            head = "；".join(parts) if each else f"{who(kept[0].doc)}{word}。" + "；".join(parts)
-        table = Table(metric=ask.measure, unit=kept[0].best.fact.row.unit or "" if kept and kept[0].best else "",
-                      rows=[TableRow(region=f.doc.region or f.doc.doc_id, year=f.doc.year,
-                                     value=f.best.fact.row.value if f.best else None,
-                                     display=display(f.best.fact.row) if f.best else "未披露")
-                            for f in [*found, *missing]])
-        return Draft(f"{head}。（{coverage}。）", True, "aggregate", cited.items, table)
+            tied = _tied(kept)
+            if each:
+                head = "；".join(parts)
+            elif len(tied) > 1:  # 229件 and 229件: neither has more
+                head = f"{'、'.join(who(f.doc) for f in tied)}相同。" + "；".join(parts)
+            else:
+                head = f"{who(kept[0].doc)}{word}。" + "；".join(parts)
+        return Draft(f"{head}。（{coverage}。）", True, "aggregate", cited.items, _table(ask, found, missing))
+
+    @staticmethod
+    def _english(question: Question, ask: Asked, evidence: EvidenceSet, findings: list[Finding],
+                 found: list[Finding], missing: list[Finding], compare: bool, latest_only: bool) -> Draft:
+        """A comparison or ranking asked in English, answered in English (the cited passages stay Chinese)."""
+        words = english_words()
+        what = ask.phrase or asked_words(ask.said, None, english=True) or words["not_found_what"]
+
+        def name(doc: Document) -> str:
+            return f"{region_en(doc.region) or doc.doc_id}" + (f", {doc.year}" if doc.year else "")
+
+        if not found:
+            return Draft(words["none_give"].format(who="; ".join(name(f.doc) for f in findings), asked=what),
+                         False, "unanswerable")
+        kept = [f for f in found if f.best and passes(ask.condition, f.best.fact.row.value)]
+        cited = Cited(evidence.chunks_by_doc)
+        parts = []
+        for f in kept[:MAX_FIGURES]:
+            assert f.best is not None
+            row = f.best.fact.row
+            parts.append(words["region_figure"].format(region=name(f.doc), figure=display_en(row),
+                                                       notes=caveat_en(row), marker=cited.cite(row),
+                                                       wording=measure_name(f.best)))
+        tied = _tied(kept)
+        low = ask.order == "min"
+        if compare and len(tied) > 1:
+            head = words["tie"].format(who=" and ".join(name(f.doc) for f in tied))
+        elif ask.operation in {"compare", "rank"} and kept and not load_intents().each.search(question.original):
+            pair = compare and len(question.regions) == 2
+            rate = pair and kept[0].best is not None and kept[0].best.fact.row.unit in {"%", "‰"}
+            key = ("min" if low else "max") + ("_rate" if rate else "")
+            head = words["leader_pair" if pair else "leader"][key].format(who=name(kept[0].doc))
+        else:
+            head = ""
+        notes = []
+        if missing:
+            notes.append(words["not_giving"].format(who="; ".join(name(f.doc) for f in missing[:MAX_FIGURES]),
+                                                    asked=what))
+        if latest_only:
+            notes.append(words["latest_each"])
+        text = (f"{head} " if head else "") + "; ".join(parts) + "." + "".join(f" {n}" for n in notes)
+        return Draft(text.strip(), True, "aggregate", cited.items, _table(ask, found, missing))
 
     def _likely(self, ask: Asked, docs: list[Document], limit: int | None = None) -> tuple[list[Document], int]:
         """The reports whose facts are read for a measure outside the catalogue, and how many are not:
@@ -222,3 +281,21 @@ class OperationsAnswerer:
                 "（由两份报告的数字计算，报告本身未写此变化）。")
         return Draft(text, True, "aggregate", cited.items)
 
+
+
+def _tied(kept: list[Finding]) -> list[Finding]:
+    """The regions sharing the first place of a sorted list (229件 and 229件): a tie, not a winner."""
+    if len(kept) < 2 or kept[0].best is None:
+        return kept[:1]
+    top = kept[0].best.fact.row
+    return [f for f in kept if f.best and f.best.fact.row.value == top.value and f.best.fact.row.unit == top.unit]
+
+
+def _table(ask: Asked, found: list[Finding], missing: list[Finding]) -> Table:
+    """The figures compared, in order, those not given last (the session reads the regions' order from it)."""
+    first = found[0].best if found else None
+    return Table(metric=ask.measure, unit=first.fact.row.unit or "" if first else "",
+                 rows=[TableRow(region=f.doc.region or f.doc.doc_id, year=f.doc.year,
+                                value=f.best.fact.row.value if f.best else None,
+                                display=display(f.best.fact.row) if f.best else "未披露")
+                       for f in [*found, *missing]])

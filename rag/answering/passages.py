@@ -7,6 +7,7 @@ from rag.answering.chain import EvidenceSet
 from rag.answering.drafts import Draft, refusal
 from rag.answering.format import asked_words, english_words, region_en
 from rag.domain.catalogue import load_catalogue
+from rag.question.quantities import said_phrase
 from rag.question.understanding import Question
 from rag.retrieval.tokenizer import Tokenizer
 from rag.store.database import Store
@@ -121,11 +122,17 @@ class RefusalAnswerer:
             return evidence.notes.refusals[0]
         if question.english:
             words = english_words()
-            who = ", ".join(region_en(r) for r in question.regions) or words["not_found_any"]
+            # The question as the user asked it, quoted; a follow-up's carried measure as the conversation said it.
             said = (asked_words(a.said, None, english=True) for a in evidence.asks) if question.wants_number else ()
-            what = next((w for w in said if w), "")
-            text = words["not_found"].format(who=who, what=what or words["not_found_what"])
-            return refusal(text[0].upper() + text[1:] + ".", final=True)
+            what = said_phrase(question) or next((w for w in said if w), "")
+            if not what:
+                text = words["not_found_plain"].format(who=", ".join(region_en(r) for r in question.regions)
+                                                       or words["not_found_any"])
+            elif question.regions:
+                text = words["not_found"].format(who=", ".join(region_en(r) for r in question.regions), what=what)
+            else:
+                text = words["not_found_collection"].format(what=what)
+            return refusal(text[0].upper() + text[1:], final=True)
         who = "、".join(question.regions) if question.regions else "收录的"
         what = ""
         if question.metrics:

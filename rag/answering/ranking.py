@@ -12,11 +12,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.answering.drafts import Draft, Evidence
-from rag.answering.format import MAX_FIGURES, caveat, chunk_for, display, who
+from rag.answering.format import (
+    MAX_FIGURES,
+    caveat,
+    caveat_en,
+    chunk_for,
+    display,
+    display_en,
+    english_words,
+    region_en,
+    who,
+)
 from rag.answering.matching import figure_clause
 from rag.answering.unplaced import split_unplaced, unplaced_note
 from rag.domain.catalogue import Catalogue, MetricDef, load_catalogue
 from rag.domain.intents import load_intents
+from rag.question.quantities import said_phrase
 from rag.question.understanding import Question
 from rag.retrieval.tokenizer import Tokenizer
 from rag.schema import Document, MetricRow, Table, TableRow
@@ -86,6 +97,9 @@ def aggregate(q: Question, store: Store, docs: dict[str, Document], tokenizer: T
                  citation=citation_of.get(v.doc.doc_id))
         for v in [*ranked, *missing]
     ])
+    if q.english:
+        return _english(q, metric, op, ranked, missing, n_values, n_ranked, evidence, citation_of, table,
+                        bool(left_out))
     if not ranked:
         answer = f"收录的{n_values}份报告都没有披露{label}。"
         related = _related(store, metric, [v.doc for v in missing[:MAX_FIGURES]], catalogue)
@@ -104,6 +118,9 @@ def aggregate(q: Question, store: Store, docs: dict[str, Document], tokenizer: T
         lead = f"{who(ranked[0].doc)}{word}（唯一披露该项的报告）：" + parts[0]
     elif len(q.regions) >= 2 and load_intents().each.search(q.text):  # "A和B分别是多少": each, no winner
         lead = "；".join(parts)
+    elif op != "list" and (tied := [v for v in ranked if v.row and ranked[0].row and v.row.value == ranked[0].row.value
+                                    and v.row.unit == ranked[0].row.unit]) and len(tied) > 1:
+        lead = f"{'、'.join(who(v.doc) for v in tied)}相同。" + "；".join(parts)  # 229件 and 229件: no winner
     else:
         lead = f"{who(ranked[0].doc)}{word}。" + "；".join(parts)
     share = f"{n_values}份报告中{'仅' if n_ranked < n_values else ''}{n_ranked}份披露{label}"
@@ -117,6 +134,43 @@ def aggregate(q: Question, store: Store, docs: dict[str, Document], tokenizer: T
 
 
 
+
+
+def _english(q: Question, metric: MetricDef, op: str, ranked: list[RegionValue], missing: list[RegionValue],
+             n_values: int, n_ranked: int, evidence: list[Evidence], citation_of: dict[str, int], table: Table,
+             unplaced: bool) -> Draft:
+    """The same ranking said in English (rag/data/english.yaml `ranking`); the cited passages stay Chinese."""
+    words = english_words()
+    said = words["ranking"]
+    what = said_phrase(q) or (metric.english[0] if metric.english else metric.label)
+
+    def name(doc: Document) -> str:
+        return f"{region_en(doc.region) or doc.doc_id}" + (f", {doc.year}" if doc.year else "")
+
+    if not ranked:
+        return Draft(said["none"].format(n=n_values, what=what), False, "aggregate", evidence, table)
+    parts = [words["region_figure"].format(region=name(v.doc), figure=display_en(v.row), notes=caveat_en(v.row),
+                                           marker=f"[{citation_of[v.doc.doc_id]}]" if v.doc.doc_id in citation_of
+                                           else "", wording=v.row.measure or metric.label)
+             for v in ranked[:MAX_FIGURES] if v.row]
+    first = ranked[0].row
+    tied = [v for v in ranked if v.row and first and v.row.value == first.value and v.row.unit == first.unit]
+    pair = len(q.regions) == 2
+    rate = first is not None and first.unit in {"%", "‰"}
+    key = ("min" if op == "min" else "max") + ("_rate" if rate and pair else "")
+    if op == "list" or (len(q.regions) >= 2 and load_intents().each.search(q.original)):
+        head = ""
+    elif len(tied) > 1:
+        head = words["tie"].format(who=" and ".join(name(v.doc) for v in tied))
+    else:
+        head = words["leader_pair" if pair else "leader"][key].format(who=name(ranked[0].doc))
+    notes = [said["coverage"].format(n=n_values, k=n_ranked)]
+    if missing:
+        notes.append(words["not_giving"].format(who="; ".join(name(v.doc) for v in missing[:MAX_FIGURES])))
+    if unplaced:
+        notes.append(said["unplaced"])
+    text = (f"{head} " if head else "") + "; ".join(parts) + "." + "".join(f" {n}" for n in notes)
+    return Draft(text, True, "aggregate", evidence, table)
 
 
 def leader_word(order: str | None, counts: bool, pair: bool) -> str:

@@ -46,6 +46,8 @@ class Asked:
     said: str = ""  # the measure in the user's own words (English as asked), for answers and refusals
     stage: str | None = None  # the stage of a case an English ask names (filed, concluded)
     per_head: tuple[str, ...] = ()  # an English ask per head of population: the report words that say so
+    phrase: str = ""  # an English question as the user wrote it, without region and year: answers quote it
+    terms: tuple[str, ...] = ()  # the glossary's Chinese terms an English ask names its measure with
 
 
 def asked_quantities(q: Question) -> list[Asked]:
@@ -55,8 +57,13 @@ def asked_quantities(q: Question) -> list[Asked]:
     asks = [p for p in parts if intents.ask_word.search(p)]
     if len(asks) <= 1:
         asks = [q.text]
+    # An English question of several parts: each part in the user's words, for its own measure, unit,
+    # stage and terms ("How many X were filed, and how many were concluded?").
+    english = english_parts(q.original) if q.english and len(asks) > 1 else []
+    if len(english) != len(asks):
+        english = []
     out: list[Asked] = []
-    for part in asks:
+    for n, part in enumerate(asks):
         items = distributed(part, q)
         # "…评了多少卷？优秀和不合格的各有多少？": the parts after the first may lean on its measure.
         before = out[-1].measure if out else ""
@@ -67,8 +74,27 @@ def asked_quantities(q: Question) -> list[Asked]:
                 ask.context = before
             elif out:
                 ask.context = out[-1].measure
+            if english and len(items) == 1:
+                _in_english(ask, q, english[n], out[-1] if out else None)
             out.append(ask)
     return out
+
+
+def english_parts(text: str) -> list[str]:
+    """An English question cut into the parts that each ask a figure (rag/data/english.yaml `part_break`)."""
+    return [p.strip(" ,;") for p in english_asks().part_break.split(text) if p and p.strip(" ,;?")]
+
+
+def _in_english(ask: Asked, q: Question, part: str, before: Asked | None) -> None:
+    """One part of an English question read in its own words: the phrase an answer quotes, the unit its
+    noun counts in and the stage it names."""
+    # The part's measure stays the bridged words (matched as a Chinese part is, with the part before as
+    # context): on the English items that finds more parts than the meaning of a few English words.
+    ask.phrase = said_phrase(q, part)
+    ask.units = ask.units or ([] if ask.wants_rate else english_units(part))
+    if not ask.units and not ask.wants_rate and before is not None and re.match(r"(?:and\s+)?how many\b", part, re.I):
+        ask.units = list(before.units)  # "…, and how many were resolved": counted as the part before
+    ask.stage = english_stage(part)
 
 
 def distributed(part: str, q: Question) -> list[tuple[str, str]]:
@@ -147,7 +173,9 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
     return Asked(text=part, measure=measure, regions=list(q.regions), years=list(q.years), units=list(units),
                  wants_rate=wants_rate, operation=operation, order=order, condition=condition,
                  metrics=metrics, period=period, subunit=sub, focus=focus, alternatives=alternatives,
-                 said=said or measure, stage=stage, per_head=per_head)
+                 said=said or measure, stage=stage, per_head=per_head,
+                 phrase=said_phrase(q) if q.english and whole else "",
+                 terms=tuple(q.terms) if q.english and whole else ())
 
 
 @dataclass(frozen=True)
@@ -160,6 +188,9 @@ class EnglishAsks:
     subunit: re.Pattern[str]
     stages: dict[str, tuple[re.Pattern[str], tuple[str, ...]]]  # stage → (English words, report words)
     per_head: tuple[re.Pattern[str], tuple[str, ...]]  # (English words, report words)
+    not_measure_terms: frozenset[str] = frozenset()  # glossary terms that do not name a measure
+    part_break: re.Pattern[str] = re.compile(r"(?!)")  # where an English question's next part begins
+    worded_stages: frozenset[str] = frozenset()  # stages a figure answers only when its words say so
 
 
 @lru_cache(maxsize=1)
@@ -173,7 +204,8 @@ def english_asks() -> EnglishAsks:
               for name, s in words["stages"].items()}
     per_head = (re.compile(words["per_head"]["en"], re.I), tuple(words["per_head"]["zh"]))
     return EnglishAsks(counted, units, re.compile(words["money"], re.I), re.compile(words["subunit"]), stages,
-                       per_head)
+                       per_head, frozenset(words["not_measure_terms"]), re.compile(words["part_break"], re.I),
+                       frozenset(n for n, st in words["stages"].items() if st.get("worded")))
 
 
 def english_units(text: str) -> list[str]:
@@ -196,15 +228,15 @@ def english_stage(text: str) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
-def said_measure(q: Question) -> str:
-    """The measure as the user asked it in English (without question words, region and year); a Chinese
-    question's measure words serve as they are ("" here)."""
+def said_measure(q: Question, part: str | None = None) -> str:
+    """The measure as the user asked it in English (without question words, region and year), of the
+    whole question or of one `part` of it; a Chinese question's measure words serve as they are ("" here)."""
     intents = load_intents()
     if not q.english:
         return ""
-    if q.said:  # a follow-up that asks the last answer's measure again ("Which one comes second?")
+    if q.said and part is None:  # a follow-up that asks the last answer's measure again ("Which one comes second?")
         return q.said
-    out = re.sub(r"[?？.!]+\s*$", "", q.original.strip())
+    out = re.sub(r"[?？.!]+\s*$", "", (part or q.original).strip())
     out = intents.english_pointing.sub(" ", out)
     for region in q.regions:
         for alias in region_aliases(region):
@@ -215,6 +247,23 @@ def said_measure(q: Question) -> str:
     out = intents.english_stop.sub(" ", out)
     out = re.sub(r"[^\w%'\- ]+", " ", out)
     return intents.english_dangling.sub("", re.sub(r"\s+", " ", out).strip())
+
+
+def said_phrase(q: Question, part: str | None = None) -> str:
+    """An English question in the user's own words, for an answer to quote, with its grammar kept ("how many
+    mediators does Pidu have"); the year and a region's possessive go, since the answer names its report. A
+    follow-up quotes nothing (its pointing words are not the measure; the answer says the measure)."""
+    intents = load_intents()
+    if part is None and (q.said or (q.carried and intents.english_pointing.search(q.original))):
+        return ""  # "that district", "it": the words the follow-up was resolved from say nothing quoted
+    out = re.sub(r"[?？.!]+\s*$", "", (part or q.original).strip())
+    for region in q.regions:  # "Mile's executive meeting": the answer names the report, so "the"
+        for alias in region_aliases(region):
+            out = re.sub(rf"\b(?:the\s+)?{re.escape(alias)}(?:\s+(?:{intents.english_admin.pattern}))?['’]s\b", "the",
+                         out, flags=re.I)
+    out = re.sub(r"[,\s]*\b(?:in|for|during)\s+(?:the\s+year\s+)?(?:19|20)\d{2}\b", "", out, flags=re.I)
+    out = re.sub(r"\s+", " ", out).strip(" ,;:")
+    return out[:1].lower() + out[1:] if out[1:2].islower() else out
 
 
 _ALTERNATE = re.compile(r"[（(]([\u4e00-\u9fff]{1,6})[）)]")

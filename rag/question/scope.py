@@ -28,11 +28,11 @@ class Scope:
 
 
 def scope_of(q: Question, docs: dict[str, Document],
-             mentioning: Callable[[str, list[str]], Sequence[str]] | None = None) -> Scope:
+             mentioning: Callable[[str, list[str]], Sequence[str]] | None = None, english: bool = False) -> Scope:
     """The reports a question is about (with the next year's as a fallback for a missing year);
     `mentioning` searches report text for a place no report is filed under (see `select`)."""
     scope = select(docs, q.regions, q.years, unknown_regions=q.unknown_regions, asks_plans=q.asks_plans,
-                   mentioning=mentioning)
+                   mentioning=mentioning, english=q.english)
     if scope.refusal is not None and q.wants_number and q.years and q.regions:
         later = select(docs, q.regions, [y + 1 for y in q.years])
         if later.refusal is None and later.doc_ids:
@@ -46,7 +46,7 @@ def matches(doc: Document, regions: Sequence[str], years: Sequence[int]) -> bool
 
 def select(docs: dict[str, Document], regions: Sequence[str], years: Sequence[int], *,
            unknown_regions: Sequence[str] = (), asks_plans: bool = False,
-           mentioning: Callable[[str, list[str]], Sequence[str]] | None = None) -> Scope:
+           mentioning: Callable[[str, list[str]], Sequence[str]] | None = None, english: bool = False) -> Scope:
     """The documents a question is about, or a plain refusal naming what is missing.
 
     `mentioning(name, doc_ids)` searches report text: before saying there is no report of a place, the
@@ -57,6 +57,9 @@ def select(docs: dict[str, Document], regions: Sequence[str], years: Sequence[in
             named = "、".join(unknown_regions)
             return Scope([d.doc_id for d in found], docs=found,
                          note=f"（未能识别这份报告所属的地区，是按正文中提到的“{named}”找到的，请核对。）")
+        if english:
+            return Scope(None, _english("no_place", places=_en(unknown_regions),
+                                        have=_en(known_regions(documents_of(docs)))))
         have = _some(known_regions(documents_of(docs)), "个地区")
         return Scope(None, f"收录的报告中没有{'、'.join(unknown_regions)}的报告（现有：{have}）。")
     if not regions and not years:
@@ -67,6 +70,15 @@ def select(docs: dict[str, Document], regions: Sequence[str], years: Sequence[in
         if not by_year and asks_plans:
             # A report's plans section speaks about the following year ("2024年工作安排").
             by_year = [d for d in selected if d.year is not None and d.year + 1 in years]
+        if not by_year and english:
+            years_said = ", ".join(str(y) for y in years)
+            who_en = _en(regions) if regions else _english("any_region")
+            reports = [f"{_en([d.region])} {d.year}" for d in selected if d.year and d.region]
+            if reports:
+                return Scope(None, _english("no_year", who=who_en, years=years_said, have=_en_list(reports, "reports")))
+            if selected:
+                return Scope(None, _english("no_year_stated", who=who_en, years=years_said))
+            return Scope(None, _english("no_year_none", who=who_en, years=years_said))
         if not by_year:
             have = _some([f"{d.region}{d.year}年度" for d in selected if d.year], "份报告")
             who = "、".join(regions) if regions else "任何地区"
@@ -95,6 +107,26 @@ def _unplaced_naming(docs: dict[str, Document], names: Sequence[str],
     for name in names:
         ids &= set(mentioning(name, unplaced)[:_MENTIONING])
     return [docs[i] for i in unplaced if i in ids]
+
+
+def _english(key: str, **fields: str) -> str:
+    """A refusal of the scope in English (rag/data/english.yaml `scope`)."""
+    from rag.answering.format import english_words
+
+    return english_words()["scope"][key].format(**fields)
+
+
+def _en(regions: Sequence[str], what: str = "regions") -> str:
+    """Regions named in English ("Anji County (安吉县)"), the first ones and the count past `_NAMED`."""
+    from rag.answering.format import region_en
+
+    return _en_list([region_en(r) or r for r in regions], what)
+
+
+def _en_list(names: Sequence[str], what: str) -> str:
+    if len(names) <= _NAMED:
+        return ", ".join(names)
+    return ", ".join(names[:_NAMED]) + f" and others ({len(names)} {what})"
 
 
 def _some(names: Sequence[str], what: str) -> str:

@@ -39,6 +39,8 @@ class Question:
     english: bool = False
     carried: list[str] = field(default_factory=list)  # what was taken from the conversation
     said: str = ""  # the measure as the conversation named it, when a follow-up asks it again
+    terms: list[str] = field(default_factory=list)  # an English question's glossary terms of the measure
+    # (a term of several words, "市场主体 企业", is said by any of them)
     # A place in the last answer's list a follow-up counted to ("倒数第二"): its words, the region found.
     position: tuple[str, str] | None = None
 
@@ -110,9 +112,22 @@ def apply_synonyms(text: str) -> str:
 
 def translate_english(text: str) -> str:
     """Replace glossary terms in an English question by their Chinese equivalents."""
+    return glossary_terms(text)[0]
+
+
+def glossary_terms(text: str) -> tuple[str, list[str]]:
+    """An English question with its glossary terms in Chinese, and those terms that name what is counted
+    (the domain's fixed terms, unlike the dictionary's candidates: "executive meeting" → 常务会议); question
+    words, levels and operations (多少, 县, 最多) are not among them (rag/data/english.yaml)."""
+    from rag.question.quantities import english_asks
+
+    terms: list[str] = []
     for pattern, zh in _glossary():
-        text = pattern.sub(f" {zh} ", text)
-    return text
+        text, n = pattern.subn(f" {zh} ", text)
+        kept = " ".join(t for t in zh.split() if t not in english_asks().not_measure_terms)
+        if n and kept:
+            terms.append(kept)  # "市场主体 企业": either word says it
+    return text, list(dict.fromkeys(terms))
 
 
 def _is_english(text: str) -> bool:
@@ -195,7 +210,8 @@ def understand(question: str, documents: list[Document], context: Context | None
     glossary are bridged through the dictionary to those words (rag/domain/english.py)."""
     original = question
     english = _is_english(question)
-    text = normalise(translate_english(question) if english else question)
+    translated, terms = glossary_terms(question) if english else (question, [])
+    text = normalise(translated)
     if english and vocabulary is not None:
         from rag.domain.english import bridge
 
@@ -203,7 +219,7 @@ def understand(question: str, documents: list[Document], context: Context | None
     known = known_regions(documents)
     regions = _matcher(known).find(text)
     intents = load_intents()
-    q = Question(original=original, text=text, english=english, regions=regions,
+    q = Question(original=original, text=text, english=english, regions=regions, terms=terms,
                  unknown_regions=unknown_divisions(text, known),
                  years=[int(y) for y in dict.fromkeys(intents.year.findall(text))])
     q.metrics = _metrics(text)

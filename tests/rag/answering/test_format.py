@@ -11,7 +11,10 @@ from rag.schema import MetricRow
 @pytest.mark.parametrize(("written", "value", "unit", "shown"), [
     ("1.86万户", 18600, "户", "18,600 households"),  # 万 before a unit English lacks: the value in full
     ("3.2万人次", 32000, "人次", "32,000 person-times"),
-    ("4120万元", 4120, "万元", "4120 ten-thousand yuan"),  # 万元 is the unit itself
+    ("4120万元", 4120, "万元", "41.2 million yuan"),  # money in 万元 and 亿元 is said in yuan
+    ("约2.36亿元", 2.36, "亿元", "about 236 million yuan"),
+    ("38.6万元", 38.6, "万元", "386,000 yuan"),
+    ("1件", 1, "件", "1 case"),  # one, not "1 cases"
     ("860户", 860, "户", "860 households"),
     ("1500余次", 1500, "次", "over 1500 times"),
     ("98.5%", 98.5, "%", "98.5%"),
