@@ -22,7 +22,7 @@ import cn2an
 
 from ingest.metadata.chrome import division_of_index, read_chrome
 from ingest.metadata.filename import filename_year, pinyin_divisions
-from ingest.metadata.kind import issuer_level, report_kind
+from ingest.metadata.kind import issuer_level, issuer_named, report_kind
 from ingest.metadata.region import CONFIDENCE, RegionReader, self_level
 from ingest.metadata.words import meta_words
 from rag.domain.gazetteer import Division, Gazetteer, load_gazetteer
@@ -113,6 +113,10 @@ def detect_metadata(
     sources["issuer"] = "signature" if issuer else "chrome"
     if issuer is None and _BODY.search(chrome.get("issuer", "")):
         issuer = chrome["issuer"]
+    # Without a signature or chrome, the body a title or the "现将…报告如下" sentence names first.
+    for source, named in (("title", title), ("report_as_follows", "\n".join(as_follows))):
+        if issuer is None and (issuer := issuer_named(source, named and _tidy(named))):
+            sources["issuer"] = source
     if date is not None:
         sources["date"] = "signature"
 

@@ -34,6 +34,16 @@ def issuer_level(issuer: str | None) -> str | None:
     return "government" if "government" in found else found[-1]
 
 
+def issuer_named(signal: str, text: str | None) -> str | None:
+    """The issuing body a title or a "现将…报告如下" sentence names first, when it ends like a body."""
+    m = meta_words().issuer_in[signal].search(text) if text else None
+    if m is None:
+        return None
+    issuer = m.group("issuer").strip()
+    bodies = [b for b in re.split(r"\s+|、", issuer) if b]
+    return issuer if bodies and all(_level_of(b) for b in bodies) else None
+
+
 def _level_of(body: str) -> str | None:
     for level, endings in meta_words().issuer_levels:
         if body.endswith(endings):

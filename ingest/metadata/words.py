@@ -20,6 +20,7 @@ class MetaWords:
     other_kind: str
     pinyin_suffixes: tuple[str, ...]
     label_pattern: re.Pattern[str]  # any chrome label and its colon
+    issuer_in: dict[str, re.Pattern[str]]  # signal -> where the issuer stands in it (group `issuer`)
 
 
 @lru_cache(maxsize=1)
@@ -35,6 +36,7 @@ def meta_words() -> MetaWords:
         other_kind=data["other_kind"],
         pinyin_suffixes=tuple(sorted(data["pinyin_suffixes"], key=len, reverse=True)),
         label_pattern=_label_pattern(chrome),
+        issuer_in={k: re.compile(v) for k, v in data["issuer_in"].items()},
     )
 
 
