@@ -18,6 +18,7 @@ import yaml
 from rag.domain.catalogue import load_catalogue
 from rag.domain.gazetteer import load_gazetteer
 from rag.domain.intents import load_intents
+from rag.question.places import Place, places_named
 from rag.schema import Document, Route
 from rag.store.snapshot import known_regions
 from rag.text.characters import drop_format_characters
@@ -41,6 +42,7 @@ class Question:
     said: str = ""  # the measure as the conversation named it, when a follow-up asks it again
     # A place in the last answer's list a follow-up counted to ("倒数第二"): its words, the region found.
     position: tuple[str, str] | None = None
+    places: list[Place] = field(default_factory=list)  # issuing places below county named (rag/question/places.py)
 
 
 @dataclass
@@ -202,10 +204,12 @@ def understand(question: str, documents: list[Document], context: Context | None
         text = f"{text} {' '.join(bridge(text, vocabulary))}".strip()
     known = known_regions(documents)
     regions = _matcher(known).find(text)
+    places = places_named(text, original, documents) if not regions else []
+    regions = regions or list(dict.fromkeys(p.region for p in places))
     intents = load_intents()
     q = Question(original=original, text=text, english=english, regions=regions,
                  unknown_regions=unknown_divisions(text, known),
-                 years=[int(y) for y in dict.fromkeys(intents.year.findall(text))])
+                 years=[int(y) for y in dict.fromkeys(intents.year.findall(text))], places=places)
     q.metrics = _metrics(text)
     q.wants_number = bool(intents.ask_number.search(text))
     q.units = asked_units(text)
@@ -232,6 +236,8 @@ def _route(q: Question) -> Route:
     intents = load_intents()
     if intents.metadata.search(q.text):
         return "metadata"
+    if q.places and dict(intents.document_fields)["place"].search(f"{q.text} {q.original}"):
+        return "metadata"  # where a 街道 or 乡镇 that issued a report is
     if asks_collection(q):
         return "metadata"
     if intents.aggregate.search(q.text) and len(q.regions) != 1:
