@@ -103,7 +103,7 @@ def detect_metadata(
     year, sources["year"] = _first(
         ("title", _title_year(title)), ("opening", _opening_year(opening)),
         ("report_as_follows", _opening_year(as_follows)), ("body", _body_year(text)),
-        ("filename", filename_year(filename) if filename else None),
+        ("covered_period", _period_year(text)), ("filename", filename_year(filename) if filename else None),
     )
 
     date, issuer = _signature(lines, gazetteer)
@@ -140,6 +140,8 @@ def detect_metadata(
     meta = DocMeta(title=title, year=year, date=date, issuer=issuer, published=_published(raw_lines or lines),
                    addressee=addressee, index_code=chrome.get("index_code"), doc_number=chrome.get("doc_number"))
     meta.kind = report_kind(title, text, stem)
+    if meta.year is None and (posted := _year_before_posting(meta.published, meta.kind)) is not None:
+        meta.year, sources["year"] = posted, "published"
     meta.issuer_level = issuer_level(issuer)
     if pick is not None:
         _fill_region(meta, list(pick.divisions))
@@ -165,6 +167,25 @@ _AS_FOLLOWS = re.compile(r"现将.{2,120}?(?:报告|汇报)如下")
 _AS_FOLLOWS_LINES = 40
 _BODY_YEAR = re.compile(_YEAR + r"年度")
 _BODY_YEAR_CHARS = 3000
+
+
+def _period_year(text: str) -> int | None:
+    """The year of the period the text says its figures cover ("自2021年1月1日起至12月31日止")."""
+    head = _norm(text[:_BODY_YEAR_CHARS])
+    for pattern in meta_words().covered_period:
+        m = pattern.search(head)
+        if m:
+            return _valid_year(m.group(1))
+    return None
+
+
+def _year_before_posting(published: str | None, kind: str | None) -> int | None:
+    """An annual report of a kind posted early in the next year covers the year before its posting date."""
+    words = meta_words()
+    if not published or kind not in words.posted_after_kinds:
+        return None
+    year, month = int(published[:4]), int(published[5:7])
+    return year - 1 if month <= words.posted_by_month else None
 
 
 def _report_as_follows(lines: list[str]) -> list[str]:
