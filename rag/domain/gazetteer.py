@@ -13,6 +13,8 @@ column conventions are described there). Conventions callers rely on:
   full names (吉林, 朝阳, 和县), which is why `find_in` only matches full names.
 - Aliases (`data/gazetteer_aliases.csv`, from the same builder) are other full names a unit goes by:
   金平县 for 金平苗族瑶族傣族自治县. They are matched and looked up like full names.
+- County-rank functional areas (`data/gazetteer_zones.csv`: 开发区, 新区, 示范区, 管理区 with statistical
+  codes of their own) are divisions of kind 功能区 and level 区, with their short forms as aliases.
 """
 
 from __future__ import annotations
@@ -196,4 +198,8 @@ def load_gazetteer() -> Gazetteer:
     data = resources.files("rag").joinpath("data")
     text = data.joinpath("gazetteer.csv").read_text(encoding="utf-8")
     aliases = csv.DictReader(io.StringIO(data.joinpath("gazetteer_aliases.csv").read_text(encoding="utf-8")))
-    return Gazetteer(_parse(text), [(row["alias"], row["code"]) for row in aliases])
+    zones_text = data.joinpath("gazetteer_zones.csv").read_text(encoding="utf-8")
+    zone_aliases = [(alias, row["code"]) for row in csv.DictReader(io.StringIO(zones_text))
+                    for alias in row["aliases"].split("|") if alias]
+    return Gazetteer([*_parse(text), *_parse(zones_text)],
+                     [*((row["alias"], row["code"]) for row in aliases), *zone_aliases])
