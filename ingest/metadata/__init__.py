@@ -20,9 +20,9 @@ from pathlib import PurePath
 
 import cn2an
 
-from ingest.metadata.chrome import division_of_index, read_chrome
+from ingest.metadata.chrome import division_of_index, read_chrome, site_name
 from ingest.metadata.filename import filename_year, pinyin_divisions
-from ingest.metadata.kind import issuer_level, issuer_named, report_kind
+from ingest.metadata.kind import issuer_divisions, issuer_level, issuer_named, report_kind
 from ingest.metadata.region import CONFIDENCE, RegionReader, self_level
 from ingest.metadata.words import meta_words
 from rag.domain.gazetteer import Division, Gazetteer, load_gazetteer
@@ -128,13 +128,18 @@ def detect_metadata(
     # is the province's), so those self-references are not counted. (我市 stays: a county-level city's.)
     above = {d.level for d in bounds} & {"省"}
     references = {level: words for level, words in meta_words().self_reference.items() if level not in above}
-    reader = RegionReader(gazetteer, text, context, self_level(text, references), bounds)
+    level_of_issuer = issuer_level(issuer)
+    below_county = level_of_issuer in {"sub_district", "town"}
+    reader = RegionReader(gazetteer, text, context, self_level(text, references), bounds, below_county=below_county)
     stem = PurePath(filename).stem if filename else None
+    named, like_named = issuer_divisions(issuer, gazetteer) if issuer else ([], [])
     pick = reader.pick([
         ("title", title), ("signature", issuer if sources["issuer"] == "signature" else None),
-        ("chrome", chrome.get("issuer")), ("opening", "\n".join(opening)), ("report_as_follows", "\n".join(as_follows)),
+        (sources["issuer"], named), ("chrome", chrome.get("issuer")), ("site", site_name(raw_lines or lines)),
+        ("opening", "\n".join(opening)), ("report_as_follows", "\n".join(as_follows)),
         ("index_code", [index_division] if index_division and index_division.level != "省" else None),
         ("filename", stem), ("filename_pinyin", pinyin_divisions(filename, gazetteer, context) if filename else None),
+        ("issuer_name", like_named),
     ])
 
     meta = DocMeta(title=title, year=year, date=date, issuer=issuer, published=_published(raw_lines or lines),
@@ -142,7 +147,7 @@ def detect_metadata(
     meta.kind = report_kind(title, text, stem)
     if meta.year is None and (posted := _year_before_posting(meta.published, meta.kind)) is not None:
         meta.year, sources["year"] = posted, "published"
-    meta.issuer_level = issuer_level(issuer)
+    meta.issuer_level = level_of_issuer
     if pick is not None:
         _fill_region(meta, list(pick.divisions))
         sources["region"] = pick.source

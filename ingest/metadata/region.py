@@ -22,7 +22,7 @@ from rag.domain.gazetteer import Division, Gazetteer
 CONFIDENCE = {
     "title": 0.95, "signature": 0.9, "chrome": 0.85, "opening": 0.8, "report_as_follows": 0.8,
     "index_code": 0.75, "filename": 0.7, "filename_pinyin": 0.6, "body": 0.6, "covered_period": 0.85,
-    "published": 0.6,
+    "published": 0.6, "site": 0.8, "issuer_name": 0.6,
 }
 STRONG = {"title", "signature"}  # signals that name their subject outright; a weaker one must fit the text
 UNCERTAIN_BELOW = 0.7  # a region from a signal trusted less is flagged for a person to check
@@ -68,9 +68,11 @@ class RegionReader:
     """Proposals from one report's signals, checked against what the whole text says."""
 
     def __init__(self, gazetteer: Gazetteer, text: str, context: str, self_level: str | None,
-                 bounds: list[Division]) -> None:
+                 bounds: list[Division], *, below_county: bool = False) -> None:
         self.gazetteer, self.text, self.context = gazetteer, text, context
         self.self_level, self.bounds = self_level, bounds
+        # Issued by a 街道 or 乡镇: the report is filed under the county-level division it lies in.
+        self.below_county = below_county
         self._mentions: Counter[Division] | None = None
 
     def pick(self, signals: list[tuple[str, str | list[Division] | None]]) -> RegionPick | None:
@@ -89,8 +91,16 @@ class RegionReader:
             if fitted is None:
                 continue
             chosen, narrowed = fitted
+            if self.below_county and _RANK.get(chosen[0].level, 2) < 2:
+                inner = self._most_mentioned(lambda d, names={c.name for c in chosen}: _RANK.get(d.level, 2) == 2
+                                             and bool({d.city, d.province} & names), least=1)
+                if inner is None:
+                    continue  # a 街道's report naming only its city: its district comes from another signal
+                chosen, narrowed = [inner], True
             return RegionPick(tuple(chosen), "body" if narrowed else source)
         body = self._from_body()
+        if body is None and self.below_county:
+            body = self._most_mentioned(lambda d: _RANK.get(d.level, 2) == 2 and d not in self.bounds, least=1)
         return RegionPick((body,), "body") if body else None
 
     def _resolved(self, candidates: list[Division]) -> list[Division]:
@@ -123,13 +133,13 @@ class RegionReader:
 
         return self._most_mentioned(fits)
 
-    def _most_mentioned(self, keep: Callable[[Division], bool]) -> Division | None:
+    def _most_mentioned(self, keep: Callable[[Division], bool], least: int = _MIN_BODY_MENTIONS) -> Division | None:
         counts = [(n, d) for d, n in self.mentions().items() if keep(d)]
         if not counts:
             return None
         counts.sort(key=lambda c: (-c[0], _RANK.get(c[1].level, 2) * -1))
         best, division = counts[0]
-        if best < _MIN_BODY_MENTIONS or (len(counts) > 1 and counts[1][0] == best):
+        if best < least or (len(counts) > 1 and counts[1][0] == best):
             return None
         return division
 

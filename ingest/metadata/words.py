@@ -14,6 +14,7 @@ import yaml
 class MetaWords:
     chrome: dict[str, tuple[str, ...]]  # field -> its labels on a page (issuer, published, index_code, …)
     not_a_date: tuple[str, ...]
+    site_endings: tuple[str, ...]  # how a site name ends: 人民政府网站, 政府网 …
     issuer_levels: tuple[tuple[str, tuple[str, ...]], ...]  # level -> name endings, in the file's order
     self_reference: dict[str, tuple[str, ...]]  # division level -> 我县, 全县 …
     kinds: tuple[tuple[str, tuple[str, ...]], ...]
@@ -33,6 +34,7 @@ def meta_words() -> MetaWords:
     return MetaWords(
         chrome=chrome,
         not_a_date=tuple(data["not_a_date"]),
+        site_endings=tuple(sorted(data["site_endings"], key=len, reverse=True)),
         issuer_levels=tuple((k, tuple(v)) for k, v in data["issuer_levels"].items()),
         self_reference={k: tuple(v) for k, v in data["self_reference"].items()},
         kinds=tuple((k, tuple(v)) for k, v in data["kinds"].items()),
