@@ -97,6 +97,18 @@ def _unplaced_naming(docs: dict[str, Document], names: Sequence[str],
     return [docs[i] for i in unplaced if i in ids]
 
 
+_OWN_LEVELS = ("department", "sub_district", "town")
+_MIN_UNIT = 2
+
+
+def issued_by(doc: Document, unit: str) -> bool:
+    """Whether a body a question names (教育局, 宁海路街道) is the report's own issuer: then the report's
+    figures are that body's own, not a sub-unit's within the region."""
+    issuer = "".join((doc.issuer or "").split())
+    return (len(unit) >= _MIN_UNIT and doc.issuer_level in _OWN_LEVELS
+            and any(body.endswith(unit) or unit in body for body in issuer.split("、") if body))
+
+
 def _some(names: Sequence[str], what: str) -> str:
     """Names joined for a refusal; past `_NAMED`, the first ones and the count."""
     if len(names) <= _NAMED:
