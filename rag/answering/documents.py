@@ -125,6 +125,11 @@ class DocumentsAnswerer:
         place_field = next((f for f in fields if f in {"province", "city", "level", "year", "place"}), None)
         if question.places and place_field:
             return _where_places(question, docs)
+        if place_field == "place" and question.unknown_regions and not question.regions:
+            if evidence.scope.refusal is not None:
+                return Draft(evidence.scope.refusal, False, "metadata", final=True)
+            if evidence.scope.docs:
+                return _where_named(question, evidence.scope.docs)
         if question.regions and place_field and place_field != "place":
             return _fields_of(question, docs, fields)
         if not question.regions and intents.document_list.search(text) and not question.asks_plans:
@@ -198,6 +203,21 @@ def _where_places(question: Question, docs: Sequence[Document]) -> Draft:
             lines.append(template.format(place=place.name, where="".join(reversed(chain))))
     joined = (". ".join(lines) + ".") if english else ("；".join(lines) + "。")
     return Draft(joined, bool(lines), "metadata", table=_table(shown))
+
+
+def _where_named(question: Question, docs: Sequence[Document]) -> Draft | None:
+    """Where a 乡镇 or 街道 that only a report's text names lies: that report's region, city and province."""
+    english = question.english
+    regions = list(dict.fromkeys(d.region for d in docs if d.region))
+    if not regions:
+        return None
+    place = "、".join(question.unknown_regions)
+    doc = next(d for d in docs if d.region == regions[0])
+    chain = [p for p in dict.fromkeys((doc.region, _place(doc, "city"), _place(doc, "province"))) if p]
+    template = report_fields.words()["place_named_in"]["en" if english else "zh"]
+    where = ", ".join(region_en(p) for p in chain) if english else "".join(reversed(chain))
+    return Draft(template.format(place=place, where=where, reports="、".join(regions)), True, "metadata",
+                 table=_table(docs))
 
 
 class MetadataAnswerer:

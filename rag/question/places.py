@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
+from rag.domain.gazetteer import load_gazetteer
 from rag.domain.intents import load_intents
 from rag.schema import Document
 
@@ -34,10 +35,20 @@ def place_of(issuer: str) -> Place | None:
     for word in sorted(load_intents().below_county, key=len, reverse=True):
         at = issuer.find(word)
         if at >= _MIN_NAME:
-            stem = issuer[:at].split()[-1]
+            stem = _without_divisions(issuer[:at].split()[-1])
             if len(stem) >= _MIN_NAME:
                 return Place(stem + word, stem, "".join(lazy_pinyin(stem)).lower(), "")
     return None
+
+
+def _without_divisions(name: str) -> str:
+    """安吉县递铺 -> 递铺: the county, city or province names a place's full name starts with."""
+    end = 0
+    for _, offset, length in load_gazetteer().find_spans(name):
+        if offset != end:
+            break
+        end = offset + length
+    return name[end:]
 
 
 @lru_cache(maxsize=8)
@@ -67,3 +78,8 @@ def _names(text: str, lowered: str, place: Place) -> bool:
     if at >= 0 and text.startswith(load_intents().below_county, at + len(place.stem)):
         return True  # 宁海路街办: the stem and another ending of a place below county
     return len(place.pinyin) >= 4 and bool(re.search(rf"\b{re.escape(place.pinyin)}\b", lowered))
+
+
+def below_county_named(text: str) -> list[str]:
+    """乡镇 and 街道 a question names by their own names (递铺镇), which the gazetteer does not hold."""
+    return list(dict.fromkeys(m.group(1) for m in load_intents().place_below.finditer(text)))

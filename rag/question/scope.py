@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from rag.domain.intents import load_intents
 from rag.question.understanding import Question
 from rag.schema import Document
 from rag.store.snapshot import documents_of, in_regions, known_regions
@@ -53,10 +54,15 @@ def select(docs: dict[str, Document], regions: Sequence[str], years: Sequence[in
     reports whose region was not recognised are searched for its name, and one that names it answers."""
     if unknown_regions and not regions:
         found = _unplaced_naming(docs, unknown_regions, mentioning) if mentioning else []
+        named = "、".join(unknown_regions)
         if found:
-            named = "、".join(unknown_regions)
             return Scope([d.doc_id for d in found], docs=found,
                          note=f"（未能识别这份报告所属的地区，是按正文中提到的“{named}”找到的，请核对。）")
+        placed = _placed_naming(docs, unknown_regions, mentioning) if mentioning else []
+        if placed:
+            return Scope([d.doc_id for d in placed], docs=placed,
+                         note=f"（收录的报告中没有{named}自己的报告，以上取自正文提到“{named}”的"
+                              f"{'、'.join(dict.fromkeys(d.region or d.source for d in placed))}报告。）")
         have = _some(known_regions(documents_of(docs)), "个地区")
         return Scope(None, f"收录的报告中没有{'、'.join(unknown_regions)}的报告（现有：{have}）。")
     if not regions and not years:
@@ -107,6 +113,18 @@ def issued_by(doc: Document, unit: str) -> bool:
     issuer = "".join((doc.issuer or "").split())
     return (len(unit) >= _MIN_UNIT and doc.issuer_level in _OWN_LEVELS
             and any(body.endswith(unit) or unit in body for body in issuer.split("、") if body))
+
+
+def _placed_naming(docs: dict[str, Document], names: Sequence[str],
+                   mentioning: Callable[[str, list[str]], Sequence[str]]) -> list[Document]:
+    """Filed reports whose text names every 乡镇 or 街道 asked (a town's figures stand in its county's report)."""
+    if not all(load_intents().place_below.fullmatch(n) for n in names):
+        return []  # a county-level division asked: another county's report does not answer for it
+    placed = [d.doc_id for d in documents_of(docs) if d.region]
+    ids = set(placed)
+    for name in names:
+        ids &= set(mentioning(name, placed)[:_MENTIONING])
+    return [docs[i] for i in placed if i in ids]
 
 
 def _some(names: Sequence[str], what: str) -> str:

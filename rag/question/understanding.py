@@ -18,7 +18,7 @@ import yaml
 from rag.domain.catalogue import load_catalogue
 from rag.domain.gazetteer import load_gazetteer
 from rag.domain.intents import load_intents
-from rag.question.places import Place, places_named
+from rag.question.places import Place, below_county_named, places_named
 from rag.schema import Document, Route
 from rag.store.snapshot import known_regions
 from rag.text.characters import drop_format_characters
@@ -206,9 +206,11 @@ def understand(question: str, documents: list[Document], context: Context | None
     regions = _matcher(known).find(text)
     places = places_named(text, original, documents) if not regions else []
     regions = regions or list(dict.fromkeys(p.region for p in places))
+    # A 乡镇 or 街道 no report is filed under or issued by: searched for in the reports' text (scope.select).
+    below = [n for n in below_county_named(text) if not any(n in p.name or p.name in n for p in places)]
     intents = load_intents()
     q = Question(original=original, text=text, english=english, regions=regions,
-                 unknown_regions=unknown_divisions(text, known),
+                 unknown_regions=unknown_divisions(text, known) + ([] if regions else below),
                  years=[int(y) for y in dict.fromkeys(intents.year.findall(text))], places=places)
     q.metrics = _metrics(text)
     q.wants_number = bool(intents.ask_number.search(text))
@@ -236,7 +238,8 @@ def _route(q: Question) -> Route:
     intents = load_intents()
     if intents.metadata.search(q.text):
         return "metadata"
-    if q.places and dict(intents.document_fields)["place"].search(f"{q.text} {q.original}"):
+    below = q.places or [n for n in q.unknown_regions if intents.place_below.fullmatch(n)]
+    if below and dict(intents.document_fields)["place"].search(f"{q.text} {q.original}"):
         return "metadata"  # where a 街道 or 乡镇 that issued a report is
     if asks_collection(q):
         return "metadata"
