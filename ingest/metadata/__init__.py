@@ -130,7 +130,8 @@ def detect_metadata(
     references = {level: words for level, words in meta_words().self_reference.items() if level not in above}
     level_of_issuer = issuer_level(issuer)
     below_county = level_of_issuer in {"sub_district", "town"}
-    reader = RegionReader(gazetteer, text, context, self_level(text, references), bounds, below_county=below_county)
+    reader = RegionReader(gazetteer, text, context, self_level(text, references), bounds, below_county=below_county,
+                          weak_level=self_level(text, references, least=1))
     stem = PurePath(filename).stem if filename else None
     named, like_named = issuer_divisions(issuer, gazetteer) if issuer else ([], [])
     pick = reader.pick([

@@ -68,9 +68,11 @@ class RegionReader:
     """Proposals from one report's signals, checked against what the whole text says."""
 
     def __init__(self, gazetteer: Gazetteer, text: str, context: str, self_level: str | None,
-                 bounds: list[Division], *, below_county: bool = False) -> None:
+                 bounds: list[Division], *, below_county: bool = False, weak_level: str | None = None) -> None:
         self.gazetteer, self.text, self.context = gazetteer, text, context
         self.self_level, self.bounds = self_level, bounds
+        # The only level the text speaks of itself at, even once (全县): weighs body mentions only.
+        self.weak_level = weak_level
         # Issued by a 街道 or 乡镇: the report is filed under the county-level division it lies in.
         self.below_county = below_county
         self._mentions: Counter[Division] | None = None
@@ -123,15 +125,23 @@ class RegionReader:
         return (candidates, False) if strong else None
 
     def _from_body(self) -> Division | None:
-        """The division the text names most, inside the addressee's, at the level the text speaks of."""
-        allowed = _SELF_LEVELS.get(self.self_level or "")
+        """The division the text names most, inside the addressee's, at the level the text speaks of.
+
+        A division named only once counts when it is the only one that fits and something else places the
+        report at its level or under its parent: the text speaks of itself so (我县), or an addressee bounds it."""
+        level = self.self_level or self.weak_level
+        allowed = _SELF_LEVELS.get(level or "")
         bound = {b.name for b in self.bounds}
 
         def fits(d: Division) -> bool:
             inside = not bound or bool({d.city, d.province} & bound)
             return d.name not in bound and inside and (allowed is None or d.level in allowed)
 
-        return self._most_mentioned(fits)
+        best = self._most_mentioned(fits)
+        if best is None and (allowed is not None or bound):
+            fitting = [d for d in self.mentions() if fits(d)]
+            best = fitting[0] if len(fitting) == 1 else None
+        return best
 
     def _most_mentioned(self, keep: Callable[[Division], bool], least: int = _MIN_BODY_MENTIONS) -> Division | None:
         counts = [(n, d) for d, n in self.mentions().items() if keep(d)]
@@ -158,9 +168,12 @@ class RegionReader:
         return self._mentions
 
 
-def self_level(text: str, references: dict[str, tuple[str, ...]]) -> str | None:
-    """The level a report speaks of itself at (我县/全县 -> 县), when one clearly dominates."""
+def self_level(text: str, references: dict[str, tuple[str, ...]], least: int = 3) -> str | None:
+    """The level a report speaks of itself at (我县/全县 -> 县), when one clearly dominates; with `least=1`,
+    the only level it speaks of itself at."""
     counts = sorted(((sum(text.count(w) for w in words), level) for level, words in references.items()),
                     reverse=True)
     (top, level), (second, _) = counts[0], counts[1]
-    return level if top >= 3 and top >= 2 * second else None
+    if least < 3:
+        return level if top >= least and second == 0 else None
+    return level if top >= least and top >= 2 * second else None

@@ -54,3 +54,22 @@ def test_a_townships_report_is_issued_by_the_township() -> None:
             + "安吉县递铺镇人民政府\n2024年1月5日\n")
     meta = detect_metadata(text)
     assert (meta.region, meta.issuer, meta.issuer_level) == ("安吉县", "安吉县递铺镇人民政府", "town")
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        # No title, no chrome: the county the body names, though the city is named more often.
+        ("今年以来，我们坚持依法行政，全县推进。\n" + BODY
+         + "安吉县推进执法改革，按照湖州市部署，湖州市检查，湖州市考核，安吉县完成清单编制。\n", "安吉县"),
+        # Named once, the only county-level division named, in a report that speaks of itself as a county.
+        ("今年以来，全县坚持依法行政，我县推进，全县合力，我县成效。\n" + BODY + "安吉县推进执法改革。\n", "安吉县"),
+        # Named once, inside the city the addressee line names.
+        ("中共湖州市委、湖州市人民政府：\n今年以来，我们坚持依法行政，全县推进。\n" + BODY + "安吉县推进执法改革。\n",
+         "安吉县"),
+        # Two counties named once each: nothing decides.
+        ("今年以来，全县坚持依法行政，我县推进，全县合力。\n" + BODY + "安吉县推进执法改革，学习德清县经验。\n", None),
+    ],
+)
+def test_region_from_the_body(text: str, region: str | None) -> None:
+    assert detect_metadata(text, raw=text).region == region
