@@ -109,7 +109,11 @@ _MIN_UNIT = 2
 
 def issued_by(doc: Document, unit: str) -> bool:
     """Whether a body a question names (教育局, 宁海路街道) is the report's own issuer: then the report's
-    figures are that body's own, not a sub-unit's within the region."""
+    figures are that body's own, not a sub-unit's within the region. A report filed under no region and
+    signed by no one that a question about a 乡镇 or 街道 reached (`select` found the name in its text, and
+    says so beside the answer) is taken as that place's own."""
+    if not doc.region and not doc.issuer and load_intents().place_below.fullmatch(unit):
+        return True
     issuer = "".join((doc.issuer or "").split())
     return (len(unit) >= _MIN_UNIT and doc.issuer_level in _OWN_LEVELS
             and any(body.endswith(unit) or unit in body for body in issuer.split("、") if body))
