@@ -13,7 +13,7 @@ import yaml
 
 from rag.answering.format import english_words, label, label_en, region_en
 from rag.domain.gazetteer import load_gazetteer
-from rag.question.places import Place
+from rag.question.places import Place, place_of
 from rag.schema import Document
 
 PLACE_FIELDS = ("province", "city", "level")
@@ -101,6 +101,10 @@ def body_en(name: str) -> str:
 
 
 def _one_body_en(body: str) -> str | None:
+    for prefix, english in words()["body_prefixes"].items():
+        if body.startswith(prefix) and len(body) > len(prefix):
+            rest = _one_body_en(body[len(prefix):])
+            return f"{english} {rest}" if rest else None
     gazetteer = load_gazetteer()
     end, division = 0, None
     for d, offset, length in gazetteer.find_spans(body):
@@ -110,11 +114,21 @@ def _one_body_en(body: str) -> str | None:
     rest = body[end:]
     ending = words()["bodies"].get(rest)
     if ending is None:
-        return None
+        return _place_body_en(rest, division)
     if division is None:
         return ending
     level = english_words()["levels"].get(division.level, "")
     return f"{division.pinyin} {level} {ending}".replace("  ", " ")
+
+
+def _place_body_en(rest: str, division) -> str | None:
+    """A 街道's or township's body after its division's name: 宁海路街道办事处 -> Ninghailu Subdistrict Office."""
+    place = place_of(rest)
+    ending = words()["bodies"].get(rest[len(place.stem):]) if place and rest.startswith(place.stem) else None
+    if place is None or ending is None:
+        return None
+    lead = f"{division.pinyin} {english_words()['levels'].get(division.level, '')} " if division else ""
+    return f"{lead}{place.pinyin.capitalize()} {ending}".replace("  ", " ")
 
 
 def place_en(place: Place) -> str:

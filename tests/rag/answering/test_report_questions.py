@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from rag.answering.report_fields import body_en
 from rag.schema import AskRequest
 from rag.service import Service
 from tests.conftest import service_from_texts
@@ -67,3 +68,17 @@ def test_report_question(service: Service, question: str, expected: list[str]) -
 def test_a_field_no_signal_gave_is_still_said_to_be_missing(service: Service) -> None:
     r = service.ask(AskRequest(question="攸县的报告报送给谁？"))
     assert "未写明" in r.answer and "攸县" in r.answer
+
+
+@pytest.mark.parametrize(
+    ("name", "english"),
+    [
+        ("醴陵市人民政府", "Liling City People's Government (醴陵市人民政府)"),
+        ("中共醴陵市委 醴陵市人民政府", "CPC Liling City Party Committee and Liling City People's Government"),
+        ("宁海路街道办事处", "Ninghailu Subdistrict Office (宁海路街道办事处)"),
+        ("攸县司法局", "Youxian County Justice Bureau (攸县司法局)"),
+        ("某某协会", "某某协会"),  # a body whose English is not known keeps its Chinese name
+    ],
+)
+def test_body_names_in_english(name: str, english: str) -> None:
+    assert body_en(name).startswith(english)
