@@ -111,12 +111,13 @@ def detect_metadata(
         date, issuer = _signature(raw_lines, gazetteer)
     chrome = read_chrome(raw_lines or lines)
     sources["issuer"] = "signature" if issuer else "chrome"
-    if issuer is None and _BODY.search(chrome.get("issuer", "")):
-        issuer = chrome["issuer"]
-    # Without a signature or chrome, the body a title or the "现将…报告如下" sentence names first.
+    # Without a signature, the body the report's own title or "现将…报告如下" sentence names; then the page's
+    # chrome (发布机构, 来源), which often names the office that posted it rather than the one reporting.
     for source, named in (("title", title), ("report_as_follows", "\n".join(as_follows))):
         if issuer is None and (issuer := issuer_named(source, named and _tidy(named))):
             sources["issuer"] = source
+    if issuer is None and _BODY.search(chrome.get("issuer", "")):
+        issuer = chrome["issuer"]
     if date is not None:
         sources["date"] = "signature"
 
