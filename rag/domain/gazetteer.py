@@ -59,11 +59,13 @@ class Gazetteer:
             if d.short != d.name:
                 self._by_name[d.short].append(d)
             self._shorts[d.name].add(d.short)
+        self._aliases: dict[str, list[str]] = defaultdict(list)  # full name -> the other full names it goes by
         for alias, code in aliases:
             d = self._by_code.get(code)
             if d is not None and alias not in self._by_full:
                 self._by_full[alias].append(d)
                 self._by_name[alias].append(d)
+                self._aliases[d.name].append(alias)
         self._by_pinyin: dict[str, list[Division]] = defaultdict(list)
         for d in self.divisions:
             self._by_pinyin[d.pinyin.lower().replace("'", "")].append(d)
@@ -82,6 +84,10 @@ class Gazetteer:
     def by_name(self, name: str) -> list[Division]:
         """Every division whose full or short name is `name` (朝阳 and 朝阳区 both give two)."""
         return list(self._by_name.get(name.strip(), ()))
+
+    def aliases_of(self, name: str) -> list[str]:
+        """The other full names a division goes by: 长春经开区 for 长春经济技术开发区, 金平县 for its long name."""
+        return list(self._aliases.get(name, ()))
 
     def by_pinyin(self, spelled: str) -> list[Division]:
         """Divisions whose short name is spelled so in pinyin (zhangwan -> 张湾区), current ones first."""

@@ -156,3 +156,8 @@ def test_county_rank_functional_areas_are_divisions(gaz: Gazetteer, name: str, c
 
 def test_a_functional_area_does_not_take_its_city_short_name(gaz: Gazetteer) -> None:
     assert {d.kind for d in gaz.by_name("长春")} == {"地级市"}
+
+
+def test_aliases_of_a_division(gaz: Gazetteer) -> None:
+    assert "长春经开区" in gaz.aliases_of("长春经济技术开发区")
+    assert gaz.aliases_of("泗阳县") == []

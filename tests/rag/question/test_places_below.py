@@ -10,7 +10,8 @@ from collections.abc import Iterator
 import pytest
 
 from rag.question.places import below_county_named, place_of
-from rag.schema import AskRequest
+from rag.question.understanding import understand
+from rag.schema import AskRequest, Document
 from rag.service import Service
 from tests.conftest import service_from_texts
 
@@ -71,3 +72,8 @@ def test_below_county_named(text: str, names: list[str]) -> None:
 def test_place_of(issuer: str, name: str | None, stem: str | None) -> None:
     place = place_of(issuer)
     assert (place.name if place else None, place.stem if place else None) == (name, stem)
+
+
+def test_a_functional_area_is_found_by_the_short_form_reports_write() -> None:
+    docs = [Document(doc_id="z", region="长春经济技术开发区", source="z.txt", sha256="x")]
+    assert understand("长春经开区2023年办理行政复议案件多少件？", docs).regions == ["长春经济技术开发区"]
