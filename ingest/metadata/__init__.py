@@ -20,9 +20,9 @@ from pathlib import PurePath
 
 import cn2an
 
-from ingest.metadata.chrome import division_of_index, read_chrome
+from ingest.metadata.chrome import division_of_index, read_chrome, site_name
 from ingest.metadata.filename import filename_year, pinyin_divisions
-from ingest.metadata.kind import issuer_level, report_kind
+from ingest.metadata.kind import issuer_divisions, issuer_level, issuer_named, report_kind
 from ingest.metadata.region import CONFIDENCE, RegionReader, self_level
 from ingest.metadata.words import meta_words
 from rag.domain.gazetteer import Division, Gazetteer, load_gazetteer
@@ -103,7 +103,7 @@ def detect_metadata(
     year, sources["year"] = _first(
         ("title", _title_year(title)), ("opening", _opening_year(opening)),
         ("report_as_follows", _opening_year(as_follows)), ("body", _body_year(text)),
-        ("filename", filename_year(filename) if filename else None),
+        ("covered_period", _period_year(text)), ("filename", filename_year(filename) if filename else None),
     )
 
     date, issuer = _signature(lines, gazetteer)
@@ -111,6 +111,11 @@ def detect_metadata(
         date, issuer = _signature(raw_lines, gazetteer)
     chrome = read_chrome(raw_lines or lines)
     sources["issuer"] = "signature" if issuer else "chrome"
+    # Without a signature, the body the report's own title or "现将…报告如下" sentence names; then the page's
+    # chrome (发布机构, 来源), which often names the office that posted it rather than the one reporting.
+    for source, named in (("title", title), ("report_as_follows", "\n".join(as_follows))):
+        if issuer is None and (issuer := issuer_named(source, named and _tidy(named))):
+            sources["issuer"] = source
     if issuer is None and _BODY.search(chrome.get("issuer", "")):
         issuer = chrome["issuer"]
     if date is not None:
@@ -124,19 +129,27 @@ def detect_metadata(
     # is the province's), so those self-references are not counted. (我市 stays: a county-level city's.)
     above = {d.level for d in bounds} & {"省"}
     references = {level: words for level, words in meta_words().self_reference.items() if level not in above}
-    reader = RegionReader(gazetteer, text, context, self_level(text, references), bounds)
+    level_of_issuer = issuer_level(issuer)
+    below_county = level_of_issuer in {"sub_district", "town"}
+    reader = RegionReader(gazetteer, text, context, self_level(text, references), bounds, below_county=below_county,
+                          weak_level=self_level(text, references, least=1))
     stem = PurePath(filename).stem if filename else None
+    named, like_named = issuer_divisions(issuer, gazetteer) if issuer else ([], [])
     pick = reader.pick([
         ("title", title), ("signature", issuer if sources["issuer"] == "signature" else None),
-        ("chrome", chrome.get("issuer")), ("opening", "\n".join(opening)), ("report_as_follows", "\n".join(as_follows)),
+        (sources["issuer"], named), ("chrome", chrome.get("issuer")), ("site", site_name(raw_lines or lines)),
+        ("opening", "\n".join(opening)), ("report_as_follows", "\n".join(as_follows)),
         ("index_code", [index_division] if index_division and index_division.level != "省" else None),
         ("filename", stem), ("filename_pinyin", pinyin_divisions(filename, gazetteer, context) if filename else None),
+        ("issuer_name", like_named),
     ])
 
     meta = DocMeta(title=title, year=year, date=date, issuer=issuer, published=_published(raw_lines or lines),
                    addressee=addressee, index_code=chrome.get("index_code"), doc_number=chrome.get("doc_number"))
     meta.kind = report_kind(title, text, stem)
-    meta.issuer_level = issuer_level(issuer)
+    if meta.year is None and (posted := _year_before_posting(meta.published, meta.kind)) is not None:
+        meta.year, sources["year"] = posted, "published"
+    meta.issuer_level = level_of_issuer
     if pick is not None:
         _fill_region(meta, list(pick.divisions))
         sources["region"] = pick.source
@@ -161,6 +174,25 @@ _AS_FOLLOWS = re.compile(r"现将.{2,120}?(?:报告|汇报)如下")
 _AS_FOLLOWS_LINES = 40
 _BODY_YEAR = re.compile(_YEAR + r"年度")
 _BODY_YEAR_CHARS = 3000
+
+
+def _period_year(text: str) -> int | None:
+    """The year of the period the text says its figures cover ("自2021年1月1日起至12月31日止")."""
+    head = _norm(text[:_BODY_YEAR_CHARS])
+    for pattern in meta_words().covered_period:
+        m = pattern.search(head)
+        if m:
+            return _valid_year(m.group(1))
+    return None
+
+
+def _year_before_posting(published: str | None, kind: str | None) -> int | None:
+    """An annual report of a kind posted early in the next year covers the year before its posting date."""
+    words = meta_words()
+    if not published or kind not in words.posted_after_kinds:
+        return None
+    year, month = int(published[:4]), int(published[5:7])
+    return year - 1 if month <= words.posted_by_month else None
 
 
 def _report_as_follows(lines: list[str]) -> list[str]:

@@ -41,6 +41,23 @@ def read_chrome(lines: list[str]) -> dict[str, str]:
     return found
 
 
+_SITE_LINE = 40
+
+
+def site_name(lines: list[str]) -> str | None:
+    """The site a page was published on ("XX市XX区人民政府网站", or a 来源 naming a 网), from its edges."""
+    words = meta_words()
+    edges = lines[:_EDGE_LINES] + lines[max(_EDGE_LINES, len(lines) - _EDGE_LINES):]
+    for line in edges:
+        norm = re.sub(r"\s+", "", unicodedata.normalize("NFKC", line))
+        if len(norm) > _SITE_LINE:
+            continue
+        for part in re.split(r"[|丨│/>›»:：]", norm):
+            if part.endswith(words.site_endings) and len(part) > 3:
+                return part
+    return None
+
+
 def _valid(name: str, value: str) -> bool:
     if not value:
         return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ingest.metadata.words import meta_words
+from rag.domain.gazetteer import Division, Gazetteer
 
 _HEAD_CHARS = 6000  # headings of the national 政府信息公开 format come early; enough to see them
 
@@ -32,6 +33,39 @@ def issuer_level(issuer: str | None) -> str | None:
     if not found:
         return None
     return "government" if "government" in found else found[-1]
+
+
+def issuer_named(signal: str, text: str | None) -> str | None:
+    """The issuing body a title or a "现将…报告如下" sentence names first, when it ends like a body."""
+    m = meta_words().issuer_in[signal].search(text) if text else None
+    if m is None:
+        return None
+    issuer = m.group("issuer").strip()
+    bodies = [b for b in re.split(r"\s+|、", issuer) if b]
+    return issuer if bodies and all(_level_of(b) for b in bodies) else None
+
+
+def issuer_divisions(issuer: str, gazetteer: Gazetteer) -> tuple[list[Division], list[Division]]:
+    """The divisions an issuer's name stands on once its body ending is cut off: by full name (城中区人民政府
+    -> every 城中区, a name too common to be read from free text), and, for a sub-district, by short name
+    (鼓楼街道 -> every 鼓楼区: a 街道 named like the district it lies in). Several when the name is shared."""
+    full: list[Division] = []
+    like: list[Division] = []
+    for body in (b for b in re.split(r"\s+|、", issuer) if b):
+        level = _level_of(body)
+        ending = next((e for e in _endings(level) if body.endswith(e)), "") if level else ""
+        name = body[: len(body) - len(ending)] if ending else body
+        if len(name) < 2:
+            continue
+        if level != "town":
+            full.extend(d for d in gazetteer.by_name(name) if d.name == name and d not in full)
+        if level == "sub_district":
+            like.extend(d for d in gazetteer.by_name(name) if d.short == name and d.level not in {"省", "市"})
+    return full, like
+
+
+def _endings(level: str) -> tuple[str, ...]:
+    return tuple(sorted(dict(meta_words().issuer_levels)[level], key=len, reverse=True))
 
 
 def _level_of(body: str) -> str | None:

@@ -21,7 +21,8 @@ from rag.domain.gazetteer import Division, Gazetteer
 # How far each signal is trusted (a field's confidence is its source's).
 CONFIDENCE = {
     "title": 0.95, "signature": 0.9, "chrome": 0.85, "opening": 0.8, "report_as_follows": 0.8,
-    "index_code": 0.75, "filename": 0.7, "filename_pinyin": 0.6, "body": 0.6,
+    "index_code": 0.75, "filename": 0.7, "filename_pinyin": 0.6, "body": 0.6, "covered_period": 0.85,
+    "published": 0.6, "site": 0.8, "issuer_name": 0.6,
 }
 STRONG = {"title", "signature"}  # signals that name their subject outright; a weaker one must fit the text
 UNCERTAIN_BELOW = 0.7  # a region from a signal trusted less is flagged for a person to check
@@ -67,9 +68,13 @@ class RegionReader:
     """Proposals from one report's signals, checked against what the whole text says."""
 
     def __init__(self, gazetteer: Gazetteer, text: str, context: str, self_level: str | None,
-                 bounds: list[Division]) -> None:
+                 bounds: list[Division], *, below_county: bool = False, weak_level: str | None = None) -> None:
         self.gazetteer, self.text, self.context = gazetteer, text, context
         self.self_level, self.bounds = self_level, bounds
+        # The only level the text speaks of itself at, even once (全县): weighs body mentions only.
+        self.weak_level = weak_level
+        # Issued by a 街道 or 乡镇: the report is filed under the county-level division it lies in.
+        self.below_county = below_county
         self._mentions: Counter[Division] | None = None
 
     def pick(self, signals: list[tuple[str, str | list[Division] | None]]) -> RegionPick | None:
@@ -88,8 +93,16 @@ class RegionReader:
             if fitted is None:
                 continue
             chosen, narrowed = fitted
+            if self.below_county and _RANK.get(chosen[0].level, 2) < 2:
+                inner = self._most_mentioned(lambda d, names={c.name for c in chosen}: _RANK.get(d.level, 2) == 2
+                                             and bool({d.city, d.province} & names), least=1)
+                if inner is None:
+                    continue  # a 街道's report naming only its city: its district comes from another signal
+                chosen, narrowed = [inner], True
             return RegionPick(tuple(chosen), "body" if narrowed else source)
         body = self._from_body()
+        if body is None and self.below_county:
+            body = self._most_mentioned(lambda d: _RANK.get(d.level, 2) == 2 and d not in self.bounds, least=1)
         return RegionPick((body,), "body") if body else None
 
     def _resolved(self, candidates: list[Division]) -> list[Division]:
@@ -112,23 +125,31 @@ class RegionReader:
         return (candidates, False) if strong else None
 
     def _from_body(self) -> Division | None:
-        """The division the text names most, inside the addressee's, at the level the text speaks of."""
-        allowed = _SELF_LEVELS.get(self.self_level or "")
+        """The division the text names most, inside the addressee's, at the level the text speaks of.
+
+        A division named only once counts when it is the only one that fits and something else places the
+        report at its level or under its parent: the text speaks of itself so (我县), or an addressee bounds it."""
+        level = self.self_level or self.weak_level
+        allowed = _SELF_LEVELS.get(level or "")
         bound = {b.name for b in self.bounds}
 
         def fits(d: Division) -> bool:
             inside = not bound or bool({d.city, d.province} & bound)
             return d.name not in bound and inside and (allowed is None or d.level in allowed)
 
-        return self._most_mentioned(fits)
+        best = self._most_mentioned(fits)
+        if best is None and (allowed is not None or bound):
+            fitting = [d for d in self.mentions() if fits(d)]
+            best = fitting[0] if len(fitting) == 1 else None
+        return best
 
-    def _most_mentioned(self, keep: Callable[[Division], bool]) -> Division | None:
+    def _most_mentioned(self, keep: Callable[[Division], bool], least: int = _MIN_BODY_MENTIONS) -> Division | None:
         counts = [(n, d) for d, n in self.mentions().items() if keep(d)]
         if not counts:
             return None
         counts.sort(key=lambda c: (-c[0], _RANK.get(c[1].level, 2) * -1))
         best, division = counts[0]
-        if best < _MIN_BODY_MENTIONS or (len(counts) > 1 and counts[1][0] == best):
+        if best < least or (len(counts) > 1 and counts[1][0] == best):
             return None
         return division
 
@@ -147,9 +168,12 @@ class RegionReader:
         return self._mentions
 
 
-def self_level(text: str, references: dict[str, tuple[str, ...]]) -> str | None:
-    """The level a report speaks of itself at (我县/全县 -> 县), when one clearly dominates."""
+def self_level(text: str, references: dict[str, tuple[str, ...]], least: int = 3) -> str | None:
+    """The level a report speaks of itself at (我县/全县 -> 县), when one clearly dominates; with `least=1`,
+    the only level it speaks of itself at."""
     counts = sorted(((sum(text.count(w) for w in words), level) for level, words in references.items()),
                     reverse=True)
     (top, level), (second, _) = counts[0], counts[1]
-    return level if top >= 3 and top >= 2 * second else None
+    if least < 3:
+        return level if top >= least and second == 0 else None
+    return level if top >= least and top >= 2 * second else None

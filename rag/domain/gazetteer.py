@@ -13,6 +13,8 @@ column conventions are described there). Conventions callers rely on:
   full names (吉林, 朝阳, 和县), which is why `find_in` only matches full names.
 - Aliases (`data/gazetteer_aliases.csv`, from the same builder) are other full names a unit goes by:
   金平县 for 金平苗族瑶族傣族自治县. They are matched and looked up like full names.
+- County-rank functional areas (`data/gazetteer_zones.csv`: 开发区, 新区, 示范区, 管理区 with statistical
+  codes of their own) are divisions of kind 功能区 and level 区, with their short forms as aliases.
 """
 
 from __future__ import annotations
@@ -57,11 +59,13 @@ class Gazetteer:
             if d.short != d.name:
                 self._by_name[d.short].append(d)
             self._shorts[d.name].add(d.short)
+        self._aliases: dict[str, list[str]] = defaultdict(list)  # full name -> the other full names it goes by
         for alias, code in aliases:
             d = self._by_code.get(code)
             if d is not None and alias not in self._by_full:
                 self._by_full[alias].append(d)
                 self._by_name[alias].append(d)
+                self._aliases[d.name].append(alias)
         self._by_pinyin: dict[str, list[Division]] = defaultdict(list)
         for d in self.divisions:
             self._by_pinyin[d.pinyin.lower().replace("'", "")].append(d)
@@ -80,6 +84,10 @@ class Gazetteer:
     def by_name(self, name: str) -> list[Division]:
         """Every division whose full or short name is `name` (朝阳 and 朝阳区 both give two)."""
         return list(self._by_name.get(name.strip(), ()))
+
+    def aliases_of(self, name: str) -> list[str]:
+        """The other full names a division goes by: 长春经开区 for 长春经济技术开发区, 金平县 for its long name."""
+        return list(self._aliases.get(name, ()))
 
     def by_pinyin(self, spelled: str) -> list[Division]:
         """Divisions whose short name is spelled so in pinyin (zhangwan -> 张湾区), current ones first."""
@@ -196,4 +204,8 @@ def load_gazetteer() -> Gazetteer:
     data = resources.files("rag").joinpath("data")
     text = data.joinpath("gazetteer.csv").read_text(encoding="utf-8")
     aliases = csv.DictReader(io.StringIO(data.joinpath("gazetteer_aliases.csv").read_text(encoding="utf-8")))
-    return Gazetteer(_parse(text), [(row["alias"], row["code"]) for row in aliases])
+    zones_text = data.joinpath("gazetteer_zones.csv").read_text(encoding="utf-8")
+    zone_aliases = [(alias, row["code"]) for row in csv.DictReader(io.StringIO(zones_text))
+                    for alias in row["aliases"].split("|") if alias]
+    return Gazetteer([*_parse(text), *_parse(zones_text)],
+                     [*((row["alias"], row["code"]) for row in aliases), *zone_aliases])

@@ -48,6 +48,7 @@ class Intents:
     subunit_town: re.Pattern[str]
     below_county: tuple[str, ...]  # 乡, 镇, 街道 …: after a short name, a town of that name
     below_county_pinyin: tuple[str, ...]
+    place_below: re.Pattern[str]  # a 乡镇 or 街道 named by its own name (group 1)
     measure_units: dict[str, str]
     wider_scope: dict[str, tuple[str, ...]]
     section_kinds: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]  # (asked words, heading words)
@@ -118,6 +119,7 @@ def load_intents() -> Intents:
         subunit_town=re.compile(data["subunit_town"]),
         below_county=tuple(data["below_county"]),
         below_county_pinyin=tuple(data["below_county_pinyin"]),
+        place_below=_compile(data["place_below"]),
         measure_units=dict(data["measure_units"]),
         wider_scope={k: tuple(v) for k, v in data["wider_scope"].items()},
         section_kinds=tuple((_compile(v["asked"]), _compile(v["heading"])) for v in data["section_kinds"].values()),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from rag.domain.intents import load_intents
 from rag.question.understanding import Question
 from rag.schema import Document
 from rag.store.snapshot import documents_of, in_regions, known_regions
@@ -53,10 +54,15 @@ def select(docs: dict[str, Document], regions: Sequence[str], years: Sequence[in
     reports whose region was not recognised are searched for its name, and one that names it answers."""
     if unknown_regions and not regions:
         found = _unplaced_naming(docs, unknown_regions, mentioning) if mentioning else []
+        named = "、".join(unknown_regions)
         if found:
-            named = "、".join(unknown_regions)
             return Scope([d.doc_id for d in found], docs=found,
                          note=f"（未能识别这份报告所属的地区，是按正文中提到的“{named}”找到的，请核对。）")
+        placed = _placed_naming(docs, unknown_regions, mentioning) if mentioning else []
+        if placed:
+            return Scope([d.doc_id for d in placed], docs=placed,
+                         note=f"（收录的报告中没有{named}自己的报告，以上取自正文提到“{named}”的"
+                              f"{'、'.join(dict.fromkeys(d.region or d.source for d in placed))}报告。）")
         if english:
             return Scope(None, _english("no_place", places=_en(unknown_regions),
                                         have=_en(known_regions(documents_of(docs)))))
@@ -127,6 +133,34 @@ def _en_list(names: Sequence[str], what: str) -> str:
     if len(names) <= _NAMED:
         return ", ".join(names)
     return ", ".join(names[:_NAMED]) + f" and others ({len(names)} {what})"
+
+
+_OWN_LEVELS = ("department", "sub_district", "town")
+_MIN_UNIT = 2
+
+
+def issued_by(doc: Document, unit: str) -> bool:
+    """Whether a body a question names (教育局, 宁海路街道) is the report's own issuer: then the report's
+    figures are that body's own, not a sub-unit's within the region. A report filed under no region and
+    signed by no one that a question about a 乡镇 or 街道 reached (`select` found the name in its text, and
+    says so beside the answer) is taken as that place's own."""
+    if not doc.region and not doc.issuer and load_intents().place_below.fullmatch(unit):
+        return True
+    issuer = "".join((doc.issuer or "").split())
+    return (len(unit) >= _MIN_UNIT and doc.issuer_level in _OWN_LEVELS
+            and any(body.endswith(unit) or unit in body for body in issuer.split("、") if body))
+
+
+def _placed_naming(docs: dict[str, Document], names: Sequence[str],
+                   mentioning: Callable[[str, list[str]], Sequence[str]]) -> list[Document]:
+    """Filed reports whose text names every 乡镇 or 街道 asked (a town's figures stand in its county's report)."""
+    if not all(load_intents().place_below.fullmatch(n) for n in names):
+        return []  # a county-level division asked: another county's report does not answer for it
+    placed = [d.doc_id for d in documents_of(docs) if d.region]
+    ids = set(placed)
+    for name in names:
+        ids &= set(mentioning(name, placed)[:_MENTIONING])
+    return [docs[i] for i in placed if i in ids]
 
 
 def _some(names: Sequence[str], what: str) -> str:

@@ -18,6 +18,7 @@ import yaml
 from rag.domain.catalogue import load_catalogue
 from rag.domain.gazetteer import load_gazetteer
 from rag.domain.intents import load_intents
+from rag.question.places import Place, below_county_named, places_named
 from rag.schema import Document, Route
 from rag.store.snapshot import known_regions
 from rag.text.characters import drop_format_characters
@@ -43,6 +44,7 @@ class Question:
     # (a term of several words, "市场主体 企业", is said by any of them)
     # A place in the last answer's list a follow-up counted to ("倒数第二"): its words, the region found.
     position: tuple[str, str] | None = None
+    places: list[Place] = field(default_factory=list)  # issuing places below county named (rag/question/places.py)
 
 
 @dataclass
@@ -188,6 +190,7 @@ def region_aliases(region: str) -> list[str]:
             aliases.append(division.short)
         if division.pinyin:
             aliases.append(division.pinyin)
+        aliases.extend(load_gazetteer().aliases_of(division.name))  # 长春经开区 for 长春经济技术开发区
     if not divisions and len(region) >= 3 and region[-1] in "区县市旗":
         aliases.append(region[:-1])
     return aliases
@@ -218,10 +221,14 @@ def understand(question: str, documents: list[Document], context: Context | None
         text = f"{text} {' '.join(bridge(text, vocabulary))}".strip()
     known = known_regions(documents)
     regions = _matcher(known).find(text)
+    places = places_named(text, original, documents) if not regions else []
+    regions = regions or list(dict.fromkeys(p.region for p in places))
+    # A 乡镇 or 街道 no report is filed under or issued by: searched for in the reports' text (scope.select).
+    below = [n for n in below_county_named(text) if not any(n in p.name or p.name in n for p in places)]
     intents = load_intents()
     q = Question(original=original, text=text, english=english, regions=regions, terms=terms,
-                 unknown_regions=unknown_divisions(text, known),
-                 years=[int(y) for y in dict.fromkeys(intents.year.findall(text))])
+                 unknown_regions=unknown_divisions(text, known) + ([] if regions else below),
+                 years=[int(y) for y in dict.fromkeys(intents.year.findall(text))], places=places)
     q.metrics = _metrics(text)
     q.wants_number = bool(intents.ask_number.search(text))
     q.units = asked_units(text)
@@ -248,6 +255,9 @@ def _route(q: Question) -> Route:
     intents = load_intents()
     if intents.metadata.search(q.text):
         return "metadata"
+    below = q.places or [n for n in q.unknown_regions if intents.place_below.fullmatch(n)]
+    if below and dict(intents.document_fields)["place"].search(f"{q.text} {q.original}"):
+        return "metadata"  # where a 街道 or 乡镇 that issued a report is
     if asks_collection(q):
         return "metadata"
     if intents.aggregate.search(q.text) and len(q.regions) != 1:

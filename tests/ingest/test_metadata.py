@@ -11,7 +11,7 @@ from tests.corpus import CORPUS, report_text
 EXPECTED = {
     "shijingshan-2023": DocMeta(
         title=None, region="石景山区", level="区", city="北京市", province="北京市", year=2023,
-        date=None, issuer=None, published=None, kind="法治政府建设",
+        date=None, issuer="北京市石景山区人民政府", published=None, kind="法治政府建设", issuer_level="government",
     ),
     "siyang-2023": DocMeta(
         title=None, region="泗阳县", level="县", city="宿迁市", province="江苏省", year=2023,
@@ -87,9 +87,9 @@ def test_posting_date_is_never_the_covered_year() -> None:
     assert (meta["year"], meta["published"], meta["region"]) == (None, "2024-01-05", "泗阳县")
 
 
-def test_no_signature_leaves_date_and_issuer_empty() -> None:
+def test_no_signature_leaves_the_date_empty_and_takes_the_issuer_from_the_title() -> None:
     meta = _meta("泗阳县人民政府关于2023年法治政府建设情况的报告\n2023年,泗阳县坚持依法行政。\n一、主要举措\n内容。")
-    assert (meta["date"], meta["issuer"]) == (None, None)  # the title names the body, but nobody signed
+    assert (meta["date"], meta["issuer"]) == (None, "泗阳县人民政府")  # nobody signed; the title names the body
     assert meta["title"] == "泗阳县人民政府关于2023年法治政府建设情况的报告"
 
 

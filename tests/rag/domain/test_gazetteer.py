@@ -16,7 +16,7 @@ def gaz() -> Gazetteer:
 
 
 def test_covers_every_level(gaz: Gazetteer) -> None:
-    current = [d for d in gaz.divisions if d.current]
+    current = [d for d in gaz.divisions if d.current and d.kind != "功能区"]
     levels = Counter("county" if d.level in COUNTY_LEVELS else d.level for d in current)
     assert levels["省"] == 34
     assert levels["市"] == 333
@@ -137,3 +137,27 @@ def test_bundled_csv_is_what_the_generator_writes() -> None:
 
     text = resources.files("rag").joinpath("data", "gazetteer.csv").read_text(encoding="utf-8")
     assert list(csv.DictReader(text.splitlines())) == build()
+
+
+@pytest.mark.parametrize(
+    ("name", "city", "province"),
+    [
+        ("长春净月高新技术产业开发区", "长春市", "吉林省"),
+        ("长春经开区", "长春市", "吉林省"),  # a short form reports write
+        ("北戴河新区", "秦皇岛市", "河北省"),
+        ("山西转型综合改革示范区", "太原市", "山西省"),
+    ],
+)
+def test_county_rank_functional_areas_are_divisions(gaz: Gazetteer, name: str, city: str, province: str) -> None:
+    (d,) = gaz.by_name(name)
+    assert (d.kind, d.level, d.city, d.province) == ("功能区", "区", city, province)
+    assert [x.name for x, _ in gaz.find_in(f"在{name}推进")] == [d.name]
+
+
+def test_a_functional_area_does_not_take_its_city_short_name(gaz: Gazetteer) -> None:
+    assert {d.kind for d in gaz.by_name("长春")} == {"地级市"}
+
+
+def test_aliases_of_a_division(gaz: Gazetteer) -> None:
+    assert "长春经开区" in gaz.aliases_of("长春经济技术开发区")
+    assert gaz.aliases_of("泗阳县") == []

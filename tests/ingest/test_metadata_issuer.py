@@ -1,0 +1,43 @@
+"""Who issued a report when no signature says so: the title, page chrome, or "现将…报告如下" (ingest/metadata/).
+
+Reports written for these tests from real divisions (湖南 醴陵, 浙江 德清/长兴/安吉, 江苏 南京 宁海路街道);
+none comes from a gold set."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.metadata import detect_metadata
+
+BODY = "一、主要工作\n全年办理行政复议案件12件。\n二、存在问题\n基层力量不足。\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "issuer", "source", "level"),
+    [
+        ("醴陵市人民政府关于2024年法治政府建设情况的报告\n株洲市人民政府：\n2024年，我市坚持依法行政。\n" + BODY,
+         "醴陵市人民政府", "title", "government"),
+        ("安吉县教育局2023年度政府信息公开工作年度报告\n2023年，安吉县教育局主动公开政府信息215条。\n" + BODY,
+         "安吉县教育局", "title", "department"),
+        ("长兴县人民政府政府信息公开工作年度报告\n2021年，我县主动公开政府信息。\n" + BODY,
+         "长兴县人民政府", "title", "government"),
+        ("宁海路街道2023年法治政府建设工作报告\n2023年，宁海路街道坚持依法行政。\n" + BODY,
+         "宁海路街道", "title", "sub_district"),
+        ("根据要求。\n现将德清县人民政府2023年法治政府建设情况报告如下：\n" + BODY,
+         "德清县人民政府", "report_as_follows", "government"),
+        ("来源：攸县司法局 发布时间：2026-01-15\n2025年，攸县坚持依法行政。\n" + BODY,
+         "攸县司法局", "chrome", "department"),
+        # A title led by the region alone names no issuer.
+        ("醴陵市2024年法治政府建设情况报告\n2024年，我市坚持依法行政。\n" + BODY, None, None, None),
+    ],
+)
+def test_issuer_without_a_signature(text: str, issuer: str | None, source: str | None, level: str | None) -> None:
+    meta = detect_metadata(text, raw=text)
+    assert (meta.issuer, meta.sources.get("issuer"), meta.issuer_level) == (issuer, source, level)
+
+
+def test_a_signature_still_wins_over_the_title() -> None:
+    text = ("醴陵市人民政府关于2024年法治政府建设情况的报告\n2024年，我市坚持依法行政。\n" + BODY
+            + "中共醴陵市委 醴陵市人民政府\n2025年1月20日\n")
+    meta = detect_metadata(text)
+    assert (meta.issuer, meta.sources["issuer"]) == ("中共醴陵市委 醴陵市人民政府", "signature")
