@@ -49,6 +49,8 @@ def shown(doc: Document, name: str, english: bool) -> str | None:
         return None
     if name in {"date", "published"}:
         return value if english else cn_date(value)
+    if name == "kind":
+        return kind_shown(value, english)
     if english and name in {"province", "city"}:
         return region_en(value)
     if english and name in {"issuer", "addressee"}:
@@ -56,6 +58,13 @@ def shown(doc: Document, name: str, english: bool) -> str | None:
     if english and name == "year":
         return value
     return f"{value}年" if name == "year" else value
+
+
+def kind_shown(kind: str, english: bool) -> str:
+    """"政府信息公开" -> "政府信息公开工作年度报告" / "government information disclosure annual report (…)"."""
+    kinds = words()["kinds"]
+    named = kinds.get("其他" if kind == "other" else kind)
+    return named["en" if english else "zh"] if named else kind
 
 
 def source_note(doc: Document, name: str, english: bool) -> str:
