@@ -44,6 +44,7 @@ class DocMeta:
     issuer_level: str | None = None  # government | department | sub_district | town | party
     index_code: str | None = None  # the page's 索引号
     doc_number: str | None = None  # 文号: X府〔2023〕1号
+    source_office: str | None = None  # the office a page gives as its source (来源), not the issuer
     # Where each detected field came from (title, chrome, addressee, opening, body, filename, index_code,
     # signature) and how far it is trusted; provenance, not part of what the report states.
     sources: dict[str, str] = field(default_factory=dict, compare=False)
@@ -118,6 +119,7 @@ def detect_metadata(
             sources["issuer"] = source
     if issuer is None and _BODY.search(chrome.get("issuer", "")):
         issuer = chrome["issuer"]
+    source_office = chrome.get("source_office") if _BODY.search(chrome.get("source_office", "")) else None
     if date is not None:
         sources["date"] = "signature"
 
@@ -137,7 +139,8 @@ def detect_metadata(
     named, like_named = issuer_divisions(issuer, gazetteer) if issuer else ([], [])
     pick = reader.pick([
         ("title", title), ("signature", issuer if sources["issuer"] == "signature" else None),
-        (sources["issuer"], named), ("chrome", chrome.get("issuer")), ("site", site_name(raw_lines or lines)),
+        (sources["issuer"], named), ("chrome", chrome.get("issuer") or chrome.get("source_office")),
+        ("site", site_name(raw_lines or lines)),
         ("opening", "\n".join(opening)), ("report_as_follows", "\n".join(as_follows)),
         ("index_code", [index_division] if index_division and index_division.level != "省" else None),
         ("filename", stem), ("filename_pinyin", pinyin_divisions(filename, gazetteer, context) if filename else None),
@@ -145,7 +148,8 @@ def detect_metadata(
     ])
 
     meta = DocMeta(title=title, year=year, date=date, issuer=issuer, published=_published(raw_lines or lines),
-                   addressee=addressee, index_code=chrome.get("index_code"), doc_number=chrome.get("doc_number"))
+                   addressee=addressee, index_code=chrome.get("index_code"), doc_number=chrome.get("doc_number"),
+                   source_office=source_office)
     meta.kind = report_kind(title, text, stem)
     if meta.year is None and (posted := _year_before_posting(meta.published, meta.kind)) is not None:
         meta.year, sources["year"] = posted, "published"
@@ -154,7 +158,7 @@ def detect_metadata(
         _fill_region(meta, list(pick.divisions))
         sources["region"] = pick.source
     for name, source in (("published", "chrome"), ("addressee", "addressee"), ("index_code", "chrome"),
-                         ("doc_number", "chrome"), ("kind", "title" if title else "body")):
+                         ("doc_number", "chrome"), ("source_office", "chrome"), ("kind", "title" if title else "body")):
         sources[name] = source
     meta.sources = {k: v for k, v in sources.items() if v and getattr(meta, k) is not None}
     meta.confidence = {k: CONFIDENCE.get(v, 0.9) for k, v in meta.sources.items()}

@@ -42,6 +42,8 @@ def issuer_named(signal: str, text: str | None) -> str | None:
         return None
     issuer = m.group("issuer").strip()
     bodies = [b for b in re.split(r"\s+|、", issuer) if b]
+    if any(meta_words().self_body.match(b) for b in bodies):
+        return None  # 现将本局…: the report speaks of itself; its name stands elsewhere
     return issuer if bodies and all(_level_of(b) for b in bodies) else None
 
 

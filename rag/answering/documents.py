@@ -123,7 +123,7 @@ class DocumentsAnswerer:
             return _collection_by_kind(question, docs)
         if question.regions and "kind" in fields and ("year" in fields or _kind_checked(question)):
             return _kind_of(question, docs, "year" in fields)
-        if {"addressee", "published", "index_code", "doc_number", "kind"} & set(fields):
+        if {"addressee", "published", "index_code", "doc_number", "kind", "source_office"} & set(fields):
             return None  # addressees, page fields and kinds: the metadata answerer cites them
         place_field = next((f for f in fields if f in {"province", "city", "level", "year", "place"}), None)
         if question.places and place_field:

@@ -17,6 +17,7 @@ from rag.question.places import Place, place_of
 from rag.schema import Document
 
 PLACE_FIELDS = ("province", "city", "level")
+NOTED_FIELDS = ("source_office",)  # fields without a column: their value stands in the document's provenance
 
 
 @lru_cache(maxsize=1)
@@ -31,6 +32,8 @@ def field_name(name: str, english: bool) -> str:
 def value_of(doc: Document, name: str) -> str | None:
     """A catalogue field; province, city and level completed from the gazetteer when ingest left them empty."""
     value = getattr(doc, name, None)
+    if name in NOTED_FIELDS:  # a field kept in its provenance (the page's 来源 office)
+        value = (doc.provenance.get(name) or {}).get("value")
     if value or name not in PLACE_FIELDS or not doc.region:
         return str(value) if value else None
     found = load_gazetteer().by_name(doc.region)
@@ -53,7 +56,7 @@ def shown(doc: Document, name: str, english: bool) -> str | None:
         return kind_shown(value, english)
     if english and name in {"province", "city"}:
         return region_en(value)
-    if english and name in {"issuer", "addressee"}:
+    if english and name in {"issuer", "addressee", "source_office"}:
         return body_en(value)
     if english and name == "year":
         return value

@@ -50,6 +50,12 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         # Colloquial Chinese: the kind and the year together.
         ("郫都区那份是啥报告 哪年的", ["政府信息公开工作年度报告", "2020年"]),
         ("莒县那个报告是哪年的 啥类型的", ["法治政府建设情况报告", "2021年"]),
+        # The page's source office (来源) is its own field; the issuer is the 发布机构, not "本局" of the opening.
+        ("铅山县的报告来源是哪个单位", ["铅山县人民政府办公室"]),
+        ("Which office is given as Yanshan's report's source?",
+         ["Yanshan County People's Government Office (铅山县人民政府办公室)"]),
+        ("铅山县2023年的报告是谁出具的", ["铅山县司法局"]),
+        ("Who issued Yanshan's 2023 report?", ["Yanshan County Justice Bureau (铅山县司法局)"]),
         # Posting dates however the chrome writes them.
         ("铅山县的报告是什么时候发布的", ["2024年3月5日"]),
         ("郫都区的报告什么时候发布的", ["2021年1月20日"]),
@@ -61,3 +67,16 @@ def test_report_question_as_asked(service: Service, question: str, expected: lis
     for part in expected:
         assert part in r.answer, r.answer
     assert "未写明" not in r.answer and "not stated" not in r.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "absent"),
+    [
+        ("铅山县2023年的报告是谁出具的", ["本局", "铅山县人民政府办公室"]),
+        ("铅山县的报告来源是哪个单位", ["落款单位"]),
+    ],
+)
+def test_source_office_and_issuer_stay_apart(service: Service, question: str, absent: list[str]) -> None:
+    answer = service.ask(AskRequest(question=question)).answer
+    for part in absent:
+        assert part not in answer, answer
