@@ -69,8 +69,6 @@ _CN_DAY = r"([一二三四五六七八九十]{1,3})"
 _DATE_CHINESE = re.compile(r"([〇○零一二三四五六七八九O]{4})年" + _CN_DAY + "月" + _CN_DAY + "日")
 # A signing body ends like one: 人民政府, 区委, 司法局, 办公室, 委员会 …
 _BODY = re.compile(r"(?:政府|委|委员会|局|厅|办|办公室|院|部|处|署|中心|所|会|组|室|队|站|司|府)$")
-_STRONG_POSTED = re.compile(r"(?:发文日期|发布日期|发布时间|发表时间|更新时间|公开日期)\s*[:：]\s*")
-_WEAK_POSTED = re.compile(r"(?<!成文)(?:时间|日期)\s*[:：]\s*")
 _POSTED_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
 _OPENING_LINES = 3  # body paragraphs before the first heading that count as the opening
@@ -276,7 +274,7 @@ def _is_chrome(line: str) -> bool:
     norm = _norm(line)
     return bool(
         _NAV.search(norm)
-        or _STRONG_POSTED.search(norm)
+        or meta_words().posted_labels[0].search(norm)
         or re.search(r"(?:来源|点击|索引号|发布机构|文号|浏览次数|字号):", norm)
         or re.search(r"www\.|https?://|\.gov\.cn|网站$", norm)
         or re.fullmatch(r"[\d\-/.: ]+", norm)
@@ -387,8 +385,9 @@ def _signature(lines: list[str], gazetteer: Gazetteer) -> tuple[str | None, str 
 
 
 def _published(lines: list[str]) -> str | None:
-    """The posting date a page labels (发文日期: 2020年01月02日, 时间:2024-02-08), strong labels first."""
-    for label in (_STRONG_POSTED, _WEAK_POSTED):
+    """The posting date a page labels (发文日期: 2020年01月02日, 时间:2024-02-08), strong labels first, the
+    written date (成文日期) last."""
+    for label in meta_words().posted_labels:
         for line in lines:
             norm = unicodedata.normalize("NFKC", line)
             if len(norm) > 120:

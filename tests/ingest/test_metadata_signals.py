@@ -99,6 +99,24 @@ def test_issuer_and_dates_from_page_chrome(chrome: str, issuer: str | None, publ
 
 
 @pytest.mark.parametrize(
+    ("chrome", "published"),
+    [
+        ("发布日期：2025-09-05", "2025-09-05"),
+        ("发布时间：2025-09-05 10:30:00", "2025-09-05"),
+        ("时间：2025/09/05", "2025-09-05"),
+        ("日期：2025年09月05日", "2025-09-05"),
+        ("公开日期：2025年9月5日", "2025-09-05"),
+        # The written date stands in only when the page gives no posting date.
+        ("成文日期：2025-09-01", "2025-09-01"),
+        ("成文日期：2025-09-01 发布日期：2025-09-05", "2025-09-05"),
+    ],
+)
+def test_posting_date_however_the_chrome_writes_it(chrome: str, published: str) -> None:
+    text = chrome + "\n临泽县2022年法治政府建设情况报告\n" + SELF + BODY
+    assert detect_metadata(text, raw=text).published == published
+
+
+@pytest.mark.parametrize(
     ("chrome", "issuer", "source_office"),
     [
         ("来源：临泽县司法局 发布时间：2024-03-28", None, "临泽县司法局"),
