@@ -23,6 +23,7 @@ class MetaWords:
     label_pattern: re.Pattern[str]  # any chrome label and its colon
     issuer_in: dict[str, re.Pattern[str]]  # signal -> where the issuer stands in it (group `issuer`)
     self_body: re.Pattern[str]  # 本局, 我办: a body naming itself, never an issuer's name
+    place_bodies: dict[str, str]  # a place's ending -> its body's (街道 -> 街道办事处)
     covered_period: tuple[re.Pattern[str], ...]  # "自2021年1月1日起至12月31日止": group 1 the year covered
     posted_after_kinds: tuple[str, ...]  # kinds of annual report posted early in the following year
     posted_by_month: int
@@ -45,6 +46,7 @@ def meta_words() -> MetaWords:
         label_pattern=_label_pattern(chrome),
         issuer_in={k: re.compile(v) for k, v in data["issuer_in"].items()},
         self_body=re.compile(data["self_body"]),
+        place_bodies=dict(data["place_bodies"]),
         covered_period=tuple(re.compile(v) for v in data["covered_period"]),
         posted_after_kinds=tuple(data["posted_after_year"]["kinds"]),
         posted_by_month=int(data["posted_after_year"]["by_month"]),

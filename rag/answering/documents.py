@@ -127,7 +127,15 @@ class DocumentsAnswerer:
             return None  # addressees, page fields and kinds: the metadata answerer cites them
         place_field = next((f for f in fields if f in {"province", "city", "level", "year", "place"}), None)
         if question.places and place_field:
-            return _where_places(question, docs)
+            where = _where_places(question, docs)
+            own = _places_own(question, docs)
+            others = [f for f in fields if f not in {"province", "city", "level", "year", "place"}]
+            if not own or not others or not where.answerable:
+                return where
+            # "X街道那个年报是谁出的 哪个区的": the place's own report's fields, then where the place lies.
+            drafted = extractive.metadata(question, {d.doc_id: d for d in own}, evidence.chunks_by_doc)
+            joined = f"{drafted.answer} {where.answer}" if question.english else drafted.answer + where.answer
+            return Draft(joined, drafted.answerable, "metadata", drafted.evidence, table=where.table)
         if place_field == "place" and question.unknown_regions and not question.regions:
             if evidence.scope.refusal is not None:
                 return Draft(evidence.scope.refusal, False, "metadata", final=True)
@@ -267,4 +275,13 @@ class MetadataAnswerer:
     writes = ()
 
     def answer(self, question: Question, evidence: EvidenceSet) -> Draft | None:
-        return extractive.metadata(question, evidence.docs, evidence.chunks_by_doc)
+        own = _places_own(question, evidence.docs.values())
+        docs = {d.doc_id: d for d in own} if own else evidence.docs
+        return extractive.metadata(question, docs, evidence.chunks_by_doc)
+
+
+def _places_own(question: Question, docs) -> list[Document]:
+    """The reports a 街道 or 乡镇 the question names issued itself (its name in their issuer or title), not
+    the reports of its district that only mention it."""
+    return [d for d in docs for place in question.places
+            if d.region == place.region and place.name in f"{d.issuer or ''} {d.title or ''}"]

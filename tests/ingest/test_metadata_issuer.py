@@ -21,8 +21,11 @@ BODY = "一、主要工作\n全年办理行政复议案件12件。\n二、存在
          "安吉县教育局", "title", "department"),
         ("长兴县人民政府政府信息公开工作年度报告\n2021年，我县主动公开政府信息。\n" + BODY,
          "长兴县人民政府", "title", "government"),
+        # A title whose subject is a 街道 or a town: its 街道办事处 or 人民政府 issued it.
         ("宁海路街道2023年法治政府建设工作报告\n2023年，宁海路街道坚持依法行政。\n" + BODY,
-         "宁海路街道", "title", "sub_district"),
+         "宁海路街道办事处", "title", "sub_district"),
+        ("递铺镇2023年法治政府建设工作报告\n2023年，递铺镇坚持依法行政。\n" + BODY,
+         "递铺镇人民政府", "title", "town"),
         ("根据要求。\n现将德清县人民政府2023年法治政府建设情况报告如下：\n" + BODY,
          "德清县人民政府", "report_as_follows", "government"),
         ("发布机构：攸县司法局 发布时间：2026-01-15\n2025年，攸县坚持依法行政。\n" + BODY,
