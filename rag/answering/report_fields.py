@@ -86,7 +86,8 @@ def not_stated(english: bool) -> str:
 def says_none(doc: Document, name: str, english: bool) -> str:
     """"X报告未写明落款单位", "Liling City (醴陵市), 2024 report: the report does not state its issuer"."""
     template = words()["report_says_none"]["en" if english else "zh"]
-    return template.format(report=label_en(doc) if english else label(doc), field=field_name(name, english))
+    field = words()["missing_en"].get(name) if english else None
+    return template.format(report=label_en(doc) if english else label(doc), field=field or field_name(name, english))
 
 
 def placed(doc: Document, english: bool) -> str | None:

@@ -88,3 +88,8 @@ def test_what_the_question_did_not_ask_stays_out(service: Service, question: str
     answer = service.ask(AskRequest(question=question)).answer
     for part in absent:
         assert part not in answer, answer
+
+
+def test_a_missing_issuer_is_said_in_plain_english(service: Service) -> None:
+    answer = service.ask(AskRequest(question="Who issued Pidu's 2020 report?")).answer
+    assert "does not state its issuer" in answer, answer
