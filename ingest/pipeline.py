@@ -160,7 +160,10 @@ def _ingest_bytes(store: Store, path: Path, sha: str, *, chunk_size: int, tokeni
                 "province": meta.province, "year": meta.year, "issuer": meta.issuer, "date": meta.date,
                 "published": meta.published, "addressee": meta.addressee, "kind": meta.kind,
                 "issuer_level": meta.issuer_level, "index_code": meta.index_code, "doc_number": meta.doc_number,
-                "provenance": {k: {"source": v, "confidence": meta.confidence.get(k)} for k, v in meta.sources.items()},
+                # The page's source office (来源) has no column of its own: its value rides in its provenance.
+                "provenance": {k: {"source": v, "confidence": meta.confidence.get(k)}
+                               | ({"value": meta.source_office} if k == "source_office" else {})
+                               for k, v in meta.sources.items()},
                 "pages": loaded.pages,
                 "ocr_pages": loaded.ocr_pages, "text": loaded.text,
             },

@@ -44,6 +44,7 @@ class DocMeta:
     issuer_level: str | None = None  # government | department | sub_district | town | party
     index_code: str | None = None  # the page's 索引号
     doc_number: str | None = None  # 文号: X府〔2023〕1号
+    source_office: str | None = None  # the office a page gives as its source (来源), not the issuer
     # Where each detected field came from (title, chrome, addressee, opening, body, filename, index_code,
     # signature) and how far it is trusted; provenance, not part of what the report states.
     sources: dict[str, str] = field(default_factory=dict, compare=False)
@@ -68,8 +69,6 @@ _CN_DAY = r"([一二三四五六七八九十]{1,3})"
 _DATE_CHINESE = re.compile(r"([〇○零一二三四五六七八九O]{4})年" + _CN_DAY + "月" + _CN_DAY + "日")
 # A signing body ends like one: 人民政府, 区委, 司法局, 办公室, 委员会 …
 _BODY = re.compile(r"(?:政府|委|委员会|局|厅|办|办公室|院|部|处|署|中心|所|会|组|室|队|站|司|府)$")
-_STRONG_POSTED = re.compile(r"(?:发文日期|发布日期|发布时间|发表时间|更新时间|公开日期)\s*[:：]\s*")
-_WEAK_POSTED = re.compile(r"(?<!成文)(?:时间|日期)\s*[:：]\s*")
 _POSTED_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
 _OPENING_LINES = 3  # body paragraphs before the first heading that count as the opening
@@ -118,6 +117,7 @@ def detect_metadata(
             sources["issuer"] = source
     if issuer is None and _BODY.search(chrome.get("issuer", "")):
         issuer = chrome["issuer"]
+    source_office = chrome.get("source_office") if _BODY.search(chrome.get("source_office", "")) else None
     if date is not None:
         sources["date"] = "signature"
 
@@ -137,7 +137,8 @@ def detect_metadata(
     named, like_named = issuer_divisions(issuer, gazetteer) if issuer else ([], [])
     pick = reader.pick([
         ("title", title), ("signature", issuer if sources["issuer"] == "signature" else None),
-        (sources["issuer"], named), ("chrome", chrome.get("issuer")), ("site", site_name(raw_lines or lines)),
+        (sources["issuer"], named), ("chrome", chrome.get("issuer") or chrome.get("source_office")),
+        ("site", site_name(raw_lines or lines)),
         ("opening", "\n".join(opening)), ("report_as_follows", "\n".join(as_follows)),
         ("index_code", [index_division] if index_division and index_division.level != "省" else None),
         ("filename", stem), ("filename_pinyin", pinyin_divisions(filename, gazetteer, context) if filename else None),
@@ -145,7 +146,8 @@ def detect_metadata(
     ])
 
     meta = DocMeta(title=title, year=year, date=date, issuer=issuer, published=_published(raw_lines or lines),
-                   addressee=addressee, index_code=chrome.get("index_code"), doc_number=chrome.get("doc_number"))
+                   addressee=addressee, index_code=chrome.get("index_code"), doc_number=chrome.get("doc_number"),
+                   source_office=source_office)
     meta.kind = report_kind(title, text, stem)
     if meta.year is None and (posted := _year_before_posting(meta.published, meta.kind)) is not None:
         meta.year, sources["year"] = posted, "published"
@@ -154,7 +156,7 @@ def detect_metadata(
         _fill_region(meta, list(pick.divisions))
         sources["region"] = pick.source
     for name, source in (("published", "chrome"), ("addressee", "addressee"), ("index_code", "chrome"),
-                         ("doc_number", "chrome"), ("kind", "title" if title else "body")):
+                         ("doc_number", "chrome"), ("source_office", "chrome"), ("kind", "title" if title else "body")):
         sources[name] = source
     meta.sources = {k: v for k, v in sources.items() if v and getattr(meta, k) is not None}
     meta.confidence = {k: CONFIDENCE.get(v, 0.9) for k, v in meta.sources.items()}
@@ -272,7 +274,7 @@ def _is_chrome(line: str) -> bool:
     norm = _norm(line)
     return bool(
         _NAV.search(norm)
-        or _STRONG_POSTED.search(norm)
+        or meta_words().posted_labels[0].search(norm)
         or re.search(r"(?:来源|点击|索引号|发布机构|文号|浏览次数|字号):", norm)
         or re.search(r"www\.|https?://|\.gov\.cn|网站$", norm)
         or re.fullmatch(r"[\d\-/.: ]+", norm)
@@ -383,8 +385,9 @@ def _signature(lines: list[str], gazetteer: Gazetteer) -> tuple[str | None, str 
 
 
 def _published(lines: list[str]) -> str | None:
-    """The posting date a page labels (发文日期: 2020年01月02日, 时间:2024-02-08), strong labels first."""
-    for label in (_STRONG_POSTED, _WEAK_POSTED):
+    """The posting date a page labels (发文日期: 2020年01月02日, 时间:2024-02-08), strong labels first, the
+    written date (成文日期) last."""
+    for label in meta_words().posted_labels:
         for line in lines:
             norm = unicodedata.normalize("NFKC", line)
             if len(norm) > 120:

@@ -13,6 +13,7 @@ import unicodedata
 from ingest.metadata.words import meta_words
 from rag.domain.gazetteer import Division, Gazetteer
 
+_BODIES = ("issuer", "source_office")  # fields whose value is a body's name
 _EDGE_LINES = 40  # lines read at the top and at the bottom of a page
 _MAX_LINE = 160
 # A unified social credit code: 2 characters, the issuer's 6-digit division code, 9 more, a check character.
@@ -22,7 +23,8 @@ _DOC_NUMBER = re.compile(r"[〔\[(（【]\s*(?:19|20)\d{2}\s*[〕\])）】]\s*\d
 
 
 def read_chrome(lines: list[str]) -> dict[str, str]:
-    """The first non-empty value of each chrome field (issuer, index_code, doc_number) on the page's edges."""
+    """The first non-empty value of each chrome field (issuer, source_office, index_code, doc_number) on the
+    page's edges."""
     words = meta_words()
     field_of = {label.replace(" ", ""): name for name, labels in words.chrome.items() for label in labels}
     edges = lines[:_EDGE_LINES] + lines[max(_EDGE_LINES, len(lines) - _EDGE_LINES):]
@@ -37,7 +39,7 @@ def read_chrome(lines: list[str]) -> dict[str, str]:
             end = marks[k + 1].start() if k + 1 < len(marks) else len(norm)
             value = norm[m.end():end].strip(" \t|丨│/")
             if name and name not in found and _valid(name, value):
-                found[name] = re.sub(r"\s+", "", value) if name != "issuer" else value.split()[0]
+                found[name] = re.sub(r"\s+", "", value) if name not in _BODIES else value.split()[0]
     return found
 
 
@@ -61,7 +63,7 @@ def site_name(lines: list[str]) -> str | None:
 def _valid(name: str, value: str) -> bool:
     if not value:
         return False
-    if name == "issuer":
+    if name in _BODIES:
         first = value.split()[0]
         return 2 <= len(first) <= 40 and bool(re.search(r"[\u3400-\u9fff]", first)) and not first.endswith("网")
     if name == "index_code":

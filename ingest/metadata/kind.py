@@ -42,7 +42,16 @@ def issuer_named(signal: str, text: str | None) -> str | None:
         return None
     issuer = m.group("issuer").strip()
     bodies = [b for b in re.split(r"\s+|、", issuer) if b]
-    return issuer if bodies and all(_level_of(b) for b in bodies) else None
+    if any(meta_words().self_body.match(b) for b in bodies):
+        return None  # 现将本局…: the report speaks of itself; its name stands elsewhere
+    if not (bodies and all(_level_of(b) for b in bodies)):
+        return None
+    if signal == "title" and len(bodies) == 1:
+        # "X街道2023年…报告": the title's subject is the place; its 街道办事处 (a town's 人民政府) reports for it.
+        ending = next((e for e in meta_words().place_bodies if issuer.endswith(e)), None)
+        if ending is not None and len(issuer) > len(ending) + 1:
+            return issuer[: -len(ending)] + meta_words().place_bodies[ending]
+    return issuer
 
 
 def issuer_divisions(issuer: str, gazetteer: Gazetteer) -> tuple[list[Division], list[Division]]:

@@ -22,9 +22,12 @@ class MetaWords:
     pinyin_suffixes: tuple[str, ...]
     label_pattern: re.Pattern[str]  # any chrome label and its colon
     issuer_in: dict[str, re.Pattern[str]]  # signal -> where the issuer stands in it (group `issuer`)
+    self_body: re.Pattern[str]  # 本局, 我办: a body naming itself, never an issuer's name
+    place_bodies: dict[str, str]  # a place's ending -> its body's (街道 -> 街道办事处)
     covered_period: tuple[re.Pattern[str], ...]  # "自2021年1月1日起至12月31日止": group 1 the year covered
     posted_after_kinds: tuple[str, ...]  # kinds of annual report posted early in the following year
     posted_by_month: int
+    posted_labels: tuple[re.Pattern[str], ...]  # the posting date's label tiers, strongest first
 
 
 @lru_cache(maxsize=1)
@@ -42,9 +45,12 @@ def meta_words() -> MetaWords:
         pinyin_suffixes=tuple(sorted(data["pinyin_suffixes"], key=len, reverse=True)),
         label_pattern=_label_pattern(chrome),
         issuer_in={k: re.compile(v) for k, v in data["issuer_in"].items()},
+        self_body=re.compile(data["self_body"]),
+        place_bodies=dict(data["place_bodies"]),
         covered_period=tuple(re.compile(v) for v in data["covered_period"]),
         posted_after_kinds=tuple(data["posted_after_year"]["kinds"]),
         posted_by_month=int(data["posted_after_year"]["by_month"]),
+        posted_labels=_posted_labels(data["posted_labels"]),
     )
 
 
@@ -53,3 +59,17 @@ def _label_pattern(chrome: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
     labels = sorted({label.replace(" ", "") for labels in chrome.values() for label in labels}, key=len, reverse=True)
     spaced = ("\\s*".join(re.escape(ch) for ch in label) for label in labels)
     return re.compile(r"(" + "|".join(spaced) + r")\s*[:：]")
+
+
+def _posted_labels(tiers: dict[str, list[str]]) -> tuple[re.Pattern[str], ...]:
+    """Strong labels, bare ones not ending a written-date label (成文日期 is not 日期), then the written date's."""
+    def alternation(labels: list[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(labels, key=len, reverse=True))
+
+    not_written = "".join(dict.fromkeys(f"(?<!{re.escape(w[: -len(b)])})" for w in tiers["written"]
+                                        for b in tiers["weak"] if w.endswith(b) and len(w) > len(b)))
+    return (
+        re.compile(rf"(?:{alternation(tiers['strong'])})\s*[:：]\s*"),
+        re.compile(rf"{not_written}(?:{alternation(tiers['weak'])})\s*[:：]\s*"),
+        re.compile(rf"(?:{alternation(tiers['written'])})\s*[:：]\s*"),
+    )

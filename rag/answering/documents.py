@@ -3,6 +3,7 @@ level, city and province (gazetteer), year covered, issuer, signing date; counts
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from rag.answering import extractive, report_fields
@@ -120,11 +121,21 @@ class DocumentsAnswerer:
             return _years_covered(docs)
         if asks_collection(question):
             return _collection_by_kind(question, docs)
-        if {"addressee", "published", "index_code", "doc_number", "kind"} & set(fields):
+        if question.regions and "kind" in fields and ("year" in fields or _kind_checked(question)):
+            return _kind_of(question, docs, "year" in fields)
+        if {"addressee", "published", "index_code", "doc_number", "kind", "source_office"} & set(fields):
             return None  # addressees, page fields and kinds: the metadata answerer cites them
         place_field = next((f for f in fields if f in {"province", "city", "level", "year", "place"}), None)
         if question.places and place_field:
-            return _where_places(question, docs)
+            where = _where_places(question, docs)
+            own = _places_own(question, docs)
+            others = [f for f in fields if f not in {"province", "city", "level", "year", "place"}]
+            if not own or not others or not where.answerable:
+                return where
+            # "X街道那个年报是谁出的 哪个区的": the place's own report's fields, then where the place lies.
+            drafted = extractive.metadata(question, {d.doc_id: d for d in own}, evidence.chunks_by_doc)
+            joined = f"{drafted.answer} {where.answer}" if question.english else drafted.answer + where.answer
+            return Draft(joined, drafted.answerable, "metadata", drafted.evidence, table=where.table)
         if place_field == "place" and question.unknown_regions and not question.regions:
             if evidence.scope.refusal is not None:
                 return Draft(evidence.scope.refusal, False, "metadata", final=True)
@@ -156,6 +167,42 @@ class DocumentsAnswerer:
             body = f"（{detail}）：{listing}" if selected else ""
             return Draft(f"{head}{body}。", True, "metadata", table=_table(selected))
         return None
+
+
+def _kind_checked(question: Question) -> str | None:
+    """The kind a yes/no question names ("Is X's report a disclosure report?", "是不是政府信息公开年报"), if any."""
+    if not re.search(report_fields.words()["kind_check"]["asked"], question.original, re.I):
+        return None
+    asked = (question.text, question.original)
+    return next((kind for kind, words in load_intents().report_kinds if any(words.search(t) for t in asked)), None)
+
+
+def _kind_of(question: Question, docs: Sequence[Document], with_year: bool) -> Draft:
+    """The kind of the region's reports (yes or no when the question names one), with the year covered."""
+    english = question.english
+    selected = [d for d in docs if d.region in question.regions
+                and (not question.years or d.year in question.years)]
+    checked = _kind_checked(question)
+    lines = []
+    for doc in selected:
+        kind = report_kind(doc)
+        shown = report_fields.kind_shown(kind, english)
+        note = report_fields.source_note(doc, "kind", english)
+        lead = report_fields.words()["kind_check"]["yes" if kind == checked else "no"][
+            "en" if english else "zh"] if checked else ""
+        if english:
+            line = f"{lead}{label_en(doc)}: {report_fields.field_name('kind', True)}: {shown}{note}"
+        else:
+            line = f"{lead}{label(doc)}报告的{report_fields.field_name('kind', False)}：{shown}{note}"
+        if with_year:
+            year = report_fields.shown(doc, "year", english)
+            what = report_fields.field_name("year", english)
+            value = (year + report_fields.source_note(doc, "year", english)) if year \
+                else report_fields.not_stated(english)
+            line += f"; {what}: {value}" if english else f"，{what}：{value}"
+        lines.append(line)
+    joined = (". ".join(lines) + ".") if english else ("；".join(lines) + "。")
+    return Draft(joined, bool(selected), "metadata", table=_table(selected))
 
 
 def _fields_of(question: Question, docs: Sequence[Document], fields: list[str]) -> Draft:
@@ -228,4 +275,13 @@ class MetadataAnswerer:
     writes = ()
 
     def answer(self, question: Question, evidence: EvidenceSet) -> Draft | None:
-        return extractive.metadata(question, evidence.docs, evidence.chunks_by_doc)
+        own = _places_own(question, evidence.docs.values())
+        docs = {d.doc_id: d for d in own} if own else evidence.docs
+        return extractive.metadata(question, docs, evidence.chunks_by_doc)
+
+
+def _places_own(question: Question, docs) -> list[Document]:
+    """The reports a 街道 or 乡镇 the question names issued itself (its name in their issuer or title), not
+    the reports of its district that only mention it."""
+    return [d for d in docs for place in question.places
+            if d.region == place.region and place.name in f"{d.issuer or ''} {d.title or ''}"]

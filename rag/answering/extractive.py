@@ -353,7 +353,7 @@ def metadata(q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str,
         if lines:
             return Draft("；".join(lines) + "。", True, "metadata")
     asked = asked_fields(q)
-    if len(asked) > 1 or {"index_code", "doc_number", "kind"} & set(asked):
+    if len(asked) > 1 or {"index_code", "doc_number", "kind", "source_office"} & set(asked):
         return _fields(selected, chunks_by_doc, asked, q.english)
     if asked == ["published"]:
         return _published(selected, q.english)
@@ -414,7 +414,8 @@ def _cn_date(iso: str) -> str:
 
 _FIELD_NAMES = {"title": "标题", "date": "落款日期", "issuer": "落款单位", "addressee": "报送对象"}
 # Fields one question may ask together ("哪个机关发布的，索引号是多少"), in the order they are answered.
-_ANSWERED = ("province", "city", "issuer", "addressee", "index_code", "doc_number", "published", "date", "kind",
+_ANSWERED = ("province", "city", "issuer", "source_office", "addressee", "index_code", "doc_number", "published",
+             "date", "kind",
              "title")
 
 

@@ -17,6 +17,7 @@ from rag.question.places import Place, place_of
 from rag.schema import Document
 
 PLACE_FIELDS = ("province", "city", "level")
+NOTED_FIELDS = ("source_office",)  # fields without a column: their value stands in the document's provenance
 
 
 @lru_cache(maxsize=1)
@@ -31,6 +32,8 @@ def field_name(name: str, english: bool) -> str:
 def value_of(doc: Document, name: str) -> str | None:
     """A catalogue field; province, city and level completed from the gazetteer when ingest left them empty."""
     value = getattr(doc, name, None)
+    if name in NOTED_FIELDS:  # a field kept in its provenance (the page's 来源 office)
+        value = (doc.provenance.get(name) or {}).get("value")
     if value or name not in PLACE_FIELDS or not doc.region:
         return str(value) if value else None
     found = load_gazetteer().by_name(doc.region)
@@ -49,13 +52,22 @@ def shown(doc: Document, name: str, english: bool) -> str | None:
         return None
     if name in {"date", "published"}:
         return value if english else cn_date(value)
+    if name == "kind":
+        return kind_shown(value, english)
     if english and name in {"province", "city"}:
         return region_en(value)
-    if english and name in {"issuer", "addressee"}:
+    if english and name in {"issuer", "addressee", "source_office"}:
         return body_en(value)
     if english and name == "year":
         return value
     return f"{value}年" if name == "year" else value
+
+
+def kind_shown(kind: str, english: bool) -> str:
+    """"政府信息公开" -> "政府信息公开工作年度报告" / "government information disclosure annual report (…)"."""
+    kinds = words()["kinds"]
+    named = kinds.get("其他" if kind == "other" else kind)
+    return named["en" if english else "zh"] if named else kind
 
 
 def source_note(doc: Document, name: str, english: bool) -> str:
@@ -74,7 +86,8 @@ def not_stated(english: bool) -> str:
 def says_none(doc: Document, name: str, english: bool) -> str:
     """"X报告未写明落款单位", "Liling City (醴陵市), 2024 report: the report does not state its issuer"."""
     template = words()["report_says_none"]["en" if english else "zh"]
-    return template.format(report=label_en(doc) if english else label(doc), field=field_name(name, english))
+    field = words()["missing_en"].get(name) if english else None
+    return template.format(report=label_en(doc) if english else label(doc), field=field or field_name(name, english))
 
 
 def placed(doc: Document, english: bool) -> str | None:

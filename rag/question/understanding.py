@@ -253,8 +253,8 @@ def _metrics(text: str) -> list[str]:
 
 def _route(q: Question) -> Route:
     intents = load_intents()
-    if intents.metadata.search(q.text):
-        return "metadata"
+    if intents.metadata.search(q.text) or (q.english and intents.metadata.search(q.original)):
+        return "metadata"  # English field words may have been bridged away ("report" → 报告)
     below = q.places or [n for n in q.unknown_regions if intents.place_below.fullmatch(n)]
     if below and dict(intents.document_fields)["place"].search(f"{q.text} {q.original}"):
         return "metadata"  # where a 街道 or 乡镇 that issued a report is

@@ -21,12 +21,23 @@ BODY = "一、主要工作\n全年办理行政复议案件12件。\n二、存在
          "安吉县教育局", "title", "department"),
         ("长兴县人民政府政府信息公开工作年度报告\n2021年，我县主动公开政府信息。\n" + BODY,
          "长兴县人民政府", "title", "government"),
+        # A title whose subject is a 街道 or a town: its 街道办事处 or 人民政府 issued it.
         ("宁海路街道2023年法治政府建设工作报告\n2023年，宁海路街道坚持依法行政。\n" + BODY,
-         "宁海路街道", "title", "sub_district"),
+         "宁海路街道办事处", "title", "sub_district"),
+        ("递铺镇2023年法治政府建设工作报告\n2023年，递铺镇坚持依法行政。\n" + BODY,
+         "递铺镇人民政府", "title", "town"),
         ("根据要求。\n现将德清县人民政府2023年法治政府建设情况报告如下：\n" + BODY,
          "德清县人民政府", "report_as_follows", "government"),
-        ("来源：攸县司法局 发布时间：2026-01-15\n2025年，攸县坚持依法行政。\n" + BODY,
+        ("发布机构：攸县司法局 发布时间：2026-01-15\n2025年，攸县坚持依法行政。\n" + BODY,
          "攸县司法局", "chrome", "department"),
+        # 来源 names the page's source office, not the issuer.
+        ("来源：攸县司法局 发布时间：2026-01-15\n2025年，攸县坚持依法行政。\n" + BODY, None, None, None),
+        # "现将本局…报告如下": a self-reference is no name; the 发布机构 names the body.
+        ("现将本局2023年法治政府建设工作情况报告如下：\n2023年，攸县坚持依法行政。\n" + BODY, None, None, None),
+        ("发布机构：攸县司法局\n现将本局2023年法治政府建设工作情况报告如下：\n2023年，攸县坚持依法行政。\n" + BODY,
+         "攸县司法局", "chrome", "department"),
+        ("现将我办2023年政府信息公开工作年度报告如下：\n" + BODY + "攸县人民政府办公室\n2024年1月20日\n",
+         "攸县人民政府办公室", "signature", "government"),
         # A title led by the region alone names no issuer.
         ("醴陵市2024年法治政府建设情况报告\n2024年，我市坚持依法行政。\n" + BODY, None, None, None),
     ],

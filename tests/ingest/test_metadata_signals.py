@@ -80,7 +80,9 @@ def test_issuer_level(signature: str, issuer_level: str) -> None:
     ("chrome", "issuer", "published", "doc_number"),
     [
         ("发布机构：县府办 公开日期：2023-02-14", "县府办", "2023-02-14", None),
-        ("来源：临泽县人民政府办公室 发布时间：2024-03-28", "临泽县人民政府办公室", "2024-03-28", None),
+        # 来源 is the page's source office, not the issuer (test_source_office_is_its_own_field).
+        ("来源：临泽县人民政府办公室 发布时间：2024-03-28", None, "2024-03-28", None),
+        ("发布机构：临泽县人民政府办公室 发布时间：2024-03-28", "临泽县人民政府办公室", "2024-03-28", None),
         ("今天是：2019年10月31日\n更新时间：2021/03/29", None, "2021-03-29", None),
         ("今天是：2019年10月31日", None, None, None),
         ("文号：临政发〔2023〕5号 发布机构：", None, None, "临政发〔2023〕5号"),
@@ -94,6 +96,39 @@ def test_issuer_and_dates_from_page_chrome(chrome: str, issuer: str | None, publ
     assert (meta.issuer, meta.published, meta.doc_number) == (issuer, published, doc_number)
     if issuer:
         assert meta.sources["issuer"] == "chrome"
+
+
+@pytest.mark.parametrize(
+    ("chrome", "published"),
+    [
+        ("发布日期：2025-09-05", "2025-09-05"),
+        ("发布时间：2025-09-05 10:30:00", "2025-09-05"),
+        ("时间：2025/09/05", "2025-09-05"),
+        ("日期：2025年09月05日", "2025-09-05"),
+        ("公开日期：2025年9月5日", "2025-09-05"),
+        # The written date stands in only when the page gives no posting date.
+        ("成文日期：2025-09-01", "2025-09-01"),
+        ("成文日期：2025-09-01 发布日期：2025-09-05", "2025-09-05"),
+    ],
+)
+def test_posting_date_however_the_chrome_writes_it(chrome: str, published: str) -> None:
+    text = chrome + "\n临泽县2022年法治政府建设情况报告\n" + SELF + BODY
+    assert detect_metadata(text, raw=text).published == published
+
+
+@pytest.mark.parametrize(
+    ("chrome", "issuer", "source_office"),
+    [
+        ("来源：临泽县司法局 发布时间：2024-03-28", None, "临泽县司法局"),
+        ("信息来源：临泽县人民政府办公室", None, "临泽县人民政府办公室"),
+        ("发布机构：临泽县司法局 来源：临泽县人民政府办公室", "临泽县司法局", "临泽县人民政府办公室"),
+        ("来源：临泽县人民政府网", None, None),  # a site, not an office
+    ],
+)
+def test_source_office_is_its_own_field(chrome: str, issuer: str | None, source_office: str | None) -> None:
+    text = chrome + "\n临泽县2022年法治政府建设情况报告\n" + SELF + BODY
+    meta = detect_metadata(text, raw=text)
+    assert (meta.issuer, meta.source_office) == (issuer, source_office)
 
 
 def test_the_signature_wins_over_chrome() -> None:
