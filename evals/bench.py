@@ -27,7 +27,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 
@@ -125,38 +125,41 @@ def measure_queries(store: Path, questions: list[str], rounds: int) -> dict[str,
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     t0 = time.perf_counter()
-    server = subprocess.Popen([str(GOVQA), "serve", "--port", str(port)], env=_env(store),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        with httpx.Client(timeout=300) as client:
-            startup_s = _wait_healthy(client, base, t0, server)
-            ready_s = _wait_ready(client, base, t0)  # warm-up done: indexes, models and Chroma loaded
-            t1 = time.perf_counter()
-            client.post(f"{base}/api/ask", json={"question": questions[0]}).raise_for_status()
-            first_ask_ms = (time.perf_counter() - t1) * 1000  # lazy loads: models, indexes
-            ask_ms: list[float] = []
-            answerable = 0
-            stages: dict[str, list[float]] = {}
-            first_token_ms: list[float] = []
-            for _ in range(rounds):
-                for question in questions:
-                    t = time.perf_counter()
-                    response = client.post(f"{base}/api/ask", json={"question": question})
-                    response.raise_for_status()
-                    ask_ms.append((time.perf_counter() - t) * 1000)
-                    answerable += bool(response.json().get("answerable"))
-                    for name, ms in (response.json().get("timings_ms") or {}).items():
-                        stages.setdefault(name, []).append(float(ms))
-                    first_token_ms.append(_first_token_ms(client, base, question))
-            rss_mb = _proc_status_mb(server.pid, "VmRSS")
-            peak_rss_mb = _proc_status_mb(server.pid, "VmHWM")
-    finally:
-        server.terminate()
+    # The server logs a line per request on stderr: into a file, never a pipe nobody reads (a full pipe
+    # blocks the server's next write, and with it the request being answered).
+    with tempfile.TemporaryFile() as server_log:
+        server = subprocess.Popen([str(GOVQA), "serve", "--port", str(port)], env=_env(store),
+                                  stdout=subprocess.DEVNULL, stderr=server_log)
         try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+            with httpx.Client(timeout=300) as client:
+                startup_s = _wait_healthy(client, base, t0, server, server_log)
+                ready_s = _wait_ready(client, base, t0)  # warm-up done: indexes, models and Chroma loaded
+                t1 = time.perf_counter()
+                client.post(f"{base}/api/ask", json={"question": questions[0]}).raise_for_status()
+                first_ask_ms = (time.perf_counter() - t1) * 1000  # lazy loads: models, indexes
+                ask_ms: list[float] = []
+                answerable = 0
+                stages: dict[str, list[float]] = {}
+                first_token_ms: list[float] = []
+                for _ in range(rounds):
+                    for question in questions:
+                        t = time.perf_counter()
+                        response = client.post(f"{base}/api/ask", json={"question": question})
+                        response.raise_for_status()
+                        ask_ms.append((time.perf_counter() - t) * 1000)
+                        answerable += bool(response.json().get("answerable"))
+                        for name, ms in (response.json().get("timings_ms") or {}).items():
+                            stages.setdefault(name, []).append(float(ms))
+                        first_token_ms.append(_first_token_ms(client, base, question))
+                rss_mb = _proc_status_mb(server.pid, "VmRSS")
+                peak_rss_mb = _proc_status_mb(server.pid, "VmHWM")
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
     return {
         "serve_startup_s": round(startup_s, 2), "ready_s": round(ready_s, 2), "first_ask_ms": round(first_ask_ms, 1),
         "requests": len(ask_ms), "answerable_share": round(answerable / len(ask_ms), 3) if ask_ms else None,
@@ -168,7 +171,8 @@ def measure_queries(store: Path, questions: list[str], rounds: int) -> dict[str,
     }
 
 
-def _wait_healthy(client: httpx.Client, base: str, t0: float, server: subprocess.Popen[bytes]) -> float:
+def _wait_healthy(client: httpx.Client, base: str, t0: float, server: subprocess.Popen[bytes],
+                  server_log: IO[bytes]) -> float:
     while True:
         try:
             if client.get(f"{base}/healthz").status_code == 200:
@@ -176,7 +180,8 @@ def _wait_healthy(client: httpx.Client, base: str, t0: float, server: subprocess
         except httpx.TransportError:
             time.sleep(0.05)
         if server.poll() is not None:
-            err = server.stderr.read().decode(errors="replace") if server.stderr else ""
+            server_log.seek(0)
+            err = server_log.read().decode(errors="replace")
             raise RuntimeError(f"govqa serve exited with {server.returncode}:\n{err[-2000:]}")
         if time.perf_counter() - t0 > 900:
             raise RuntimeError("govqa serve did not become healthy within 900 s")
