@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -46,6 +46,18 @@ def service_from_texts(tmp_path_factory: pytest.TempPathFactory, reports: dict[s
     for name, text in reports.items():
         (folder / name).write_text(text, encoding="utf-8")
     return build_service(tmp_path_factory.mktemp("store"), folder, embedding_model=embedding_model)
+
+
+def texts_service(reports: dict[str, str], embedding_model: str = "none") -> Callable[..., Iterator[Service]]:
+    """A module-scoped fixture serving small reports written for the test (`service = texts_service(REPORTS)`)."""
+
+    @pytest.fixture(scope="module")
+    def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+        svc = service_from_texts(tmp_path_factory, reports, embedding_model)
+        yield svc
+        svc.close()
+
+    return service
 
 
 @pytest.fixture(scope="session")

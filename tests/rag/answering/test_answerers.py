@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rag.service import Service
-from tests.conftest import ask, numbers, service_from_texts
+from tests.conftest import ask, numbers, texts_service
 
 REPORTS = {
     "deqing-2022.txt": "德清县人民政府关于2022年度法治政府建设情况的报告\n"
@@ -35,11 +35,7 @@ REPORTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Service:
-    svc = service_from_texts(tmp_path_factory, REPORTS)
-    yield svc
-    svc.close()
+service = texts_service(REPORTS)
 
 
 

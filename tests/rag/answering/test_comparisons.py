@@ -7,7 +7,7 @@ import pytest
 
 from rag.schema import AskRequest
 from rag.service import Service
-from tests.conftest import build_service, service_from_texts
+from tests.conftest import build_service, texts_service
 
 REPORTS = {
     "dengzhou-2022.txt": "邓州市人民政府关于2022年度法治政府建设情况的报告\n"
@@ -21,11 +21,7 @@ REPORTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Service:
-    svc = service_from_texts(tmp_path_factory, REPORTS)
-    yield svc
-    svc.close()
+service = texts_service(REPORTS)
 
 
 def _ask(service: Service, question: str):

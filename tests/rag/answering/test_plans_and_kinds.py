@@ -6,7 +6,7 @@ import pytest
 from rag.answering.documents import issuer_kind, report_kind
 from rag.schema import AskRequest, Document
 from rag.service import Service
-from tests.conftest import service_from_texts
+from tests.conftest import texts_service
 
 REPORTS = {
     # The plans section is short and follows the problems: chunks labelled with it begin with the part before.
@@ -25,11 +25,7 @@ REPORTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Service:
-    svc = service_from_texts(tmp_path_factory, REPORTS)
-    yield svc
-    svc.close()
+service = texts_service(REPORTS)
 
 
 @pytest.mark.parametrize(("question", "holds", "lacks"), [

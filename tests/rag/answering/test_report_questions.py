@@ -6,14 +6,12 @@ none comes from a gold set."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from rag.answering.report_fields import body_en
 from rag.schema import AskRequest
 from rag.service import Service
-from tests.conftest import service_from_texts
+from tests.conftest import texts_service
 
 BODY = "一、主要工作\n全年办理行政复议案件12件。\n二、存在问题\n基层力量不足。\n三、下一步打算\n持续推进依法行政。\n"
 REPORTS = {
@@ -29,11 +27,7 @@ REPORTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    svc = service_from_texts(tmp_path_factory, REPORTS)
-    yield svc
-    svc.close()
+service = texts_service(REPORTS)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 
 from rag.schema import AskRequest
 from rag.service import Service
-from tests.conftest import service_from_texts
+from tests.conftest import texts_service
 
 
 def _report(region: str, year: int, issuer: str, closed: int, rate: str, lost: int, training: int) -> str:
@@ -34,11 +34,7 @@ REPORTS = {
 RANKING = "哪个地区2023年办结的行政复议案件最多？"
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Service:
-    svc = service_from_texts(tmp_path_factory, REPORTS)
-    yield svc
-    svc.close()
+service = texts_service(REPORTS)
 
 
 def _conversation(service: Service, *questions: str):

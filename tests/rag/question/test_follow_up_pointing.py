@@ -8,7 +8,7 @@ import pytest
 
 from rag.schema import AskRequest
 from rag.service import Service
-from tests.conftest import service_from_texts
+from tests.conftest import texts_service
 
 
 def _report(region: str, consult: int, lost: int, appear: str, officers: int, training: int,
@@ -29,11 +29,7 @@ REPORTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Service:
-    svc = service_from_texts(tmp_path_factory, REPORTS)
-    yield svc
-    svc.close()
+service = texts_service(REPORTS)
 
 
 def _last(service: Service, *questions: str):

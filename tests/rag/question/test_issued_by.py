@@ -5,14 +5,12 @@ Reports written for these tests (浙江 安吉, 德清); none comes from a gold 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from rag.question.scope import issued_by
 from rag.schema import AskRequest, Document
 from rag.service import Service
-from tests.conftest import service_from_texts
+from tests.conftest import texts_service
 
 REPORTS = {
     "anji-edu.txt": "安吉县教育局2023年度政府信息公开工作年度报告\n一、总体情况\n"
@@ -23,11 +21,7 @@ REPORTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    svc = service_from_texts(tmp_path_factory, REPORTS)
-    yield svc
-    svc.close()
+service = texts_service(REPORTS)
 
 
 @pytest.mark.parametrize(

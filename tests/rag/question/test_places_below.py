@@ -5,15 +5,13 @@ Reports written for these tests (浙江 安吉, 德清); none comes from a gold 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from rag.question.places import below_county_named, place_of
 from rag.question.understanding import understand
 from rag.schema import AskRequest, Document
 from rag.service import Service
-from tests.conftest import service_from_texts
+from tests.conftest import texts_service
 
 REPORTS = {
     "anji.txt": "安吉县2023年法治政府建设情况报告\n2023年，安吉县坚持依法行政，全县办理行政复议案件31件。\n"
@@ -25,11 +23,7 @@ REPORTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    svc = service_from_texts(tmp_path_factory, REPORTS)
-    yield svc
-    svc.close()
+service = texts_service(REPORTS)
 
 
 @pytest.mark.parametrize(

@@ -3,14 +3,12 @@ reports written for these tests (not taken from any gold set)."""
 
 from __future__ import annotations
 
-import pytest
-
 from rag.domain.catalogue import load_catalogue
 from rag.question.quantities import asked_quantities
 from rag.question.understanding import understand
 from rag.schema import Document
 from rag.service import Service
-from tests.conftest import ask, numbers, service_from_texts
+from tests.conftest import ask, numbers, texts_service
 
 DOCS = [Document(doc_id=f"d{i}", region=r, year=y, source=f"{i}.txt", sha256="x")
         for i, (r, y) in enumerate([("德清县", 2023), ("兰考县", 2023), ("德清县", 2022)])]
@@ -33,11 +31,7 @@ REPORTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Service:
-    svc = service_from_texts(tmp_path_factory, REPORTS)
-    yield svc
-    svc.close()
+service = texts_service(REPORTS)
 
 
 
