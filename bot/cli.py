@@ -8,7 +8,7 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import httpx
 import typer
@@ -17,6 +17,9 @@ from bot import i18n
 from bot.i18n import gettext as _
 from bot.storelock import read_owner
 from rag.settings import Settings
+
+if TYPE_CHECKING:
+    from rag.store.backup import Manifest
 
 i18n.install()  # before typer renders help: its own words (Usage, Options...) come from the same catalogue
 
@@ -427,10 +430,13 @@ def backup(dest: Annotated[Path, typer.Argument(help=_("a new or empty directory
     except BackupError as exc:
         typer.echo(_("backup failed: {reason}").format(reason=exc), err=True)
         raise typer.Exit(1) from None
-    c = manifest.counts
     typer.echo(_("backup at store version {version}: {documents} documents, {chunks} chunks, {metrics} metric rows, "
-                 "{vectors} vectors → {dest}").format(version=manifest.store_version, documents=c.documents,
-                                                      chunks=c.chunks, metrics=c.metrics, vectors=c.vectors, dest=dest))
+                 "{vectors} vectors → {dest}").format(**_held(manifest), dest=dest))
+
+
+def _held(manifest: Manifest) -> dict[str, int]:
+    """What a backup holds, as the backup and restore messages name it."""
+    return {"version": manifest.store_version, **manifest.counts.model_dump()}
 
 
 @app.command(help=_("Restore a backup into the store directory (a new or empty one); the backup is verified first."))
@@ -449,11 +455,8 @@ def restore(src: Annotated[Path, typer.Argument(help=_("a backup directory writt
     except BackupError as exc:
         typer.echo(_("restore refused, nothing was written: {reason}").format(reason=exc), err=True)
         raise typer.Exit(1) from None
-    c = manifest.counts
     typer.echo(_("restored store version {version}: {documents} documents, {chunks} chunks, {metrics} metric rows, "
-                 "{vectors} vectors → {path}").format(version=manifest.store_version, documents=c.documents,
-                                                      chunks=c.chunks, metrics=c.metrics, vectors=c.vectors,
-                                                      path=settings.store))
+                 "{vectors} vectors → {path}").format(**_held(manifest), path=settings.store))
 
 
 def main() -> None:
