@@ -39,6 +39,12 @@ def numbers(text: str) -> set[str]:
     return set(re.findall(r"(?<![\d.])\d+(?:\.\d+)?", text))
 
 
+def english_only(answer: str) -> bool:
+    """No Chinese outside quotes and brackets (the report's wording and a region's name stay Chinese)."""
+    free = re.sub(r"（[^）]*）|\([^)]*\)|“[^”]*”", "", answer)
+    return not re.search(r"[\u4e00-\u9fff]", free)
+
+
 def service_from_texts(tmp_path_factory: pytest.TempPathFactory, reports: dict[str, str],
                        embedding_model: str = "none") -> Service:
     """A store of small reports written from (file name → text), for tests that need a handful."""

