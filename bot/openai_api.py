@@ -131,6 +131,7 @@ def openai_router(settings: Settings, guards: list[Depends]) -> APIRouter:
         service = svc(request)
         ask = await run_in_threadpool(_ask_request, body, service, request.state.session_id,
                                       settings.max_conversation_chars)
+        request.state.question = ask.question  # for the request log, when GOVQA_LOG_QUESTIONS is on
         cid = f"chatcmpl-{uuid.uuid4().hex[:24]}"
         model = body.model or settings.openai_model_name
         if body.stream:

@@ -58,8 +58,12 @@ def test_questions_logged_when_asked_for_and_text_format(tmp_path: Path) -> None
 
     with govqa_serve(store, {"GOVQA_LOG_QUESTIONS": "true"}, stderr=log) as url:
         assert httpx.post(f"{url}/api/ask", json={"question": QUESTION}, timeout=60).status_code == 200
+        chat = {"messages": [{"role": "user", "content": "先问一句"}, {"role": "user", "content": QUESTION}]}
+        assert httpx.post(f"{url}/v1/chat/completions", json=chat, timeout=60).status_code == 200
     [ask] = [r for r in _requests(log) if r["route"] == "/api/ask"]
     assert ask["question"] == QUESTION  # kept readable, not \\u-escaped
+    [openai] = [r for r in _requests(log) if r["route"] == "/v1/chat/completions"]
+    assert openai["question"] == QUESTION  # the last user message: the question asked, not the history
     assert QUESTION in log.read_text(encoding="utf-8")
 
     with govqa_serve(store, {"GOVQA_LOG_FORMAT": "text"}, stderr=log) as url:
