@@ -26,6 +26,7 @@ from ingest.metadata.kind import issuer_divisions, issuer_level, issuer_named, r
 from ingest.metadata.region import CONFIDENCE, RegionReader, self_level
 from ingest.metadata.words import meta_words
 from rag.domain.gazetteer import Division, Gazetteer, load_gazetteer
+from rag.domain.towns import load_towns
 
 
 @dataclass
@@ -74,6 +75,7 @@ _POSTED_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2}
 _OPENING_LINES = 3  # body paragraphs before the first heading that count as the opening
 _HEAD_LINES = 15  # lines from the top searched for a title
 _SIGNATURE_LINES = 3  # lines above the signing date that may hold the signing body
+_LEAD_CHARS = 300  # the top of the text, where a 街道's or town's report names itself
 
 
 def detect_metadata(
@@ -142,6 +144,7 @@ def detect_metadata(
         ("opening", "\n".join(opening)), ("report_as_follows", "\n".join(as_follows)),
         ("index_code", [index_division] if index_division and index_division.level != "省" else None),
         ("filename", stem), ("filename_pinyin", pinyin_divisions(filename, gazetteer, context) if filename else None),
+        ("town", load_towns().place(_lead(title, issuer, chrome, stem, text), context, gazetteer)),
         ("issuer_name", like_named),
     ])
 
@@ -163,6 +166,12 @@ def detect_metadata(
     if pick is not None:
         meta.confidence["region"] = pick.confidence
     return meta
+
+
+def _lead(title: str | None, issuer: str | None, chrome: dict[str, str], stem: str | None, text: str) -> str:
+    """Where a report names itself: a 街道's or town's name here places it (its body may name any town)."""
+    return "\n".join(filter(None, [title, issuer, chrome.get("issuer"), chrome.get("source_office"), stem,
+                                    text[:_LEAD_CHARS]]))
 
 
 def _first(*candidates: tuple[str, int | None]) -> tuple[int | None, str]:

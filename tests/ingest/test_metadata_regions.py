@@ -1,7 +1,8 @@
 """Regions of reports that name them indirectly (ingest/metadata/): county-rank functional areas, sub-districts
 and townships filed under their district or county, shared district names resolved by the city named elsewhere.
 
-Reports written for these tests from real divisions (吉林 长春, 河北 秦皇岛, 福建 福州, 湖南 攸县, 浙江 安吉);
+Reports written for these tests from real divisions (吉林 长春, 河北 秦皇岛, 福建 福州, 湖南 攸县, 浙江 安吉, 河南 洛阳,
+湖南 桃源, 安徽 合肥, 浙江 义乌, 山西 晋城);
 none comes from a gold set."""
 
 from __future__ import annotations
@@ -42,6 +43,19 @@ SELF_DISTRICT = "2023年，全区坚持依法行政，我区法治建设稳步�
          None, "安吉县", "湖州市"),
         ("2023年，我镇坚持依法行政，全镇推进，按照安吉县委部署落实。\n" + BODY + "安吉县递铺镇人民政府\n2024年1月5日\n",
          None, "安吉县", "湖州市"),
+        # A 街道's or town's report that never names its district or county: the township table places it
+        # (data/gazetteer_towns.csv), a shared name narrowed by the city the text names.
+        ("塔湾街道2023年法治政府建设工作报告\n" + UNDER_DISTRICT.format("塔湾街道") + BODY, None,
+         "瀍河回族区", "洛阳市"),
+        ("桃花源镇人民政府\n2023年法治政府建设情况\n2023年，我镇坚持依法行政，全镇推进。\n" + BODY, None,
+         "桃源县", "常德市"),
+        ("五里墩街道2023年法治政府建设工作报告\n" + UNDER_DISTRICT.format("五里墩街道") + "落实合肥市部署。\n" + BODY,
+         None, "蜀山区", "合肥市"),
+        # Addressed to its own county-level city (the 街道 reports to it): the addressee does not rule it out.
+        ("义乌市委、市政府：\n2023年，稠江街道坚持依法行政，工作推进情况报告如下：\n" + BODY, None, "义乌市", "金华市"),
+        # An everyday-word name (城区) opening the title with its organ: the division, resolved by the city named.
+        ("城区司法局2023年法治政府建设年度报告\n2023年，我局在晋城市委、市政府领导下推进依法行政。\n" + BODY, None,
+         "城区", "晋城市"),
     ],
 )
 def test_region(text: str, filename: str | None, region: str, city: str) -> None:
