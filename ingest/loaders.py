@@ -34,13 +34,14 @@ from ingest.ocr import OcrOptions, PageOcr, engine_available, needs_ocr, ocr_pag
 from ingest.pages import find_spans, page_spans
 from ingest.tables import TableText, docx_grid, html_grid, read_table, rows_grid, text_tables
 from rag.stages import stage
-from rag.text.characters import drop_format_characters
+from rag.text.characters import drop_format_characters, is_traditional, to_simplified
 
 
 @dataclass(frozen=True)
 class LoadedText:
     text: str  # the report: one paragraph per line, chrome and PDF artefacts removed, characters as found
-    # but for invisible format characters (zero-width space, BOM, soft hyphen: rag/text/characters.py)
+    # but for invisible format characters (zero-width space, BOM, soft hyphen: rag/text/characters.py) and,
+    # in a text, Markdown or HTML file written in traditional characters, those made simplified
     raw: str  # decoded text before chrome removal (html: all visible text), for metadata such as posting dates
     fmt: str  # "txt" | "md" | "html" | "pdf" | "docx"
     pages: int | None  # PDF page count, else None
@@ -189,7 +190,10 @@ def _decode(path: Path, data: bytes, declared: str | None = None) -> str:
         text = decode_bytes(data, declared)
     except UndecodableError as exc:
         raise IngestError(path, f"cannot decode text: {exc}") from exc
-    return drop_format_characters(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = drop_format_characters(text).replace("\r\n", "\n").replace("\r", "\n")
+    # A page in traditional characters (a site's 繁体 view) is read in simplified ones, as questions are
+    # (rag/question/understanding.py): its regions, terms and figures then meet the questions' words.
+    return to_simplified(text) if is_traditional(text) else text
 
 
 # ---------------------------------------------------------------------------------------------

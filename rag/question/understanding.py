@@ -21,7 +21,7 @@ from rag.domain.intents import load_intents
 from rag.question.places import Place, below_county_named, places_named
 from rag.schema import Document, Route
 from rag.store.snapshot import known_regions
-from rag.text.characters import drop_format_characters
+from rag.text.characters import drop_format_characters, to_simplified
 
 
 @dataclass
@@ -64,13 +64,6 @@ class Context:
 
 
 @lru_cache(maxsize=1)
-def _converter():
-    from opencc import OpenCC
-
-    return OpenCC("t2s")
-
-
-@lru_cache(maxsize=1)
 def _glossary() -> list[tuple[re.Pattern[str], str]]:
     text = resources.files("rag").joinpath("data", "glossary.yaml").read_text(encoding="utf-8")
     pairs = sorted(yaml.safe_load(text).items(), key=lambda kv: -len(kv[0]))
@@ -92,7 +85,7 @@ def normalise(text: str) -> str:
 def plain(text: str) -> str:
     """Invisible format characters dropped, NFKC, traditional → simplified, a year said short ("22年") written
     in full; no synonyms."""
-    text = _converter().convert(unicodedata.normalize("NFKC", drop_format_characters(text))).strip()
+    text = to_simplified(unicodedata.normalize("NFKC", drop_format_characters(text))).strip()
     return load_intents().short_year.sub(lambda m: f"20{m.group(1)}", text)
 
 

@@ -1,4 +1,5 @@
-"""Invisible format characters (Unicode category Cf) dropped from text, at ingest and in questions.
+"""Characters made comparable: invisible format characters (Unicode category Cf) dropped, and
+traditional characters turned simplified, at ingest and in questions.
 
 Zero-width spaces and joiners, soft hyphens, bidi marks and BOMs show as nothing, so a reader sees
 "石景山区" where the bytes say "石\u200b景山区", and every exact match (regions, measures, synonyms)
@@ -10,6 +11,11 @@ from __future__ import annotations
 import sys
 import unicodedata
 from functools import cache
+
+# Share of a text's Han characters that OpenCC changes above which the text is written in traditional
+# characters. Simplified text changes almost none (a handful of variant forms); traditional text, a fifth.
+_TRADITIONAL_SHARE = 0.05
+_SAMPLE = 2000  # Han characters looked at to decide
 
 
 @cache
@@ -25,3 +31,26 @@ def drop_format_characters(text: str) -> str:
     for char in _format_characters().intersection(text):  # a set test: linear, and usually finds none
         text = text.replace(char, "")
     return text
+
+
+@cache
+def _t2s():  # OpenCC has no type stubs
+    from opencc import OpenCC  # loaded on first use: only traditional text needs it
+
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """`text` in simplified characters (OpenCC t2s); simplified text comes back unchanged."""
+    return _t2s().convert(text) if not text.isascii() else text
+
+
+def is_traditional(text: str) -> bool:
+    """Whether `text` is written in traditional characters (a 繁体 page of a report), from a sample."""
+    han = "".join(c for c in text if "\u4e00" <= c <= "\u9fff")[:_SAMPLE]  # markup and digits aside
+    if len(han) < 20:
+        return False
+    converted = to_simplified(han)
+    if len(converted) != len(han):
+        return True  # phrase conversions only happen in traditional text
+    return sum(a != b for a, b in zip(han, converted, strict=True)) / len(han) >= _TRADITIONAL_SHARE
