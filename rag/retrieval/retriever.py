@@ -107,12 +107,17 @@ class Retriever:
         return [Hit(chunk_of[i], float(fused[i]), float(bm25[i]), None if dense is None else float(dense[i]))
                 for i in order[:k]]
 
-    def docs_mentioning(self, text: str, doc_ids: Sequence[str], limit: int) -> list[str]:
+    def docs_mentioning(self, text: str, doc_ids: Sequence[str], limit: int, *, every_word: bool = False) -> list[str]:
         """Of `doc_ids`, up to `limit` whose passages match `text` best by BM25 (none that miss all its
-        words): an index read, so a question over thousands of reports reads only the likely few."""
+        words; with `every_word`, only passages holding each of them, as a name must be): an index read, so a
+        question over thousands of reports reads only the likely few."""
         index = self.index()
-        scores = index.scores(self.tokenizer.tokens(text))
+        tokens = self.tokenizer.tokens(text)
+        scores = index.scores(tokens)
         mask = index.live if len(doc_ids) >= len(index.doc_rows) else index.rows_of(doc_ids)
+        if every_word:  # 递铺镇 is not named by a passage that shares only its 镇
+            for token in dict.fromkeys(tokens):
+                mask = mask & (index.scores([token]) > 0)
         wanted = set(doc_ids)
         return [d for d in index.best_docs(scores, mask, limit) if d in wanted]
 

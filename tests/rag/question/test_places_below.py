@@ -17,9 +17,9 @@ REPORTS = {
     "anji.txt": "安吉县2023年法治政府建设情况报告\n2023年，安吉县坚持依法行政，全县办理行政复议案件31件。\n"
                 "一、主要工作\n递铺镇司法所调解矛盾纠纷88件。\n",
     "deqing.txt": "德清县2023年法治政府建设情况报告\n2023年，德清县坚持依法行政，全县办理行政复议案件22件。\n",
-    # Filed under no region: a township's report that names itself only in its plans.
+    # Filed under no region: a township's report that names itself only in its plans (a town no table holds).
     "unplaced.txt": "今年以来，我们坚持依法行政。\n一、主要工作\n全年办理行政复议案件17件。\n二、下一步\n"
-                    "鸾山镇将继续推进，鸾山镇持续努力。\n",
+                    "青禾镇将继续推进，青禾镇持续努力。\n",
 }
 
 
@@ -32,7 +32,7 @@ service = texts_service(REPORTS)
         ("递铺镇调解矛盾纠纷多少件？", True, ["88", "安吉县"]),
         ("递铺镇在哪个县？", True, ["安吉县", "湖州市", "浙江省"]),
         ("新市镇办理行政复议案件多少件？", False, ["新市镇"]),
-        ("鸾山镇办理行政复议案件多少件？", True, ["17", "未能识别"]),
+        ("青禾镇办理行政复议案件多少件？", True, ["17", "未能识别"]),
         ("新市镇在哪个县？", False, ["新市镇"]),
     ],
 )
