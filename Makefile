@@ -20,11 +20,13 @@ REAL_STORE := .govqa-real
 REAL_OUT ?= evals/reports/real
 REAL2_STORE := .govqa-real2
 REAL2_OUT ?= evals/reports/real2
+REAL3_STORE := .govqa-real3
+REAL3_OUT ?= evals/reports/real3
 WORDING_STORE := .govqa-wording
 WORDING_OUT ?= evals/reports/wording
 SOAK_OUT ?= /tmp/govqa-soak.json
 
-.PHONY: install install-test run test pytest eval eval-blind eval-blind18 eval-real eval-real2 eval-wording lint bench bench-1m bench-deps clean browser ocr screenshots soak
+.PHONY: install install-test run test pytest eval eval-blind eval-blind18 eval-real eval-real2 eval-real3 eval-wording lint bench bench-1m bench-deps clean browser ocr screenshots soak
 
 $(RUN_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +57,7 @@ test: install-test browser pytest
 	$(MAKE) eval-blind18 BLIND18_OUT=$(BLIND18_STORE)/reports
 	$(MAKE) eval-real REAL_OUT=$(REAL_STORE)/reports
 	$(MAKE) eval-real2 REAL2_OUT=$(REAL2_STORE)/reports
+	$(MAKE) eval-real3 REAL3_OUT=$(REAL3_STORE)/reports
 	$(MAKE) eval-wording WORDING_OUT=$(WORDING_STORE)/reports
 
 pytest: install-test browser ocr
@@ -114,6 +117,17 @@ eval-real2: install
 	  --min-region 0.90 --max-wrong 0 --out $(REAL2_OUT)/metadata.md
 	$(BIN)/govqa eval --store $(REAL2_STORE) --gold evals/real2/gold --thresholds evals/real2/thresholds.toml \
 	  --out $(REAL2_OUT)
+
+# The third real-report set (evals/real3: twins of 28 published reports, 191 items written blind in session 7 and
+# scored once before any change of that session); gates in evals/real3/thresholds.toml.
+eval-real3: install
+	rm -rf $(REAL3_STORE)
+	$(BIN)/python -m evals.real.check --set evals/real3
+	$(BIN)/govqa ingest evals/corpus evals/real3/reports --store $(REAL3_STORE)
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m evals.real.metadata --set evals/real3 --store $(REAL3_STORE) \
+	  --min-region 0.85 --max-wrong 0 --out $(REAL3_OUT)/metadata.md
+	$(BIN)/govqa eval --store $(REAL3_STORE) --gold evals/real3/gold --thresholds evals/real3/thresholds.toml \
+	  --out $(REAL3_OUT)
 
 # Questions as people ask them (evals/wording: 110 items written blind, two thirds English or colloquial) over
 # the bundled and both blind sets' reports; gates in evals/wording/thresholds.toml.
