@@ -29,6 +29,9 @@ from functools import lru_cache
 from importlib import resources
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
+# An organ right after an everyday-word name at the start of a clause makes it the division (城中区司法局…,
+# 城区人民政府…): a title or signature naming its body, not the word 城区.
+_ORGAN_AFTER = re.compile(r"人民政府|政府|党委|区委|人大|政协|司法局|[\u4e00-\u9fff]{1,6}?(?:局|办公室|委员会)")
 @dataclass(frozen=True)
 class Division:
     code: str  # 6-digit 行政区划代码
@@ -109,7 +112,8 @@ class Gazetteer:
         Names that are easily read into ordinary text need support:
         - two-character names (和县, 应县 in 相应县级) count only at the start of a clause (after
           punctuation, whitespace or a digit) or right after their city's or province's name;
-        - everyday words (城区, 老城区) count only right after their city's or province's name;
+        - everyday words (城区, 老城区) count only right after their city's or province's name, or at the start
+          of a clause with an organ after them (城区人民政府, 城中区司法局);
         - a name ending in 区 followed by 域 is the word 区域 (城东区域), not a division.
         """
         found: list[tuple[Division, int, int]] = []
@@ -135,7 +139,8 @@ class Gazetteer:
             after_parent = [d for d in divisions if self._parent_precedes(text, i, d)]
             if after_parent:
                 return length, after_parent
-            if any(d.common for d in divisions):
+            if any(d.common for d in divisions) and not (_clause_start(text, i)
+                                                         and _ORGAN_AFTER.match(text, i + length)):
                 continue
             if length == 2 and i > 0 and (_HAN.match(text[i - 1]) or text[i - 1].isalpha()):
                 continue
@@ -186,6 +191,10 @@ class Gazetteer:
             if province in context or any(len(s) >= 2 and s in context for s in shorts):
                 score = 1
         return score
+
+def _clause_start(text: str, i: int) -> bool:
+    return i == 0 or not (_HAN.match(text[i - 1]) or text[i - 1].isalnum())
+
 
 def _parse(text: str) -> list[Division]:
     return [
