@@ -22,6 +22,16 @@ def test_measure_words_drop_region_year_period_and_question_words() -> None:
     assert ask.period == "1-11月" and ask.units == ["件"]
 
 
+@pytest.mark.parametrize(("text", "measure"), [
+    ("德清23年和兰考23年谁受理的行政复议案件多", "受理 行政复议案件"),  # 谁 … 多 apart, not just 谁多
+    ("德清县和兰考县哪个行政复议案件更多", "行政复议案件"),
+    ("德清县和兰考县 调解成功率谁高", "调解成功率"),
+])
+def test_a_comparisons_words_are_not_its_measure(text: str, measure: str) -> None:
+    ask = asked_quantities(understand(text, DOCS))[0]
+    assert (ask.measure, ask.operation) == (measure, "compare")
+
+
 @pytest.mark.parametrize(("text", "condition"), [
     ("哪些地区的出庭应诉率达到100%？", (">=", 100.0, "%")),
     ("受理超过200件的有几个？", (">", 200.0, "件")),
