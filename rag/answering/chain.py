@@ -144,7 +144,7 @@ class Search:
 
     def mentioning(self, name: str, doc_ids: list[str]) -> list[str]:
         """Of `doc_ids`, the reports whose text names `name` (an index read, best first)."""
-        return self.retriever.docs_mentioning(name, doc_ids, limit=len(doc_ids), every_word=True)
+        return self.retriever.docs_mentioning(name, doc_ids, limit=len(doc_ids), verbatim=True)
 
 
 @dataclass(frozen=True)

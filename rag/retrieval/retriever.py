@@ -41,6 +41,9 @@ class Hit:
 
 # Scopes up to this many chunks are scored exactly from their stored vectors (see `Retriever._exact`).
 EXACT_DENSE_LIMIT = 2000
+# Reports read in full to confirm they name a place verbatim: the BM25 leaders for its name, enough for any
+# place (few reports name a given 街道) while a store of thousands is never read through.
+_VERBATIM_READS = 50
 
 
 class Retriever:
@@ -107,19 +110,19 @@ class Retriever:
         return [Hit(chunk_of[i], float(fused[i]), float(bm25[i]), None if dense is None else float(dense[i]))
                 for i in order[:k]]
 
-    def docs_mentioning(self, text: str, doc_ids: Sequence[str], limit: int, *, every_word: bool = False) -> list[str]:
+    def docs_mentioning(self, text: str, doc_ids: Sequence[str], limit: int, *, verbatim: bool = False) -> list[str]:
         """Of `doc_ids`, up to `limit` whose passages match `text` best by BM25 (none that miss all its
-        words; with `every_word`, only passages holding each of them, as a name must be): an index read, so a
-        question over thousands of reports reads only the likely few."""
+        words): an index read, so a question over thousands of reports reads only the likely few. With
+        `verbatim`, only reports whose text holds `text` as written, as a name must be (递铺镇 is not named by
+        a report sharing only its 镇); the BM25 leaders alone are read for that."""
         index = self.index()
-        tokens = self.tokenizer.tokens(text)
-        scores = index.scores(tokens)
+        scores = index.scores(self.tokenizer.tokens(text))
         mask = index.live if len(doc_ids) >= len(index.doc_rows) else index.rows_of(doc_ids)
-        if every_word:  # 递铺镇 is not named by a passage that shares only its 镇
-            for token in dict.fromkeys(tokens):
-                mask = mask & (index.scores([token]) > 0)
         wanted = set(doc_ids)
-        return [d for d in index.best_docs(scores, mask, limit) if d in wanted]
+        if not verbatim:
+            return [d for d in index.best_docs(scores, mask, limit) if d in wanted]
+        leaders = [d for d in index.best_docs(scores, mask, _VERBATIM_READS) if d in wanted]
+        return [d for d in leaders if any(text in c.text for c in self.store.doc_chunks(d))][:limit]
 
     def _decisive(self, bm25: np.ndarray, mask: np.ndarray) -> bool:
         """True when BM25's best chunk leads the runner-up by `dense_skip_margin` (0.7·z units): dense
