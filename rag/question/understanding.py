@@ -18,6 +18,7 @@ import yaml
 from rag.domain.catalogue import load_catalogue
 from rag.domain.gazetteer import load_gazetteer
 from rag.domain.intents import load_intents
+from rag.question.english_places import unknown_english_places
 from rag.question.places import Place, below_county_named, places_named
 from rag.schema import Document, Route
 from rag.store.snapshot import known_regions
@@ -220,7 +221,8 @@ def understand(question: str, documents: list[Document], context: Context | None
     below = [n for n in below_county_named(text) if not any(n in p.name or p.name in n for p in places)]
     intents = load_intents()
     q = Question(original=original, text=text, english=english, regions=regions, terms=terms,
-                 unknown_regions=unknown_divisions(text, known) + ([] if regions else below),
+                 unknown_regions=unknown_divisions(text, known) + ([] if regions else below)
+                 + (unknown_english_places(original, known) if english and not regions else []),
                  years=[int(y) for y in dict.fromkeys(intents.year.findall(text))], places=places)
     q.metrics = _metrics(text)
     q.wants_number = bool(intents.ask_number.search(text))
