@@ -191,6 +191,7 @@ class EnglishAsks:
     not_measure_terms: frozenset[str] = frozenset()  # glossary terms that do not name a measure
     part_break: re.Pattern[str] = re.compile(r"(?!)")  # where an English question's next part begins
     worded_stages: frozenset[str] = frozenset()  # stages a figure answers only when its words say so
+    stage_nouns: re.Pattern[str] = re.compile(r"(?!)")  # a question about cases, where stages are read
 
 
 @lru_cache(maxsize=1)
@@ -205,7 +206,8 @@ def english_asks() -> EnglishAsks:
     per_head = (re.compile(words["per_head"]["en"], re.I), tuple(words["per_head"]["zh"]))
     return EnglishAsks(counted, units, re.compile(words["money"], re.I), re.compile(words["subunit"]), stages,
                        per_head, frozenset(words["not_measure_terms"]), re.compile(words["part_break"], re.I),
-                       frozenset(n for n, st in words["stages"].items() if st.get("worded")))
+                       frozenset(n for n, st in words["stages"].items() if st.get("worded")),
+                       re.compile(words["stage_nouns"], re.I))
 
 
 def english_units(text: str) -> list[str]:
@@ -224,6 +226,8 @@ def english_subunit(text: str) -> str | None:
 
 def english_stage(text: str) -> str | None:
     """The one stage of a case an English ask names (lawsuits filed, cases concluded), if any."""
+    if not english_asks().stage_nouns.search(text):
+        return None
     named = [name for name, (en, _) in english_asks().stages.items() if en.search(text)]
     return named[0] if len(named) == 1 else None
 

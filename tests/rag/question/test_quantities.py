@@ -106,6 +106,9 @@ def test_change_against_last_year_in_other_words() -> None:
     ("How many administrative lawsuits were filed against Anji?", ["件"], None, "filed"),
     ("How many reconsideration cases were concluded in Anji?", ["件"], None, "concluded"),
     ("What was the correction rate in Anji?", [], None, None),
+    ("How many reconsideration cases did Anji conclude?", ["件"], None, "concluded"),  # the verb's base form
+    ("How many disclosure requests did Anji receive?", ["件"], None, "filed"),
+    ("How many projects did Anji complete?", [], None, None),  # not cases: no stage
 ])
 def test_an_english_question_says_its_unit_town_and_stage(text: str, units: list[str], subunit: str | None,
                                                         stage: str | None) -> None:
