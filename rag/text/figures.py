@@ -49,9 +49,19 @@ def figures(sentence: str) -> list[Figure]:
         nxt = sentence[m.end("num"): m.end("num") + 1]
         if nxt in {"-", "—", "~", "至"} and not unit:
             continue
+        if not unit and _enumerator(sentence, m.start(), m.end("num")):
+            continue  # "1.完善…", "（2）…": a list item's number, not a figure
         written = re.sub(r"\s+", "", m.group(0))
         found.append(Figure(m.group("num").replace(",", ""), written, unit, approx, m.start(), m.end(), clause_start))
     return found
+
+
+def _enumerator(sentence: str, start: int, end: int) -> bool:
+    before, after = sentence[start - 1: start], sentence[end: end + 1]
+    if before in {"（", "("} and after in {"）", ")"}:
+        return True
+    at_start = not sentence[:start].strip()
+    return at_start and after in {".", "．", "、", ")", "）"} and not sentence[end + 1: end + 2].isdigit()
 
 
 def numbers_in(text: str) -> list[str]:

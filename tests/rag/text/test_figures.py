@@ -11,6 +11,12 @@ from rag.text.figures import figures, number_occurs, numbers_in
         ("发放宣传材料7800余份", ["7800余份"]),
         ("好评率 99%以上", ["99%以上"]),
         ("全年接待群众法律咨询38,253人次", ["38253人次"]),
+        # A list item's number is not a figure; a decimal or a counted number at the start is.
+        ("1.完善落实行政复议制度", []),
+        ("（2）健全调解机制，化解纠纷35件", ["35件"]),
+        ("3、建立4项制度", ["4项"]),
+        ("1.5%的案件当场化解", ["1.5%"]),
+        ("12件行政复议案件全部办结", ["12件"]),
     ],
 )
 def test_figures_with_units(sentence: str, expected: list[str]) -> None:
