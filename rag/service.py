@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from cachetools import LRUCache
 
+from rag.answering.chain import dense_query
 from rag.answering.drafts import Draft
 from rag.answering.format import region_en
 from rag.answering.llm import LLMStep
@@ -125,7 +126,7 @@ class Service:
         scope = select(docs, q.regions, q.years, unknown_regions=q.unknown_regions, asks_plans=q.asks_plans)
         if scope.refusal is not None:
             return []
-        hits = self.retriever.search(q.text, scope.doc_ids, k=k)
+        hits = self.retriever.search(q.text, scope.doc_ids, k=k, dense_query=dense_query(q))
         return [(h, docs.get(h.chunk.doc_id)) for h in hits]
 
     def _understand(self, request: AskRequest, docs: dict[str, Document], context: Context) -> Question:
