@@ -45,6 +45,7 @@ class DocMeta:
     index_code: str | None = None  # the page's 索引号
     doc_number: str | None = None  # 文号: X府〔2023〕1号
     source_office: str | None = None  # the office a page gives as its source (来源), not the issuer
+    period: str | None = None  # the period its figures cover as stated (统计期限), ISO start/end: 2019-01-01/2019-12-20
     # Where each detected field came from (title, chrome, addressee, opening, body, filename, index_code,
     # signature) and how far it is trusted; provenance, not part of what the report states.
     sources: dict[str, str] = field(default_factory=dict, compare=False)
@@ -99,10 +100,12 @@ def detect_metadata(
 
     opening = _opening(lines, title_at)
     as_follows = _report_as_follows(lines)
+    period = _stated_period(text)
     year, sources["year"] = _first(
         ("title", _title_year(title)), ("opening", _opening_year(opening)),
-        ("report_as_follows", _opening_year(as_follows)), ("body", _body_year(text)),
-        ("covered_period", _period_year(text)), ("filename", filename_year(filename) if filename else None),
+        ("report_as_follows", _opening_year(as_follows)), ("announced", _announced_year(opening)),
+        ("body", _body_year(text)), ("covered_period", _period_year(text, period)),
+        ("filename", filename_year(filename) if filename else None), ("body_mentions", _dominant_year(text)),
     )
 
     date, issuer = _signature(lines, gazetteer)
@@ -112,7 +115,8 @@ def detect_metadata(
     sources["issuer"] = "signature" if issuer else "chrome"
     # Without a signature, the body the report's own title or "现将…报告如下" sentence names; then the page's
     # chrome (发布机构, 来源), which often names the office that posted it rather than the one reporting.
-    for source, named in (("title", title), ("report_as_follows", "\n".join(as_follows))):
+    for source, named in (("title", title), ("report_as_follows", "\n".join(as_follows)),
+                          ("announced", "\n".join(opening))):
         if issuer is None and (issuer := issuer_named(source, named and _tidy(named))):
             sources["issuer"] = source
     if issuer is None and _BODY.search(chrome.get("issuer", "")):
@@ -147,7 +151,7 @@ def detect_metadata(
 
     meta = DocMeta(title=title, year=year, date=date, issuer=issuer, published=_published(raw_lines or lines),
                    addressee=addressee, index_code=chrome.get("index_code"), doc_number=chrome.get("doc_number"),
-                   source_office=source_office)
+                   source_office=source_office, period=period)
     meta.kind = report_kind(title, text, stem)
     if meta.year is None and (posted := _year_before_posting(meta.published, meta.kind)) is not None:
         meta.year, sources["year"] = posted, "published"
@@ -156,6 +160,7 @@ def detect_metadata(
         _fill_region(meta, list(pick.divisions))
         sources["region"] = pick.source
     for name, source in (("published", "chrome"), ("addressee", "addressee"), ("index_code", "chrome"),
+                         ("period", "covered_period"),
                          ("doc_number", "chrome"), ("source_office", "chrome"), ("kind", "title" if title else "body")):
         sources[name] = source
     meta.sources = {k: v for k, v in sources.items() if v and getattr(meta, k) is not None}
@@ -178,14 +183,55 @@ _BODY_YEAR = re.compile(_YEAR + r"年度")
 _BODY_YEAR_CHARS = 3000
 
 
-def _period_year(text: str) -> int | None:
-    """The year of the period the text says its figures cover ("自2021年1月1日起至12月31日止")."""
+def _period_year(text: str, period: str | None) -> int | None:
+    """The year of the period the text says its figures cover ("自2021年1月1日起至12月31日止"), else the
+    start of the period it states (统计期限为2021年1月1日起至2021年12月14日止)."""
     head = _norm(text[:_BODY_YEAR_CHARS])
     for pattern in meta_words().covered_period:
         m = pattern.search(head)
         if m:
             return _valid_year(m.group(1))
+    return _valid_year(period[:4]) if period else None
+
+
+def _stated_period(text: str) -> str | None:
+    """The period the figures cover as the report states it, "2021-01-01/2021-12-14" (an end without its
+    year takes the start's)."""
+    m = meta_words().stated_period.search(_norm(text[:_BODY_YEAR_CHARS]))
+    if m is None:
+        return None
+    start, _ = _parse_date(m.group("start"), whole=True)
+    end_text = m.group("end") if "年" in m.group("end") else m.group("start")[:5] + m.group("end")
+    end, _ = _parse_date(end_text, whole=True)
+    return f"{start}/{end}" if start and end and start <= end else None
+
+
+def _announced_year(opening: list[str]) -> int | None:
+    """The year a sentence publishing the report names ("现向社会公布X办公室2018年…年度报告")."""
+    for line in opening:
+        for pattern in meta_words().announced_year:
+            m = pattern.search(_norm(line))
+            if m:
+                return _valid_year(m.group(1))
     return None
+
+
+_ANY_YEAR = re.compile(_YEAR + r"年")
+
+
+def _dominant_year(text: str) -> int | None:
+    """The year the first part of the body speaks of most, when it clearly leads (a report's own year is
+    repeated: "2022年，全县…；2022年受理…")."""
+    words = meta_words()
+    counts: dict[str, int] = {}
+    for m in _ANY_YEAR.finditer(_norm(text[:_BODY_YEAR_CHARS])):
+        counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < words.dominant_mentions:
+        return None
+    if len(ranked) > 1 and ranked[0][1] < words.dominant_margin * ranked[1][1]:
+        return None
+    return _valid_year(ranked[0][0])
 
 
 def _year_before_posting(published: str | None, kind: str | None) -> int | None:
@@ -207,9 +253,16 @@ def _report_as_follows(lines: list[str]) -> list[str]:
 
 
 def _body_year(text: str) -> int | None:
-    """The first "2021年度" in the first part of the text (a report names the year it covers first)."""
-    m = _BODY_YEAR.search(_norm(text[:_BODY_YEAR_CHARS]))
-    return _valid_year(m.group(1)) if m else None
+    """The first "2021年度" in the first part of the text (a report names the year it covers first), not one
+    naming a report ("按时发布2021年度政府信息公开工作年度报告": the year before's, as the body mentions it)."""
+    head = _norm(text[:_BODY_YEAR_CHARS])
+    for m in _BODY_YEAR.finditer(head):
+        if not _NAMES_A_REPORT.match(head, m.end()):
+            return _valid_year(m.group(1))
+    return None
+
+
+_NAMES_A_REPORT = re.compile(r"[^。；;，,]{0,24}?报告")
 
 
 _ORGAN = re.compile(r"(?:委员会|党委|[省市县区旗州盟]委|人民政府|政府|人大常委会|人大|政协|办公室|局)$")
@@ -263,11 +316,26 @@ def _find_title(lines: list[str]) -> tuple[str | None, int]:
     for i, line in enumerate(lines[:_HEAD_LINES]):
         if _looks_like_title(line):
             return _tidy(line), i
+        if (head := _title_head(line)) is not None:
+            return head, i
         if i + 1 < len(lines) and len(_norm(line)) <= 40 and not _SENTENCE_PUNCT.search(line) and not _is_chrome(line):
             joined = line + lines[i + 1]
             if _looks_like_title(joined) and not _TITLE_END.search(_norm(line)):
                 return _tidy(joined), i + 1
     return None, -1
+
+
+# A title run into the text after it on one line (a page that lost its line breaks): "X县人民政府2019年
+# 政府信息公开工作年度报告 一、总体情况 2019年,…". The title is what stands before the first heading or gap.
+_TITLE_HEAD = re.compile(r"^(.{6,80}?报告(?:书)?)\s*(?=[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\s)")
+
+
+def _title_head(line: str) -> str | None:
+    m = _TITLE_HEAD.match(_tidy(line))
+    if m is None or len(m.group(1)) >= len(_tidy(line)):
+        return None
+    head = m.group(1).strip()
+    return head if _looks_like_title(head) else None
 
 
 def _is_chrome(line: str) -> bool:

@@ -15,8 +15,8 @@ from rag.domain.intents import load_intents
 from rag.question.understanding import Question, asks_collection
 from rag.schema import Document, Table, TableRow
 
-_FIELD_NAMES = {"province": "所属省份", "city": "所属城市", "level": "行政级别", "year": "报告年度",
-                "issuer": "落款单位", "date": "落款日期"}
+_FIELD_NAMES = {"province": "所属省份", "city": "所属城市", "level": "行政级别", "period": "统计期限",
+                "year": "报告年度", "issuer": "落款单位", "date": "落款日期"}
 
 
 def _place(doc: Document, field: str) -> str | None:
@@ -106,6 +106,9 @@ def _collection_by_kind(question: Question, docs: Sequence[Document]) -> Draft |
                     "类型", "其他报告")
 
 
+_PLACE_OR_TIME = {"province", "city", "level", "period", "year", "place"}
+
+
 class DocumentsAnswerer:
     name = "documents"
     reads = ()
@@ -125,11 +128,11 @@ class DocumentsAnswerer:
             return _kind_of(question, docs, "year" in fields)
         if {"addressee", "published", "index_code", "doc_number", "kind", "source_office"} & set(fields):
             return None  # addressees, page fields and kinds: the metadata answerer cites them
-        place_field = next((f for f in fields if f in {"province", "city", "level", "year", "place"}), None)
+        place_field = next((f for f in fields if f in _PLACE_OR_TIME), None)
         if question.places and place_field:
             where = _where_places(question, docs)
             own = _places_own(question, docs)
-            others = [f for f in fields if f not in {"province", "city", "level", "year", "place"}]
+            others = [f for f in fields if f not in _PLACE_OR_TIME]
             if not own or not others or not where.answerable:
                 return where
             # "X街道那个年报是谁出的 哪个区的": the place's own report's fields, then where the place lies.
@@ -211,13 +214,17 @@ def _fields_of(question: Question, docs: Sequence[Document], fields: list[str]) 
     selected = [d for d in docs if d.region in question.regions
                 and (not question.years or d.year in question.years)]
     asked = [f for f in fields if f in _FIELD_NAMES]
-    if "date" in asked and "year" in asked:
+    if "date" in asked and {"year", "period"} & set(asked):
         asked.remove("date")  # 关于哪一年: the year covered, not the signing date
+    if "period" in asked and "year" in asked:
+        asked.remove("year")  # the stated period answers it; a report stating none answers its year
     lines = []
     for doc in selected:
         parts = []
         for name in asked:
             value = report_fields.shown(doc, name, english)
+            if name == "period" and not value and report_fields.value_of(doc, "year"):
+                name, value = "year", report_fields.shown(doc, "year", english)  # no 统计期限: the year covered
             if name == "issuer" and not value and doc.title:
                 value = f"未写明（报告标题：{doc.title}）" if not english else f"not stated (title: {doc.title})"
             value = (value or report_fields.not_stated(english)) + (

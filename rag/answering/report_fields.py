@@ -17,7 +17,7 @@ from rag.question.places import Place, place_of
 from rag.schema import Document
 
 PLACE_FIELDS = ("province", "city", "level")
-NOTED_FIELDS = ("source_office",)  # fields without a column: their value stands in the document's provenance
+NOTED_FIELDS = ("source_office", "period")  # fields without a column: their value stands in the provenance
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +52,9 @@ def shown(doc: Document, name: str, english: bool) -> str | None:
         return None
     if name in {"date", "published"}:
         return value if english else cn_date(value)
+    if name == "period":  # "2019-01-01/2019-12-20"
+        start, end = value.split("/")
+        return f"{start} to {end}" if english else f"{cn_date(start)}至{cn_date(end)}"
     if name == "kind":
         return kind_shown(value, english)
     if english and name in {"province", "city"}:
