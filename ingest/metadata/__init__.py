@@ -46,6 +46,7 @@ class DocMeta:
     doc_number: str | None = None  # 文号: X府〔2023〕1号
     source_office: str | None = None  # the office a page gives as its source (来源), not the issuer
     period: str | None = None  # the period its figures cover as stated (统计期限), ISO start/end: 2019-01-01/2019-12-20
+    publisher: str | None = None  # the body a page names as publishing it (发布机构), kept apart from the issuer
     # Where each detected field came from (title, chrome, addressee, opening, body, filename, index_code,
     # signature) and how far it is trusted; provenance, not part of what the report states.
     sources: dict[str, str] = field(default_factory=dict, compare=False)
@@ -111,19 +112,26 @@ def detect_metadata(
     date, issuer = _signature(lines, gazetteer)
     if date is None and raw_lines:
         date, issuer = _signature(raw_lines, gazetteer)
+    sources["issuer"] = sources["date"] = "signature"
+    # A name and a date under the title or at the foot of a short opening ("X旗政务服务局 2021年01月22日").
+    by_date, by_body = _byline(lines, title_at, gazetteer)
+    if date is None and by_date is not None:
+        date, sources["date"] = by_date, "byline"
+        if issuer is None and by_body is not None:
+            issuer, sources["issuer"] = by_body, "byline"
     chrome = read_chrome(raw_lines or lines)
-    sources["issuer"] = "signature" if issuer else "chrome"
+    if issuer is None:
+        sources["issuer"] = "chrome"
     # Without a signature, the body the report's own title or "现将…报告如下" sentence names; then the page's
     # chrome (发布机构, 来源), which often names the office that posted it rather than the one reporting.
     for source, named in (("title", title), ("report_as_follows", "\n".join(as_follows)),
                           ("announced", "\n".join(opening))):
         if issuer is None and (issuer := issuer_named(source, named and _tidy(named))):
             sources["issuer"] = source
-    if issuer is None and _BODY.search(chrome.get("issuer", "")):
-        issuer = chrome["issuer"]
-    source_office = chrome.get("source_office") if _BODY.search(chrome.get("source_office", "")) else None
-    if date is not None:
-        sources["date"] = "signature"
+    publisher = chrome["issuer"] if _names_a_body(chrome.get("issuer")) else None
+    if issuer is None and publisher is not None:
+        issuer = publisher
+    source_office = chrome.get("source_office") if _names_a_body(chrome.get("source_office")) else None
 
     context = "\n".join(filter(None, [text, raw, title_hint]))
     addressee = _addressee(lines, title_at)
@@ -140,7 +148,7 @@ def detect_metadata(
     stem = PurePath(filename).stem if filename else None
     named, like_named = issuer_divisions(issuer, gazetteer) if issuer else ([], [])
     pick = reader.pick([
-        ("title", title), ("signature", issuer if sources["issuer"] == "signature" else None),
+        ("title", title), ("signature", issuer if sources["issuer"] in {"signature", "byline"} else None),
         (sources["issuer"], named), ("chrome", chrome.get("issuer") or chrome.get("source_office")),
         ("site", site_name(raw_lines or lines)),
         ("opening", "\n".join(opening)), ("report_as_follows", "\n".join(as_follows)),
@@ -149,7 +157,10 @@ def detect_metadata(
         ("issuer_name", like_named),
     ])
 
-    meta = DocMeta(title=title, year=year, date=date, issuer=issuer, published=_published(raw_lines or lines),
+    published, sources["published"] = _published(raw_lines or lines), "chrome"
+    if published is None and by_date is not None:
+        published, sources["published"] = by_date, "byline"
+    meta = DocMeta(title=title, year=year, date=date, issuer=issuer, published=published, publisher=publisher,
                    addressee=addressee, index_code=chrome.get("index_code"), doc_number=chrome.get("doc_number"),
                    source_office=source_office, period=period)
     meta.kind = report_kind(title, text, stem)
@@ -159,7 +170,7 @@ def detect_metadata(
     if pick is not None:
         _fill_region(meta, list(pick.divisions))
         sources["region"] = pick.source
-    for name, source in (("published", "chrome"), ("addressee", "addressee"), ("index_code", "chrome"),
+    for name, source in (("addressee", "addressee"), ("index_code", "chrome"), ("publisher", "chrome"),
                          ("period", "covered_period"),
                          ("doc_number", "chrome"), ("source_office", "chrome"), ("kind", "title" if title else "body")):
         sources[name] = source
@@ -168,6 +179,34 @@ def detect_metadata(
     if pick is not None:
         meta.confidence["region"] = pick.confidence
     return meta
+
+
+def _names_a_body(name: str | None) -> bool:
+    """A chrome value naming a body (司法局, 人民政府办公室) or a place that issues reports (徐庄镇, 城东街道)."""
+    return bool(name) and bool(_BODY.search(name) or issuer_level(name))  # type: ignore[arg-type]
+
+
+_BYLINE_LINES = 8  # lines after the title (or the top) where a name-and-date byline may stand
+
+
+def _byline(lines: list[str], title_at: int, gazetteer: Gazetteer) -> tuple[str | None, str | None]:
+    """(date, body) of a byline near the top: "X县人民政府办公室 2022年1月27日" on one line, or a body's line
+    with the date on the next; the first one before the first heading."""
+    start = title_at + 1 if title_at >= 0 else 0
+    for i in range(start, min(len(lines), start + _BYLINE_LINES)):
+        norm = _norm(lines[i]).strip("()（）")
+        if _HEADING.match(norm):
+            break
+        date, at = _parse_date(norm, whole=False)
+        if date is None:
+            continue
+        if at == 0:  # the date alone: the body on the line above, if it is one
+            body = _body_line(lines[i - 1], gazetteer) if i > start else None
+            return date, body
+        body = _body_line(re.sub(r"[\d年月日〇○零一二三四五六七八九十\s]+$", "", lines[i]), gazetteer)
+        if body is not None:
+            return date, body
+    return None, None
 
 
 def _first(*candidates: tuple[str, int | None]) -> tuple[int | None, str]:

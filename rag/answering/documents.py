@@ -118,6 +118,8 @@ class DocumentsAnswerer:
         intents = load_intents()
         text = question.text
         docs = sorted(evidence.docs.values(), key=lambda d: (d.region or "", d.year or 0))
+        if question.regions and (bodies_own := _bodies_own(question, docs)):
+            docs = bodies_own  # "X县司法局的报告…": that body's report, not every report of its county
         asked_as = (text, question.original)  # English field words may have been translated ("which" → 哪个)
         fields = [name for name, pattern in intents.document_fields if any(pattern.search(t) for t in asked_as)]
         if not question.regions and any(intents.document_years.search(t) for t in asked_as):
@@ -282,7 +284,7 @@ class MetadataAnswerer:
     writes = ()
 
     def answer(self, question: Question, evidence: EvidenceSet) -> Draft | None:
-        own = _places_own(question, evidence.docs.values())
+        own = _places_own(question, evidence.docs.values()) or _bodies_own(question, evidence.docs.values())
         docs = {d.doc_id: d for d in own} if own else evidence.docs
         return extractive.metadata(question, docs, evidence.chunks_by_doc)
 
@@ -292,3 +294,23 @@ def _places_own(question: Question, docs) -> list[Document]:
     the reports of its district that only mention it."""
     return [d for d in docs for place in question.places
             if d.region == place.region and place.name in f"{d.issuer or ''} {d.title or ''}"]
+
+
+def _bodies_own(question: Question, docs) -> list[Document]:
+    """The reports of a body the question names by its full name (X县司法局, X市人民防空办公室): issued or
+    published by it. A region's name alone names no body."""
+    asked = re.sub(r"\s+", "", question.original)
+    english = question.english and question.original.lower()
+    own = []
+    for d in docs:
+        bodies = {b for who in (d.issuer, report_fields.value_of(d, "publisher")) if who for b in who.split()}
+        bodies = {b for b in bodies if len(b) > len(d.region or "") + 1}
+        if any(b in asked for b in bodies) or (english and any(_body_en_in(b, english) for b in bodies)):
+            own.append(d)
+    return own
+
+
+def _body_en_in(body: str, question: str) -> bool:
+    """Whether an English question names the body ("Weiyuan County Justice Bureau" for 渭源县司法局)."""
+    named = report_fields.body_en(body)
+    return named != body and named.split(" (")[0].lower() in question

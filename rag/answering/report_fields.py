@@ -17,7 +17,7 @@ from rag.question.places import Place, place_of
 from rag.schema import Document
 
 PLACE_FIELDS = ("province", "city", "level")
-NOTED_FIELDS = ("source_office", "period")  # fields without a column: their value stands in the provenance
+NOTED_FIELDS = ("source_office", "publisher", "period")  # no column: their value stands in the provenance
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +59,7 @@ def shown(doc: Document, name: str, english: bool) -> str | None:
         return kind_shown(value, english)
     if english and name in {"province", "city"}:
         return region_en(value)
-    if english and name in {"issuer", "addressee", "source_office"}:
+    if english and name in {"issuer", "addressee", "source_office", "publisher"}:
         return body_en(value)
     if english and name == "year":
         return value
