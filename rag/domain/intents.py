@@ -32,6 +32,7 @@ class Intents:
     plans_question: re.Pattern[str]
     which_items: re.Pattern[str]
     follow_up: re.Pattern[str]
+    year_shift: tuple[tuple[int, re.Pattern[str]], ...]  # "那前一年的报告呢": -1
     operations: tuple[tuple[str, re.Pattern[str]], ...]
     conditions: tuple[tuple[str, re.Pattern[str]], ...]
     question_words: re.Pattern[str]
@@ -103,6 +104,7 @@ def load_intents() -> Intents:
         plans_question=_compile(data["plans_question"]),
         which_items=_compile(data["which_items"]),
         follow_up=re.compile(data["follow_up"]),
+        year_shift=tuple((int(k), _compile(v)) for k, v in data["year_shift"].items()),
         operations=tuple((k, _compile(v)) for k, v in data["operations"].items()),
         conditions=tuple((k, _compile(v)) for k, v in data["conditions"].items()),
         question_words=_compile(data["question_words"]),
