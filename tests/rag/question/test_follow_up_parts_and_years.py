@@ -2,7 +2,7 @@
 ("那败了几件", "里面有几件是给公开了的", "还有几件没办完"), the report a year before or after ("那前一年的报告呢",
 "And according to the year before's report?"), in Chinese and English.
 
-Reports written for these tests (云南 弥勒, 两年); none comes from a gold set."""
+Reports written for these tests (云南 开远, 两年); none comes from a gold set."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tests.conftest import texts_service
 
 
 def _report(year: int, published: int, requests: int, granted: int, open_: int, suits: int, lost: int) -> str:
-    return (f"弥勒市人民政府{year}年政府信息公开工作年度报告\n一、总体情况\n{year}年，弥勒市认真贯彻条例。\n"
+    return (f"开远市人民政府{year}年政府信息公开工作年度报告\n一、总体情况\n{year}年，开远市认真贯彻条例。\n"
             f"二、主动公开政府信息情况\n{year}年，全市主动公开政府信息{published}条。\n"
             f"三、收到和处理政府信息公开申请情况\n{year}年共收到政府信息公开申请{requests}件，"
             f"其中予以公开{granted}件，尚未办结{open_}件。\n"
@@ -24,8 +24,8 @@ def _report(year: int, published: int, requests: int, granted: int, open_: int, 
 
 
 REPORTS = {
-    "mile-2021.txt": _report(2021, 1520, 42, 18, 3, 7, 2),
-    "mile-2020.txt": _report(2020, 1210, 31, 11, 4, 5, 1),
+    "kaiyuan-2021.txt": _report(2021, 1520, 42, 18, 3, 7, 2),
+    "kaiyuan-2020.txt": _report(2020, 1210, 31, 11, 4, 5, 1),
 }
 
 service = texts_service(REPORTS)
@@ -34,14 +34,14 @@ service = texts_service(REPORTS)
 @pytest.mark.parametrize(
     ("questions", "expected", "absent"),
     [
-        (["弥勒市2021年被提起行政诉讼多少件？", "那败了几件"], "2件", "未披露"),
-        (["弥勒市2021年收到多少件政府信息公开申请？", "那里面有几件是给公开了的"], "18件", "未披露"),
-        (["弥勒市2021年收到多少件政府信息公开申请？", "还有几件没办完"], "3件", "未披露"),
-        (["弥勒市2021年被提起行政诉讼多少件？", "那前一年的报告呢"], "5件", "2021"),
-        (["弥勒市2021年主动公开政府信息多少条？", "上一年度呢"], "1210条", "1520"),
-        (["How many lawsuits were filed against Mile City in 2021?", "And according to the year before's report?"],
+        (["开远市2021年被提起行政诉讼多少件？", "那败了几件"], "2件", "未披露"),
+        (["开远市2021年收到多少件政府信息公开申请？", "那里面有几件是给公开了的"], "18件", "未披露"),
+        (["开远市2021年收到多少件政府信息公开申请？", "还有几件没办完"], "3件", "未披露"),
+        (["开远市2021年被提起行政诉讼多少件？", "那前一年的报告呢"], "5件", "2021"),
+        (["开远市2021年主动公开政府信息多少条？", "上一年度呢"], "1210条", "1520"),
+        (["How many lawsuits were filed against Kaiyuan City in 2021?", "And according to the year before's report?"],
          "5 cases", "2021"),
-        (["How many lawsuits were filed against Mile City in 2020?", "And the year after?"], "7 cases", "2020"),
+        (["How many lawsuits were filed against Kaiyuan City in 2020?", "And the year after?"], "7 cases", "2020"),
     ],
 )
 def test_follow_up(service: Service, questions: list[str], expected: str, absent: str) -> None:
@@ -54,6 +54,6 @@ def test_follow_up(service: Service, questions: list[str], expected: str, absent
 
 def test_a_year_shift_with_a_measure_of_its_own_is_no_repeat(service: Service) -> None:
     session = uuid.uuid4().hex
-    service.ask(AskRequest(question="弥勒市2021年被提起行政诉讼多少件？", session_id=session))
+    service.ask(AskRequest(question="开远市2021年被提起行政诉讼多少件？", session_id=session))
     r = service.ask(AskRequest(question="上一年度主动公开政府信息多少条？", session_id=session))
     assert "条" in r.answer and "诉讼" not in r.answer, r.answer
