@@ -149,7 +149,7 @@ def detect_metadata(
     named, like_named = issuer_divisions(issuer, gazetteer) if issuer else ([], [])
     pick = reader.pick([
         ("title", title), ("signature", issuer if sources["issuer"] in {"signature", "byline"} else None),
-        (sources["issuer"], named), ("chrome", chrome.get("issuer") or chrome.get("source_office")),
+        (sources["issuer"], named), ("chrome", chrome.get("issuer")), ("chrome", chrome.get("source_office")),
         ("site", site_name(raw_lines or lines)),
         ("opening", "\n".join(opening)), ("report_as_follows", "\n".join(as_follows)),
         ("index_code", [index_division] if index_division and index_division.level != "省" else None),

@@ -106,6 +106,17 @@ def placed(doc: Document, english: bool) -> str | None:
     return template.format(region=doc.region, chain="".join(reversed(parts)))
 
 
+def placed_division(division, english: bool) -> str | None:
+    """A division the collection holds no report of, placed in its city and province from the gazetteer."""
+    parts = [p for p in dict.fromkeys((division.city, division.province)) if p and p != division.name]
+    if not parts:
+        return None
+    template = words()["placed"]["en" if english else "zh"]
+    if english:
+        return template.format(region=region_en(division.name), chain=", ".join(region_en(p) for p in parts))
+    return template.format(region=division.name, chain="".join(reversed(parts)))
+
+
 def body_en(name: str) -> str:
     """An issuing or receiving body in English with its Chinese beside it, when its parts are known:
     "醴陵市人民政府" -> "Liling City People's Government (醴陵市人民政府)"; otherwise the Chinese name."""

@@ -33,6 +33,8 @@ class Intents:
     which_items: re.Pattern[str]
     follow_up: re.Pattern[str]
     year_shift: tuple[tuple[int, re.Pattern[str]], ...]  # "那前一年的报告呢": -1
+    placement: tuple[re.Pattern[str], ...]  # "叶城是哪个地区的": group subject, the division asked about
+    placement_levels: re.Pattern[str]
     operations: tuple[tuple[str, re.Pattern[str]], ...]
     conditions: tuple[tuple[str, re.Pattern[str]], ...]
     question_words: re.Pattern[str]
@@ -105,6 +107,8 @@ def load_intents() -> Intents:
         which_items=_compile(data["which_items"]),
         follow_up=re.compile(data["follow_up"]),
         year_shift=tuple((int(k), _compile(v)) for k, v in data["year_shift"].items()),
+        placement=tuple(re.compile(v, re.I) for v in data["placement"]),
+        placement_levels=_compile(data["placement_levels"]),
         operations=tuple((k, _compile(v)) for k, v in data["operations"].items()),
         conditions=tuple((k, _compile(v)) for k, v in data["conditions"].items()),
         question_words=_compile(data["question_words"]),
