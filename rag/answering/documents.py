@@ -130,7 +130,8 @@ class DocumentsAnswerer:
         docs = sorted(evidence.docs.values(), key=lambda d: (d.region or "", d.year or 0))
         if question.regions and (bodies_own := _bodies_own(question, docs)):
             docs = bodies_own  # "X县司法局的报告…": that body's report, not every report of its county
-        asked_as = (text, question.original)  # English field words may have been translated ("which" → 哪个)
+        # English field words may have been translated ("which" → 哪个); a region's English name asks nothing.
+        asked_as = (text, report_fields.asked_words(question))
         fields = [name for name, pattern in intents.document_fields if any(pattern.search(t) for t in asked_as)]
         if not question.regions and any(intents.document_years.search(t) for t in asked_as):
             return _years_covered(docs)

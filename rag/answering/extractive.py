@@ -373,7 +373,7 @@ def asked_fields(q: Question) -> list[str]:
     A word inside another field's phrase is not a question of its own (谁 in 报送给谁); the posting date
     asked (什么时候发布) is not also the signing date."""
     found: dict[str, list[tuple[int, int, int]]] = {}
-    for n, text in enumerate((q.text, q.original)):
+    for n, text in enumerate((q.text, report_fields.asked_words(q))):
         for name, pattern in load_intents().document_fields:
             spans = [(n, *m.span()) for m in pattern.finditer(text) if m.end() > m.start()]
             if spans:

@@ -6,6 +6,7 @@ so an issuer read from a title says so the same way in a one-field and a two-fie
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -38,6 +39,17 @@ def value_of(doc: Document, name: str) -> str | None:
         return str(value) if value else None
     found = load_gazetteer().by_name(doc.region)
     return getattr(found[0], name, None) if found else None
+
+
+def asked_words(q) -> str:
+    """The question as asked, without the English names of its regions: "Linxia City's report" asks no city."""
+    out = q.original
+    if q.english:
+        for region in q.regions:
+            named = region_en(region).split(" (")[0]
+            if named and named != region:
+                out = re.sub(re.escape(named), " ", out, flags=re.I)
+    return out
 
 
 def cn_date(iso: str) -> str:

@@ -92,3 +92,8 @@ def test_a_place_below_county(service: Service, question: str, expected: list[st
 def test_a_sub_districts_report_knows_its_issuer_and_level(service: Service) -> None:
     doc = next(d for d in service.store.list_documents() if d.source == "chengdong.txt")
     assert (doc.region, doc.issuer, doc.issuer_level) == ("宁江区", "城东街道办事处", "sub_district")
+
+
+def test_a_regions_english_name_asks_no_field(service: Service) -> None:
+    r = service.ask(AskRequest(question="Which year does Linxia City's report cover?"))
+    assert r.answerable and "2019" in r.answer and "city:" not in r.answer, r.answer
