@@ -342,6 +342,10 @@ def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
         carried.append("year")
     if not q.metrics and ctx.metrics and q.route in {"lookup", "aggregate"}:
         carried.append("topic")
+    if carried and q.english and load_intents().part_of_last.search(q.original):
+        # "How many of those were disclosed?": the part in the reports' words, among the last figure's cases.
+        terms = [term for pattern, term in load_intents().part_terms if pattern.search(q.original)]
+        q = replace(q, text=" ".join([q.text, *dict.fromkeys(terms)]))
     if carried:
         q = replace(q, carried=carried)
         if q.route == "aggregate" and len(q.regions) == 1:

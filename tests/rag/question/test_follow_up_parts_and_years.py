@@ -42,6 +42,12 @@ service = texts_service(REPORTS)
         (["How many lawsuits were filed against Kaiyuan City in 2021?", "And according to the year before's report?"],
          "5 cases", "2021"),
         (["How many lawsuits were filed against Kaiyuan City in 2020?", "And the year after?"], "7 cases", "2020"),
+        (["How many information disclosure requests did Kaiyuan City receive in 2021?",
+          "How many of those were disclosed?"], "18 cases", "1520"),
+        (["How many information disclosure requests did Kaiyuan City receive in 2021?",
+          "And how many are still pending?"], "3 cases", "does not give"),
+        (["How many lawsuits were filed against Kaiyuan City in 2021?", "How many of them did it lose?"],
+         "2 cases", "7 cases"),
     ],
 )
 def test_follow_up(service: Service, questions: list[str], expected: str, absent: str) -> None:
