@@ -71,8 +71,8 @@ def _label_pattern(chrome: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
 
 def _posted_labels(tiers: dict[str, list[str]]) -> tuple[re.Pattern[str], ...]:
     """Strong labels, bare ones not ending a written-date label (成文日期 is not 日期), then the written date's."""
-    def alternation(labels: list[str]) -> str:
-        return "|".join(re.escape(w) for w in sorted(labels, key=len, reverse=True))
+    def alternation(labels: list[str]) -> str:  # spaces allowed inside a label (发 布 时 间:)
+        return "|".join(r"\s*".join(map(re.escape, w)) for w in sorted(labels, key=len, reverse=True))
 
     not_written = "".join(dict.fromkeys(f"(?<!{re.escape(w[: -len(b)])})" for w in tiers["written"]
                                         for b in tiers["weak"] if w.endswith(b) and len(w) > len(b)))
