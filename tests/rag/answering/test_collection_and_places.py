@@ -97,3 +97,9 @@ def test_a_sub_districts_report_knows_its_issuer_and_level(service: Service) -> 
 def test_a_regions_english_name_asks_no_field(service: Service) -> None:
     r = service.ask(AskRequest(question="Which year does Linxia City's report cover?"))
     assert r.answerable and "2019" in r.answer and "city:" not in r.answer, r.answer
+
+
+@pytest.mark.parametrize("question", ["办理行政复议案件最多的是哪个地区？", "复议案件最多是哪个地区"])
+def test_a_ranking_asking_which_region_is_no_placement(service: Service, question: str) -> None:
+    r = service.ask(AskRequest(question=question))
+    assert r.route != "metadata" and "属于" not in r.answer, r.answer
