@@ -16,6 +16,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePath
 
 import cn2an
@@ -225,7 +226,7 @@ _BODY_YEAR_CHARS = 3000
 def _period_year(text: str, period: str | None) -> int | None:
     """The year of the period the text says its figures cover ("自2021年1月1日起至12月31日止"), else the
     start of the period it states (统计期限为2021年1月1日起至2021年12月14日止)."""
-    head = _norm(text[:_BODY_YEAR_CHARS])
+    head = _head(text)
     for pattern in meta_words().covered_period:
         m = pattern.search(head)
         if m:
@@ -236,7 +237,7 @@ def _period_year(text: str, period: str | None) -> int | None:
 def _stated_period(text: str) -> str | None:
     """The period the figures cover as the report states it, "2021-01-01/2021-12-14" (an end without its
     year takes the start's)."""
-    m = meta_words().stated_period.search(_norm(text[:_BODY_YEAR_CHARS]))
+    m = meta_words().stated_period.search(_head(text))
     if m is None:
         return None
     start, _ = _parse_date(m.group("start"), whole=True)
@@ -263,7 +264,7 @@ def _dominant_year(text: str) -> int | None:
     repeated: "2022年，全县…；2022年受理…")."""
     words = meta_words()
     counts: dict[str, int] = {}
-    for m in _ANY_YEAR.finditer(_norm(text[:_BODY_YEAR_CHARS])):
+    for m in _ANY_YEAR.finditer(_head(text)):
         counts[m.group(1)] = counts.get(m.group(1), 0) + 1
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < words.dominant_mentions:
@@ -294,7 +295,7 @@ def _report_as_follows(lines: list[str]) -> list[str]:
 def _body_year(text: str) -> int | None:
     """The first "2021年度" in the first part of the text (a report names the year it covers first), not one
     naming a report ("按时发布2021年度政府信息公开工作年度报告": the year before's, as the body mentions it)."""
-    head = _norm(text[:_BODY_YEAR_CHARS])
+    head = _head(text)
     for m in _BODY_YEAR.finditer(head):
         if not _NAMES_A_REPORT.match(head, m.end()):
             return _valid_year(m.group(1))
@@ -318,6 +319,12 @@ def _addressee(lines: list[str], title_at: int | None) -> str | None:
         if parts and all(_ORGAN.search(p) for p in parts):
             return line.strip().rstrip(":：").strip()
     return None
+
+
+@lru_cache(maxsize=2)
+def _head(text: str) -> str:
+    """The first part of the text, normalised once for the year and period readers."""
+    return _norm(text[:_BODY_YEAR_CHARS])
 
 
 def _lines(text: str) -> list[str]:
