@@ -57,9 +57,3 @@ def test_follow_up(service: Service, questions: list[str], expected: str, absent
     assert last.answerable, last.answer
     assert expected in last.answer and absent not in last.answer, last.answer
 
-
-def test_a_year_shift_with_a_measure_of_its_own_is_no_repeat(service: Service) -> None:
-    session = uuid.uuid4().hex
-    service.ask(AskRequest(question="开远市2021年被提起行政诉讼多少件？", session_id=session))
-    r = service.ask(AskRequest(question="上一年度主动公开政府信息多少条？", session_id=session))
-    assert "条" in r.answer and "诉讼" not in r.answer, r.answer
