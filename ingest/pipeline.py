@@ -28,6 +28,7 @@ from ingest.sections import Paragraph, format_path, parse_sections
 from ingest.table_facts import table_facts
 from ingest.tables import locate
 from ingest.tables import spans as table_spans
+from rag.answering.report_fields import NOTED_FIELDS
 from rag.retrieval.embedders import Embedder
 from rag.retrieval.retriever import sync_lexical_index
 from rag.retrieval.tokenizer import Tokenizer, default_tokenizer
@@ -160,9 +161,10 @@ def _ingest_bytes(store: Store, path: Path, sha: str, *, chunk_size: int, tokeni
                 "province": meta.province, "year": meta.year, "issuer": meta.issuer, "date": meta.date,
                 "published": meta.published, "addressee": meta.addressee, "kind": meta.kind,
                 "issuer_level": meta.issuer_level, "index_code": meta.index_code, "doc_number": meta.doc_number,
-                # The page's source office (来源) has no column of its own: its value rides in its provenance.
+                # Fields without a column of their own (the page's source office 来源, the stated period
+                # 统计期限) ride in their provenance with their value.
                 "provenance": {k: {"source": v, "confidence": meta.confidence.get(k)}
-                               | ({"value": meta.source_office} if k == "source_office" else {})
+                               | ({"value": getattr(meta, k)} if k in NOTED_FIELDS else {})
                                for k, v in meta.sources.items()},
                 "pages": loaded.pages,
                 "ocr_pages": loaded.ocr_pages, "text": loaded.text,

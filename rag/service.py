@@ -211,7 +211,8 @@ def _next_context(q: Question, draft: Draft, context: Context) -> Context:
         entities = list(context.entities)
     aggregate_fresh = draft.route == "aggregate" and not q.regions
     return Context(
-        question=_explicit(q), regions=[] if aggregate_fresh else (q.regions or context.regions),
+        question=_explicit(q), original=context.original if q.carried else q.original,
+        regions=[] if aggregate_fresh else (q.regions or context.regions),
         years=q.years or context.years, metrics=q.metrics or context.metrics,
         entities=entities, ranked=ranked, measure=measure, order=order,
     )

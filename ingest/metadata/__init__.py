@@ -16,6 +16,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePath
 
 import cn2an
@@ -46,6 +47,8 @@ class DocMeta:
     index_code: str | None = None  # the page's 索引号
     doc_number: str | None = None  # 文号: X府〔2023〕1号
     source_office: str | None = None  # the office a page gives as its source (来源), not the issuer
+    period: str | None = None  # the period its figures cover as stated (统计期限), ISO start/end: 2019-01-01/2019-12-20
+    publisher: str | None = None  # the body a page names as publishing it (发布机构), kept apart from the issuer
     # Where each detected field came from (title, chrome, addressee, opening, body, filename, index_code,
     # signature) and how far it is trusted; provenance, not part of what the report states.
     sources: dict[str, str] = field(default_factory=dict, compare=False)
@@ -101,27 +104,37 @@ def detect_metadata(
 
     opening = _opening(lines, title_at)
     as_follows = _report_as_follows(lines)
+    period = _stated_period(text)
     year, sources["year"] = _first(
         ("title", _title_year(title)), ("opening", _opening_year(opening)),
-        ("report_as_follows", _opening_year(as_follows)), ("body", _body_year(text)),
-        ("covered_period", _period_year(text)), ("filename", filename_year(filename) if filename else None),
+        ("report_as_follows", _opening_year(as_follows)), ("announced", _announced_year(opening)),
+        ("body", _body_year(text)), ("covered_period", _period_year(text, period)),
+        ("filename", filename_year(filename) if filename else None), ("body_mentions", _dominant_year(text)),
     )
 
     date, issuer = _signature(lines, gazetteer)
     if date is None and raw_lines:
         date, issuer = _signature(raw_lines, gazetteer)
+    sources["issuer"] = sources["date"] = "signature"
+    # A name and a date under the title or at the foot of a short opening ("X旗政务服务局 2021年01月22日").
+    by_date, by_body = _byline(lines, title_at, gazetteer)
+    if date is None and by_date is not None:
+        date, sources["date"] = by_date, "byline"
+        if issuer is None and by_body is not None:
+            issuer, sources["issuer"] = by_body, "byline"
     chrome = read_chrome(raw_lines or lines)
-    sources["issuer"] = "signature" if issuer else "chrome"
+    if issuer is None:
+        sources["issuer"] = "chrome"
     # Without a signature, the body the report's own title or "现将…报告如下" sentence names; then the page's
     # chrome (发布机构, 来源), which often names the office that posted it rather than the one reporting.
-    for source, named in (("title", title), ("report_as_follows", "\n".join(as_follows))):
+    for source, named in (("title", title), ("report_as_follows", "\n".join(as_follows)),
+                          ("announced", "\n".join(opening))):
         if issuer is None and (issuer := issuer_named(source, named and _tidy(named))):
             sources["issuer"] = source
-    if issuer is None and _BODY.search(chrome.get("issuer", "")):
-        issuer = chrome["issuer"]
-    source_office = chrome.get("source_office") if _BODY.search(chrome.get("source_office", "")) else None
-    if date is not None:
-        sources["date"] = "signature"
+    publisher = chrome["issuer"] if _names_a_body(chrome.get("issuer")) else None
+    if issuer is None and publisher is not None:
+        issuer = publisher
+    source_office = chrome.get("source_office") if _names_a_body(chrome.get("source_office")) else None
 
     context = "\n".join(filter(None, [text, raw, title_hint]))
     addressee = _addressee(lines, title_at)
@@ -138,8 +151,8 @@ def detect_metadata(
     stem = PurePath(filename).stem if filename else None
     named, like_named = issuer_divisions(issuer, gazetteer) if issuer else ([], [])
     pick = reader.pick([
-        ("title", title), ("signature", issuer if sources["issuer"] == "signature" else None),
-        (sources["issuer"], named), ("chrome", chrome.get("issuer") or chrome.get("source_office")),
+        ("title", title), ("signature", issuer if sources["issuer"] in {"signature", "byline"} else None),
+        (sources["issuer"], named), ("chrome", chrome.get("issuer")), ("chrome", chrome.get("source_office")),
         ("site", site_name(raw_lines or lines)),
         ("opening", "\n".join(opening)), ("report_as_follows", "\n".join(as_follows)),
         ("index_code", [index_division] if index_division and index_division.level != "省" else None),
@@ -148,9 +161,12 @@ def detect_metadata(
         ("issuer_name", like_named),
     ])
 
-    meta = DocMeta(title=title, year=year, date=date, issuer=issuer, published=_published(raw_lines or lines),
+    published, sources["published"] = _published(raw_lines or lines), "chrome"
+    if published is None and by_date is not None:
+        published, sources["published"] = by_date, "byline"
+    meta = DocMeta(title=title, year=year, date=date, issuer=issuer, published=published, publisher=publisher,
                    addressee=addressee, index_code=chrome.get("index_code"), doc_number=chrome.get("doc_number"),
-                   source_office=source_office)
+                   source_office=source_office, period=period)
     meta.kind = report_kind(title, text, stem)
     if meta.year is None and (posted := _year_before_posting(meta.published, meta.kind)) is not None:
         meta.year, sources["year"] = posted, "published"
@@ -158,7 +174,8 @@ def detect_metadata(
     if pick is not None:
         _fill_region(meta, list(pick.divisions))
         sources["region"] = pick.source
-    for name, source in (("published", "chrome"), ("addressee", "addressee"), ("index_code", "chrome"),
+    for name, source in (("addressee", "addressee"), ("index_code", "chrome"), ("publisher", "chrome"),
+                         ("period", "covered_period"),
                          ("doc_number", "chrome"), ("source_office", "chrome"), ("kind", "title" if title else "body")):
         sources[name] = source
     meta.sources = {k: v for k, v in sources.items() if v and getattr(meta, k) is not None}
@@ -174,6 +191,34 @@ def _lead(title: str | None, issuer: str | None, chrome: dict[str, str], stem: s
                                     text[:_LEAD_CHARS]]))
 
 
+def _names_a_body(name: str | None) -> bool:
+    """A chrome value naming a body (司法局, 人民政府办公室) or a place that issues reports (徐庄镇, 城东街道)."""
+    return bool(name) and bool(_BODY.search(name) or issuer_level(name))  # type: ignore[arg-type]
+
+
+_BYLINE_LINES = 8  # lines after the title (or the top) where a name-and-date byline may stand
+
+
+def _byline(lines: list[str], title_at: int, gazetteer: Gazetteer) -> tuple[str | None, str | None]:
+    """(date, body) of a byline near the top: "X县人民政府办公室 2022年1月27日" on one line, or a body's line
+    with the date on the next; the first one before the first heading."""
+    start = title_at + 1 if title_at >= 0 else 0
+    for i in range(start, min(len(lines), start + _BYLINE_LINES)):
+        norm = _norm(lines[i]).strip("()（）")
+        if _HEADING.match(norm):
+            break
+        date, at = _parse_date(norm, whole=False)
+        if date is None:
+            continue
+        if at == 0:  # the date alone: the body on the line above, if it is one
+            body = _body_line(lines[i - 1], gazetteer) if i > start else None
+            return date, body
+        body = _body_line(re.sub(r"[\d年月日〇○零一二三四五六七八九十\s]+$", "", lines[i]), gazetteer)
+        if body is not None:
+            return date, body
+    return None, None
+
+
 def _first(*candidates: tuple[str, int | None]) -> tuple[int | None, str]:
     for source, value in candidates:
         if value is not None:
@@ -187,14 +232,55 @@ _BODY_YEAR = re.compile(_YEAR + r"年度")
 _BODY_YEAR_CHARS = 3000
 
 
-def _period_year(text: str) -> int | None:
-    """The year of the period the text says its figures cover ("自2021年1月1日起至12月31日止")."""
-    head = _norm(text[:_BODY_YEAR_CHARS])
+def _period_year(text: str, period: str | None) -> int | None:
+    """The year of the period the text says its figures cover ("自2021年1月1日起至12月31日止"), else the
+    start of the period it states (统计期限为2021年1月1日起至2021年12月14日止)."""
+    head = _head(text)
     for pattern in meta_words().covered_period:
         m = pattern.search(head)
         if m:
             return _valid_year(m.group(1))
+    return _valid_year(period[:4]) if period else None
+
+
+def _stated_period(text: str) -> str | None:
+    """The period the figures cover as the report states it, "2021-01-01/2021-12-14" (an end without its
+    year takes the start's)."""
+    m = meta_words().stated_period.search(_head(text))
+    if m is None:
+        return None
+    start, _ = _parse_date(m.group("start"), whole=True)
+    end_text = m.group("end") if "年" in m.group("end") else m.group("start")[:5] + m.group("end")
+    end, _ = _parse_date(end_text, whole=True)
+    return f"{start}/{end}" if start and end and start <= end else None
+
+
+def _announced_year(opening: list[str]) -> int | None:
+    """The year a sentence publishing the report names ("现向社会公布X办公室2018年…年度报告")."""
+    for line in opening:
+        for pattern in meta_words().announced_year:
+            m = pattern.search(_norm(line))
+            if m:
+                return _valid_year(m.group(1))
     return None
+
+
+_ANY_YEAR = re.compile(_YEAR + r"年")
+
+
+def _dominant_year(text: str) -> int | None:
+    """The year the first part of the body speaks of most, when it clearly leads (a report's own year is
+    repeated: "2022年，全县…；2022年受理…")."""
+    words = meta_words()
+    counts: dict[str, int] = {}
+    for m in _ANY_YEAR.finditer(_head(text)):
+        counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < words.dominant_mentions:
+        return None
+    if len(ranked) > 1 and ranked[0][1] < words.dominant_margin * ranked[1][1]:
+        return None
+    return _valid_year(ranked[0][0])
 
 
 def _year_before_posting(published: str | None, kind: str | None) -> int | None:
@@ -216,9 +302,16 @@ def _report_as_follows(lines: list[str]) -> list[str]:
 
 
 def _body_year(text: str) -> int | None:
-    """The first "2021年度" in the first part of the text (a report names the year it covers first)."""
-    m = _BODY_YEAR.search(_norm(text[:_BODY_YEAR_CHARS]))
-    return _valid_year(m.group(1)) if m else None
+    """The first "2021年度" in the first part of the text (a report names the year it covers first), not one
+    naming a report ("按时发布2021年度政府信息公开工作年度报告": the year before's, as the body mentions it)."""
+    head = _head(text)
+    for m in _BODY_YEAR.finditer(head):
+        if not _NAMES_A_REPORT.match(head, m.end()):
+            return _valid_year(m.group(1))
+    return None
+
+
+_NAMES_A_REPORT = re.compile(r"[^。；;，,]{0,24}?报告")
 
 
 _ORGAN = re.compile(r"(?:委员会|党委|[省市县区旗州盟]委|人民政府|政府|人大常委会|人大|政协|办公室|局)$")
@@ -235,6 +328,12 @@ def _addressee(lines: list[str], title_at: int | None) -> str | None:
         if parts and all(_ORGAN.search(p) for p in parts):
             return line.strip().rstrip(":：").strip()
     return None
+
+
+@lru_cache(maxsize=2)
+def _head(text: str) -> str:
+    """The first part of the text, normalised once for the year and period readers."""
+    return _norm(text[:_BODY_YEAR_CHARS])
 
 
 def _lines(text: str) -> list[str]:
@@ -272,11 +371,26 @@ def _find_title(lines: list[str]) -> tuple[str | None, int]:
     for i, line in enumerate(lines[:_HEAD_LINES]):
         if _looks_like_title(line):
             return _tidy(line), i
+        if (head := _title_head(line)) is not None:
+            return head, i
         if i + 1 < len(lines) and len(_norm(line)) <= 40 and not _SENTENCE_PUNCT.search(line) and not _is_chrome(line):
             joined = line + lines[i + 1]
             if _looks_like_title(joined) and not _TITLE_END.search(_norm(line)):
                 return _tidy(joined), i + 1
     return None, -1
+
+
+# A title run into the text after it on one line (a page that lost its line breaks): "X县人民政府2019年
+# 政府信息公开工作年度报告 一、总体情况 2019年,…". The title is what stands before the first heading or gap.
+_TITLE_HEAD = re.compile(r"^(.{6,80}?报告(?:书)?)\s*(?=[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\s)")
+
+
+def _title_head(line: str) -> str | None:
+    m = _TITLE_HEAD.match(_tidy(line))
+    if m is None or len(m.group(1)) >= len(_tidy(line)):
+        return None
+    head = m.group(1).strip()
+    return head if _looks_like_title(head) else None
 
 
 def _is_chrome(line: str) -> bool:

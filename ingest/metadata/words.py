@@ -25,6 +25,10 @@ class MetaWords:
     self_body: re.Pattern[str]  # 本局, 我办: a body naming itself, never an issuer's name
     place_bodies: dict[str, str]  # a place's ending -> its body's (街道 -> 街道办事处)
     covered_period: tuple[re.Pattern[str], ...]  # "自2021年1月1日起至12月31日止": group 1 the year covered
+    stated_period: re.Pattern[str]  # "统计期限为2021年1月1日起至12月14日止": groups start and end
+    announced_year: tuple[re.Pattern[str], ...]  # "现向社会公布X办2018年…年度报告": group 1 the year
+    dominant_mentions: int  # a body's most spoken-of year counts from this many mentions …
+    dominant_margin: float  # … and this many times as often as the next
     posted_after_kinds: tuple[str, ...]  # kinds of annual report posted early in the following year
     posted_by_month: int
     posted_labels: tuple[re.Pattern[str], ...]  # the posting date's label tiers, strongest first
@@ -48,6 +52,10 @@ def meta_words() -> MetaWords:
         self_body=re.compile(data["self_body"]),
         place_bodies=dict(data["place_bodies"]),
         covered_period=tuple(re.compile(v) for v in data["covered_period"]),
+        stated_period=re.compile(data["stated_period"]),
+        announced_year=tuple(re.compile(v) for v in data["announced_year"]),
+        dominant_mentions=int(data["dominant_year"]["min_mentions"]),
+        dominant_margin=float(data["dominant_year"]["margin"]),
         posted_after_kinds=tuple(data["posted_after_year"]["kinds"]),
         posted_by_month=int(data["posted_after_year"]["by_month"]),
         posted_labels=_posted_labels(data["posted_labels"]),
@@ -63,8 +71,8 @@ def _label_pattern(chrome: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
 
 def _posted_labels(tiers: dict[str, list[str]]) -> tuple[re.Pattern[str], ...]:
     """Strong labels, bare ones not ending a written-date label (成文日期 is not 日期), then the written date's."""
-    def alternation(labels: list[str]) -> str:
-        return "|".join(re.escape(w) for w in sorted(labels, key=len, reverse=True))
+    def alternation(labels: list[str]) -> str:  # spaces allowed inside a label (发 布 时 间:)
+        return "|".join(r"\s*".join(map(re.escape, w)) for w in sorted(labels, key=len, reverse=True))
 
     not_written = "".join(dict.fromkeys(f"(?<!{re.escape(w[: -len(b)])})" for w in tiers["written"]
                                         for b in tiers["weak"] if w.endswith(b) and len(w) > len(b)))

@@ -12,11 +12,12 @@ from rag.answering.drafts import Draft
 from rag.answering.format import MAX_REPORTS, label, label_en, region_en
 from rag.domain.gazetteer import load_gazetteer
 from rag.domain.intents import load_intents
+from rag.question.places import placed_divisions
 from rag.question.understanding import Question, asks_collection
 from rag.schema import Document, Table, TableRow
 
-_FIELD_NAMES = {"province": "所属省份", "city": "所属城市", "level": "行政级别", "year": "报告年度",
-                "issuer": "落款单位", "date": "落款日期"}
+_FIELD_NAMES = {"province": "所属省份", "city": "所属城市", "level": "行政级别", "period": "统计期限",
+                "year": "报告年度", "issuer": "落款单位", "date": "落款日期"}
 
 
 def _place(doc: Document, field: str) -> str | None:
@@ -24,10 +25,19 @@ def _place(doc: Document, field: str) -> str | None:
     return report_fields.value_of(doc, field)
 
 
-def _province_named(text: str) -> str | None:
-    for division, _ in load_gazetteer().find_in(text):
+def _province_named(text: str, original: str = "", english: bool = False) -> str | None:
+    """The province a question names: in full, by its short name (库里河北的报告), or in pinyin (from Hebei)."""
+    gazetteer = load_gazetteer()
+    for division, _ in gazetteer.find_in(text):
         if division.level == "省" or division.kind in {"直辖市", "自治区"}:
             return division.name
+    provinces = [d for d in gazetteer.divisions if d.level == "省" and d.current]
+    for d in provinces:
+        if len(d.short) >= 2 and d.short in text:
+            return d.name
+    if english:
+        words = set(re.findall(r"[a-z]+", original.lower()))
+        return next((d.name for d in provinces if d.pinyin and d.pinyin.lower() in words), None)
     return None
 
 
@@ -106,6 +116,9 @@ def _collection_by_kind(question: Question, docs: Sequence[Document]) -> Draft |
                     "类型", "其他报告")
 
 
+_PLACE_OR_TIME = {"province", "city", "level", "period", "year", "place"}
+
+
 class DocumentsAnswerer:
     name = "documents"
     reads = ()
@@ -115,21 +128,27 @@ class DocumentsAnswerer:
         intents = load_intents()
         text = question.text
         docs = sorted(evidence.docs.values(), key=lambda d: (d.region or "", d.year or 0))
-        asked_as = (text, question.original)  # English field words may have been translated ("which" → 哪个)
+        if question.regions and (bodies_own := _bodies_own(question, docs)):
+            docs = bodies_own  # "X县司法局的报告…": that body's report, not every report of its county
+        # English field words may have been translated ("which" → 哪个); a region's English name asks nothing.
+        asked_as = (text, report_fields.asked_words(question))
         fields = [name for name, pattern in intents.document_fields if any(pattern.search(t) for t in asked_as)]
         if not question.regions and any(intents.document_years.search(t) for t in asked_as):
             return _years_covered(docs)
         if asks_collection(question):
             return _collection_by_kind(question, docs)
+        if not question.places and set(fields) <= {"province", "city", "place"} and (
+                placed := _placement(question, docs)) is not None:
+            return placed
         if question.regions and "kind" in fields and ("year" in fields or _kind_checked(question)):
             return _kind_of(question, docs, "year" in fields)
         if {"addressee", "published", "index_code", "doc_number", "kind", "source_office"} & set(fields):
             return None  # addressees, page fields and kinds: the metadata answerer cites them
-        place_field = next((f for f in fields if f in {"province", "city", "level", "year", "place"}), None)
+        place_field = next((f for f in fields if f in _PLACE_OR_TIME), None)
         if question.places and place_field:
             where = _where_places(question, docs)
             own = _places_own(question, docs)
-            others = [f for f in fields if f not in {"province", "city", "level", "year", "place"}]
+            others = [f for f in fields if f not in _PLACE_OR_TIME]
             if not own or not others or not where.answerable:
                 return where
             # "X街道那个年报是谁出的 哪个区的": the place's own report's fields, then where the place lies.
@@ -143,29 +162,9 @@ class DocumentsAnswerer:
                 return _where_named(question, evidence.scope.docs)
         if question.regions and place_field and place_field != "place":
             return _fields_of(question, docs, fields)
-        if not question.regions and intents.document_list.search(text) and not question.asks_plans:
-            selected = docs
-            what = []
-            if (province := _province_named(text)) is not None:
-                selected = [d for d in selected if _place(d, "province") == province]
-                what.append(f"来自{province}")
-            if (levels := _level_words(text)) is not None:
-                word, allowed = levels
-                selected = [d for d in selected if (_place(d, "level") or "") in allowed]
-                what.append(f"{word}（{'、'.join(allowed)}）")
-            if question.years:
-                selected = [d for d in selected if d.year in question.years]
-                what.append("、".join(f"{y}年度" for y in question.years))
-            if not what:
-                return None  # the plain listing stays with the metadata answerer
-            by_level: dict[str, int] = {}
-            for d in selected:
-                by_level[_place(d, "level") or "级别不详"] = by_level.get(_place(d, "level") or "级别不详", 0) + 1
-            detail = "，".join(f"{k}{v}份" for k, v in by_level.items())
-            listing = "、".join(f"{label(d)}" for d in selected)
-            head = f"收录的报告中{''.join(what)}的共{len(selected)}份"
-            body = f"（{detail}）：{listing}" if selected else ""
-            return Draft(f"{head}{body}。", True, "metadata", table=_table(selected))
+        if not question.regions and any(intents.document_list.search(t) for t in asked_as) \
+                and not question.asks_plans:
+            return _listing(question, docs)
         return None
 
 
@@ -211,13 +210,17 @@ def _fields_of(question: Question, docs: Sequence[Document], fields: list[str]) 
     selected = [d for d in docs if d.region in question.regions
                 and (not question.years or d.year in question.years)]
     asked = [f for f in fields if f in _FIELD_NAMES]
-    if "date" in asked and "year" in asked:
+    if "date" in asked and {"year", "period"} & set(asked):
         asked.remove("date")  # 关于哪一年: the year covered, not the signing date
+    if "period" in asked and "year" in asked:
+        asked.remove("year")  # the stated period answers it; a report stating none answers its year
     lines = []
     for doc in selected:
         parts = []
         for name in asked:
             value = report_fields.shown(doc, name, english)
+            if name == "period" and not value and report_fields.value_of(doc, "year"):
+                name, value = "year", report_fields.shown(doc, "year", english)  # no 统计期限: the year covered
             if name == "issuer" and not value and doc.title:
                 value = f"未写明（报告标题：{doc.title}）" if not english else f"not stated (title: {doc.title})"
             value = (value or report_fields.not_stated(english)) + (
@@ -275,7 +278,7 @@ class MetadataAnswerer:
     writes = ()
 
     def answer(self, question: Question, evidence: EvidenceSet) -> Draft | None:
-        own = _places_own(question, evidence.docs.values())
+        own = _places_own(question, evidence.docs.values()) or _bodies_own(question, evidence.docs.values())
         docs = {d.doc_id: d for d in own} if own else evidence.docs
         return extractive.metadata(question, docs, evidence.chunks_by_doc)
 
@@ -285,3 +288,91 @@ def _places_own(question: Question, docs) -> list[Document]:
     the reports of its district that only mention it."""
     return [d for d in docs for place in question.places
             if d.region == place.region and place.name in f"{d.issuer or ''} {d.title or ''}"]
+
+
+def _bodies_own(question: Question, docs) -> list[Document]:
+    """The reports of a body the question names by its full name (X县司法局, X市人民防空办公室): issued or
+    published by it. A region's name alone names no body."""
+    asked = re.sub(r"\s+", "", question.original)
+    english = question.english and question.original.lower()
+    own = []
+    for d in docs:
+        bodies = {b for who in (d.issuer, report_fields.value_of(d, "publisher")) if who for b in who.split()}
+        bodies = {b for b in bodies if len(b) > len(d.region or "") + 1}
+        if any(b in asked for b in bodies) or (english and any(_body_en_in(b, english) for b in bodies)):
+            own.append(d)
+    return own
+
+
+def _body_en_in(body: str, question: str) -> bool:
+    """Whether an English question names the body ("Weiyuan County Justice Bureau" for 渭源县司法局)."""
+    named = report_fields.body_en(body)
+    return named != body and named.split(" (")[0].lower() in question
+
+
+def _placement(question: Question, docs: Sequence[Document]) -> Draft | None:
+    """Where a division lies ("叶城是哪个地区的"): its prefecture-level unit and province, once, from the report
+    filed under it when the collection holds one (its city as ingest read it), else from the gazetteer."""
+    divisions = placed_divisions(question.text, question.original, question.english)
+    if not divisions:
+        return None
+    english = question.english
+    held = {d.region: d for d in docs if d.region}
+    ours = [d for d in divisions if d.name in held]
+    lines, shown = [], []
+    for division in ours[:1] or divisions:
+        doc = held.get(division.name)
+        if doc is not None:
+            shown.append(doc)
+            line = report_fields.placed(doc, english)
+        else:
+            line = report_fields.placed_division(division, english)
+            line = line and line + report_fields.words()["not_collected"]["en" if english else "zh"].format(
+                region=region_en(division.name) if english else division.name)
+        if line:
+            lines.append(line)
+    if not lines:
+        return None
+    joined = (". ".join(lines) + ".") if english else ("；".join(lines) + "。")
+    return Draft(joined, True, "metadata", table=_table(shown) if shown else None)
+
+
+def _listing(question: Question, docs: Sequence[Document]) -> Draft | None:
+    """The reports of a province, a level or a year the collection holds ("库里河北的报告有哪些", "Which 2019
+    reports does the collection hold?"); None for a plain listing (the metadata answerer's)."""
+    english = question.english
+    text = question.text
+    selected = list(docs)
+    what, what_en = [], []
+    if (province := _province_named(text, question.original, english)) is not None:
+        selected = [d for d in selected if _place(d, "province") == province]
+        what.append(f"来自{province}")
+        what_en.append(f"from {region_en(province)}")
+    if (levels := _level_words(text)) is not None:
+        word, allowed = levels
+        selected = [d for d in selected if (_place(d, "level") or "") in allowed]
+        what.append(f"{word}（{'、'.join(allowed)}）")
+        what_en.append(f"at {word} level")
+    if question.years:
+        selected = [d for d in selected if d.year in question.years]
+        what.append("、".join(f"{y}年度" for y in question.years))
+        what_en.append("covering " + ", ".join(str(y) for y in question.years))
+    if not what:
+        return None  # the plain listing stays with the metadata answerer
+    if not selected:
+        none = report_fields.words()["none_held"]
+        return Draft(none["en"].format(what=" ".join(what_en)) if english else none["zh"].format(what="".join(what)),
+                     True, "metadata")
+    if english:
+        listing = "; ".join(label_en(d) for d in selected[:MAX_REPORTS])
+        more = f" and {len(selected) - MAX_REPORTS} more" if len(selected) > MAX_REPORTS else ""
+        head = f"The collection holds {len(selected)} report{'s' if len(selected) != 1 else ''} {' '.join(what_en)}"
+        return Draft(f"{head}{': ' + listing + more if selected else ''}.", True, "metadata", table=_table(selected))
+    by_level: dict[str, int] = {}
+    for d in selected:
+        by_level[_place(d, "level") or "级别不详"] = by_level.get(_place(d, "level") or "级别不详", 0) + 1
+    detail = "，".join(f"{k}{v}份" for k, v in by_level.items())
+    listing = "、".join(f"{label(d)}" for d in selected)
+    head = f"收录的报告中{''.join(what)}的共{len(selected)}份"
+    body = f"（{detail}）：{listing}" if selected else ""
+    return Draft(f"{head}{body}。", True, "metadata", table=_table(selected))

@@ -353,6 +353,8 @@ def metadata(q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str,
         if lines:
             return Draft("；".join(lines) + "。", True, "metadata")
     asked = asked_fields(q)
+    if "issuer" in asked and any(_published_by_another(d) for d in selected):
+        asked.insert(asked.index("issuer") + 1, "publisher")  # who issued it and, apart, who posted it
     if len(asked) > 1 or {"index_code", "doc_number", "kind", "source_office"} & set(asked):
         return _fields(selected, chunks_by_doc, asked, q.english)
     if asked == ["published"]:
@@ -371,7 +373,7 @@ def asked_fields(q: Question) -> list[str]:
     A word inside another field's phrase is not a question of its own (谁 in 报送给谁); the posting date
     asked (什么时候发布) is not also the signing date."""
     found: dict[str, list[tuple[int, int, int]]] = {}
-    for n, text in enumerate((q.text, q.original)):
+    for n, text in enumerate((q.text, report_fields.asked_words(q))):
         for name, pattern in load_intents().document_fields:
             spans = [(n, *m.span()) for m in pattern.finditer(text) if m.end() > m.start()]
             if spans:
@@ -430,6 +432,11 @@ def _fields(selected: Sequence[Document], chunks_by_doc: Mapping[str, list[Chunk
         for name in asked:
             value = report_fields.shown(doc, name, english)
             what = report_fields.field_name(name, english)
+            if name == "publisher" and not _published_by_another(doc):
+                continue  # said only where the page names another body than the issuer
+            if name == "date" and not value and doc.published and "published" not in asked:
+                name, what = "published", report_fields.field_name("published", english)  # "when": its posting
+                value = report_fields.shown(doc, name, english)
             if not value:
                 parts.append(f"{what}: {report_fields.not_stated(True)}" if english
                              else f"{what}{report_fields.not_stated(False)}")
@@ -450,17 +457,22 @@ def _fields(selected: Sequence[Document], chunks_by_doc: Mapping[str, list[Chunk
     return Draft(joined + more_reports(ordered), answerable, "metadata", evidence)
 
 
+def _published_by_another(doc: Document) -> bool:
+    publisher = report_fields.value_of(doc, "publisher")
+    return bool(publisher) and publisher != doc.issuer
+
+
 def _published(selected: Sequence[Document], english: bool = False) -> Draft:
     """The web posting date sits in the page's chrome, not the report text: said so, uncited."""
     lines = []
     ordered = _by_region(selected)
     for doc in ordered[:MAX_REPORTS]:
         if doc.published:
+            note = report_fields.source_note(doc, "published", english)
             if english:
-                lines.append(f"{label_en(doc)}: posted on {doc.published}"
-                             f"{report_fields.source_note(doc, 'published', True)}")
+                lines.append(f"{label_en(doc)}: posted on {doc.published}{note}")
             else:
-                lines.append(f"{label(doc)}报告的网页发布日期：{_cn_date(doc.published)}（取自网页信息栏，不在报告正文中）")
+                lines.append(f"{label(doc)}报告的网页发布日期：{_cn_date(doc.published)}{note}")
         else:
             lines.append(report_fields.says_none(doc, "published", english) if english
                          else f"{label(doc)}报告的网页未写明发布日期")

@@ -101,7 +101,8 @@ def region_en(region: str | None) -> str:
     division = next(iter(load_gazetteer().by_name(region)), None)
     if division is None or not division.pinyin:
         return region
-    word = english_words()["levels"].get(division.level) or english_words()["levels"].get(region[-1], "")
+    word = (english_words().get("kinds", {}).get(division.kind) or english_words()["levels"].get(division.level)
+            or english_words()["levels"].get(region[-1], ""))
     return f"{division.pinyin} {word}".strip() + f" ({region})"
 
 

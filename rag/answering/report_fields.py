@@ -6,6 +6,7 @@ so an issuer read from a title says so the same way in a one-field and a two-fie
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -17,7 +18,7 @@ from rag.question.places import Place, place_of
 from rag.schema import Document
 
 PLACE_FIELDS = ("province", "city", "level")
-NOTED_FIELDS = ("source_office",)  # fields without a column: their value stands in the document's provenance
+NOTED_FIELDS = ("source_office", "publisher", "period")  # no column: their value stands in the provenance
 
 
 @lru_cache(maxsize=1)
@@ -40,6 +41,17 @@ def value_of(doc: Document, name: str) -> str | None:
     return getattr(found[0], name, None) if found else None
 
 
+def asked_words(q) -> str:
+    """The question as asked, without the English names of its regions: "Linxia City's report" asks no city."""
+    out = q.original
+    if q.english:
+        for region in q.regions:
+            named = region_en(region).split(" (")[0]
+            if named and named != region:
+                out = re.sub(re.escape(named), " ", out, flags=re.I)
+    return out
+
+
 def cn_date(iso: str) -> str:
     y, m, d = (int(p) for p in iso.split("-"))
     return f"{y}年{m}月{d}日"
@@ -52,11 +64,14 @@ def shown(doc: Document, name: str, english: bool) -> str | None:
         return None
     if name in {"date", "published"}:
         return value if english else cn_date(value)
+    if name == "period":  # "2019-01-01/2019-12-20"
+        start, end = value.split("/")
+        return f"{start} to {end}" if english else f"{cn_date(start)}至{cn_date(end)}"
     if name == "kind":
         return kind_shown(value, english)
     if english and name in {"province", "city"}:
         return region_en(value)
-    if english and name in {"issuer", "addressee", "source_office"}:
+    if english and name in {"issuer", "addressee", "source_office", "publisher"}:
         return body_en(value)
     if english and name == "year":
         return value
@@ -101,6 +116,17 @@ def placed(doc: Document, english: bool) -> str | None:
     if english:
         return template.format(region=region_en(doc.region), chain=", ".join(region_en(p) for p in parts))
     return template.format(region=doc.region, chain="".join(reversed(parts)))
+
+
+def placed_division(division, english: bool) -> str | None:
+    """A division the collection holds no report of, placed in its city and province from the gazetteer."""
+    parts = [p for p in dict.fromkeys((division.city, division.province)) if p and p != division.name]
+    if not parts:
+        return None
+    template = words()["placed"]["en" if english else "zh"]
+    if english:
+        return template.format(region=region_en(division.name), chain=", ".join(region_en(p) for p in parts))
+    return template.format(region=division.name, chain="".join(reversed(parts)))
 
 
 def body_en(name: str) -> str:

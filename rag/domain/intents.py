@@ -32,6 +32,11 @@ class Intents:
     plans_question: re.Pattern[str]
     which_items: re.Pattern[str]
     follow_up: re.Pattern[str]
+    year_shift: tuple[tuple[int, re.Pattern[str]], ...]  # "那前一年的报告呢": -1
+    placement: tuple[re.Pattern[str], ...]  # "叶城是哪个地区的": group subject, the division asked about
+    placement_levels: re.Pattern[str]
+    part_of_last: re.Pattern[str]  # "of those": a follow-up asking a part of the last figure
+    part_terms: tuple[tuple[re.Pattern[str], str], ...]  # its English part words → the reports' words
     operations: tuple[tuple[str, re.Pattern[str]], ...]
     conditions: tuple[tuple[str, re.Pattern[str]], ...]
     question_words: re.Pattern[str]
@@ -103,6 +108,12 @@ def load_intents() -> Intents:
         plans_question=_compile(data["plans_question"]),
         which_items=_compile(data["which_items"]),
         follow_up=re.compile(data["follow_up"]),
+        year_shift=tuple((int(k), _compile(v)) for k, v in data["year_shift"].items()),
+        placement=tuple(re.compile(v, re.I) for v in data["placement"]),
+        placement_levels=_compile(data["placement_levels"]),
+        part_of_last=_compile(data["part_of_last"]),
+        part_terms=tuple((re.compile(rf"\b{re.escape(k)}\b", re.I), v)
+                         for k, v in sorted(data["part_terms"].items(), key=lambda kv: -len(kv[0]))),
         operations=tuple((k, _compile(v)) for k, v in data["operations"].items()),
         conditions=tuple((k, _compile(v)) for k, v in data["conditions"].items()),
         question_words=_compile(data["question_words"]),

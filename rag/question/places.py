@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
-from rag.domain.gazetteer import load_gazetteer
+from rag.domain.gazetteer import Division, load_gazetteer
 from rag.domain.intents import load_intents
 from rag.schema import Document
 
@@ -83,3 +83,19 @@ def _names(text: str, lowered: str, place: Place) -> bool:
 def below_county_named(text: str) -> list[str]:
     """乡镇 and 街道 a question names by their own names (递铺镇), which the gazetteer does not hold."""
     return list(dict.fromkeys(m.group(1) for m in load_intents().place_below.finditer(text)))
+
+
+def placed_divisions(text: str, original: str, english: bool) -> list[Division]:
+    """The divisions a question asks the place of ("叶城是哪个地区的", "Which prefecture is Yecheng County
+    in?"), by full or short name or by pinyin; several when the name is shared. [] when it asks no place."""
+    intents = load_intents()
+    asked = original.strip() if english else text.strip()
+    m = next((m for m in (p.search(asked) for p in intents.placement) if m), None)
+    if m is None:
+        return []
+    subject = m.group("subject").strip()
+    gazetteer = load_gazetteer()
+    if not english:
+        return [d for d in gazetteer.by_name(subject) if d.level != "省"]
+    name = intents.placement_levels.sub("", subject.lower()).strip()
+    return [d for d in gazetteer.by_pinyin(re.sub(r"[\s\-]+", "", name)) if d.level != "省" and d.current]

@@ -53,6 +53,7 @@ class Context:
     """What a conversation has established so far, for resolving follow-ups."""
 
     question: str | None = None
+    original: str | None = None  # the last question as asked that was not itself resolved from the conversation
     regions: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     metrics: list[str] = field(default_factory=list)
@@ -294,17 +295,23 @@ def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
         return resolved
     stripped = re.sub(r"[?？。!！\s]", "", q.text)
     elliptical = bool(load_intents().follow_up.match(q.text)) and len(stripped) <= 12 and not q.wants_number
+    if not q.regions and not q.years and (shifted := _shifted_years(q, ctx, documents)):
+        q, elliptical = replace(q, years=shifted), True  # "那前一年的报告呢": the same question a year before
     if elliptical and (q.regions or q.years):
         # "那朝阳区呢？": ask the previous question again about the new region or year.
-        previous = understand(ctx.question, documents, vocabulary=vocabulary)
-        rewritten = previous.text
+        # An English follow-up that only moves the year asks the English question again (its answer in English).
+        again = ctx.original if q.english and not q.regions and ctx.original and _is_english(ctx.original) \
+            else ctx.question
+        previous = understand(again, documents, vocabulary=vocabulary)
+        rewritten = previous.original if again == ctx.original else previous.text
         for old in previous.regions:
             rewritten = rewritten.replace(old, q.regions[0] if q.regions else old)
         if q.years:
             for y in previous.years:
                 rewritten = rewritten.replace(str(y), str(q.years[0]))
             if not previous.years:  # "那2022年呢？" after a question without a year: the year is added
-                rewritten = f"{q.years[0]}年{rewritten}"
+                rewritten = (f"{rewritten.rstrip(' ?？.')} in {q.years[0]}?" if again == ctx.original
+                             else f"{q.years[0]}年{rewritten}")
         if q.regions and not previous.regions:
             rewritten = f"{q.regions[0]}{rewritten}"
         resolved = understand(rewritten, documents, vocabulary=vocabulary)
@@ -315,7 +322,8 @@ def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
             for y in resolved.years:
                 rewritten = re.sub(rf"{y}年?(?:度)?", "", rewritten)
             resolved = understand(rewritten, documents, vocabulary=vocabulary)
-        resolved.original = q.original
+        # The English question asked again stands as asked (an answer quotes its measure, not "the year before").
+        resolved.original = rewritten if again == ctx.original else q.original
         resolved.carried = ["question"]
         return resolved
     carried = []
@@ -329,11 +337,26 @@ def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
         carried.append("year")
     if not q.metrics and ctx.metrics and q.route in {"lookup", "aggregate"}:
         carried.append("topic")
+    if carried and q.english and load_intents().part_of_last.search(q.original):
+        # "How many of those were disclosed?": the part in the reports' words, among the last figure's cases.
+        terms = [term for pattern, term in load_intents().part_terms if pattern.search(q.original)]
+        q = replace(q, text=" ".join([q.text, *dict.fromkeys(terms)]))
     if carried:
         q = replace(q, carried=carried)
         if q.route == "aggregate" and len(q.regions) == 1:
             q.route = "lookup"
     return q
+
+
+def _shifted_years(q: Question, ctx: Context, documents: list[Document]) -> list[int]:
+    """The years a follow-up shifts the conversation's to ("the year before's report": each year - 1); without a
+    year in the conversation, its region's one report's year is the one shifted from."""
+    shift = next((by for by, pattern in load_intents().year_shift
+                  if pattern.search(q.original.strip()) or pattern.search(q.text.strip())), 0)
+    if not shift:
+        return []
+    years = list(ctx.years) or list(dict.fromkeys(d.year for d in documents if d.region in ctx.regions and d.year))
+    return [y + shift for y in years] if len(years) == 1 else []
 
 
 def _referred(q: Question, ctx: Context) -> tuple[list[str], str]:

@@ -1,0 +1,71 @@
+"""Issuer, publisher and posting date from page chrome and a byline (ingest/metadata/): label forms, date
+forms with times, a town or sub-district as the page's 发布机构 or 来源, a name and date under the title or
+at the foot of a short opening, each with its source.
+
+Reports written for these tests (云南 蒙自, 甘肃 渭源); none comes from a gold set."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.metadata import detect_metadata
+
+BODY = "一、主要举措\n加强依法行政，推进严格规范公正文明执法。\n二、存在的问题\n基层力量不足。\n" * 4
+
+
+@pytest.mark.parametrize(
+    ("chrome", "published"),
+    [
+        ("发布机构：蒙自市司法局 发文时间：2026年01月28日", "2026-01-28"),
+        ("来源：蒙自市司法局 发布时间：2023-03-31 17:05:00", "2023-03-31"),
+        ("发布时间: 2023/3/31 09:00", "2023-03-31"),
+        ("公开时间 ： 2023年03月31日", "2023-03-31"),
+        ("发 布 时 间：2023-03-31", "2023-03-31"),
+    ],
+)
+def test_posting_date_forms(chrome: str, published: str) -> None:
+    text = chrome + "\n蒙自市2022年法治政府建设年度报告\n" + BODY
+    meta = detect_metadata(text, raw=text)
+    assert (meta.published, meta.sources.get("published")) == (published, "chrome")
+
+
+@pytest.mark.parametrize(
+    ("chrome", "issuer", "source", "publisher", "source_office"),
+    [
+        # A town as the page's publishing body, the title naming no body: the town is the issuer.
+        ("发布机构：雨露白族乡 发文时间：2026年01月28日\n政府信息公开工作年度报告", "雨露白族乡", "chrome",
+         "雨露白族乡", None),
+        # The county's office publishes a town's report: the town issues it, the office is kept apart.
+        ("发布机构：渭源县人民政府办公室 来源：清源镇\n清源镇2023年政府信息公开工作年度报告", "清源镇人民政府",
+         "title", "渭源县人民政府办公室", "清源镇"),
+    ],
+)
+def test_issuer_publisher_and_source_kept_apart(chrome: str, issuer: str, source: str, publisher: str,
+                                                source_office: str | None) -> None:
+    text = chrome + "\n" + BODY
+    meta = detect_metadata(text, raw=text)
+    assert (meta.issuer, meta.sources["issuer"], meta.publisher, meta.source_office) == (
+        issuer, source, publisher, source_office)
+
+
+@pytest.mark.parametrize(
+    ("byline", "issuer", "date"),
+    [
+        ("蒙自市市场监督管理局 2023年01月22日", "蒙自市市场监督管理局", "2023-01-22"),  # one line under the title
+        ("蒙自市市场监督管理局\n2023年1月22日", "蒙自市市场监督管理局", "2023-01-22"),  # the date on the next line
+        ("2022年1月1日起，蒙自市施行新规。", "蒙自市市场监督管理局", None),  # a date in a sentence is no byline
+    ],
+)
+def test_a_byline_under_the_title(byline: str, issuer: str, date: str | None) -> None:
+    meta = detect_metadata("蒙自市市场监督管理局2022年法治政府建设工作报告\n" + byline + "\n" + BODY)
+    assert (meta.issuer, meta.date, meta.published) == (issuer, date, date)
+    if date:
+        assert (meta.sources["date"], meta.sources["published"]) == ("byline", "byline")
+
+
+def test_a_signature_at_the_foot_of_a_short_opening() -> None:
+    text = ("渭源县2021年政府信息公开工作年度报告\n根据条例，现公布本年度报告。\n渭源县人民政府办公室 2022年1月27日\n"
+            + BODY)
+    meta = detect_metadata(text)
+    assert (meta.issuer, meta.date) == ("渭源县人民政府办公室", "2022-01-27")
+
