@@ -20,6 +20,7 @@ from rag.answering.format import (
     english_words,
     label,
     label_en,
+    region_en,
 )
 from rag.answering.matching import PASSAGES_READ, Fact, FactBook, Match, resolve_subunit, score_facts
 from rag.domain.intents import load_intents
@@ -52,7 +53,7 @@ class Finding:
 def find(asked: Asked, doc: Document, book: FactBook, idf: Mapping[str, float], threshold: float,
          dense: bool = True, passages: Sequence[str] = ()) -> Finding:
     facts = book.facts([doc.doc_id])[doc.doc_id]
-    if asked.subunit and issued_by(doc, asked.subunit):
+    if asked.subunit and (issued_by(doc, asked.subunit) or issued_by(doc, asked.subunit, book.text(doc.doc_id))):
         asked = replace(asked, subunit=None)  # the bureau's own report: its figures are the bureau's
     if asked.subunit:
         asked = replace(asked, subunit=resolve_subunit(asked.subunit, facts))
@@ -128,23 +129,77 @@ class Cited:
 
 def refusal_line(finding: Finding, cited: Cited, english: bool = False) -> str:
     """The measure named as the user asked it (never the search terms it was turned into), and the nearest
-    figure the report does give under its own label."""
+    figure the report does give under its own label: a different measure, or the same measure of another
+    body, area or year (said so, never blamed on the wording)."""
     what = asked_words(finding.asked.said, finding.asked.measure, english)
+    nearest = finding.nearest
+    whose = _whose(finding, english) if nearest is not None else None
     if english:
         words = english_words()
         line = (words["not_given_asked"].format(asked=finding.asked.phrase) if finding.asked.phrase
                 else words["not_given"].format(measure=what or "this figure"))
-        if finding.nearest is not None:
-            row = finding.nearest.fact.row
-            line += words["nearest"].format(wording=measure_name(finding.nearest), figure=display_en(row),
-                                            marker=cited.cite(row))
+        if nearest is not None:
+            row = nearest.fact.row
+            fields = {"wording": measure_name(nearest), "figure": display_en(row), "marker": cited.cite(row)}
+            if whose is not None:
+                line += words["nearest_of"].format(whose=whose[0], asked_for=whose[1], **fields)
+            else:
+                line += words["nearest"].format(**fields)
         return line
     line = f"{load_intents().not_disclosed}（{what or '该项'}）"
-    if finding.nearest is not None:
-        row = finding.nearest.fact.row
-        line += (f"；报告给出的相近数字是“{measure_name(finding.nearest)}”{display(row)}"
-                 f"{cited.cite(row)}，口径不同，不是所问的数据")
+    if nearest is not None:
+        row = nearest.fact.row
+        if whose is not None:
+            line += (f"；报告给出的是{whose[0]}的数字：“{measure_name(nearest)}”{display(row)}{cited.cite(row)}，"
+                     f"不是{whose[1]}的数据")
+        else:
+            line += (f"；报告给出的相近数字是“{measure_name(nearest)}”{display(row)}"
+                     f"{cited.cite(row)}，口径不同，不是所问的数据")
     return line
+
+
+def _refused_once(findings: Sequence[Finding], lines: list[str]) -> list[str]:
+    """An English answer says "the report does not give" once for all the parts it has no figure for (and
+    no nearest one): "…does not give a figure for “a” or “b”", "…does not give these figures"."""
+    bare = [i for i, f in enumerate(findings) if f.best is None and f.nearest is None]
+    if len(bare) < 2:
+        return lines
+    words = english_words()
+    asked = [f"“{findings[i].asked.phrase}”" for i in bare if findings[i].asked.phrase]
+    line = (words["not_given_several"].format(asked=" or ".join(asked)) if len(asked) == len(bare)
+            else words["not_given_these"])
+    return [line if i == bare[0] else text for i, text in enumerate(lines) if i not in bare[1:]]
+
+
+def _whose(finding: Finding, english: bool) -> tuple[str, str] | None:
+    """Whose figure the nearest one is, and whose was asked, when it was ruled out for its body, area or
+    year rather than its measure: (郎溪县, 林业局自己), (全市, 本地区), (2022年, 所问年份)."""
+    nearest = finding.nearest
+    if nearest is None:
+        return None
+    fact, asked, doc = nearest.fact, finding.asked, finding.doc
+    words = english_words()["whose"] if english else None
+    if nearest.reject == "other scope" and asked.subunit:
+        own = fact.row.scope or (fact.subunit if fact.subunit != "subunit" else None)
+        if english:
+            body = f"“{own}”" if own else (region_en(doc.region) or words["whole_region"])
+            return body, words["asked_body"].format(body=_quoted(asked.subunit))
+        return own or doc.region or "整个地区", f"{asked.subunit}自己"
+    if nearest.reject == "wider area" and fact.wider:
+        if english:
+            return f"“{fact.wider}”", region_en(doc.region) or words["this_region"]
+        return fact.wider, doc.region or "本地区"
+    if nearest.reject == "other year":
+        year = getattr(fact.row, "fact_year", None) or doc.year
+        if year:
+            if english:
+                return str(year), words["asked_year"]
+            return f"{year}年", "所问年份"
+    return None
+
+
+def _quoted(name: str) -> str:
+    return f"“{name}”" if re.search(r"[\u4e00-\u9fff]", name) else name
 
 
 def answer_line(finding: Finding, cited: Cited, english: bool = False) -> str:
@@ -217,6 +272,10 @@ class FactsAnswerer:
         cited = Cited(evidence.chunks_by_doc)
         lines = [answer_line(f, cited, english) if f.best is not None else refusal_line(f, cited, english)
                  for f in findings]
+        if english:
+            lines = _refused_once(findings, lines)
+        # Two parts refused alike ("报告未披露该项数据（该项）", twice) are said once.
+        lines = list(dict.fromkeys(lines))
         answerable = any(f.best for f in findings)
         if english:
             text = f"{label_en(doc)}: " + "; ".join(lines) + "." + note

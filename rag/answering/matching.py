@@ -176,6 +176,7 @@ class FactBook:
         # Phrase → vector: a pure function of the text, so kept across store versions and shared by
         # reports that word a figure alike ("办结行政复议案件"); an LRU bounds it (≈1.5 KB a phrase).
         self._vectors: LRUCache[str, np.ndarray] = LRUCache(maxsize=30_000)
+        self._texts: LRUCache[tuple[int, str], str] = LRUCache(maxsize=16)
         self._lock = threading.Lock()
 
     def _check_version(self) -> None:
@@ -208,6 +209,18 @@ class FactBook:
                 else:  # evicted meanwhile by another thread: read again
                     out[d] = [make_fact(r, self.tokenizer, self._level(d)) for r in self.store.metric_rows_in([d])]
             return out
+
+    def text(self, doc_id: str) -> str:
+        """A report's whole text (its chunks in order), read only when a question names a body and the
+        report's metadata does not say whether it is that body's own report; a few kept."""
+        key = (self.store.version(), doc_id)
+        with self._lock:
+            if (have := self._texts.get(key)) is not None:
+                return have
+        text = "\n".join(c.text for c in self.store.doc_chunks(doc_id))
+        with self._lock:
+            self._texts[key] = text
+        return text
 
     def _level(self, doc_id: str) -> str | None:
         doc = self.store.get_document(doc_id)

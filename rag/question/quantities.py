@@ -263,6 +263,8 @@ def said_phrase(q: Question, part: str | None = None) -> str:
                          out, flags=re.I)
     out = re.sub(r"[,\s]*\b(?:in|for|during)\s+(?:the\s+year\s+)?(?:19|20)\d{2}\b", "", out, flags=re.I)
     out = re.sub(r"\s+", " ", out).strip(" ,;:")
+    if part is not None:  # "…, and how many were lost": the part's joining word is not what was asked
+        out = re.sub(r"^(?:and|also|then)\s+", "", out, flags=re.I)
     return out[:1].lower() + out[1:] if out[1:2].islower() else out
 
 
