@@ -23,6 +23,7 @@ from rag.answering.format import (
     region_en,
 )
 from rag.answering.matching import PASSAGES_READ, Fact, FactBook, Match, resolve_subunit, score_facts
+from rag.answering.shares import Share, find_share
 from rag.domain.intents import load_intents
 from rag.question.quantities import Asked
 from rag.question.scope import issued_by
@@ -36,6 +37,8 @@ THRESHOLD = 0.66
 # A near miss: a fact whose words match this well but which may not answer (other unit, a change, a
 # town's figure) is named beside the refusal as a different measure.
 NEAREST = 0.6
+# A stated share this close (in points) to the one computed from its counts is the same share, as stated.
+STATED_SHARE = 0.6
 
 
 @dataclass
@@ -48,6 +51,7 @@ class Finding:
     candidates: tuple[Match, ...] = ()  # the facts that may answer, best first
     facts: tuple[Fact, ...] = ()  # every fact of the report, scored
     matches: tuple[Match, ...] = ()  # their scores against the ask, best first
+    share: Share | None = None  # a share no stated rate gives, computed from the report's part and whole
 
 
 def find(asked: Asked, doc: Document, book: FactBook, idf: Mapping[str, float], threshold: float,
@@ -67,8 +71,17 @@ def find(asked: Asked, doc: Document, book: FactBook, idf: Mapping[str, float], 
     nearest = next((m for m in matches if m is not best), None) if best is None else None
     ruled_out = [m for m in matches if not m.ok and m.score >= NEAREST]
     candidates = tuple(m for m in matches if m.ok and m.score >= threshold)
+    # A stated rate answers as stated; only without one is a share computed from two counts.
+    share = find_share(asked, facts, book, idf, doc.year, passages) if best is None and threshold > 0 else None
+    if share is not None:
+        # The report states that share beside its counts (纠错4件，纠错率为6.8%): the stated figure answers.
+        near = {share.part.fact.row.sentence, share.whole.fact.row.sentence}
+        stated = next((m for m in matches if m.ok and m.fact.row.sentence in near and not m.fact.row.derived
+                       and abs(m.fact.row.value - share.percent) < STATED_SHARE), None)
+        if stated is not None:
+            best, share, nearest = stated, None, None
     return Finding(asked, doc, best, nearest if nearest and nearest.score >= NEAREST else None, ruled_out,
-                   candidates, tuple(facts), tuple(matches))
+                   candidates, tuple(facts), tuple(matches), share)
 
 
 def notes_of(findings: Iterable[Finding], vetoed: Sequence[Fact] = ()) -> Notes:
@@ -161,7 +174,7 @@ def refusal_line(finding: Finding, cited: Cited, english: bool = False) -> str:
 def _refused_once(findings: Sequence[Finding], lines: list[str]) -> list[str]:
     """An English answer says "the report does not give" once for all the parts it has no figure for (and
     no nearest one): "…does not give a figure for “a” or “b”", "…does not give these figures"."""
-    bare = [i for i, f in enumerate(findings) if f.best is None and f.nearest is None]
+    bare = [i for i, f in enumerate(findings) if f.best is None and f.share is None and f.nearest is None]
     if len(bare) < 2:
         return lines
     words = english_words()
@@ -200,6 +213,30 @@ def _whose(finding: Finding, english: bool) -> tuple[str, str] | None:
 
 def _quoted(name: str) -> str:
     return f"“{name}”" if re.search(r"[\u4e00-\u9fff]", name) else name
+
+
+def share_line(finding: Finding, cited: Cited, english: bool = False) -> str:
+    """A share computed from the part and the whole the report states, labelled as computed, both quoted."""
+    share = finding.share
+    assert share is not None
+    part, whole = share.part.fact.row, share.whole.fact.row
+    percent = f"{share.percent:.1f}%"
+    marks = "".join(dict.fromkeys(cited.cite(r) for r in (part, whole)))
+    if english:
+        words = english_words()
+        what = finding.asked.phrase or asked_words(finding.asked.said, None, english=True) or words["share_of"]
+        return words["share"].format(asked=what, figure=percent, part_wording=_named(share.part),
+                                     part=display_en(part), whole_wording=_named(share.whole),
+                                     whole=display_en(whole), marker=marks)
+    part_name, whole_name = _named(share.part), _named(share.whole)
+    return (f"{part_name}占{whole_name}的比例：{percent}（报告未直接给出比例，按报告的两个数字计算："
+            f"“{part_name}”{display(part)} ÷ “{whole_name}”{display(whole)}）{marks}")
+
+
+def _named(match: Match) -> str:
+    """A count's measure as a share's label says it: without the 其中 that leads a part."""
+    name = measure_name(match)
+    return load_intents().subunit_lead.sub("", name) or name
 
 
 def answer_line(finding: Finding, cited: Cited, english: bool = False) -> str:
@@ -270,13 +307,14 @@ class FactsAnswerer:
         # passage answerer must not give them either.
         notes = notes_of(findings, [m.fact for f in findings if f.best is None for m in f.ruled_out])
         cited = Cited(evidence.chunks_by_doc)
-        lines = [answer_line(f, cited, english) if f.best is not None else refusal_line(f, cited, english)
-                 for f in findings]
+        lines = [answer_line(f, cited, english) if f.best is not None
+                 else share_line(f, cited, english) if f.share is not None
+                 else refusal_line(f, cited, english) for f in findings]
         if english:
             lines = _refused_once(findings, lines)
         # Two parts refused alike ("报告未披露该项数据（该项）", twice) are said once.
         lines = list(dict.fromkeys(lines))
-        answerable = any(f.best for f in findings)
+        answerable = any(f.best or f.share for f in findings)
         if english:
             text = f"{label_en(doc)}: " + "; ".join(lines) + "." + note
         else:
