@@ -31,6 +31,7 @@ from rag.question.understanding import Question
 from rag.schema import Document, MetricRow
 from rag.store.database import ChunkRow
 from rag.store.snapshot import latest_of
+from rag.text.figures import figures
 
 # Minimum measure score for a fact to answer; chosen from the sweep (evals/sweep_facts.py, README).
 THRESHOLD = 0.66
@@ -115,11 +116,23 @@ def one_figure_each(findings: list[Finding]) -> None:
 def measure_name(match: Match) -> str:
     """The measure as the report words it: the catalogue label, or the figure's phrase without the figure."""
     fact = match.fact
+    if fact.role is not None:  # "由19个调整为27个": the change is quoted whole, both figures in it
+        return _whole_clause(fact.row) or fact.clause
     if fact.row.metric != "other":
         return fact.measure
     written = "".join((fact.row.written or "").split())
     phrase = fact.clause.replace(written, "").strip(" ，,、") if written else fact.clause
     return phrase or fact.measure
+
+
+def _whole_clause(row: MetricRow) -> str:
+    sentence = row.sentence or ""
+    written = "".join((row.written or "").split())
+    fig = next((f for f in figures(sentence) if written and f.text == written), None)
+    if fig is None:
+        return ""
+    stop = re.compile(r"[，,；;。！？!?：:]").search(sentence, fig.end)
+    return sentence[fig.clause_start:stop.start() if stop else len(sentence)].strip()
 
 
 class Cited:

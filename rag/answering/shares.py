@@ -66,6 +66,8 @@ def find_share(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mapping
         for whole in usable:
             if whole is part or not _whole_of(whole.fact, part.fact):
                 continue
+            if not _says_part(count, part.fact, whole.fact, book, english):
+                continue
             if stated and not any(v == whole.fact.row.value and intents.family(u) == intents.family(
                     whole.fact.row.unit) for v, u in stated):
                 continue
@@ -73,6 +75,28 @@ def find_share(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mapping
             if best is None or score > best[0]:
                 best = (score, Share(part, whole))
     return best[1] if best else None
+
+
+def _says_part(count: Asked, part: Fact, whole: Fact, book: FactBook, english: bool) -> bool:
+    """Whether the two counts say the share asked: for a Chinese ask, the part's own words hold a word of the
+    ask the whole's lack (what tells the part from the whole: 予以公开 of 收到申请) and every word of the ask
+    is in the one or the other ("胜诉率" is not 败诉 of 案件)."""
+    words = [t for t in dict.fromkeys(book.tokenizer.tokens(count.measure)) if len(t) > 1 and not t.isdigit()]
+    if not words:
+        return False
+    part_text = f"{part.measure} {part.clause}"
+    whole_text = f"{whole.measure} {whole.clause}"
+    # An English ask's words are the dictionary's: the part need only say one of them (meaning ranked it).
+    if not any(w in part.tokens and (english or w not in whole.tokens) for w in words):
+        return False
+    both = f"{part_text} {whole_text}"
+    have = {both[i:i + 2] for i in range(len(both) - 1)}
+
+    def said(word: str) -> bool:  # in their words, or by half its character pairs ("被纠错" by 纠错)
+        pairs = {word[i:i + 2] for i in range(len(word) - 1)}
+        return word in both or (len(pairs) > 1 and 2 * len(pairs & have) >= len(pairs))
+
+    return english or all(said(w) for w in words)
 
 
 def _whole_of(whole: Fact, part: Fact) -> bool:
@@ -84,9 +108,11 @@ def _whole_of(whole: Fact, part: Fact) -> bool:
         return False
     if w.span is None or p.span is None or w.span[0] >= p.span[0]:
         return False
-    if w.section != p.section and w.sentence != p.sentence:
-        return False
-    return w.sentence == p.sentence or p.span[0] - w.span[1] <= NEAR
+    if w.sentence == p.sentence:
+        return True
+    # The sentence after the whole's: only a part it says is one ("其中助力化解98件").
+    lead = load_intents().subset_of.match((p.sentence or "").lstrip())
+    return w.section == p.section and lead is not None and p.span[0] - w.span[1] <= NEAR
 
 
 def _whole_in_question(text: str) -> list[tuple[float, str]]:

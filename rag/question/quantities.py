@@ -54,7 +54,8 @@ def asked_quantities(q: Question) -> list[Asked]:
     """One ask per part of the question; parts inherit the question's regions and years."""
     intents = load_intents()
     parts = [p.strip() for p in intents.part_break.split(q.text) if p and p.strip()]
-    if q.english and q.own_text and len(parts) > 1 and parts[-1] not in q.own_text:
+    if (q.english and q.own_text and len(parts) > 1 and parts[-1] not in q.own_text
+            and intents.ask_word.search(parts[-1])):
         # The dictionary's candidates follow the question's "?": words of its measure, not a part of their own
         # ("…improve?" brings 效率 and 提高, which would read as a second ask of a rate).
         parts[-2:] = [f"{parts[-2]} {parts[-1]}"]
