@@ -290,17 +290,25 @@ def lexical_score(asked: Asked, fact: Fact, tokenizer: Tokenizer, idf: Mapping[s
 def _named_parts(asked: Asked, facts: Sequence[Fact]) -> set[int]:
     """Facts whose own measure the ask names in full ("工作动态" in "网站发布的工作动态有多少条") while their
     sentence holds another figure of the same unit family (the total they are part of)."""
+    if asked.phrase or (asked.said and asked.said != asked.measure):
+        return set()  # an English ask's Chinese words are the dictionary's, not names it gives
     intents = load_intents()
-    said = re.sub(r"\s+", "", f"{asked.measure}{asked.focus}")
-    out: set[int] = set()
+    # "审查的文件中非规范性文件有多少": the part after 中 is the sub-measure named, the words before it the whole.
+    subset = list(intents.subset_of.finditer(asked.text))
+    said = re.sub(r"\s+", "", asked.text[subset[-1].end():] if subset else f"{asked.measure}{asked.focus}")
     by_sentence: dict[str, list[Fact]] = {}
     for fact in facts:
         by_sentence.setdefault(fact.row.sentence or "", []).append(fact)
-    for fact in facts:
-        own = intents.subunit_lead.sub("", re.sub(r"\s+", "", fact.measure or ""))
-        if len(own) < NAMED_PART or own not in said or not fact.row.sentence:
-            continue
+
+    def own(fact: Fact) -> str:
+        return intents.subunit_lead.sub("", re.sub(r"\s+", "", fact.measure or ""))
+
+    named = [f for f in facts if len(own(f)) >= NAMED_PART and own(f) in said and f.row.sentence]
+    out: set[int] = set()
+    for fact in named:
         family = intents.family(fact.row.unit)
+        if any(own(fact) in own(o) and own(fact) != own(o) for o in named):
+            continue  # 规范性文件 inside the 非规范性文件 asked
         if any(o is not fact and intents.family(o.row.unit) == family and o.measure != fact.measure
                for o in by_sentence[fact.row.sentence]):
             out.add(id(fact))
