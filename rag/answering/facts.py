@@ -289,6 +289,10 @@ class FactsAnswerer:
         if any(a.operation not in {"value", "change", "sum"} for a in asks):
             return None
         note = ""
+        named = {a.subunit for a in asks if a.subunit}
+        own = [d for d in docs if any(issued_by(d, u) for u in named)] if len(docs) > 1 and named else []
+        if own:  # "X区Y街道…": Y街道's own report among the district's answers for it
+            docs = own
         if len(docs) > 1 and len(question.years) < 2:  # several reports, one or no year named: the latest
             docs = latest_of(docs)
             note = "" if question.years else "（未指明年份，取最近一年的报告）"  # said only when no year was asked

@@ -223,6 +223,12 @@ def understand(question: str, documents: list[Document], context: Context | None
 
         text = f"{text} {' '.join(bridge(text, vocabulary))}".strip()
     known = known_regions(documents)
+    if english:
+        # A 乡镇 or 街道 named by its pinyin ("Meizhu town") is read as the reports write it (梅渚镇), so
+        # the question goes on as a Chinese one naming it would.
+        for place in places_named(text, original, documents):
+            if place.name not in text:
+                text = f"{text} {place.name}"
     regions = _matcher(known).find(text)
     places = places_named(text, original, documents) if not regions else []
     regions = regions or list(dict.fromkeys(p.region for p in places))
