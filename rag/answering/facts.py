@@ -290,7 +290,8 @@ class FactsAnswerer:
             return None
         note = ""
         named = {a.subunit for a in asks if a.subunit}
-        own = [d for d in docs if any(issued_by(d, u) for u in named)] if len(docs) > 1 and named else []
+        own = [d for d in docs if any(issued_by(d, u) or issued_by(d, u, self.book.text(d.doc_id)) for u in named)
+               ] if len(docs) > 1 and named else []
         if own:  # "X区Y街道…": Y街道's own report among the district's answers for it
             docs = own
         if len(docs) > 1 and len(question.years) < 2:  # several reports, one or no year named: the latest

@@ -20,6 +20,9 @@ REPORTS = {
                      "2022年，鳌峰街道主动公开政府信息312条。收到政府信息公开申请3件。\n",
     "zz-wanling.txt": "宣城市宣州区宛陵路街道2022年政府信息公开工作年度报告\n一、总体情况\n"
                       "2022年，本街道主动公开政府信息275条。收到政府信息公开申请5件。\n",
+    # No title, no signature: the 街道 is the subject of its opening and speaks as 本街道.
+    "zz-jichuan.txt": "2022年，宣州区济川街道坚持以人民为中心推进政务公开。\n一、主动公开\n"
+                      "本街道主动公开政府信息188条。收到政府信息公开申请4件。\n",
     "meizhu.txt": "来源：郎溪县梅渚镇人民政府\n2022年政府信息公开工作年度报告\n一、总体情况\n"
                   "2022年，本镇主动公开政府信息208条。收到政府信息公开申请2件。\n",
     "langxi.txt": "郎溪县2022年政府信息公开工作年度报告\n一、总体情况\n2022年，郎溪县主动公开政府信息4410条。"
@@ -34,6 +37,7 @@ service = texts_service(REPORTS)
     [
         ("梅渚镇2022年主动公开政府信息多少条？", "208"),  # named only by the page's 来源
         ("宣州区鳌峰街道2022年收到政府信息公开申请多少件？", "3"),  # the 街道's report, not the district's
+        ("宣州区济川街道2022年主动公开政府信息多少条？", "188"),
         ("How many disclosure requests did Meizhu town receive in 2022?", "2"),
         ("How many disclosure requests did Meizhu Township receive in 2022?", "2"),
         ("How many disclosure requests did Aofeng Subdistrict in Xuanzhou receive in 2022?", "3"),
