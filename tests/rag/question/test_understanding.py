@@ -37,6 +37,10 @@ _VOCABULARY = {"出具", "发文", "签发", "发布", "印发", "编印", "印�
         ("Who issued the Yi County report?", "metadata"),
         ("Which body published the Dengzhou report?", "metadata"),
         ("Who compiled the report of Yi County?", "metadata"),
+        ("Which authority put out the Dengzhou report?", "metadata"),
+        ("Which department drafted the Yi County report?", "metadata"),
+        ("To whom was the Dengzhou report submitted?", "metadata"),
+        ("Which department issued the most penalty decisions in Dengzhou?", "lookup"),
     ],
 )
 def test_english_how_many_issued_is_a_lookup_who_issued_is_metadata(question: str, route: str) -> None:
