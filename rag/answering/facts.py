@@ -207,8 +207,9 @@ def _whose(finding: Finding, english: bool) -> tuple[str, str] | None:
     words = english_words()["whose"] if english else None
     if nearest.reject == "other scope" and asked.subunit:
         own = fact.row.scope or (fact.subunit if fact.subunit != "subunit" else None)
-        if english:
-            body = f"“{own}”" if own else (region_en(doc.region) or words["whole_region"])
+        if english:  # 全县 and the like: the whole region, named in English
+            whole = not own or own in english_words()["scopes"]
+            body = (region_en(doc.region) or words["whole_region"]) if whole else f"“{own}”"
             return body, words["asked_body"].format(body=_quoted(asked.subunit))
         return own or doc.region or "整个地区", f"{asked.subunit}自己"
     if nearest.reject == "wider area" and fact.wider:

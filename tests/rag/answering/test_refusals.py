@@ -26,12 +26,15 @@ service = texts_service(REPORTS)
     [
         ("泾县市场监管局2023年办理法律援助案件多少件？", "报告给出的是全县的数字", "口径不同"),
         ("泾县茂林镇2023年办理法律援助案件多少件？", "报告给出的是全县的数字", "口径不同"),
+        ("How many legal aid cases did the Jingxian County justice bureau handle in 2023?",
+         "the figure it gives is for Jingxian County", "a different measure"),
     ],
 )
 def test_a_figure_of_another_body_is_named_as_such(service: Service, question: str, says: str,
                                                    not_says: str) -> None:
     r = service.ask(AskRequest(question=question))
     assert not r.answerable and says in r.answer and not_says not in r.answer, r.answer
+    assert not question.isascii() or english_only(r.answer), r.answer
 
 
 def test_an_english_answer_says_once_what_the_report_does_not_give(service: Service) -> None:
