@@ -20,8 +20,10 @@ from rag.answering.format import (
     english_words,
     label,
     label_en,
+    region_en,
 )
 from rag.answering.matching import PASSAGES_READ, Fact, FactBook, Match, resolve_subunit, score_facts
+from rag.answering.shares import Share, find_share
 from rag.domain.intents import load_intents
 from rag.question.quantities import Asked
 from rag.question.scope import issued_by
@@ -29,12 +31,15 @@ from rag.question.understanding import Question
 from rag.schema import Document, MetricRow
 from rag.store.database import ChunkRow
 from rag.store.snapshot import latest_of
+from rag.text.figures import figures
 
 # Minimum measure score for a fact to answer; chosen from the sweep (evals/sweep_facts.py, README).
 THRESHOLD = 0.66
 # A near miss: a fact whose words match this well but which may not answer (other unit, a change, a
 # town's figure) is named beside the refusal as a different measure.
 NEAREST = 0.6
+# A stated share this close (in points) to the one computed from its counts is the same share, as stated.
+STATED_SHARE = 0.6
 
 
 @dataclass
@@ -47,12 +52,13 @@ class Finding:
     candidates: tuple[Match, ...] = ()  # the facts that may answer, best first
     facts: tuple[Fact, ...] = ()  # every fact of the report, scored
     matches: tuple[Match, ...] = ()  # their scores against the ask, best first
+    share: Share | None = None  # a share no stated rate gives, computed from the report's part and whole
 
 
 def find(asked: Asked, doc: Document, book: FactBook, idf: Mapping[str, float], threshold: float,
          dense: bool = True, passages: Sequence[str] = ()) -> Finding:
     facts = book.facts([doc.doc_id])[doc.doc_id]
-    if asked.subunit and issued_by(doc, asked.subunit):
+    if asked.subunit and (issued_by(doc, asked.subunit) or issued_by(doc, asked.subunit, book.text(doc.doc_id))):
         asked = replace(asked, subunit=None)  # the bureau's own report: its figures are the bureau's
     if asked.subunit:
         asked = replace(asked, subunit=resolve_subunit(asked.subunit, facts))
@@ -66,8 +72,17 @@ def find(asked: Asked, doc: Document, book: FactBook, idf: Mapping[str, float], 
     nearest = next((m for m in matches if m is not best), None) if best is None else None
     ruled_out = [m for m in matches if not m.ok and m.score >= NEAREST]
     candidates = tuple(m for m in matches if m.ok and m.score >= threshold)
+    # A stated rate answers as stated; only without one is a share computed from two counts.
+    share = find_share(asked, facts, book, idf, doc.year, passages) if best is None and threshold > 0 else None
+    if share is not None:
+        # The report states that share beside its counts (纠错4件，纠错率为6.8%): the stated figure answers.
+        near = {share.part.fact.row.sentence, share.whole.fact.row.sentence}
+        stated = next((m for m in matches if m.ok and m.fact.row.sentence in near and not m.fact.row.derived
+                       and abs(m.fact.row.value - share.percent) < STATED_SHARE), None)
+        if stated is not None:
+            best, share, nearest = stated, None, None
     return Finding(asked, doc, best, nearest if nearest and nearest.score >= NEAREST else None, ruled_out,
-                   candidates, tuple(facts), tuple(matches))
+                   candidates, tuple(facts), tuple(matches), share)
 
 
 def notes_of(findings: Iterable[Finding], vetoed: Sequence[Fact] = ()) -> Notes:
@@ -101,11 +116,23 @@ def one_figure_each(findings: list[Finding]) -> None:
 def measure_name(match: Match) -> str:
     """The measure as the report words it: the catalogue label, or the figure's phrase without the figure."""
     fact = match.fact
+    if fact.role is not None:  # "由19个调整为27个": the change is quoted whole, both figures in it
+        return _whole_clause(fact.row) or fact.clause
     if fact.row.metric != "other":
         return fact.measure
     written = "".join((fact.row.written or "").split())
     phrase = fact.clause.replace(written, "").strip(" ，,、") if written else fact.clause
     return phrase or fact.measure
+
+
+def _whole_clause(row: MetricRow) -> str:
+    sentence = row.sentence or ""
+    written = "".join((row.written or "").split())
+    fig = next((f for f in figures(sentence) if written and f.text == written), None)
+    if fig is None:
+        return ""
+    stop = re.compile(r"[，,；;。！？!?：:]").search(sentence, fig.end)
+    return sentence[fig.clause_start:stop.start() if stop else len(sentence)].strip()
 
 
 class Cited:
@@ -128,23 +155,102 @@ class Cited:
 
 def refusal_line(finding: Finding, cited: Cited, english: bool = False) -> str:
     """The measure named as the user asked it (never the search terms it was turned into), and the nearest
-    figure the report does give under its own label."""
+    figure the report does give under its own label: a different measure, or the same measure of another
+    body, area or year (said so, never blamed on the wording)."""
     what = asked_words(finding.asked.said, finding.asked.measure, english)
+    nearest = finding.nearest
+    whose = _whose(finding, english) if nearest is not None else None
     if english:
         words = english_words()
         line = (words["not_given_asked"].format(asked=finding.asked.phrase) if finding.asked.phrase
                 else words["not_given"].format(measure=what or "this figure"))
-        if finding.nearest is not None:
-            row = finding.nearest.fact.row
-            line += words["nearest"].format(wording=measure_name(finding.nearest), figure=display_en(row),
-                                            marker=cited.cite(row))
+        if nearest is not None:
+            row = nearest.fact.row
+            fields = {"wording": measure_name(nearest), "figure": display_en(row), "marker": cited.cite(row)}
+            if whose is not None:
+                line += words["nearest_of"].format(whose=whose[0], asked_for=whose[1], **fields)
+            else:
+                line += words["nearest"].format(**fields)
         return line
     line = f"{load_intents().not_disclosed}（{what or '该项'}）"
-    if finding.nearest is not None:
-        row = finding.nearest.fact.row
-        line += (f"；报告给出的相近数字是“{measure_name(finding.nearest)}”{display(row)}"
-                 f"{cited.cite(row)}，口径不同，不是所问的数据")
+    if nearest is not None:
+        row = nearest.fact.row
+        if whose is not None:
+            line += (f"；报告给出的是{whose[0]}的数字：“{measure_name(nearest)}”{display(row)}{cited.cite(row)}，"
+                     f"不是{whose[1]}的数据")
+        else:
+            line += (f"；报告给出的相近数字是“{measure_name(nearest)}”{display(row)}"
+                     f"{cited.cite(row)}，口径不同，不是所问的数据")
     return line
+
+
+def _refused_once(findings: Sequence[Finding], lines: list[str]) -> list[str]:
+    """An English answer says "the report does not give" once for all the parts it has no figure for (and
+    no nearest one): "…does not give a figure for “a” or “b”", "…does not give these figures"."""
+    bare = [i for i, f in enumerate(findings) if f.best is None and f.share is None and f.nearest is None]
+    if len(bare) < 2:
+        return lines
+    words = english_words()
+    asked = [f"“{findings[i].asked.phrase}”" for i in bare if findings[i].asked.phrase]
+    line = (words["not_given_several"].format(asked=" or ".join(asked)) if len(asked) == len(bare)
+            else words["not_given_these"])
+    return [line if i == bare[0] else text for i, text in enumerate(lines) if i not in bare[1:]]
+
+
+def _whose(finding: Finding, english: bool) -> tuple[str, str] | None:
+    """Whose figure the nearest one is, and whose was asked, when it was ruled out for its body, area or
+    year rather than its measure: (郎溪县, 林业局自己), (全市, 本地区), (2022年, 所问年份)."""
+    nearest = finding.nearest
+    if nearest is None:
+        return None
+    fact, asked, doc = nearest.fact, finding.asked, finding.doc
+    words = english_words()["whose"] if english else None
+    if nearest.reject == "other scope" and asked.subunit:
+        own = fact.row.scope or (fact.subunit if fact.subunit != "subunit" else None)
+        if english:  # 全县 and the like: the whole region, named in English
+            whole = not own or own in english_words()["scopes"]
+            body = (region_en(doc.region) or words["whole_region"]) if whole else f"“{own}”"
+            return body, words["asked_body"].format(body=_quoted(asked.subunit))
+        return own or doc.region or "整个地区", f"{asked.subunit}自己"
+    if nearest.reject == "wider area" and fact.wider:
+        if english:
+            return f"“{fact.wider}”", region_en(doc.region) or words["this_region"]
+        return fact.wider, doc.region or "本地区"
+    if nearest.reject == "other year":
+        year = getattr(fact.row, "fact_year", None) or doc.year
+        if year:
+            if english:
+                return str(year), words["asked_year"]
+            return f"{year}年", "所问年份"
+    return None
+
+
+def _quoted(name: str) -> str:
+    return f"“{name}”" if re.search(r"[\u4e00-\u9fff]", name) else name
+
+
+def share_line(finding: Finding, cited: Cited, english: bool = False) -> str:
+    """A share computed from the part and the whole the report states, labelled as computed, both quoted."""
+    share = finding.share
+    assert share is not None
+    part, whole = share.part.fact.row, share.whole.fact.row
+    percent = f"{share.percent:.1f}%"
+    marks = "".join(dict.fromkeys(cited.cite(r) for r in (part, whole)))
+    if english:
+        words = english_words()
+        what = finding.asked.phrase or asked_words(finding.asked.said, None, english=True) or words["share_of"]
+        return words["share"].format(asked=what, figure=percent, part_wording=_named(share.part),
+                                     part=display_en(part), whole_wording=_named(share.whole),
+                                     whole=display_en(whole), marker=marks)
+    part_name, whole_name = _named(share.part), _named(share.whole)
+    return (f"{part_name}占{whole_name}的比例：{percent}（报告未直接给出比例，按报告的两个数字计算："
+            f"“{part_name}”{display(part)} ÷ “{whole_name}”{display(whole)}）{marks}")
+
+
+def _named(match: Match) -> str:
+    """A count's measure as a share's label says it: without the 其中 that leads a part."""
+    name = measure_name(match)
+    return load_intents().subunit_lead.sub("", name) or name
 
 
 def answer_line(finding: Finding, cited: Cited, english: bool = False) -> str:
@@ -184,6 +290,11 @@ class FactsAnswerer:
         if any(a.operation not in {"value", "change", "sum"} for a in asks):
             return None
         note = ""
+        named = {a.subunit for a in asks if a.subunit}
+        own = [d for d in docs if any(issued_by(d, u) or issued_by(d, u, self.book.text(d.doc_id)) for u in named)
+               ] if len(docs) > 1 and named else []
+        if own:  # "X区Y街道…": Y街道's own report among the district's answers for it
+            docs = own
         if len(docs) > 1 and len(question.years) < 2:  # several reports, one or no year named: the latest
             docs = latest_of(docs)
             note = "" if question.years else "（未指明年份，取最近一年的报告）"  # said only when no year was asked
@@ -215,9 +326,14 @@ class FactsAnswerer:
         # passage answerer must not give them either.
         notes = notes_of(findings, [m.fact for f in findings if f.best is None for m in f.ruled_out])
         cited = Cited(evidence.chunks_by_doc)
-        lines = [answer_line(f, cited, english) if f.best is not None else refusal_line(f, cited, english)
-                 for f in findings]
-        answerable = any(f.best for f in findings)
+        lines = [answer_line(f, cited, english) if f.best is not None
+                 else share_line(f, cited, english) if f.share is not None
+                 else refusal_line(f, cited, english) for f in findings]
+        if english:
+            lines = _refused_once(findings, lines)
+        # Two parts refused alike ("报告未披露该项数据（该项）", twice) are said once.
+        lines = list(dict.fromkeys(lines))
+        answerable = any(f.best or f.share for f in findings)
         if english:
             text = f"{label_en(doc)}: " + "; ".join(lines) + "." + note
         else:

@@ -22,7 +22,7 @@ import numpy as np
 from cachetools import LRUCache
 from pypinyin import lazy_pinyin
 
-from rag.answering.picking import scoring_phrase
+from rag.answering.picking import asks_earlier, change_role, scoring_phrase
 from rag.domain.catalogue import load_catalogue
 from rag.domain.intents import load_intents
 from rag.question.quantities import Asked, english_asks
@@ -62,6 +62,12 @@ ENGLISH_LEAD = 0.25
 # question (the hybrid retriever, its dense half cross-lingual) gains this much, by the passage's rank.
 PASSAGE_BONUS = 0.12
 PASSAGES_READ = 3
+# A change between two figures ("由19个调整为27个"): the figure of the state not asked loses this much.
+FROM_TO_PENALTY = 0.15
+# A figure in another unit of the family asked (18类 for 多少条) loses this much to one in the unit asked.
+OTHER_UNIT_PENALTY = 0.03
+# A figure's own measure named in full by the ask is a sub-measure asked when it is at least this long.
+NAMED_PART = 2
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,7 @@ class Fact:
     # figure's clause counts. They weigh less than the clause's own words (SENTENCE_WEIGHT).
     sentence_tokens: frozenset[str] = frozenset()
     sentence_pairs: frozenset[str] = frozenset()
+    role: str | None = None  # "from" or "to" in a change stated between two figures ("由19个调整为27个")
 
 
 @dataclass(frozen=True)
@@ -124,12 +131,22 @@ def fact_phrase(row: MetricRow) -> str:
     return f"{getattr(row, 'measure', None) or row.label} {figure_clause(row)[0]}"
 
 
+def _role(row: MetricRow) -> str | None:
+    sentence = row.sentence or ""
+    written = "".join((row.written or "").split())
+    fig = next((f for f in figures(sentence) if written and f.text == written), None)
+    return change_role(sentence, fig) if fig is not None else None
+
+
 def make_fact(row: MetricRow, tokenizer: Tokenizer, level: str | None = None) -> Fact:
     intents = load_intents()
     clause, before = figure_clause(row)
     measure = getattr(row, "measure", None) or row.label
     kind = getattr(row, "kind", None)
-    if kind not in {"level", "change"}:
+    role = _role(row)
+    if role is not None:
+        kind = "level"  # "提高到90%" states the level reached, not the change
+    elif kind not in {"level", "change"}:
         unit_change = row.unit in {"个百分点", "百分点"}
         kind = "change" if unit_change or intents.change_before.search(before[-8:]) else "level"
     scope_kind = getattr(row, "scope_kind", None)
@@ -160,7 +177,7 @@ def make_fact(row: MetricRow, tokenizer: Tokenizer, level: str | None = None) ->
     # The space splits jieba's run, so the sentence's tokens are its own: read once per sentence (the
     # tokenizer remembers short texts), not once per figure in it.
     return Fact(row, measure, clause, kind, subunit, wider, own, _pairs(text),
-                own | frozenset(tokenizer.tokens(context)), _pairs(whole))
+                own | frozenset(tokenizer.tokens(context)), _pairs(whole), role)
 
 
 class FactBook:
@@ -176,6 +193,7 @@ class FactBook:
         # Phrase → vector: a pure function of the text, so kept across store versions and shared by
         # reports that word a figure alike ("办结行政复议案件"); an LRU bounds it (≈1.5 KB a phrase).
         self._vectors: LRUCache[str, np.ndarray] = LRUCache(maxsize=30_000)
+        self._texts: LRUCache[tuple[int, str], str] = LRUCache(maxsize=16)
         self._lock = threading.Lock()
 
     def _check_version(self) -> None:
@@ -208,6 +226,18 @@ class FactBook:
                 else:  # evicted meanwhile by another thread: read again
                     out[d] = [make_fact(r, self.tokenizer, self._level(d)) for r in self.store.metric_rows_in([d])]
             return out
+
+    def text(self, doc_id: str) -> str:
+        """A report's whole text (its chunks in order), read only when a question names a body and the
+        report's metadata does not say whether it is that body's own report; a few kept."""
+        key = (self.store.version(), doc_id)
+        with self._lock:
+            if (have := self._texts.get(key)) is not None:
+                return have
+        text = "\n".join(c.text for c in self.store.doc_chunks(doc_id))
+        with self._lock:
+            self._texts[key] = text
+        return text
 
     def _level(self, doc_id: str) -> str | None:
         doc = self.store.get_document(doc_id)
@@ -257,10 +287,39 @@ def lexical_score(asked: Asked, fact: Fact, tokenizer: Tokenizer, idf: Mapping[s
     return max(own, 0.95 * _share(f"{asked.context} {asked.measure}", fact, tokenizer, idf, focus))
 
 
+def _named_parts(asked: Asked, facts: Sequence[Fact]) -> set[int]:
+    """Facts whose own measure the ask names in full ("工作动态" in "网站发布的工作动态有多少条") while their
+    sentence holds another figure of the same unit family (the total they are part of)."""
+    if asked.phrase or (asked.said and asked.said != asked.measure):
+        return set()  # an English ask's Chinese words are the dictionary's, not names it gives
+    intents = load_intents()
+    # "审查的文件中非规范性文件有多少": the part after 中 is the sub-measure named, the words before it the whole.
+    subset = list(intents.subset_of.finditer(asked.text))
+    said = re.sub(r"\s+", "", asked.text[subset[-1].end():] if subset else f"{asked.measure}{asked.focus}")
+    by_sentence: dict[str, list[Fact]] = {}
+    for fact in facts:
+        by_sentence.setdefault(fact.row.sentence or "", []).append(fact)
+
+    def own(fact: Fact) -> str:
+        return intents.subunit_lead.sub("", re.sub(r"\s+", "", fact.measure or ""))
+
+    named = [f for f in facts if len(own(f)) >= NAMED_PART and own(f) in said and f.row.sentence]
+    out: set[int] = set()
+    for fact in named:
+        family = intents.family(fact.row.unit)
+        if any(own(fact) in own(o) and own(fact) != own(o) for o in named):
+            continue  # 规范性文件 inside the 非规范性文件 asked
+        if any(o is not fact and intents.family(o.row.unit) == family and o.measure != fact.measure
+               for o in by_sentence[fact.row.sentence]):
+            out.add(id(fact))
+    return out
+
+
 def _share(measure: str, fact: Fact, tokenizer: Tokenizer, idf: Mapping[str, float],
-           focus: set[str] = frozenset()) -> float:  # type: ignore[assignment]
+           focus: set[str] = frozenset(), sentence_whole: bool = False) -> float:  # type: ignore[assignment]
     """Share of the measure (by rarity-weighted words and by character pairs) found in the fact. The
-    words right before the ask ("…时，决定废止了几件") name what is counted: they weigh double."""
+    words right before the ask ("…时，决定废止了几件") name what is counted: they weigh double.
+    `sentence_whole`: the sentence's words count as fully as the clause's (a part its own words name)."""
     tokens = [t for t in dict.fromkeys(tokenizer.tokens(measure)) if not t.isdigit()]
     if not tokens:
         return 0.0
@@ -276,6 +335,8 @@ def _share(measure: str, fact: Fact, tokenizer: Tokenizer, idf: Mapping[str, flo
     own = share(fact.tokens, fact.pairs)
     if not fact.sentence_tokens:
         return own
+    if sentence_whole:
+        return max(own, share(fact.sentence_tokens, fact.sentence_pairs))
     # The sentence only adds: words the clause has count fully, words only its lead has count in part.
     return own + SENTENCE_WEIGHT * max(0.0, share(fact.sentence_tokens, fact.sentence_pairs) - own)
 
@@ -359,9 +420,15 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
     `passages` are the report's top passages for an English question, best first."""
     catalogue = load_catalogue()
     asked_keys = set(asked.metrics)
+    earlier = asks_earlier(asked.text)
+    named = _named_parts(asked, facts)
     matches: list[Match] = []
     for fact in facts:
         lexical = lexical_score(asked, fact, book.tokenizer, idf)
+        if id(fact) in named:
+            # "其中工作动态2871条" asked as "网站发布的工作动态": the figure's own words name the sub-measure
+            # asked and its sentence's lead says the rest; it beats the sentence's total ("各类信息共6120条").
+            lexical = max(lexical, _share(asked.measure, fact, book.tokenizer, idf, sentence_whole=True))
         score = lexical
         key = fact.row.metric
         if key in asked_keys:
@@ -373,6 +440,10 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
             score -= SUBUNIT_PENALTY
         if fact.row.derived:
             score -= 0.02  # a stated figure beats one computed from counts
+        if fact.role is not None and (fact.role == "from") != earlier:
+            score -= FROM_TO_PENALTY  # "由19个调整为27个": the state now is asked, unless the ask says before
+        if asked.units and fact.row.unit and fact.row.unit not in asked.units:
+            score -= OTHER_UNIT_PENALTY  # 多少条 asked: 9876条 before 18类 of one family
         score += _passage_bonus(fact, passages)
         matches.append(Match(fact, score, reject_reason(asked, fact, doc_year)))
     matches.sort(key=lambda m: -m.score)

@@ -59,6 +59,28 @@ def scoring_phrase(sentence: str, fig: Figure) -> str:
     return sentence[fig.clause_start : split] + " " + phrase if split > fig.clause_start else phrase
 
 
+def change_role(sentence: str, fig: Figure) -> str | None:
+    """A figure's place in a change from one level to another: "from" for 19 and "to" for 27 in
+    "由19个调整为27个"; None for any other figure."""
+    from_word, to_verb, _ = load_intents().from_to
+    stop = _CLAUSE_END.search(sentence, fig.end)
+    lead = sentence[fig.clause_start:fig.start]
+    after = sentence[fig.end:stop.start() if stop else len(sentence)]
+    # The later figure must follow the verb: "由3人调整为专人负责" is no change between two figures.
+    if ((m := to_verb.match(after.lstrip())) and re.search(rf"(?:{from_word.pattern})[^，,；;。]{{0,8}}$", lead)
+            and any(not f.is_calendar() for f in figures(after.lstrip()[m.end():]))):
+        return "from"
+    if re.search(rf"(?:{to_verb.pattern})\s*$", lead) and from_word.search(lead) and any(
+            f.end <= fig.start for f in figures(sentence[fig.clause_start:fig.start])):
+        return "to"
+    return None
+
+
+def asks_earlier(ask: str) -> bool:
+    """Whether a question asks the state before a change ("原来是多少个", "调整前"), not after it."""
+    return bool(load_intents().from_to[2].search(ask))
+
+
 def figure_phrase(sentence: str, fig: Figure) -> str:
     """A figure's own phrase: its clause through to the next break (so the noun after the unit comes
     along), narrowed at 和/及/、 when the clause lists other figures ("24项职责和…29项职责"), and ended
@@ -128,9 +150,13 @@ def pick_figure(ask: str, candidates: Sequence[Candidate], tokenizer: Tokenizer,
             if not fig.is_calendar() and not any(fig.value == e.value and fig.unit == e.unit for e in exclude)]
     if wants_rate and any(fig.unit == "%" for _, fig in pool):
         pool = [(cand, fig) for cand, fig in pool if fig.unit == "%"]  # a rate is answered by a percentage
+    earlier = asks_earlier(ask)
     for cand, fig in pool:
         phrase = set(tokenizer.tokens(scoring_phrase(cand.sentence, fig)))
         score = (weighted_overlap(ask_tokens, phrase, idf) + weighted_overlap(focus, phrase, idf)) * 1.5
+        role = change_role(cand.sentence, fig)
+        if role is not None and (role == "from") != earlier:
+            score -= 3.0  # "由19个调整为27个": the state asked (after, unless the ask says before) answers
         score += cand.score * 0.5
         if units:
             score += 4.0 if fig.unit in units else -4.0

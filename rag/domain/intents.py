@@ -51,6 +51,9 @@ class Intents:
     subunit: re.Pattern[str]
     subunit_lead: re.Pattern[str]
     subunit_town: re.Pattern[str]
+    own_voice: dict[str, tuple[str, ...]]  # a body's name ending → its first-person words (局 → 本局, 我局)
+    government_voice: re.Pattern[str]
+    from_to: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]  # from word, to verbs, earlier asked
     below_county: tuple[str, ...]  # 乡, 镇, 街道 …: after a short name, a town of that name
     below_county_pinyin: tuple[str, ...]
     place_below: re.Pattern[str]  # a 乡镇 or 街道 named by its own name (group 1)
@@ -128,6 +131,10 @@ def load_intents() -> Intents:
         subunit=re.compile(data["subunit"]),
         subunit_lead=re.compile(data["subunit_lead"]),
         subunit_town=re.compile(data["subunit_town"]),
+        own_voice={k: tuple(v) for k, v in data["own_voice"].items()},
+        government_voice=re.compile(data["government_voice"]),
+        from_to=(_compile(data["from_to"]["from"]), _compile(data["from_to"]["to"]),
+                 _compile(data["from_to"]["earlier"])),
         below_county=tuple(data["below_county"]),
         below_county_pinyin=tuple(data["below_county_pinyin"]),
         place_below=_compile(data["place_below"]),

@@ -63,12 +63,32 @@ def _places(issuers: tuple[tuple[str, str], ...]) -> tuple[Place, ...]:
 
 def places_named(text: str, original: str, documents: Iterable[Document]) -> list[Place]:
     """The issuing places below county level a question names, with the region their report is filed under."""
-    issuers = tuple(sorted({(d.issuer, d.region) for d in documents
-                            if d.issuer and d.region and d.issuer_level in _BELOW}))
+    issuers = tuple(sorted({(issuer, d.region) for d in documents if d.region and (issuer := _issuing(d))}))
     if not issuers:
         return []
     lowered = original.lower()
     return [place for place in _places(issuers) if _names(text, lowered, place)]
+
+
+# The issuer a title leads with: the words before the year or 关于 ("X区Y街道2022年…报告").
+_TITLE_LEAD = re.compile(r"^\s*(\S{2,30}?)(?:人民政府|办事处)?\s*(?:关于|(?:19|20)\d{2}\s*年)")
+
+
+def _issuing(doc: Document) -> str | None:
+    """The 乡镇 or 街道 whose report this is: its issuer, or, when nobody below the county signed, the office
+    its page gives as the source (来源：X镇人民政府) or the body its title leads with."""
+    if doc.issuer and doc.issuer_level in _BELOW:
+        return doc.issuer
+    if doc.issuer_level is not None and doc.issuer_level not in _BELOW:
+        return None  # a government's, department's or party's report
+    office = str((doc.provenance.get("source_office") or {}).get("value") or "")
+    lead = m.group(1) if (m := _TITLE_LEAD.match(doc.title or "")) else ""
+    endings = load_intents().below_county
+    for name in (office, lead):
+        bare = re.sub(r"(?:人民政府|办事处)$", "", "".join(name.split()))
+        if bare.endswith(endings) and place_of(bare) is not None:
+            return bare
+    return None
 
 
 def _names(text: str, lowered: str, place: Place) -> bool:
@@ -77,7 +97,41 @@ def _names(text: str, lowered: str, place: Place) -> bool:
     at = text.find(place.stem)
     if at >= 0 and text.startswith(load_intents().below_county, at + len(place.stem)):
         return True  # 宁海路街办: the stem and another ending of a place below county
-    return len(place.pinyin) >= 4 and bool(re.search(rf"\b{re.escape(place.pinyin)}\b", lowered))
+    if len(place.pinyin) >= 4 and re.search(rf"\b{re.escape(place.pinyin)}\b", lowered):
+        return True
+    return _named_in_english(lowered, place)
+
+
+def _named_in_english(lowered: str, place: Place) -> bool:
+    """"Huaihe Road sub-district", "Xu Zhuang town": the place's syllables (spaced or not, its last ones
+    perhaps an English word: road for 路) before a kind word that fits its ending (town for 镇)."""
+    words = _english_place_words()
+    kinds, name_words = words["place_kinds"], words["place_name_words"]
+    syllables = [s.lower() for s in lazy_pinyin(place.stem)]
+    if len("".join(syllables)) < 4:
+        return False
+    fitting = [k for k, endings in kinds.items() if place.name.endswith(tuple(endings))]
+    if not fitting:
+        return False
+    for cut in range(len(syllables), 0, -1):
+        head, tail = syllables[:cut], "".join(syllables[cut:])
+        english = [w for w, py in name_words.items() if py == tail] if tail else [""]
+        for word in english:
+            name = r"[\s'’-]?".join(map(re.escape, head)) + (rf"\s+{re.escape(word)}" if word else "")
+            kind = "|".join(re.escape(k) for k in sorted(fitting, key=len, reverse=True))
+            if re.search(rf"\b{name}\s*(?:{kind})\b", lowered):
+                return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _english_place_words() -> dict:
+    from importlib import resources
+
+    import yaml
+
+    data = yaml.safe_load(resources.files("rag").joinpath("data", "english.yaml").read_text(encoding="utf-8"))
+    return data["questions"]
 
 
 def below_county_named(text: str) -> list[str]:

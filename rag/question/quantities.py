@@ -54,6 +54,11 @@ def asked_quantities(q: Question) -> list[Asked]:
     """One ask per part of the question; parts inherit the question's regions and years."""
     intents = load_intents()
     parts = [p.strip() for p in intents.part_break.split(q.text) if p and p.strip()]
+    if (q.english and q.own_text and len(parts) > 1 and parts[-1] not in q.own_text
+            and intents.ask_word.search(parts[-1])):
+        # The dictionary's candidates follow the question's "?": words of its measure, not a part of their own
+        # ("…improve?" brings 效率 and 提高, which would read as a second ask of a rate).
+        parts[-2:] = [f"{parts[-2]} {parts[-1]}"]
     asks = [p for p in parts if intents.ask_word.search(p)]
     if len(asks) <= 1:
         asks = [q.text]
@@ -267,6 +272,8 @@ def said_phrase(q: Question, part: str | None = None) -> str:
                          out, flags=re.I)
     out = re.sub(r"[,\s]*\b(?:in|for|during)\s+(?:the\s+year\s+)?(?:19|20)\d{2}\b", "", out, flags=re.I)
     out = re.sub(r"\s+", " ", out).strip(" ,;:")
+    if part is not None:  # "…, and how many were lost": the part's joining word is not what was asked
+        out = re.sub(r"^(?:and|also|then)\s+", "", out, flags=re.I)
     return out[:1].lower() + out[1:] if out[1:2].islower() else out
 
 

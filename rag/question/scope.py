@@ -6,6 +6,7 @@ when no year is named" and "a plans question about 2024 reads the 2023 report" a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -139,16 +140,64 @@ _OWN_LEVELS = ("department", "sub_district", "town")
 _MIN_UNIT = 2
 
 
-def issued_by(doc: Document, unit: str) -> bool:
+def issued_by(doc: Document, unit: str, text: str = "") -> bool:
     """Whether a body a question names (教育局, 宁海路街道) is the report's own issuer: then the report's
     figures are that body's own, not a sub-unit's within the region. A report filed under no region and
     signed by no one that a question about a 乡镇 or 街道 reached (`select` found the name in its text, and
-    says so beside the answer) is taken as that place's own."""
+    says so beside the answer) is taken as that place's own. `text` is the report's text, read when the
+    metadata alone does not say (see `speaks_as`)."""
     if not doc.region and not doc.issuer and load_intents().place_below.fullmatch(unit):
         return True
+    if len(unit) < _MIN_UNIT:
+        return False
     issuer = "".join((doc.issuer or "").split())
-    return (len(unit) >= _MIN_UNIT and doc.issuer_level in _OWN_LEVELS
-            and any(body.endswith(unit) or unit in body for body in issuer.split("、") if body))
+    if doc.issuer_level in _OWN_LEVELS and any(names_body(body, unit) for body in issuer.split("、") if body):
+        return True
+    return speaks_as(doc, unit, text)
+
+
+# How far into the text the opening runs: the first sentence after the title line says who reports.
+_OPENING = 160
+_OPENING_LEAD = re.compile(r"^\s*(?:\d{4}年度?|过去的?一年|今年以来|\d{4}年以来)[，,]?")
+
+
+def speaks_as(doc: Document, unit: str, text: str = "") -> bool:
+    """A report nobody signed is the body's own when its title names the body, when it is not the
+    government's own and its page's source office (来源, 发布机构) or its opening sentence names the body,
+    or when it speaks as that kind of body (本局, 我局, 本街道) and names it somewhere."""
+    intents = load_intents()
+    squeeze = "".join
+    title = squeeze((doc.title or "").split())
+    if title and names_body(title, unit):
+        return True
+    if intents.government_voice.search(title) or intents.government_voice.search(squeeze((doc.issuer or "").split())):
+        return False  # the government's report: a bureau that posted it or drafted it does not own its figures
+    office = squeeze(str((doc.provenance.get("source_office") or {}).get("value") or "").split())
+    if office and names_body(office, unit):
+        return True
+    if not text:
+        return False
+    body = text.split("\n", 1)[1] if title and text.startswith(title[:8]) and "\n" in text else text
+    # The opening's subject: "2022年，紫阳街道坚持…" or "紫阳街道2022年…", not a body named later on.
+    opening = _OPENING_LEAD.sub("", re.split(r"[。！？]", body[:_OPENING], maxsplit=1)[0])
+    if names_body(re.split(r"[，,；;：:]", opening, maxsplit=1)[0], unit):
+        return True
+    voice = next((words for ending, words in sorted(intents.own_voice.items(), key=lambda kv: -len(kv[0]))
+                  if unit.endswith(ending)), ())
+    return any(w in text for w in voice) and (names_body(text, unit) or names_body(office, unit))
+
+
+def names_body(text: str, unit: str) -> bool:
+    """Whether a text names the body: its name, or its short form (林草局 for 林业和草原局: the short name's
+    characters in order, a few apart, from its first to its last)."""
+    if not text or not unit:
+        return False
+    if unit in text:
+        return True
+    if len(unit) < 3 or not re.fullmatch(r"[\u4e00-\u9fff]+", unit):
+        return False
+    gap = r"[\u4e00-\u9fff]{0,3}?"
+    return re.search(gap.join(re.escape(c) for c in unit), text) is not None
 
 
 def _placed_naming(docs: dict[str, Document], names: Sequence[str],

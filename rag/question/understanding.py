@@ -46,6 +46,9 @@ class Question:
     # A place in the last answer's list a follow-up counted to ("倒数第二"): its words, the region found.
     position: tuple[str, str] | None = None
     places: list[Place] = field(default_factory=list)  # issuing places below county named (rag/question/places.py)
+    # An English question's text before the dictionary's candidates were added: "issue" brings in 出具 and
+    # 发文, which would make "how many notices did the bureau issue" a question about the report's issuer.
+    own_text: str = ""
 
 
 @dataclass
@@ -209,12 +212,18 @@ def understand(question: str, documents: list[Document], context: Context | None
     original = question
     english = _is_english(question)
     translated, terms = glossary_terms(question) if english else (question, [])
-    text = normalise(translated)
+    text = own_text = normalise(translated)
     if english and vocabulary is not None:
         from rag.domain.english import bridge
 
         text = f"{text} {' '.join(bridge(text, vocabulary))}".strip()
     known = known_regions(documents)
+    if english:
+        # A 乡镇 or 街道 named by its pinyin ("Meizhu town") is read as the reports write it (梅渚镇), so
+        # the question goes on as a Chinese one naming it would.
+        for place in places_named(text, original, documents):
+            if place.name not in text:
+                text = f"{text} {place.name}"
     regions = _matcher(known).find(text)
     places = places_named(text, original, documents) if not regions else []
     regions = regions or list(dict.fromkeys(p.region for p in places))
@@ -224,7 +233,8 @@ def understand(question: str, documents: list[Document], context: Context | None
     q = Question(original=original, text=text, english=english, regions=regions, terms=terms,
                  unknown_regions=unknown_divisions(text, known) + ([] if regions else below)
                  + (unknown_english_places(original, known) if english and not regions else []),
-                 years=[int(y) for y in dict.fromkeys(intents.year.findall(text))], places=places)
+                 years=[int(y) for y in dict.fromkeys(intents.year.findall(text))], places=places,
+                 own_text=own_text)
     q.metrics = _metrics(text)
     q.wants_number = bool(intents.ask_number.search(text))
     q.units = asked_units(text)
@@ -249,8 +259,11 @@ def _metrics(text: str) -> list[str]:
 
 def _route(q: Question) -> Route:
     intents = load_intents()
-    if intents.metadata.search(q.text) or (q.english and intents.metadata.search(q.original)):
-        return "metadata"  # English field words may have been bridged away ("report" → 报告)
+    # An English question's fields are read in its own words (and the glossary's), never in the
+    # dictionary's candidates: English field words may have been bridged away ("report" → 报告).
+    if intents.metadata.search(q.own_text or q.text if q.english else q.text) or (
+            q.english and intents.metadata.search(q.original)):
+        return "metadata"
     below = q.places or [n for n in q.unknown_regions if intents.place_below.fullmatch(n)]
     if below and dict(intents.document_fields)["place"].search(f"{q.text} {q.original}"):
         return "metadata"  # where a 街道 or 乡镇 that issued a report is

@@ -67,7 +67,7 @@ def test_a_change_does_not_answer_a_rate(service: Service) -> None:
 def test_a_sentence_about_all_counties_is_not_the_countys_figure(service: Service) -> None:
     # Planted: 安吉县's report quotes a figure for every county; it is not 安吉县's own rate.
     r = ask(service, "安吉县行政机关负责人出庭应诉率是多少？")
-    assert not r.answerable and "99%" not in r.answer.split("相近数字")[0]
+    assert not r.answerable and "99%" not in r.answer.split("报告给出的")[0]
     other = ask(service, "兰考县行政机关负责人出庭应诉率是多少？")
     assert other.answerable and "100%" in other.answer
 
@@ -113,7 +113,7 @@ def test_a_town_named_in_the_question_is_not_answered_with_the_countys_figure(se
     town = ask(service, "德清县武康街道2023年调解纠纷多少件？")
     assert town.answerable and "300" in numbers(town.answer)
     other = ask(service, "德清县新市镇2023年调解纠纷多少件？")
-    assert not other.answerable and "300" not in other.answer.split("相近数字")[0]
+    assert not other.answerable and "300" not in other.answer.split("报告给出的")[0]
 
 
 def test_follow_up_keeps_what_it_does_not_replace(service: Service) -> None:

@@ -1,0 +1,121 @@
+"""A share the report does not state, computed from the two counts it does: the part and the whole
+("主动公开政府信息4260条，其中通过政府网站公开2830条" → 66.4%). Only where no stated rate answers; both
+counts of one unit family, the whole stated first and near the part (one sentence or the next), the
+part no larger than the whole. The answer says it is computed and quotes both counts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from rag.answering.matching import Fact, FactBook, Match, score_facts
+from rag.domain.catalogue import load_catalogue
+from rag.domain.intents import load_intents
+from rag.question.quantities import Asked
+from rag.text.figures import figures
+
+# The whole is stated before the part, at most this many characters before it (the sentence before).
+NEAR = 160
+# The part's words must match the ask at least this well (its score as a count); an English ask's words
+# reach the facts through a dictionary and meaning, so its scores run lower (matching.ENGLISH_FLOOR).
+PART_FLOOR = 0.45
+ENGLISH_PART_FLOOR = 0.25
+# Families whose counts make a share (not rates, dates or durations).
+_NOT_COUNTED = {"share", "days"}
+
+
+@dataclass(frozen=True)
+class Share:
+    part: Match
+    whole: Match
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.part.fact.row.value / self.whole.fact.row.value
+
+
+def as_count(asked: Asked) -> Asked:
+    """The ask read as a count: its rate words gone, its rate metrics gone, no unit fixed."""
+    intents = load_intents()
+    catalogue = load_catalogue()
+    measure = re.sub(r"\s+", " ", intents.rate.sub(" ", asked.measure)).strip() or asked.measure
+    metrics = [k for k in asked.metrics if k not in catalogue.metrics or catalogue.metrics[k].kind != "rate"]
+    return replace(asked, wants_rate=False, units=[], metrics=metrics, measure=measure,
+                   focus=intents.rate.sub(" ", asked.focus).strip())
+
+
+def find_share(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mapping[str, float],
+               doc_year: int | None, passages: Sequence[str] = ()) -> Share | None:
+    """The part and the whole of a share the ask wants, from the report's counts, or None."""
+    if not asked.wants_rate or asked.operation != "value" or not facts:
+        return None
+    intents = load_intents()
+    count = as_count(asked)
+    matches = score_facts(count, facts, book, idf, doc_year, dense_below=float("-inf"), passages=passages)
+    usable = [m for m in matches if m.ok and not m.fact.row.derived and m.fact.row.span
+              and intents.family(m.fact.row.unit) not in _NOT_COUNTED and intents.family(m.fact.row.unit)
+              and m.fact.row.value > 0]
+    stated = _whole_in_question(asked.text)
+    english = bool(asked.phrase) or bool(asked.said and asked.said != asked.measure)
+    floor = ENGLISH_PART_FLOOR if english else PART_FLOOR
+    best: tuple[float, Share] | None = None
+    for part in usable:
+        if part.score < floor:
+            break  # best first: no later part matches well enough
+        for whole in usable:
+            if whole is part or not _whole_of(whole.fact, part.fact):
+                continue
+            if not _says_part(count, part.fact, whole.fact, book, english):
+                continue
+            if stated and not any(v == whole.fact.row.value and intents.family(u) == intents.family(
+                    whole.fact.row.unit) for v, u in stated):
+                continue
+            score = part.score + 0.5 * whole.score
+            if best is None or score > best[0]:
+                best = (score, Share(part, whole))
+    return best[1] if best else None
+
+
+def _says_part(count: Asked, part: Fact, whole: Fact, book: FactBook, english: bool) -> bool:
+    """Whether the two counts say the share asked: for a Chinese ask, the part's own words hold a word of the
+    ask the whole's lack (what tells the part from the whole: 予以公开 of 收到申请) and every word of the ask
+    is in the one or the other ("胜诉率" is not 败诉 of 案件)."""
+    words = [t for t in dict.fromkeys(book.tokenizer.tokens(count.measure)) if len(t) > 1 and not t.isdigit()]
+    if not words:
+        return False
+    part_text = f"{part.measure} {part.clause}"
+    whole_text = f"{whole.measure} {whole.clause}"
+    # An English ask's words are the dictionary's: the part need only say one of them (meaning ranked it).
+    if not any(w in part.tokens and (english or w not in whole.tokens) for w in words):
+        return False
+    both = f"{part_text} {whole_text}"
+    have = {both[i:i + 2] for i in range(len(both) - 1)}
+
+    def said(word: str) -> bool:  # in their words, or by half its character pairs ("被纠错" by 纠错)
+        pairs = {word[i:i + 2] for i in range(len(word) - 1)}
+        return word in both or (len(pairs) > 1 and 2 * len(pairs & have) >= len(pairs))
+
+    return english or all(said(w) for w in words)
+
+
+def _whole_of(whole: Fact, part: Fact) -> bool:
+    """Whether one figure is the whole another is a part of: one unit family, stated first and near it
+    (its sentence or the one before), not smaller, not the same figure."""
+    intents = load_intents()
+    w, p = whole.row, part.row
+    if intents.family(w.unit) != intents.family(p.unit) or w.value < p.value:
+        return False
+    if w.span is None or p.span is None or w.span[0] >= p.span[0]:
+        return False
+    if w.sentence == p.sentence:
+        return True
+    # The sentence after the whole's: only a part it says is one ("其中助力化解98件").
+    lead = load_intents().subset_of.match((p.sentence or "").lstrip())
+    return w.section == p.section and lead is not None and p.span[0] - w.span[1] <= NEAR
+
+
+def _whole_in_question(text: str) -> list[tuple[float, str]]:
+    """Counts the question states as the whole ("346件纠纷中…占多少"): (value, unit)."""
+    return [(float(f.value), f.unit) for f in figures(text) if f.unit and not f.is_calendar()
+            and not re.fullmatch(r"(?:19|20)\d{2}", f.value)]
