@@ -158,6 +158,8 @@ def issued_by(doc: Document, unit: str, text: str = "") -> bool:
 
 # How far into the text the opening runs: the first sentence after the title line says who reports.
 _OPENING = 160
+_PARAGRAPH = 12  # characters: shorter lines above the opening are page debris or headings
+_ADDRESSEE = 40  # characters: a shorter line ending in a colon, with no comma, is the addressee (XX市委、市政府：)
 _OPENING_LEAD = re.compile(r"^\s*(?:\d{4}年度?|过去的?一年|今年以来|\d{4}年以来)[，,]?")
 
 
@@ -178,6 +180,10 @@ def speaks_as(doc: Document, unit: str, text: str = "") -> bool:
     if not text:
         return False
     body = text.split("\n", 1)[1] if title and text.startswith(title[:8]) and "\n" in text else text
+    # The opening paragraph: past page debris and the addressee line (慈溪市委、市政府：) above it.
+    paragraphs = [p.strip() for p in body[:_OPENING * 2].splitlines()]
+    body = next((p for p in paragraphs if len(p) >= _PARAGRAPH
+                 and not (p.endswith((":", "：")) and len(p) < _ADDRESSEE and not re.search("[，,]", p))), body)
     # The opening's subject: "2022年，紫阳街道坚持…" or "紫阳街道2022年…", not a body named later on.
     opening = _OPENING_LEAD.sub("", re.split(r"[。！？]", body[:_OPENING], maxsplit=1)[0])
     if names_body(re.split(r"[，,；;：:]", opening, maxsplit=1)[0], unit):

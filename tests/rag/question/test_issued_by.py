@@ -114,6 +114,9 @@ def _unsigned(title: str | None, office: str | None = None) -> Document:
         ("2022年政府信息公开工作年度报告", None, "2022年，本局主动公开信息86条。", "林业局", False),  # named nowhere
         (None, None, "2022年，递铺街道坚持依法行政。全年受理申请2件。", "递铺街道", True),  # the opening
         (None, None, "2022年，全县坚持依法行政。递铺街道受理申请2件。", "递铺街道", False),
+        # The opening past page debris and the addressee line above it.
+        (None, None, "|\n安吉县委、县政府：\n2022年，递铺街道坚持依法行政，工作情况报告如下：\n一、主要做法",
+         "递铺街道", True),
         ("安吉县人民政府2023年法治政府建设情况报告", "安吉县司法局", "我局", "司法局", False),  # the government's
         ("安吉县2023年法治政府建设情况报告", None, "全县办理复议案件31件，县司法局牵头。", "司法局", False),
     ],
