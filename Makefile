@@ -102,7 +102,7 @@ eval-real: install
 	rm -rf $(REAL_STORE)
 	$(BIN)/python -m evals.real.check
 	$(BIN)/govqa ingest evals/corpus evals/real/reports --store $(REAL_STORE)
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m evals.real.metadata --store $(REAL_STORE) --min-region 0.85 --max-wrong 0 \
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m evals.real.metadata --store $(REAL_STORE) --min-region 0.95 --max-wrong 0 \
 	  --out $(REAL_OUT)/metadata.md
 	$(BIN)/govqa eval --store $(REAL_STORE) --gold evals/real/gold --thresholds evals/real/thresholds.toml \
 	  --out $(REAL_OUT)
