@@ -157,7 +157,7 @@ def detect_metadata(
         ("opening", "\n".join(opening)), ("report_as_follows", "\n".join(as_follows)),
         ("index_code", [index_division] if index_division and index_division.level != "省" else None),
         ("filename", stem), ("filename_pinyin", pinyin_divisions(filename, gazetteer, context) if filename else None),
-        ("town", load_towns().place(_lead(title, issuer, chrome, stem, text), context, gazetteer)),
+        ("town", lambda: load_towns().place(_lead(title, issuer, chrome, stem, text), context, gazetteer)),
         ("issuer_name", like_named),
     ])
 

@@ -79,8 +79,11 @@ class RegionReader:
         self.below_county = below_county
         self._mentions: Counter[Division] | None = None
 
-    def pick(self, signals: list[tuple[str, str | list[Division] | None]]) -> RegionPick | None:
+    def pick(self, signals: list[tuple[str, str | list[Division] | Callable[[], list[Division]] | None]]
+             ) -> RegionPick | None:
         for source, value in signals:
+            if callable(value):  # a signal that costs something to read: read only when the stronger ones said nothing
+                value = value()
             if not value:
                 continue
             if isinstance(value, str) and source not in STRONG:

@@ -45,11 +45,19 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text) if not text.isascii() else text
 
 
+@cache
+def _traditional_marks() -> frozenset[str]:
+    from importlib import resources
+
+    lines = resources.files("rag").joinpath("data", "traditional_marks.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset("".join(line.strip() for line in lines if line.strip() and not line.startswith("#")))
+
+
 def is_traditional(text: str) -> bool:
     """Whether `text` is written in traditional characters (a 繁体 page of a report), from a sample."""
     han = "".join(c for c in text if "\u4e00" <= c <= "\u9fff")[:_SAMPLE]  # markup and digits aside
-    if len(han) < 20:
-        return False
+    if len(han) < 20 or _traditional_marks().isdisjoint(han):
+        return False  # the common case, decided without converting anything
     converted = to_simplified(han)
     if len(converted) != len(han):
         return True  # phrase conversions only happen in traditional text
