@@ -109,6 +109,8 @@ def test_change_against_last_year_in_other_words() -> None:
     ("How many reconsideration cases did Anji conclude?", ["件"], None, "concluded"),  # the verb's base form
     ("How many disclosure requests did Anji receive?", ["件"], None, "filed"),
     ("How many projects did Anji complete?", [], None, None),  # not cases: no stage
+    ("How much did Anji's justice bureau spend on legal aid?", ["元"], None, None),  # money by its verb
+    ("How much did approval efficiency improve in Anji?", [], None, None),
 ])
 def test_an_english_question_says_its_unit_town_and_stage(text: str, units: list[str], subunit: str | None,
                                                         stage: str | None) -> None:
