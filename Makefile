@@ -95,39 +95,32 @@ eval-blind18: install
 	$(BIN)/govqa eval --store $(BLIND18_STORE) --gold evals/blind18/gold --thresholds evals/blind18/thresholds.toml \
 	  --out $(BLIND18_OUT)
 
+# A real-report set: its twins' own checks, the metadata read from them (failing under $(4) of regions right or
+# with any wrong), and its gold items under its gates. $(1): the set's folder, $(2): its store, $(3): where the
+# reports go.
+define real_set
+	rm -rf $(2)
+	$(BIN)/python -m evals.real.check --set $(1)
+	$(BIN)/govqa ingest evals/corpus $(1)/reports --store $(2)
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m evals.real.metadata --set $(1) --store $(2) \
+	  --min-region $(4) --max-wrong 0 --out $(3)/metadata.md
+	$(BIN)/govqa eval --store $(2) --gold $(1)/gold --thresholds $(1)/thresholds.toml --out $(3)
+endef
+
 # The real-report set (evals/real: reworded twins of 42 published reports, 139 items written blind from the
-# published text): the twins' own checks, the metadata read from them, and the gold items; gates in
-# evals/real/thresholds.toml.
+# published text).
 eval-real: install
-	rm -rf $(REAL_STORE)
-	$(BIN)/python -m evals.real.check
-	$(BIN)/govqa ingest evals/corpus evals/real/reports --store $(REAL_STORE)
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m evals.real.metadata --store $(REAL_STORE) --min-region 0.95 --max-wrong 0 \
-	  --out $(REAL_OUT)/metadata.md
-	$(BIN)/govqa eval --store $(REAL_STORE) --gold evals/real/gold --thresholds evals/real/thresholds.toml \
-	  --out $(REAL_OUT)
+	$(call real_set,evals/real,$(REAL_STORE),$(REAL_OUT),0.95)
 
 # The second real-report set (evals/real2: twins of 29 published reports, 178 items written blind in session 6 and
-# scored once before any change of that session): same instruments as eval-real; gates in evals/real2/thresholds.toml.
+# scored once before any change of that session).
 eval-real2: install
-	rm -rf $(REAL2_STORE)
-	$(BIN)/python -m evals.real.check --set evals/real2
-	$(BIN)/govqa ingest evals/corpus evals/real2/reports --store $(REAL2_STORE)
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m evals.real.metadata --set evals/real2 --store $(REAL2_STORE) \
-	  --min-region 0.90 --max-wrong 0 --out $(REAL2_OUT)/metadata.md
-	$(BIN)/govqa eval --store $(REAL2_STORE) --gold evals/real2/gold --thresholds evals/real2/thresholds.toml \
-	  --out $(REAL2_OUT)
+	$(call real_set,evals/real2,$(REAL2_STORE),$(REAL2_OUT),0.90)
 
 # The third real-report set (evals/real3: twins of 28 published reports, 191 items written blind in session 7 and
-# scored once before any change of that session); gates in evals/real3/thresholds.toml.
+# scored once before any change of that session).
 eval-real3: install
-	rm -rf $(REAL3_STORE)
-	$(BIN)/python -m evals.real.check --set evals/real3
-	$(BIN)/govqa ingest evals/corpus evals/real3/reports --store $(REAL3_STORE)
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m evals.real.metadata --set evals/real3 --store $(REAL3_STORE) \
-	  --min-region 0.82 --max-wrong 0 --out $(REAL3_OUT)/metadata.md
-	$(BIN)/govqa eval --store $(REAL3_STORE) --gold evals/real3/gold --thresholds evals/real3/thresholds.toml \
-	  --out $(REAL3_OUT)
+	$(call real_set,evals/real3,$(REAL3_STORE),$(REAL3_OUT),0.82)
 
 # Questions as people ask them (evals/wording: 110 items written blind, two thirds English or colloquial) over
 # the bundled and both blind sets' reports; gates in evals/wording/thresholds.toml.

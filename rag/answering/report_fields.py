@@ -109,24 +109,22 @@ def placed(doc: Document, english: bool) -> str | None:
     """The report's region in its province and city, from the gazetteer: "醴陵市属于湖南省株洲市"."""
     if not doc.region:
         return None
-    parts = [p for p in dict.fromkeys((value_of(doc, "city"), value_of(doc, "province"))) if p and p != doc.region]
-    if not parts:
-        return None
-    template = words()["placed"]["en" if english else "zh"]
-    if english:
-        return template.format(region=region_en(doc.region), chain=", ".join(region_en(p) for p in parts))
-    return template.format(region=doc.region, chain="".join(reversed(parts)))
+    return _placed(doc.region, value_of(doc, "city"), value_of(doc, "province"), english)
 
 
 def placed_division(division, english: bool) -> str | None:
     """A division the collection holds no report of, placed in its city and province from the gazetteer."""
-    parts = [p for p in dict.fromkeys((division.city, division.province)) if p and p != division.name]
+    return _placed(division.name, division.city, division.province, english)
+
+
+def _placed(name: str, city: str | None, province: str | None, english: bool) -> str | None:
+    parts = [p for p in dict.fromkeys((city, province)) if p and p != name]
     if not parts:
         return None
     template = words()["placed"]["en" if english else "zh"]
     if english:
-        return template.format(region=region_en(division.name), chain=", ".join(region_en(p) for p in parts))
-    return template.format(region=division.name, chain="".join(reversed(parts)))
+        return template.format(region=region_en(name), chain=", ".join(region_en(p) for p in parts))
+    return template.format(region=name, chain="".join(reversed(parts)))
 
 
 def body_en(name: str) -> str:
