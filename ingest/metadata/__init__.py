@@ -413,7 +413,7 @@ def _opening(lines: list[str], title_at: int) -> list[str]:
             break
         if _is_chrome(line) or _looks_like_title(line):
             continue
-        if norm.endswith((":", "：")) and len(norm) <= 40:
+        if norm.endswith((":", "：")) and len(norm) <= 40 and "如下" not in norm:
             continue  # the addressee, 中共长春市委、长春市人民政府: — a higher body, not the subject
         out.append(line)
     return out

@@ -34,6 +34,7 @@ _SELF_LEVELS = {"县": {"县", "县级市"}, "区": {"区", "林区", "特区"},
                 "省": {"省"}}
 _RANK = {"省": 0, "市": 1}  # everything else is county level (2)
 _MIN_BODY_MENTIONS = 2
+_FIRST_PERSON = "我本"  # 我县, 本区: the report speaks of itself; 全省 may be the wider unit's
 _DOCUMENT_TITLE = re.compile(r"《[^》]{0,80}》")
 
 
@@ -181,5 +182,11 @@ def self_level(text: str, references: dict[str, tuple[str, ...]], least: int = 3
                     reverse=True)
     (top, level), (second, _) = counts[0], counts[1]
     if least < 3:
-        return level if top >= least and second == 0 else None
+        if top >= least and second == 0:
+            return level
+        # 全省/全市 in a county's report is the wider unit's ("全省法治政府建设示范县"); 我县/本县 is the
+        # report's own voice, so a single level spoken of in the first person decides.
+        first_person = {lvl for lvl, words in references.items()
+                        if any(text.count(w) for w in words if w[0] in _FIRST_PERSON)}
+        return first_person.pop() if len(first_person) == 1 else None
     return level if top >= least and top >= 2 * second else None

@@ -19,7 +19,7 @@ from importlib import resources
 from rag.domain.gazetteer import Division, Gazetteer
 
 # Where a township-level name ends; a name is looked for ending at each of these.
-_ENDING = re.compile(r"街道|镇|乡|苏木|办事处")
+_ENDING = re.compile(r"街道|街(?!道)|镇|乡|苏木|办事处")
 _LONGEST = 10  # characters: 新疆生产建设兵团…办事处 aside, town names are shorter
 _SHORTEST = 3
 # The county-level unit's own party committee or government a report answers to (在区委、区政府领导下):
@@ -34,29 +34,43 @@ class Towns:
 
     def named_in(self, text: str) -> list[str]:
         """The township-level names in `text`, in order, each the longest known name ending at its suffix."""
-        found: list[str] = []
+        return [name for name, _ in self._named(text)]
+
+    def _named(self, text: str) -> list[tuple[str, bool]]:
+        """Each name with whether the text wrote it short: a 街道 often calls itself X街 (白云街在…)."""
+        found: dict[str, bool] = {}
         for m in _ENDING.finditer(text):
             end = m.end()
+            short = m.group() == "街"
             for start in range(max(0, end - _LONGEST), end - _SHORTEST + 1):
-                name = text[start:end]
+                name = text[start:end] + ("道" if short else "")
                 if name in self.counties:
-                    if name not in found:
-                        found.append(name)
+                    found.setdefault(name, short)
+                    found[name] = found[name] and short
                     break
-        return found
+        return list(found.items())
 
     def place(self, text: str, context: str, gazetteer: Gazetteer) -> list[Division]:
         """The county-level division the first township named in `text` lies in, when one stands out.
 
         A shared name is narrowed by the `context` (the whole report): its county, city or province named
-        there, then the county level the report answers to (区委 → a 区). Nothing when still ambiguous."""
-        for name in self.named_in(text):
+        there, then the county level the report answers to (区委 → a 区). Nothing when still ambiguous. A
+        name written short (X街 for X街道, an everyday word in many streets' names) counts only when the
+        text also names its county or city."""
+        for name, short in self._named(text):
             candidates = [d for code in self.counties[name] if (d := gazetteer.by_code(code)) is not None]
+            if short:
+                candidates = [d for d in candidates if _named_place(d, context)]
             if len(candidates) > 1:
                 candidates = _narrowed(candidates, context)
             if len(candidates) == 1:
                 return candidates
         return []
+
+
+def _named_place(d: Division, context: str) -> bool:
+    """Whether the text names the county (or its city) a township lies in."""
+    return d.name in context or (len(d.short) >= 2 and d.short in context) or bool(d.city and d.city in context)
 
 
 def _narrowed(candidates: list[Division], context: str) -> list[Division]:

@@ -51,6 +51,9 @@ SELF_DISTRICT = "2023年，全区坚持依法行政，我区法治建设稳步�
          "桃源县", "常德市"),
         ("五里墩街道2023年法治政府建设工作报告\n" + UNDER_DISTRICT.format("五里墩街道") + "落实合肥市部署。\n" + BODY,
          None, "蜀山区", "合肥市"),
+        # A 街道 writing itself short (五凤街 for 五凤街道, as pages do): counted only with its district or city named.
+        ("一、总体情况\n2023年，五凤街坚持依法行政，依照市、区部署推进。\n" + BODY + "鼓楼区门户网站公开信息。\n", None,
+         "鼓楼区", "福州市"),
         # Addressed to its own county-level city (the 街道 reports to it): the addressee does not rule it out.
         ("义乌市委、市政府：\n2023年，稠江街道坚持依法行政，工作推进情况报告如下：\n" + BODY, None, "义乌市", "金华市"),
         # An everyday-word name (城区) opening the title with its organ: the division, resolved by the city named.
@@ -81,6 +84,13 @@ def test_a_townships_report_is_issued_by_the_township() -> None:
         # Named once, inside the city the addressee line names.
         ("中共湖州市委、湖州市人民政府：\n今年以来，我们坚持依法行政，全县推进。\n" + BODY + "安吉县推进执法改革。\n",
          "安吉县"),
+        # Named once, in a report that speaks of itself as 我县 and of its province as 全省 (a title it was given):
+        # the first-person voice is its own level.
+        ("2023年，我县坚持依法行政，获评全省法治政府建设示范县。\n" + BODY + "我县举办安吉县干部培训班。\n", "安吉县"),
+        # A prefecture that writes its everyday two-character name (博州 for 博尔塔拉蒙古自治州).
+        ("2023年，博州党委、政府坚持依法行政。法治政府建设工作现报告如下：\n" + BODY, "博尔塔拉蒙古自治州"),
+        # A street-like short name (五凤街) with neither its district nor its city named: not placed.
+        ("一、总体情况\n2023年，五凤街坚持依法行政，依照市、区部署推进。\n" + BODY, None),
         # Two counties named once each: nothing decides.
         ("今年以来，全县坚持依法行政，我县推进，全县合力。\n" + BODY + "安吉县推进执法改革，学习德清县经验。\n", None),
     ],
