@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answering.format import display_en
+from rag.answering.format import display_en, region_en
 from rag.schema import MetricRow
 
 
@@ -22,3 +22,16 @@ from rag.schema import MetricRow
 def test_an_english_figure_keeps_its_scale(written: str, value: float, unit: str, shown: str) -> None:
     row = MetricRow(metric="other", label="x", value=value, unit=unit, written=written, doc_id="d")
     assert display_en(row) == shown
+
+
+@pytest.mark.parametrize(
+    ("region", "english"),
+    [
+        ("泗阳县", "Siyang County (泗阳县)"),
+        ("北京市", "Beijing Municipality (北京市)"),  # a municipality is no province
+        ("兴安盟", "Xing'an League (兴安盟)"),
+        ("广东省", "Guangdong Province (广东省)"),
+    ],
+)
+def test_a_region_in_english_says_its_kind(region: str, english: str) -> None:
+    assert region_en(region) == english
