@@ -22,11 +22,13 @@ REAL2_STORE := .govqa-real2
 REAL2_OUT ?= evals/reports/real2
 REAL3_STORE := .govqa-real3
 REAL3_OUT ?= evals/reports/real3
+REAL4_STORE := .govqa-real4
+REAL4_OUT ?= evals/reports/real4
 WORDING_STORE := .govqa-wording
 WORDING_OUT ?= evals/reports/wording
 SOAK_OUT ?= /tmp/govqa-soak.json
 
-.PHONY: install install-test run test pytest eval eval-blind eval-blind18 eval-real eval-real2 eval-real3 eval-wording lint bench bench-1m bench-deps clean browser ocr screenshots soak
+.PHONY: install install-test run test pytest eval eval-blind eval-blind18 eval-real eval-real2 eval-real3 eval-real4 eval-wording lint bench bench-1m bench-deps clean browser ocr screenshots soak
 
 $(RUN_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +60,7 @@ test: install-test browser pytest
 	$(MAKE) eval-real REAL_OUT=$(REAL_STORE)/reports
 	$(MAKE) eval-real2 REAL2_OUT=$(REAL2_STORE)/reports
 	$(MAKE) eval-real3 REAL3_OUT=$(REAL3_STORE)/reports
+	$(MAKE) eval-real4 REAL4_OUT=$(REAL4_STORE)/reports
 	$(MAKE) eval-wording WORDING_OUT=$(WORDING_STORE)/reports
 
 pytest: install-test browser ocr
@@ -121,6 +124,11 @@ eval-real2: install
 # scored once before any change of that session).
 eval-real3: install
 	$(call real_set,evals/real3,$(REAL3_STORE),$(REAL3_OUT),0.82)
+
+# The fourth real-report set (evals/real4: twins of 25 published reports, 173 items written blind in session 8 and
+# scored once before any change of that session).
+eval-real4: install
+	$(call real_set,evals/real4,$(REAL4_STORE),$(REAL4_OUT),0.85)
 
 # Questions as people ask them (evals/wording: 110 items written blind, two thirds English or colloquial) over
 # the bundled and both blind sets' reports; gates in evals/wording/thresholds.toml.

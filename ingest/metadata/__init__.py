@@ -164,6 +164,8 @@ def detect_metadata(
     published, sources["published"] = _published(raw_lines or lines), "chrome"
     if published is None and by_date is not None:
         published, sources["published"] = by_date, "byline"
+    if published is None:
+        published = _unlabelled_posting(raw_lines or lines)
     meta = DocMeta(title=title, year=year, date=date, issuer=issuer, published=published, publisher=publisher,
                    addressee=addressee, index_code=chrome.get("index_code"), doc_number=chrome.get("doc_number"),
                    source_office=source_office, period=period)
@@ -524,6 +526,29 @@ def _published(lines: list[str]) -> str | None:
                         return dt.date(int(d.group(1)), int(d.group(2)), int(d.group(3))).isoformat()
                     except ValueError:
                         continue
+    return None
+
+
+# A date the page prints without a label at its top: alone, after the title, or before the page's labels
+# ("2023-03-31 17:05:00 来源：X局 打印", "…工作情况报告 2023-02-09"). Never one followed by words (2023年1月1日至…).
+_UNLABELLED_DATE = re.compile(r"(?:^|\s)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})日?"
+                              r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*(?=$|\s)")
+_TOP_LINES = 6
+
+
+def _unlabelled_posting(lines: list[str]) -> str | None:
+    for line in lines[:_TOP_LINES]:
+        norm = unicodedata.normalize("NFKC", line).strip()
+        if len(norm) > 80:
+            continue
+        for m in _UNLABELLED_DATE.finditer(norm):
+            rest = norm[m.end():].strip()
+            if rest and not meta_words().label_pattern.match(rest):
+                continue  # words after the date: a sentence, not the page's date
+            try:
+                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+            except ValueError:
+                continue
     return None
 
 

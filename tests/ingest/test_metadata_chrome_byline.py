@@ -30,6 +30,23 @@ def test_posting_date_forms(chrome: str, published: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("top", "published"),
+    [
+        # Dates a page prints without a label: before its labels, after the title, alone under it.
+        ("蒙自市2022年法治政府建设年度报告\n2023-03-31 17:05:00 来源: 蒙自市司法局", "2023-03-31"),
+        ("蒙自市2022年法治政府建设年度报告\n2023年01月28日 来源: 蒙自发布", "2023-01-28"),
+        ("蒙自市2022年法治政府建设年度报告 2023-02-09", "2023-02-09"),
+        ("蒙自市2022年法治政府建设年度报告\n2023-02-09", "2023-02-09"),
+        # A date with words after it is a sentence's (the period covered), not the page's.
+        ("蒙自市2022年法治政府建设年度报告\n2022年1月1日 至12月31日，全市坚持依法行政。", None),
+    ],
+)
+def test_unlabelled_posting_dates(top: str, published: str | None) -> None:
+    text = top + "\n" + BODY
+    assert detect_metadata(text, raw=text).published == published
+
+
+@pytest.mark.parametrize(
     ("chrome", "issuer", "source", "publisher", "source_office"),
     [
         # A town as the page's publishing body, the title naming no body: the town is the issuer.
