@@ -75,6 +75,7 @@ _DATE_CHINESE = re.compile(r"([〇○零一二三四五六七八九O]{4})年" + 
 _BODY = re.compile(r"(?:政府|委|委员会|局|厅|办|办公室|院|部|处|署|中心|所|会|组|室|队|站|司|府)$")
 _POSTED_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
+_CHROME_HEAD = 120  # characters of a line that may show it is page chrome
 _OPENING_LINES = 3  # body paragraphs before the first heading that count as the opening
 _HEAD_LINES = 15  # lines from the top searched for a title
 _SIGNATURE_LINES = 3  # lines above the signing date that may hold the signing body
@@ -128,7 +129,8 @@ def detect_metadata(
     # Without a signature, the body the report's own title or "现将…报告如下" sentence names; then the page's
     # chrome (发布机构, 来源), which often names the office that posted it rather than the one reporting.
     for source, named in (("title", title), ("report_as_follows", "\n".join(as_follows)),
-                          ("announced", "\n".join(opening))):
+                          ("announced", "\n".join(opening)), ("compiled", "\n".join(opening)),
+                          ("self_named", "\n".join(opening)), ("opening_subject", opening[0] if opening else None)):
         if issuer is None and (issuer := issuer_named(source, named and _tidy(named))):
             sources["issuer"] = source
     publisher = chrome["issuer"] if _names_a_body(chrome.get("issuer")) else None
@@ -396,7 +398,8 @@ def _title_head(line: str) -> str | None:
 
 
 def _is_chrome(line: str) -> bool:
-    norm = _norm(line)
+    # A paragraph's own words (its 网站, a URL it cites) do not make it chrome: only how a long line starts counts.
+    norm = _norm(line)[:_CHROME_HEAD]
     return bool(
         _NAV.search(norm)
         or meta_words().posted_labels[0].search(norm)

@@ -38,6 +38,15 @@ BODY = "一、主要工作\n全年办理行政复议案件12件。\n二、存在
          "攸县司法局", "chrome", "department"),
         ("现将我办2023年政府信息公开工作年度报告如下：\n" + BODY + "攸县人民政府办公室\n2024年1月20日\n",
          "攸县人民政府办公室", "signature", "government"),
+        # The body that compiled it, the body naming itself before 本年度报告, the opening sentence's subject.
+        ("攸县2023年政府信息公开工作年度报告\n本报告由攸县政务服务中心根据《条例》要求编制。\n" + BODY,
+         "攸县政务服务中心", "compiled", "department"),
+        ("本年度报告依据《条例》编制而成。攸县联星办事处本年度报告所用数据的统计期限为2023年全年。\n" + BODY,
+         "攸县联星办事处", "self_named", "sub_district"),
+        ("2023年，攸县司法局在县委、县政府领导下，坚持依法行政。\n" + BODY, "攸县司法局", "opening_subject",
+         "department"),
+        # The opening's subject is a place, not a body: no issuer.
+        ("2023年，攸县坚持依法行政，成效明显。\n" + BODY, None, None, None),
         # A title led by the region alone names no issuer.
         ("醴陵市2024年法治政府建设情况报告\n2024年，我市坚持依法行政。\n" + BODY, None, None, None),
     ],

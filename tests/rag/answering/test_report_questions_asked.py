@@ -56,6 +56,13 @@ service = texts_service(REPORTS)
         ("犀浦街道那个年报是谁出的 哪个区的", ["犀浦街道办事处", "郫都区"]),
         ("犀浦街道的报告是什么时候发布的", ["2024年1月26日"]),
         ("Who issued Xipu Subdistrict's report?", ["Xipu Subdistrict Office (犀浦街道办事处)"]),
+        # Two fields in one English question; the date a page shows; who compiled it, asked colloquially.
+        ("When was Juxian's 2021 report published, and by whom?",
+         ["2022-02-15", "Juxian County People's Government Office (莒县人民政府办公室)"]),
+        ("What date does the Pidu 2020 report page show?", ["2021-01-20"]),
+        ("铅山县这份2023年的报告是谁编的", ["铅山县司法局"]),
+        ("Is the Yanshan 2023 report from the county government or from a department?",
+         ["Yanshan County Justice Bureau (铅山县司法局)"]),
         # Posting dates however the chrome writes them.
         ("铅山县的报告是什么时候发布的", ["2024年3月5日"]),
         ("郫都区的报告什么时候发布的", ["2021年1月20日"]),
