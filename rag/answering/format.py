@@ -24,15 +24,17 @@ MAX_REPORTS = 30
 
 
 def label(doc: Document | None) -> str:
-    """How an answer names a report: region and year ("泗阳县2023年")."""
+    """How an answer names a report: region and year ("泗阳县2023年"); a report whose region is not known by
+    its issuer ("白云街道办事处2022年")."""
     if doc is None:
         return ""
-    return f"{doc.region or ''}{f'{doc.year}年' if doc.year else ''}"
+    return f"{doc.region or doc.issuer or ''}{f'{doc.year}年' if doc.year else ''}"
 
 
 def who(doc: Document) -> str:
-    """How a comparison names a region's report: "泗阳县（2023年）", the doc id where no region is known."""
-    return f"{doc.region or doc.doc_id}" + (f"（{doc.year}年）" if doc.year else "")
+    """How a comparison names a region's report: "泗阳县（2023年）"; without a region its issuer, its title, then
+    its file name."""
+    return f"{doc.region or doc.issuer or doc.title or doc.doc_id}" + (f"（{doc.year}年）" if doc.year else "")
 
 
 def number(value: float) -> str:
@@ -110,8 +112,19 @@ def label_en(doc: Document | None) -> str:
     """How an English answer names a report: "Siyang County (泗阳县), 2023 report"."""
     if doc is None:
         return ""
-    return english_words()["report"].format(region=region_en(doc.region) or doc.doc_id, year=doc.year or "").replace(
+    return english_words()["report"].format(region=name_en(doc), year=doc.year or "").replace(
         ", , ", ", ").replace(",  report", " report")
+
+
+def name_en(doc: Document) -> str:
+    """A report's subject in English: its region; without one its issuer, its title, then its file name."""
+    if doc.region:
+        return region_en(doc.region)
+    if doc.issuer:
+        from rag.answering.report_fields import body_en  # report_fields builds on this module
+
+        return body_en(doc.issuer)
+    return doc.title or doc.doc_id
 
 
 def unit_en(unit: str | None) -> str:

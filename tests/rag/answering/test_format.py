@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answering.format import display_en, region_en
-from rag.schema import MetricRow
+from rag.answering.format import display_en, label, label_en, region_en
+from rag.schema import Document, MetricRow
 
 
 @pytest.mark.parametrize(("written", "value", "unit", "shown"), [
@@ -35,3 +35,19 @@ def test_an_english_figure_keeps_its_scale(written: str, value: float, unit: str
 )
 def test_a_region_in_english_says_its_kind(region: str, english: str) -> None:
     assert region_en(region) == english
+
+
+@pytest.mark.parametrize(
+    ("fields", "chinese", "english"),
+    [
+        ({"region": "泗阳县"}, "泗阳县2023年", "Siyang County (泗阳县), 2023 report"),
+        # No region read: the issuer names the report, then its title, never only its file name when either exists.
+        ({"issuer": "广州市越秀区白云街道办事处"}, "广州市越秀区白云街道办事处2023年",
+         "Yuexiu District Baiyun Subdistrict Office (广州市越秀区白云街道办事处), 2023 report"),
+        ({"title": "某单位2023年工作报告"}, "2023年", "某单位2023年工作报告, 2023 report"),
+        ({}, "2023年", "post_123, 2023 report"),
+    ],
+)
+def test_a_report_without_a_region_is_named_by_its_issuer(fields: dict, chinese: str, english: str) -> None:
+    doc = Document(doc_id="post_123", source="post_123.txt", sha256="0", year=2023, **fields)
+    assert (label(doc), label_en(doc)) == (chinese, english)
