@@ -187,7 +187,7 @@ def caveat_en(row: MetricRow | None) -> str:
     if row is None:
         return ""
     words = english_words()
-    period = words["periods"].get(row.period, re.sub(r"(\d{4})年", r"\1", row.period)) if row.period else None
+    period = words["periods"].get(row.period, re.sub(r"(\d{4})\s*年度?", r"\1", row.period)) if row.period else None
     notes = [period,
              words["scopes"].get(row.scope, row.scope) if row.scope else None]
     notes = [n for n in notes if n]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answering.format import display_en, label, label_en, region_en
+from rag.answering.format import caveat_en, display_en, label, label_en, region_en
 from rag.schema import Document, MetricRow
 
 
@@ -51,3 +51,10 @@ def test_a_region_in_english_says_its_kind(region: str, english: str) -> None:
 def test_a_report_without_a_region_is_named_by_its_issuer(fields: dict, chinese: str, english: str) -> None:
     doc = Document(doc_id="post_123", source="post_123.txt", sha256="0", year=2023, **fields)
     assert (label(doc), label_en(doc)) == (chinese, english)
+
+
+@pytest.mark.parametrize(("period", "shown"),
+                         [("2022年度", " (2022)"), ("2022年", " (2022)"), ("全年", " (full year)")])
+def test_a_figures_period_in_english(period: str, shown: str) -> None:
+    row = MetricRow(doc_id="d", metric="other", label="x", value=1, unit="件", period=period)
+    assert caveat_en(row) == shown
