@@ -213,7 +213,7 @@ class Chain:
         answerers by name for this call (the streamed door's LLM answerer, warm-up's answerer without an LLM)."""
         if not docs:
             return Run(refusal("还没有导入任何报告，请先导入报告（govqa ingest）。"), [], Notes())
-        if scope.refusal is not None and q.route != "metadata":
+        if scope.refusal is not None and (q.route != "metadata" or _fields_of_an_absent_report(q)):
             return Run(self._from_next_report(q, docs, chunks_by_doc, context, scope), [], Notes())
         evidence = self.evidence(q, docs, chunks_by_doc, scope, context)
         notes = Notes()
@@ -245,3 +245,19 @@ class Chain:
         result = facts.answer(q, self.evidence(q, docs, chunks_by_doc, scope.next_year, context))
         draft = result.draft if isinstance(result, Noted) else result
         return draft if draft is not None and draft.answerable else refusal(reason)
+
+
+# Fields only a report of the place could give: asked of a place with no report, the answer is that there is
+# none (where a place lies, or what the collection holds, the gazetteer and catalogue still answer).
+_REPORT_FIELDS = {"issuer", "published", "date", "title", "addressee", "index_code", "doc_number", "source_office",
+                  "kind", "period", "year"}
+
+
+def _fields_of_an_absent_report(q: Question) -> bool:
+    from rag.answering.extractive import asked_fields  # extractive answers build on this module
+    from rag.domain.intents import load_intents
+
+    if not q.unknown_regions or q.regions or load_intents().document_list.search(q.text):
+        return False
+    return bool(set(asked_fields(q)) & _REPORT_FIELDS) and not ({"province", "city", "place", "level"}
+                                                                 & set(asked_fields(q)))

@@ -154,8 +154,13 @@ def _one_body_en(body: str) -> str | None:
         return _place_body_en(rest, division)
     if division is None:
         return ending
-    level = english_words()["levels"].get(division.level, "")
-    return f"{division.pinyin} {level} {ending}".replace("  ", " ")
+    return f"{_division_en(division)} {ending}".replace("  ", " ")
+
+
+def _division_en(division) -> str:
+    """A division's pinyin and the English word of its kind or level (Xilinguole League, Beijing Municipality)."""
+    words = english_words()
+    return f"{division.pinyin} {words.get('kinds', {}).get(division.kind) or words['levels'].get(division.level, '')}"
 
 
 def _place_body_en(rest: str, division) -> str | None:
@@ -164,7 +169,7 @@ def _place_body_en(rest: str, division) -> str | None:
     ending = words()["bodies"].get(rest[len(place.stem):]) if place and rest.startswith(place.stem) else None
     if place is None or ending is None:
         return None
-    lead = f"{division.pinyin} {english_words()['levels'].get(division.level, '')} " if division else ""
+    lead = f"{_division_en(division)} " if division else ""
     return f"{lead}{place.pinyin.capitalize()} {ending}".replace("  ", " ")
 
 

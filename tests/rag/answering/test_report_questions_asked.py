@@ -94,3 +94,31 @@ def test_what_the_question_did_not_ask_stays_out(service: Service, question: str
 def test_a_missing_issuer_is_said_in_plain_english(service: Service) -> None:
     answer = service.ask(AskRequest(question="Who issued Pidu's 2020 report?")).answer
     assert "does not state its issuer" in answer, answer
+
+
+@pytest.mark.parametrize(
+    ("question", "said", "absent"),
+    [
+        # A place the collection holds no report of: its report's fields are not other reports' fields.
+        ("Who compiled Heqing County's 2021 report?", "no report of Heqing County (鹤庆县)", "issued by"),
+        ("鹤庆县2021年的年报是谁编的", "没有鹤庆县的报告", "莒县人民政府"),
+        # Where it lies is still answered from the division table.
+        ("鹤庆县是哪个地区的", "大理白族自治州", "莒县人民政府"),
+    ],
+)
+def test_fields_of_a_report_the_collection_lacks(service: Service, question: str, said: str, absent: str) -> None:
+    answer = service.ask(AskRequest(question=question)).answer
+    assert said in answer and absent not in answer, answer
+
+
+@pytest.mark.parametrize(
+    ("body", "english"),
+    [
+        ("正蓝旗政务服务局", "Zhenglan Banner Government Services Bureau (正蓝旗政务服务局)"),
+        ("北京市人民政府", "Beijing Municipality People's Government (北京市人民政府)"),
+    ],
+)
+def test_bodies_in_english(body: str, english: str) -> None:
+    from rag.answering.report_fields import body_en
+
+    assert body_en(body) == english
