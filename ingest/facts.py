@@ -49,6 +49,9 @@ _MASKS = (
     re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]"),
     re.compile(r"(?:19|20)\d{2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}"),
     re.compile(r"[〔\[［(（]\s*(?:19|20)\d{2}\s*[〕\]］)）]"),
+    # The report's own outline ("由总体情况、……等6部分构成", "全文共分为六个部分"): a count of its parts, no fact.
+    re.compile(r"(?:等|共|分为|包括)\s*(?:\d+|[一二三四五六七八九十]+)\s*[个项]?\s*(?:主要)?(?:部分|内容)\s*(?:组成|构成)"),
+    re.compile(r"(?:全文|报告|年报)\s*共?\s*(?:分为|分成)\s*(?:\d+|[一二三四五六七八九十]+)\s*个?\s*部分"),
 )
 _NOT_BEFORE_AR = re.compile(r"[A-Za-z0-9.#+\-—–~～/·_]")
 _NOT_AFTER_NUM = re.compile(r"[A-Za-z+·/]")

@@ -210,6 +210,11 @@ CASES = [
      [("litigation_lost", 8, "件", None), ("other", 3.2, "个百分点", None)]),
     ("全年新增市场主体7611户,好评率99%以上。",
      [("market_entities_new", 7611, "户", None), ("service_positive_rate", 99, "%", "以上")]),
+    # The report's outline counts its own parts: no fact; a figure beside it still is.
+    ("年报由总体情况、主动公开情况、其他需要报告的事项等6部分构成。全年主动公开信息6条。",
+     [("info_disclosed", 6, "条", None)]),
+    ("本报告共分为六个部分。全年开展培训3期，分为2个部分进行。",
+     [("other", 3, "期", None), ("other", 2, "个", None)]),
 ]
 
 
