@@ -146,6 +146,11 @@ def test_the_signature_wins_over_chrome() -> None:
         ("临泽县2022年法治政府建设情况报告\n" + SELF + BODY, None, "法治政府建设"),
         ("临泽县2022年度安全生产工作情况报告\n" + SELF + BODY, None, "其他"),
         (SELF + BODY, "临泽县2022年政府信息公开年度报告.pdf", "政府信息公开"),
+        # The short title pages give (…信息公开年报), and an opening without its title whose first part is the
+        # national format's (一)主动公开.
+        ("临泽县2022年政府信息公开年报\n" + SELF + BODY, None, "政府信息公开"),
+        ("一、总体情况\n2022年，县政府办公室依据条例推进公开。\n(一)主动公开。全年主动公开信息130条。\n", None,
+         "政府信息公开"),
     ],
 )
 def test_report_kind(text: str, filename: str | None, kind: str) -> None:
