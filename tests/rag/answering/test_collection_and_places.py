@@ -33,6 +33,7 @@ service = texts_service(REPORTS)
         ("和静县属于哪个州？", ["巴音郭楞蒙古自治州"], ["渭源", "临夏"]),
         ("阿拉善左旗是哪个盟的", ["阿拉善盟", "内蒙古自治区"], []),
         ("Which prefecture is Hejing County in?", ["Autonomous Prefecture", "巴音郭楞蒙古自治州", "Xinjiang"], []),
+        ("Which league and region is Zhengxiangbai Banner part of?", ["锡林郭勒盟", "内蒙古自治区"], []),
         # A held region: once, not once per report.
         ("渭源是哪个地区的", ["渭源县属于甘肃省定西市"], ["2019", "2020"]),
         ("临夏市是哪个州的", ["临夏回族自治州"], []),
