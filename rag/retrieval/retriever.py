@@ -6,7 +6,9 @@ the eval showed z-scored 0.7·BM25 + 0.3·dense beats both RRF and either signal
 fused for questions whose search text contains Chinese (an English question's does once the glossary
 and the dictionary bridge have added their terms). The dense model may be given another text than BM25
 (`dense_query`): an English question is embedded as the user wrote it, since e5 is multilingual and the
-bridge's candidate words, which BM25 needs, are noise to it and double the tokens it must read.
+bridge's candidate words, which BM25 needs, are noise to it and double the tokens it must read. Texts the
+answer will embed next (`also_embed`: an English ask's measure, for the facts) go into the same model call
+as the dense query, and the embedder's cache hands their vectors over: one call per answer, not two.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.retrieval.embedders import Embedder
+from rag.retrieval.embedders import Embedder, embed_queries
 from rag.retrieval.reranker import Reranker
 from rag.retrieval.tokenizer import Tokenizer
 from rag.stages import stage
@@ -77,10 +79,12 @@ class Retriever:
         return self.index().idf
 
     def search(self, query: str, doc_ids: Sequence[str] | None = None, k: int = 5,
-               extra_tokens: Sequence[str] = (), dense: bool = True, dense_query: str | None = None) -> list[Hit]:
+               extra_tokens: Sequence[str] = (), dense: bool = True, dense_query: str | None = None,
+               also_embed: Sequence[str] = ()) -> list[Hit]:
         """The k best chunks for `query`, restricted to `doc_ids` when given. `dense=False` when the
         caller's answer does not rest on passage ranking (an aggregate computed from the metrics table);
-        `dense_query` is what the dense model embeds when it is not `query`."""
+        `dense_query` is what the dense model embeds when it is not `query`; `also_embed`, texts the caller
+        embeds next, embedded with it when the dense pass runs (their vectors wait in the embedder's cache)."""
         index = self.index()
         if not index.n_live:
             return []
@@ -96,7 +100,7 @@ class Retriever:
                 wanted = False
                 self.dense_skips += 1
             self.dense_runs += wanted
-            dense = self._dense_scores(dense_query or query, index, mask, doc_ids) if wanted else None
+            dense = self._dense_scores(dense_query or query, index, mask, doc_ids, also_embed) if wanted else None
         fused = self.bm25_weight * _zscore(bm25, mask)
         if dense is not None:
             fused = fused + self.dense_weight * _zscore(dense, mask)
@@ -137,13 +141,14 @@ class Retriever:
         return self.bm25_weight * float(first - second) >= self.dense_skip_margin
 
     def _dense_scores(self, query: str, index: LexicalIndex, mask: np.ndarray,
-                      doc_ids: Sequence[str] | None) -> np.ndarray | None:
+                      doc_ids: Sequence[str] | None, also_embed: Sequence[str] = ()) -> np.ndarray | None:
         if self.embedder is None:
             return None
         in_scope = int(mask.sum())
         limit = min(in_scope, self.dense_candidates)
         try:
-            vector = self.embedder.embed_query(query)
+            vector = (embed_queries(self.embedder, [query, *also_embed])[0] if also_embed
+                      else self.embedder.embed_query(query))
             if doc_ids is not None and in_scope <= EXACT_DENSE_LIMIT:
                 nearest = self._exact(vector, index, mask)
             else:
