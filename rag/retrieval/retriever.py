@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from cachetools import LRUCache
 
 from rag.retrieval.embedders import Embedder, embed_queries
 from rag.retrieval.reranker import Reranker
@@ -45,6 +47,8 @@ class Hit:
 
 # Scopes up to this many chunks are scored exactly from their stored vectors (see `Retriever._exact`).
 EXACT_DENSE_LIMIT = 2000
+# Chunk vectors kept for exact scoring (≈1.5 KB each): read from Chroma once, not on every question.
+VECTOR_CACHE = 20_000
 # Reports read in full to confirm they name a place verbatim: the BM25 leaders for its name, enough for any
 # place (few reports name a given 街道) while a store of thousands is never read through.
 _VERBATIM_READS = 50
@@ -70,6 +74,12 @@ class Retriever:
         self.dense_runs = 0  # questions that paid for dense, and those that did not (read by tests)
         self.dense_skips = 0
         self.bm25 = PersistedBM25(store.root / "bm25", store)
+        # A chunk gets its vector once, after its report's catalogue commit, and a changed report is new
+        # chunks under a new store version: so the vectors read are kept for the store version they were
+        # read at (a chunk not embedded yet is not kept, and is looked up again).
+        self._vectors: LRUCache[str, np.ndarray] = LRUCache(maxsize=VECTOR_CACHE)
+        self._vectors_version = -1
+        self._vectors_lock = threading.Lock()
 
     def index(self) -> LexicalIndex:
         """The persisted BM25 index as of the store's current version (synced incrementally)."""
@@ -177,10 +187,11 @@ class Retriever:
 
 
     def _exact(self, vector: np.ndarray, index: LexicalIndex, mask: np.ndarray) -> list[tuple[str, float]]:
-        """Cosine similarity of every in-scope chunk: a question about a few reports reads their few hundred
-        vectors by id (≈3 ms) instead of a filtered ANN query, which Chroma answers in ≈70 ms at 100k chunks."""
+        """Cosine similarity of every in-scope chunk: a question about a few reports scores their few hundred
+        vectors (read by id once per store version, `stored_vectors`) instead of a filtered ANN query, which
+        Chroma answers in ≈70 ms at 100k chunks."""
         ids = [index.chunk_id(int(row)) for row in np.flatnonzero(mask)]
-        stored = self.store.vectors_get(ids)
+        stored = self.stored_vectors(ids)
         if not stored:
             return []
         names = list(stored)
@@ -188,6 +199,32 @@ class Retriever:
         query = np.asarray(vector, dtype=np.float32)
         sims = matrix @ query / (np.linalg.norm(matrix, axis=1) * float(np.linalg.norm(query)) + 1e-12)
         return list(zip(names, map(float, sims), strict=True))
+
+
+    def stored_vectors(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of these chunks (those embedded so far), from the cache where read before at
+        this store version; the rest in one read. Warm-up reads a small store's all at once."""
+        version = self.store.version()
+        with self._vectors_lock:
+            if version != self._vectors_version:
+                self._vectors.clear()
+                self._vectors_version = version
+            have = {i: v for i in chunk_ids if (v := self._vectors.get(i)) is not None}
+        todo = [i for i in chunk_ids if i not in have]
+        if todo:
+            read = self.store.vectors_get(todo)
+            with self._vectors_lock:
+                if self._vectors_version == version:
+                    for i, v in read.items():
+                        self._vectors[i] = v
+            have.update(read)
+        return {i: have[i] for i in chunk_ids if i in have}
+
+    def warm_vectors(self) -> None:
+        """Every live chunk's vector into the cache (a small store's, at warm-up)."""
+        index = self.index()
+        if index.n_live and index.n_live <= VECTOR_CACHE:
+            self.stored_vectors([index.chunk_id(int(row)) for row in np.flatnonzero(index.live)])
 
 
 def sync_lexical_index(store: Store) -> LexicalIndex:
