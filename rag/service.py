@@ -70,6 +70,8 @@ class Service:
             vector = self.embedder.embed_query(WARM_UP_PROBE)
             nearest = self.store.vectors_query(vector, k=1)  # opens Chroma's index and its id lookup
             self.store.vectors_get([chunk_id for chunk_id, _ in nearest])
+            if len(docs) <= WARM_FACTS_DOCS:  # a small store: the chunks' vectors that exact scoring reads
+                self.retriever.warm_vectors()
 
     def close(self) -> None:
         self.sessions.close()

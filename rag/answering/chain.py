@@ -131,13 +131,23 @@ def dense_query(q: Question) -> str | None:
     return q.original if q.english and not q.carried else None
 
 
+def said_measures(q: Question, asks: Callable[[], list[Asked]], scoped: Callable[[], Sequence[Document]]) -> list[str]:
+    """What the facts answerer will embed for an English question asking one region's figure: each ask's
+    measure in the user's words where it is not the bridged measure (rag/answering/matching.py
+    `score_facts`). Handed to the dense pass, so the model runs once for both; nothing where that answerer
+    will not read facts (several regions, no figure asked), since a text embedded for nobody costs its tokens."""
+    if not (q.english and q.wants_number) or len({d.region for d in scoped()}) != 1:
+        return []
+    return [a.said for a in asks() if a.said and a.said != a.measure]
+
+
 class Search:
     """How the chain retrieves one question's passages (built by rag/compose.py)."""
 
     def __init__(self, retriever: Retriever, tokenizer: Tokenizer, settings: Settings) -> None:
         self.retriever, self.tokenizer, self.settings = retriever, tokenizer, settings
 
-    def hits(self, q: Question, scope: Scope, context: Context) -> list[Hit]:
+    def hits(self, q: Question, scope: Scope, context: Context, also_embed: Sequence[str] = ()) -> list[Hit]:
         # A follow-up that carried region or year ("其中…") keeps the previous question's topic words.
         follows = bool(q.carried) and "question" not in q.carried and context.question
         extra = self.tokenizer.tokens(context.question or "") if follows else []
@@ -145,7 +155,8 @@ class Search:
         # An aggregate over a catalogue metric is computed from the facts; its passages are only a
         # fallback, and BM25 alone finds them.
         return self.retriever.search(q.text, scope.doc_ids, k=k, extra_tokens=extra,
-                                     dense=not (q.route == "aggregate" and q.metrics), dense_query=dense_query(q))
+                                     dense=not (q.route == "aggregate" and q.metrics), dense_query=dense_query(q),
+                                     also_embed=also_embed)
 
     def idf(self) -> Mapping[str, float]:
         return self.retriever.idf()
@@ -188,9 +199,15 @@ class Chain:
 
     def evidence(self, q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str, list[ChunkRow]],
                  scope: Scope, context: Context) -> EvidenceSet:
-        return EvidenceSet(q, docs, chunks_by_doc, scope, context,
-                           _Once(lambda: self.search.hits(q, scope, context)), _Once(self.search.idf),
-                           _Once(lambda: asked_quantities(q)))
+        asks = _Once(lambda: asked_quantities(q))
+        facts_read = any(a.name == "facts" for a in self.routes.get(q.route, self.routes["lookup"]))
+
+        def hits() -> list[Hit]:
+            said = said_measures(q, asks, lambda: evidence.scoped_docs) if facts_read else []
+            return self.search.hits(q, scope, context, said)
+
+        evidence = EvidenceSet(q, docs, chunks_by_doc, scope, context, _Once(hits), _Once(self.search.idf), asks)
+        return evidence
 
     def run(self, q: Question, scope: Scope, docs: dict[str, Document], chunks_by_doc: Mapping[str, list[ChunkRow]],
             context: Context, swap: Mapping[str, Answerer] | None = None) -> Run:

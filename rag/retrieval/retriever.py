@@ -6,20 +6,24 @@ the eval showed z-scored 0.7·BM25 + 0.3·dense beats both RRF and either signal
 fused for questions whose search text contains Chinese (an English question's does once the glossary
 and the dictionary bridge have added their terms). The dense model may be given another text than BM25
 (`dense_query`): an English question is embedded as the user wrote it, since e5 is multilingual and the
-bridge's candidate words, which BM25 needs, are noise to it and double the tokens it must read.
+bridge's candidate words, which BM25 needs, are noise to it and double the tokens it must read. Texts the
+answer will embed next (`also_embed`: an English ask's measure, for the facts) go into the same model call
+as the dense query, and the embedder's cache hands their vectors over: one call per answer, not two.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from cachetools import LRUCache
 
-from rag.retrieval.embedders import Embedder
+from rag.retrieval.embedders import Embedder, embed_queries
 from rag.retrieval.reranker import Reranker
 from rag.retrieval.tokenizer import Tokenizer
 from rag.stages import stage
@@ -43,6 +47,8 @@ class Hit:
 
 # Scopes up to this many chunks are scored exactly from their stored vectors (see `Retriever._exact`).
 EXACT_DENSE_LIMIT = 2000
+# Chunk vectors kept for exact scoring (≈1.5 KB each): read from Chroma once, not on every question.
+VECTOR_CACHE = 20_000
 # Reports read in full to confirm they name a place verbatim: the BM25 leaders for its name, enough for any
 # place (few reports name a given 街道) while a store of thousands is never read through.
 _VERBATIM_READS = 50
@@ -68,6 +74,12 @@ class Retriever:
         self.dense_runs = 0  # questions that paid for dense, and those that did not (read by tests)
         self.dense_skips = 0
         self.bm25 = PersistedBM25(store.root / "bm25", store)
+        # A chunk gets its vector once, after its report's catalogue commit, and a changed report is new
+        # chunks under a new store version: so the vectors read are kept for the store version they were
+        # read at (a chunk not embedded yet is not kept, and is looked up again).
+        self._vectors: LRUCache[str, np.ndarray] = LRUCache(maxsize=VECTOR_CACHE)
+        self._vectors_version = -1
+        self._vectors_lock = threading.Lock()
 
     def index(self) -> LexicalIndex:
         """The persisted BM25 index as of the store's current version (synced incrementally)."""
@@ -77,10 +89,12 @@ class Retriever:
         return self.index().idf
 
     def search(self, query: str, doc_ids: Sequence[str] | None = None, k: int = 5,
-               extra_tokens: Sequence[str] = (), dense: bool = True, dense_query: str | None = None) -> list[Hit]:
+               extra_tokens: Sequence[str] = (), dense: bool = True, dense_query: str | None = None,
+               also_embed: Sequence[str] = ()) -> list[Hit]:
         """The k best chunks for `query`, restricted to `doc_ids` when given. `dense=False` when the
         caller's answer does not rest on passage ranking (an aggregate computed from the metrics table);
-        `dense_query` is what the dense model embeds when it is not `query`."""
+        `dense_query` is what the dense model embeds when it is not `query`; `also_embed`, texts the caller
+        embeds next, embedded with it when the dense pass runs (their vectors wait in the embedder's cache)."""
         index = self.index()
         if not index.n_live:
             return []
@@ -96,7 +110,7 @@ class Retriever:
                 wanted = False
                 self.dense_skips += 1
             self.dense_runs += wanted
-            dense = self._dense_scores(dense_query or query, index, mask, doc_ids) if wanted else None
+            dense = self._dense_scores(dense_query or query, index, mask, doc_ids, also_embed) if wanted else None
         fused = self.bm25_weight * _zscore(bm25, mask)
         if dense is not None:
             fused = fused + self.dense_weight * _zscore(dense, mask)
@@ -137,13 +151,14 @@ class Retriever:
         return self.bm25_weight * float(first - second) >= self.dense_skip_margin
 
     def _dense_scores(self, query: str, index: LexicalIndex, mask: np.ndarray,
-                      doc_ids: Sequence[str] | None) -> np.ndarray | None:
+                      doc_ids: Sequence[str] | None, also_embed: Sequence[str] = ()) -> np.ndarray | None:
         if self.embedder is None:
             return None
         in_scope = int(mask.sum())
         limit = min(in_scope, self.dense_candidates)
         try:
-            vector = self.embedder.embed_query(query)
+            vector = (embed_queries(self.embedder, [query, *also_embed])[0] if also_embed
+                      else self.embedder.embed_query(query))
             if doc_ids is not None and in_scope <= EXACT_DENSE_LIMIT:
                 nearest = self._exact(vector, index, mask)
             else:
@@ -172,10 +187,11 @@ class Retriever:
 
 
     def _exact(self, vector: np.ndarray, index: LexicalIndex, mask: np.ndarray) -> list[tuple[str, float]]:
-        """Cosine similarity of every in-scope chunk: a question about a few reports reads their few hundred
-        vectors by id (≈3 ms) instead of a filtered ANN query, which Chroma answers in ≈70 ms at 100k chunks."""
+        """Cosine similarity of every in-scope chunk: a question about a few reports scores their few hundred
+        vectors (read by id once per store version, `stored_vectors`) instead of a filtered ANN query, which
+        Chroma answers in ≈70 ms at 100k chunks."""
         ids = [index.chunk_id(int(row)) for row in np.flatnonzero(mask)]
-        stored = self.store.vectors_get(ids)
+        stored = self.stored_vectors(ids)
         if not stored:
             return []
         names = list(stored)
@@ -183,6 +199,32 @@ class Retriever:
         query = np.asarray(vector, dtype=np.float32)
         sims = matrix @ query / (np.linalg.norm(matrix, axis=1) * float(np.linalg.norm(query)) + 1e-12)
         return list(zip(names, map(float, sims), strict=True))
+
+
+    def stored_vectors(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of these chunks (those embedded so far), from the cache where read before at
+        this store version; the rest in one read. Warm-up reads a small store's all at once."""
+        version = self.store.version()
+        with self._vectors_lock:
+            if version != self._vectors_version:
+                self._vectors.clear()
+                self._vectors_version = version
+            have = {i: v for i in chunk_ids if (v := self._vectors.get(i)) is not None}
+        todo = [i for i in chunk_ids if i not in have]
+        if todo:
+            read = self.store.vectors_get(todo)
+            with self._vectors_lock:
+                if self._vectors_version == version:
+                    for i, v in read.items():
+                        self._vectors[i] = v
+            have.update(read)
+        return {i: have[i] for i in chunk_ids if i in have}
+
+    def warm_vectors(self) -> None:
+        """Every live chunk's vector into the cache (a small store's, at warm-up)."""
+        index = self.index()
+        if index.n_live and index.n_live <= VECTOR_CACHE:
+            self.stored_vectors([index.chunk_id(int(row)) for row in np.flatnonzero(index.live)])
 
 
 def sync_lexical_index(store: Store) -> LexicalIndex:

