@@ -19,8 +19,8 @@ def judge(svc: Service, question: str, figures: str | None) -> tuple[bool, str]:
     r = ask(svc, question)
     if figures is None:
         return not r.answerable, r.answer
-    ok = r.answerable and all(re.search(rf"(?<![\d.]){re.escape(f)}(?![\d])", re.sub(r"\[\d+\]", "", r.answer).replace(",", ""))
-                              for f in figures.split("|"))
+    said = re.sub(r"\[\d+\]", "", r.answer).replace(",", "")  # citation markers and digit groups out
+    ok = r.answerable and all(re.search(rf"(?<![\d.]){re.escape(f)}(?![\d])", said) for f in figures.split("|"))
     return ok, r.answer
 
 
