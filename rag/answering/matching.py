@@ -40,6 +40,7 @@ OTHER_METRIC_PENALTY = 0.35  # the row names another catalogue metric than the a
 SUBUNIT_PENALTY = 0.25  # a town's or bureau's figure for a question about the whole region
 DENSE_WEIGHT = 0.3
 SENTENCE_WEIGHT = 0.3
+LEAD_WEIGHT = 0.6  # a bare noun's clause before it, beside its own words (1) and its sentence's (SENTENCE_WEIGHT)
 BARE_MEASURE = 4  # a measure this short is a bare verb ("审结"): the catalogue label says what it counts
 # The dense model is asked only in the undecided band (some words match, not enough), for a few facts:
 # embedding costs milliseconds per phrase, and the answer must stay within the latency budget.
@@ -50,6 +51,7 @@ ENGLISH_DENSE_WEIGHT = 0.6
 # An English ask's words are read one slot per word (rag/domain/english.py `slots`); a glossary term (the
 # domain's fixed terms) weighs this many dictionary words.
 TERM_SLOT = 2.0
+EMPTY_SLOT = 0.3  # an English word none of whose dictionary candidates the report says
 # An exact match in meaning: the fact nearest the ask by this cosine, this far ahead of the next, with
 # some words in common (e5 cosines of phrases; see evals/sweep_facts.py).
 SAME_MEANING = 0.82
@@ -60,7 +62,7 @@ SAME_MEANING_WORDS = 0.3  # Chinese asks; an English ask's words are the diction
 # scores at least the floor and leads the best other figure by the lead (a share of its own score);
 # chosen from the curve of evals/sweep_facts.py (docs/evaluation.md, "Choosing the facts threshold").
 ENGLISH_FLOOR = 0.2
-ENGLISH_LEAD = 0.25
+ENGLISH_LEAD = 0.35
 # English asks read the passage first: a figure whose sentence is in the report's top passages for the
 # question (the hybrid retriever, its dense half cross-lingual) gains this much, by the passage's rank.
 PASSAGE_BONUS = 0.12
@@ -89,6 +91,11 @@ class Fact:
     sentence_pairs: frozenset[str] = frozenset()
     role: str | None = None  # "from" or "to" in a change stated between two figures ("由19个调整为27个")
     text: str = ""  # the words the figure's own tokens were read from (a one-character word is looked for in it)
+    # A bare noun's clause before ("开办中青年干部培训班2期" for "学员79人"), its words with the figure's own:
+    # they say which the figure counts, weighing less than its own words (LEAD_WEIGHT).
+    lead: str = ""
+    lead_tokens: frozenset[str] = frozenset()
+    lead_pairs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -131,12 +138,10 @@ def figure_clause(row: MetricRow) -> tuple[str, str]:
 
 
 def fact_phrase(row: MetricRow) -> str:
-    """What a fact's vector embeds: its measure and its figure's clause (with the clause before, for a bare
-    noun: "学员79人" after "开办中青年干部培训班2期")."""
+    """What a fact's vector embeds: its measure and its figure's own clause (a bare noun's clause before is
+    left to the words: embedded with it, "其中予以公开18件" would mean the requests received before it)."""
     measure = getattr(row, "measure", None) or row.label
-    clause = own_clause(row, measure)
-    lead = lead_clause(row, measure)
-    return f"{measure} {lead + ' ' if lead else ''}{clause}"
+    return f"{measure} {own_clause(row, measure)}"
 
 
 def _listed_respectively(before: str) -> bool:
@@ -207,8 +212,7 @@ def make_fact(row: MetricRow, tokenizer: Tokenizer, level: str | None = None) ->
                 subunit = None
     wider = next((w for w, levels in intents.wider_scope.items() if w in before and level in levels), None)
     text = f"{measure} {clause}"
-    if lead := lead_clause(row, measure):
-        text += f" {lead}"
+    lead = lead_clause(row, measure)
     if row.metric != "other" and row.label and len(measure) <= BARE_MEASURE:
         # "审结186件" after "新收行政复议案件198件": the catalogue's label names what the bare clause counts.
         text += f" {row.label}"
@@ -221,8 +225,10 @@ def make_fact(row: MetricRow, tokenizer: Tokenizer, level: str | None = None) ->
     own = frozenset(tokenizer.tokens(text))
     # The space splits jieba's run, so the sentence's tokens are its own: read once per sentence (the
     # tokenizer remembers short texts), not once per figure in it.
+    led = own | frozenset(tokenizer.tokens(lead)) if lead else own
     return Fact(row, measure, clause, kind, subunit, wider, own, _pairs(text),
-                own | frozenset(tokenizer.tokens(context)), _pairs(whole), role, text)
+                own | frozenset(tokenizer.tokens(context)), _pairs(whole), role, text, lead,
+                led, _pairs(f"{text} {lead}") if lead else _pairs(text))
 
 
 class FactBook:
@@ -391,6 +397,8 @@ def _share(measure: str, fact: Fact, tokenizer: Tokenizer, idf: Mapping[str, flo
         return 0.5 * by_token + 0.5 * by_pair
 
     own = share(fact.tokens, fact.pairs, fact.text)
+    if fact.lead:  # a bare noun's clause before: it says which, in part ("其中予以公开18件" is no request count)
+        own += LEAD_WEIGHT * max(0.0, share(fact.lead_tokens, fact.lead_pairs, f"{fact.text} {fact.lead}") - own)
     if not fact.sentence_tokens:
         return own
     whole = share(fact.sentence_tokens, fact.sentence_pairs, f"{fact.text} {fact.row.sentence or ''}")
@@ -497,11 +505,13 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
     earlier = asks_earlier(asked.text)
     named = _named_parts(asked, facts)
     english = bool(asked.said and asked.said != asked.measure)
-    said = _said_in_report(asked, facts) if english else ()
+    said = _said_in_report(asked, facts, book.tokenizer) if english and asked.slots else ()
     matches: list[Match] = []
     for fact in facts:
         lexical = lexical_score(asked, fact, book.tokenizer, idf)
-        if said:  # an English ask: its words one slot each, not the dictionary's every candidate
+        if said:
+            # An English ask: its words one slot each, not the dictionary's every candidate. (Without
+            # dictionary words its measure is the glossary's and the follow-up's terms alone, read as Chinese.)
             lexical = _slot_share(said, fact)
         if id(fact) in named:
             # "其中工作动态2871条" asked as "网站发布的工作动态": the figure's own words name the sub-measure
@@ -551,28 +561,39 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
     return matches
 
 
-def _said_in_report(asked: Asked, facts: Sequence[Fact]) -> tuple[tuple[float, tuple[str, ...]], ...]:
-    """An English ask's slots as the report can say them, weighted: each glossary term (its words, any of
-    them) and each other English word (its dictionary candidates that occur in the report; none, when the
-    report never says it) is one slot."""
+def _said_in_report(asked: Asked, facts: Sequence[Fact], tokenizer: Tokenizer) -> tuple[Slot, ...]:
+    """An English ask's slots as the report can say them, weighted: each glossary term (any of its words,
+    each word by its parts: "处罚案件" half said by "办理案件") and each other English word (its dictionary
+    candidates that occur in the report; none, when the report never says it: such a word weighs less,
+    as it may be a word of the question's grammar as well as a thing the report lacks)."""
     report = " ".join(dict.fromkeys(f.row.sentence or f.text for f in facts))
-    out = [(TERM_SLOT, tuple(term.split())) for term in asked.terms]
-    out += [(1.0, tuple(c for c in candidates if c in report)) for candidates in asked.slots]
-    return tuple(out) if asked.slots or asked.terms else ()
+    out = [Slot(TERM_SLOT, tuple(tuple(tokenizer.tokens(w)) or (w,) for w in term.split())) for term in asked.terms]
+    for candidates in asked.slots:
+        here = tuple((c,) for c in candidates if c in report)
+        out.append(Slot(1.0 if here else EMPTY_SLOT, here))
+    return tuple(out)
 
 
-def _slot_share(said: Sequence[tuple[float, tuple[str, ...]]], fact: Fact) -> float:
-    """Share of an English ask's slots the figure says: in its own words fully, in its sentence in part."""
-    mass = sum(w for w, _ in said)
+@dataclass(frozen=True)
+class Slot:
+    weight: float
+    words: tuple[tuple[str, ...], ...]  # the Chinese words that say it, each as its parts
+
+    def said_in(self, text: str) -> float:
+        return max((sum(p in text for p in parts) / len(parts) for parts in self.words if parts), default=0.0)
+
+
+def _slot_share(said: Sequence[Slot], fact: Fact) -> float:
+    """Share of an English ask's slots the figure says: in its own words fully, in a bare noun's clause
+    before it and in its sentence in part."""
+    mass = sum(slot.weight for slot in said)
     if not mass:
         return 0.0
     sentence = fact.row.sentence or ""
     got = 0.0
-    for weight, words in said:
-        if any(w in fact.text for w in words):
-            got += weight
-        elif any(w in sentence for w in words):
-            got += SENTENCE_WEIGHT * weight
+    for slot in said:
+        got += slot.weight * max(slot.said_in(fact.text), LEAD_WEIGHT * slot.said_in(fact.lead) if fact.lead else 0.0,
+                                 SENTENCE_WEIGHT * slot.said_in(sentence))
     return got / mass
 
 

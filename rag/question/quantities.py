@@ -192,6 +192,7 @@ def _slots(said: str, q: Question) -> tuple[tuple[str, ...], ...]:
     from rag.domain.english import slots
     from rag.question.understanding import glossary_terms
 
+    said = english_asks().subunit.sub(" ", said)  # "Si'an town": the scope, checked on each figure's scope
     return tuple(slots(glossary_terms(said)[0], lambda c: c in q.text))
 
 
