@@ -377,6 +377,7 @@ def _share(measure: str, fact: Fact, tokenizer: Tokenizer, idf: Mapping[str, flo
     weight = {t: idf.get(t, 1.0) * (2.0 if t in focus else 1.0) for t in tokens}
     mass = sum(weight.values())
     pairs = _pairs(measure)
+    token_pairs = {t: _pairs(t) for t in tokens}
 
     def found(token: str, have_tokens: frozenset[str], have_pairs: frozenset[str], text: str) -> float:
         """How much of a word the fact says: all of it as a word, else by its characters when they stand
@@ -386,7 +387,7 @@ def _share(measure: str, fact: Fact, tokenizer: Tokenizer, idf: Mapping[str, flo
             return 1.0
         if len(token) == 1:
             return 1.0 if token in text else 0.0
-        if not _pairs(token) & have_pairs:
+        if not token_pairs[token] & have_pairs:
             return 0.0
         return sum(ch in text for ch in token) / len(token)
 
