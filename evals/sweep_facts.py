@@ -2,6 +2,8 @@
 
     python -m evals.sweep_facts --store .govqa-eval --gold evals/gold [--gold more.jsonl] [--out sweep.md]
     python -m evals.sweep_facts --english ...   # the English rule: dense weight × floor × lead
+    python -m evals.sweep_facts --store S --items tests.rag.answering.meaning_items --english
+        # a test table of (report, question, figures or None) instead of gold files; S holds its REPORTS
 
 Single-turn lookup and unanswerable items about one report are asked through the same parts the
 service uses; for every asked quantity the best fact that may answer is kept with its score, and each
@@ -12,6 +14,7 @@ unanswerable). The threshold in rag/answering/facts.py is chosen from this curve
 from __future__ import annotations
 
 import argparse
+import importlib
 import itertools
 import math
 from pathlib import Path
@@ -50,6 +53,14 @@ def collect(service: Service, items: list[dict]) -> list[tuple[dict, list[tuple[
             parts.append((best.score, display(best.fact.row)) if best else (-math.inf, ""))
         out.append((item, parts))
     return out
+
+
+def table_items(module: str) -> list[dict]:
+    """A test table (report, question, "|"-separated figures or None) as gold items."""
+    table = importlib.import_module(module).ITEMS
+    return [{"id": f"t-{n}", "question": q, "kind": "lookup" if figures else "unanswerable",
+             "answerable": figures is not None, "must_include": figures.split("|") if figures else []}
+            for n, (_, q, figures) in enumerate(table)]
 
 
 def curve(collected: list[tuple[dict, list[tuple[float, str]]]], thresholds: list[float]) -> list[dict]:
@@ -136,13 +147,14 @@ def to_markdown(rows: list[dict], n: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, required=True)
-    parser.add_argument("--gold", type=Path, action="append", required=True)
+    parser.add_argument("--gold", type=Path, action="append", default=[])
+    parser.add_argument("--items", action="append", default=[], help="a test table's module (ITEMS)")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--english", action="store_true", help="sweep the English rule instead")
     args = parser.parse_args()
     service = Service(Settings(store=args.store))
     try:
-        items = [i for g in args.gold for i in load_gold_set(g)]
+        items = [i for g in args.gold for i in load_gold_set(g)] + [i for m in args.items for i in table_items(m)]
         if args.english:
             text = english_markdown(english_curve(service, items, [0.3, 0.6, 0.8], [0.1, 0.15, 0.2, 0.25, 0.3],
                                                   [0.0, 0.15, 0.25, 0.35, 0.5]))

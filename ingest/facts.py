@@ -232,6 +232,48 @@ def _settle_measures(facts: list[MetricFact], folded: str, catalogue: Catalogue)
         if fact.metric == OTHER:
             fact.label = fact.measure or fact.label
         previous = fact
+    _pair_respectively(facts, folded, rules.respectively, rules.respectively_shared)
+
+
+_ITEM_SEP = re.compile(r"以及|、|和|及|与")
+_CLAUSE_START = re.compile(r"[，,；;。：:！？!?\n]")
+
+
+def _pair_respectively(facts: list[MetricFact], folded: str, respectively: re.Pattern[str],
+                       shared_from: re.Pattern[str]) -> None:
+    """"微信、微博发布信息分别为1408条、6502条": the n-th figure of the list counts the n-th item named
+    before 分别 (with the words the last item shares: 微信发布信息, 微博发布信息)."""
+    i = 0
+    while i < len(facts):
+        first = facts[i]
+        run = [first]
+        while (i + len(run) < len(facts) and facts[i + len(run)].sentence_span == first.sentence_span
+               and _LISTED.fullmatch(folded[run[-1].span[1]:facts[i + len(run)].span[0]])):
+            run.append(facts[i + len(run)])
+        i += len(run)
+        if len(run) < 2:
+            continue
+        lead = folded[first.sentence_span[0]:first.span[0]]
+        said = respectively.search(lead)
+        if said is None:
+            continue
+        head = lead[:said.start()]
+        starts = [m.end() for m in _CLAUSE_START.finditer(head)]
+        head = head[starts[-1] if starts else 0:].strip()
+        items = [p.strip() for p in _ITEM_SEP.split(head)]
+        if len(items) != len(run) or not all(items):
+            continue
+        # The words every item shares end the last item: from its counting verb on ("政务微博发布信息"), else
+        # what follows its first item's width ("审结行政复议案件" after "新收").
+        last = items[-1]
+        verb = shared_from.search(last, 1)
+        rest = last[len(items[0]):]
+        shared = last[verb.start():] if verb else rest if len(rest) >= 2 else ""
+        after = said.groupdict().get("shared") or ""
+        for n, (fact, item) in enumerate(zip(run, items, strict=True)):
+            fact.measure = (item if n == len(items) - 1 else item + shared) + after
+            if fact.metric == OTHER:
+                fact.label = fact.measure
 
 
 def derive_metrics(facts: list[MetricFact]) -> list[MetricFact]:

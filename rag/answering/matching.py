@@ -40,6 +40,7 @@ OTHER_METRIC_PENALTY = 0.35  # the row names another catalogue metric than the a
 SUBUNIT_PENALTY = 0.25  # a town's or bureau's figure for a question about the whole region
 DENSE_WEIGHT = 0.3
 SENTENCE_WEIGHT = 0.3
+LEAD_WEIGHT = 0.6  # a bare noun's clause before it, beside its own words (1) and its sentence's (SENTENCE_WEIGHT)
 BARE_MEASURE = 4  # a measure this short is a bare verb ("审结"): the catalogue label says what it counts
 # The dense model is asked only in the undecided band (some words match, not enough), for a few facts:
 # embedding costs milliseconds per phrase, and the answer must stay within the latency budget.
@@ -47,6 +48,10 @@ DENSE_FLOOR = 0.35
 DENSE_CANDIDATES = 5
 # English questions: how much meaning weighs beside the dictionary-bridged words.
 ENGLISH_DENSE_WEIGHT = 0.6
+# An English ask's words are read one slot per word (rag/domain/english.py `slots`); a glossary term (the
+# domain's fixed terms) weighs this many dictionary words.
+TERM_SLOT = 2.0
+EMPTY_SLOT = 0.3  # an English word none of whose dictionary candidates the report says
 # An exact match in meaning: the fact nearest the ask by this cosine, this far ahead of the next, with
 # some words in common (e5 cosines of phrases; see evals/sweep_facts.py).
 SAME_MEANING = 0.82
@@ -57,7 +62,7 @@ SAME_MEANING_WORDS = 0.3  # Chinese asks; an English ask's words are the diction
 # scores at least the floor and leads the best other figure by the lead (a share of its own score);
 # chosen from the curve of evals/sweep_facts.py (docs/evaluation.md, "Choosing the facts threshold").
 ENGLISH_FLOOR = 0.2
-ENGLISH_LEAD = 0.25
+ENGLISH_LEAD = 0.35
 # English asks read the passage first: a figure whose sentence is in the report's top passages for the
 # question (the hybrid retriever, its dense half cross-lingual) gains this much, by the passage's rank.
 PASSAGE_BONUS = 0.12
@@ -85,6 +90,12 @@ class Fact:
     sentence_tokens: frozenset[str] = frozenset()
     sentence_pairs: frozenset[str] = frozenset()
     role: str | None = None  # "from" or "to" in a change stated between two figures ("由19个调整为27个")
+    text: str = ""  # the words the figure's own tokens were read from (a one-character word is looked for in it)
+    # A bare noun's clause before ("开办中青年干部培训班2期" for "学员79人"), its words with the figure's own:
+    # they say which the figure counts, weighing less than its own words (LEAD_WEIGHT).
+    lead: str = ""
+    lead_tokens: frozenset[str] = frozenset()
+    lead_pairs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -127,8 +138,43 @@ def figure_clause(row: MetricRow) -> tuple[str, str]:
 
 
 def fact_phrase(row: MetricRow) -> str:
-    """What a fact's vector embeds: its measure and its figure's clause."""
-    return f"{getattr(row, 'measure', None) or row.label} {figure_clause(row)[0]}"
+    """What a fact's vector embeds: its measure and its figure's own clause (a bare noun's clause before is
+    left to the words: embedded with it, "其中予以公开18件" would mean the requests received before it)."""
+    measure = getattr(row, "measure", None) or row.label
+    return f"{measure} {own_clause(row, measure)}"
+
+
+def _listed_respectively(before: str) -> bool:
+    """Whether a figure is one of a list after "分别" ("微信、微博发布信息分别为1408条、6502条")."""
+    head = re.split(r"\d", before, maxsplit=1)[0]
+    return bool(load_catalogue().rules.facts and load_catalogue().rules.facts.respectively.search(head.rstrip()))
+
+
+def own_clause(row: MetricRow, measure: str) -> str:
+    """The figure's clause, or for a figure of a list after "分别" its own item's measure and figure (the
+    clause names every item, and the n-th figure counts only the n-th; the pairing is made at ingest)."""
+    clause, before = figure_clause(row)
+    if _listed_respectively(before):
+        return f"{measure}{''.join((row.written or '').split())}"
+    return clause
+
+
+def lead_clause(row: MetricRow, measure: str) -> str:
+    """The clause before a figure whose own measure is a bare noun ("学员"): what it is about is said there
+    ("县委党校开办中青年干部培训班2期，学员79人"). A bare stage word (审结, 办结) gets none: the catalogue's
+    label or the stage rule says what it counts, and the clause before is usually another stage."""
+    if len(measure) > BARE_MEASURE or getattr(row, "metric", "other") != "other":
+        return ""
+    if any(w in measure for _, zh in english_asks().stages.values() for w in zh):
+        return ""
+    sentence = row.sentence or ""
+    written = "".join((row.written or "").split())
+    fig = next((f for f in figures(sentence) if written and f.text == written), None)
+    if fig is None:
+        return ""
+    head = sentence[:fig.clause_start].rstrip("，,；; ")
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(head)]
+    return head[breaks[-1] if breaks else 0:].strip()
 
 
 def _role(row: MetricRow) -> str | None:
@@ -142,6 +188,8 @@ def make_fact(row: MetricRow, tokenizer: Tokenizer, level: str | None = None) ->
     intents = load_intents()
     clause, before = figure_clause(row)
     measure = getattr(row, "measure", None) or row.label
+    if _listed_respectively(before):
+        clause = own_clause(row, measure)
     kind = getattr(row, "kind", None)
     role = _role(row)
     if role is not None:
@@ -164,6 +212,7 @@ def make_fact(row: MetricRow, tokenizer: Tokenizer, level: str | None = None) ->
                 subunit = None
     wider = next((w for w, levels in intents.wider_scope.items() if w in before and level in levels), None)
     text = f"{measure} {clause}"
+    lead = lead_clause(row, measure)
     if row.metric != "other" and row.label and len(measure) <= BARE_MEASURE:
         # "审结186件" after "新收行政复议案件198件": the catalogue's label names what the bare clause counts.
         text += f" {row.label}"
@@ -176,8 +225,10 @@ def make_fact(row: MetricRow, tokenizer: Tokenizer, level: str | None = None) ->
     own = frozenset(tokenizer.tokens(text))
     # The space splits jieba's run, so the sentence's tokens are its own: read once per sentence (the
     # tokenizer remembers short texts), not once per figure in it.
+    led = own | frozenset(tokenizer.tokens(lead)) if lead else own
     return Fact(row, measure, clause, kind, subunit, wider, own, _pairs(text),
-                own | frozenset(tokenizer.tokens(context)), _pairs(whole), role)
+                own | frozenset(tokenizer.tokens(context)), _pairs(whole), role, text, lead,
+                led, _pairs(f"{text} {lead}") if lead else _pairs(text))
 
 
 class FactBook:
@@ -326,19 +377,36 @@ def _share(measure: str, fact: Fact, tokenizer: Tokenizer, idf: Mapping[str, flo
     weight = {t: idf.get(t, 1.0) * (2.0 if t in focus else 1.0) for t in tokens}
     mass = sum(weight.values())
     pairs = _pairs(measure)
+    token_pairs = {t: _pairs(t) for t in tokens}
 
-    def share(have_tokens: frozenset[str], have_pairs: frozenset[str]) -> float:
-        by_token = sum(w for t, w in weight.items() if t in have_tokens) / mass if mass else 0.0
+    def found(token: str, have_tokens: frozenset[str], have_pairs: frozenset[str], text: str) -> float:
+        """How much of a word the fact says: all of it as a word, else by its characters when they stand
+        together in the fact (plain speech cuts words short: "发" of "微信发了几条" is 发布's, "微信发"
+        one word of jieba's), never by characters scattered over it."""
+        if token in have_tokens:
+            return 1.0
+        if len(token) == 1:
+            return 1.0 if token in text else 0.0
+        if not token_pairs[token] & have_pairs:
+            return 0.0
+        return sum(ch in text for ch in token) / len(token)
+
+    def share(have_tokens: frozenset[str], have_pairs: frozenset[str], text: str) -> float:
+        by_token = sum(w * found(t, have_tokens, have_pairs, text) for t, w in weight.items())
+        by_token = by_token / mass if mass else 0.0
         by_pair = len(pairs & have_pairs) / len(pairs) if pairs else by_token
         return 0.5 * by_token + 0.5 * by_pair
 
-    own = share(fact.tokens, fact.pairs)
+    own = share(fact.tokens, fact.pairs, fact.text)
+    if fact.lead:  # a bare noun's clause before: it says which, in part ("其中予以公开18件" is no request count)
+        own += LEAD_WEIGHT * max(0.0, share(fact.lead_tokens, fact.lead_pairs, f"{fact.text} {fact.lead}") - own)
     if not fact.sentence_tokens:
         return own
+    whole = share(fact.sentence_tokens, fact.sentence_pairs, f"{fact.text} {fact.row.sentence or ''}")
     if sentence_whole:
-        return max(own, share(fact.sentence_tokens, fact.sentence_pairs))
+        return max(own, whole)
     # The sentence only adds: words the clause has count fully, words only its lead has count in part.
-    return own + SENTENCE_WEIGHT * max(0.0, share(fact.sentence_tokens, fact.sentence_pairs) - own)
+    return own + SENTENCE_WEIGHT * max(0.0, whole - own)
 
 
 def reject_reason(asked: Asked, fact: Fact, doc_year: int | None) -> str | None:
@@ -371,11 +439,26 @@ def reject_reason(asked: Asked, fact: Fact, doc_year: int | None) -> str | None:
         return "other scope"
     if asked.stage and _other_stage(asked.stage, fact):
         return "other stage"
+    if _other_kind(asked, fact):
+        return "other kind"
     if asked.per_head and not any(w in fact.clause for w in asked.per_head):
         return "not per head"
     if not asked.per_head and _per_head(fact.clause) and not _per_head(asked.text):
         return "per head"  # 每万人拥有律师数1.7名 does not answer how many lawyers there are
     return None
+
+
+def _other_kind(asked: Asked, fact: Fact) -> bool:
+    """Whether the figure's own words name only another kind of case than the ask names (a reconsideration
+    count for a question about lawsuits): an English ask by its glossary terms, a Chinese one by its words."""
+    said = " ".join(asked.terms) if asked.said and asked.said != asked.measure else asked.text
+    own = f"{fact.measure} {fact.clause}"
+    for kind in english_asks().case_kinds:
+        if any(w in said for w in kind) and any(w in own for w in kind):
+            return False
+    asked_kinds = [kind for kind in english_asks().case_kinds if any(w in said for w in kind)]
+    return bool(asked_kinds) and any(any(w in own for w in kind) for kind in english_asks().case_kinds
+                                     if kind not in asked_kinds)
 
 
 def _per_head(text: str) -> bool:
@@ -422,9 +505,15 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
     asked_keys = set(asked.metrics)
     earlier = asks_earlier(asked.text)
     named = _named_parts(asked, facts)
+    english = bool(asked.said and asked.said != asked.measure)
+    said = _said_in_report(asked, facts, book.tokenizer) if english and asked.slots else ()
     matches: list[Match] = []
     for fact in facts:
         lexical = lexical_score(asked, fact, book.tokenizer, idf)
+        if said:
+            # An English ask: its words one slot each, not the dictionary's every candidate. (Without
+            # dictionary words its measure is the glossary's and the follow-up's terms alone, read as Chinese.)
+            lexical = _slot_share(said, fact)
         if id(fact) in named:
             # "其中工作动态2871条" asked as "网站发布的工作动态": the figure's own words name the sub-measure
             # asked and its sentence's lead says the rest; it beats the sentence's total ("各类信息共6120条").
@@ -471,6 +560,42 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
         if sims is not None:
             return _by_meaning(matches, sims, DENSE_WEIGHT, dense_below, words=SAME_MEANING_WORDS)
     return matches
+
+
+def _said_in_report(asked: Asked, facts: Sequence[Fact], tokenizer: Tokenizer) -> tuple[Slot, ...]:
+    """An English ask's slots as the report can say them, weighted: each glossary term (any of its words,
+    each word by its parts: "处罚案件" half said by "办理案件") and each other English word (its dictionary
+    candidates that occur in the report; none, when the report never says it: such a word weighs less,
+    as it may be a word of the question's grammar as well as a thing the report lacks)."""
+    report = " ".join(dict.fromkeys(f.row.sentence or f.text for f in facts))
+    out = [Slot(TERM_SLOT, tuple(tuple(tokenizer.tokens(w)) or (w,) for w in term.split())) for term in asked.terms]
+    for candidates in asked.slots:
+        here = tuple((c,) for c in candidates if c in report)
+        out.append(Slot(1.0 if here else EMPTY_SLOT, here))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Slot:
+    weight: float
+    words: tuple[tuple[str, ...], ...]  # the Chinese words that say it, each as its parts
+
+    def said_in(self, text: str) -> float:
+        return max((sum(p in text for p in parts) / len(parts) for parts in self.words if parts), default=0.0)
+
+
+def _slot_share(said: Sequence[Slot], fact: Fact) -> float:
+    """Share of an English ask's slots the figure says: in its own words fully, in a bare noun's clause
+    before it and in its sentence in part."""
+    mass = sum(slot.weight for slot in said)
+    if not mass:
+        return 0.0
+    sentence = fact.row.sentence or ""
+    got = 0.0
+    for slot in said:
+        got += slot.weight * max(slot.said_in(fact.text), LEAD_WEIGHT * slot.said_in(fact.lead) if fact.lead else 0.0,
+                                 SENTENCE_WEIGHT * slot.said_in(sentence))
+    return got / mass
 
 
 def _passage_bonus(fact: Fact, passages: Sequence[str]) -> float:

@@ -99,6 +99,8 @@ class FactRules:
     year_header: re.Pattern[str] = _NEVER
     unit_words: tuple[tuple[re.Pattern[str], str], ...] = ()
     generic_headers: re.Pattern[str] = _NEVER
+    respectively: re.Pattern[str] = _NEVER  # "X、Y分别为a、b": the n-th figure is the n-th item's
+    respectively_shared: re.Pattern[str] = _NEVER  # where the last item's words every item shares begin
 
 
 def _fact_rules(ex: dict[str, Any]) -> FactRules:
@@ -112,7 +114,8 @@ def _fact_rules(ex: dict[str, Any]) -> FactRules:
     return FactRules(
         change_units=frozenset(ex.get("change_units", ())),
         change_before=rx(ex, "change_before"), measure_trim=rx(ex, "measure_trim"),
-        not_a_count=rx(ex, "not_a_count"), tenths=rx(ex, "tenths"),
+        not_a_count=rx(ex, "not_a_count"), tenths=rx(ex, "tenths"), respectively=rx(ex, "respectively"),
+        respectively_shared=rx(ex, "respectively_shared"),
         region=rx(scopes, "region"), government=rx(scopes, "government"), subunit=rx(scopes, "subunit"),
         government_party=rx(scopes, "government_party"), organ=rx(scopes, "organ"),
         not_named=rx(scopes, "not_named"),

@@ -114,3 +114,12 @@ def bridge(text: str, known: Callable[[str], bool]) -> list[str]:
         kept = [c for c in candidates(word) if known(c)]
         terms.extend(kept[:MAX_CANDIDATES])
     return list(dict.fromkeys(terms))
+
+
+def slots(text: str, known: Callable[[str], bool]) -> list[tuple[str, ...]]:
+    """Each English word left in `text` (glossary terms already Chinese) with its Chinese candidates that
+    `known` keeps: one slot per word, so a word with many candidates weighs as much as a word with one; a
+    word with none ("Douyin") stays an empty slot, said by no figure."""
+    skip = _function_words()
+    return [tuple(c for c in candidates(word) if known(c))[:MAX_CANDIDATES]
+            for word in dict.fromkeys(_WORD.findall(text.lower())) if word not in skip]

@@ -48,6 +48,8 @@ class Asked:
     per_head: tuple[str, ...] = ()  # an English ask per head of population: the report words that say so
     phrase: str = ""  # an English question as the user wrote it, without region and year: answers quote it
     terms: tuple[str, ...] = ()  # the glossary's Chinese terms an English ask names its measure with
+    # An English ask's other words, one slot each: the dictionary's Chinese candidates the store knows.
+    slots: tuple[tuple[str, ...], ...] = ()
 
 
 def asked_quantities(q: Question) -> list[Asked]:
@@ -180,7 +182,18 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
                  metrics=metrics, period=period, subunit=sub, focus=focus, alternatives=alternatives,
                  said=said or measure, stage=stage, per_head=per_head,
                  phrase=said_phrase(q) if q.english and whole else "",
-                 terms=tuple(q.terms) if q.english and whole else ())
+                 terms=tuple(q.terms) if q.english and whole else (),
+                 slots=_slots(said, q) if q.english and whole and said else ())
+
+
+def _slots(said: str, q: Question) -> tuple[tuple[str, ...], ...]:
+    """The dictionary's candidates of each English word of the measure the glossary does not name, kept
+    as the question's search text kept them (the store knows them)."""
+    from rag.domain.english import slots
+    from rag.question.understanding import glossary_terms
+
+    said = english_asks().subunit.sub(" ", said)  # "Si'an town": the scope, checked on each figure's scope
+    return tuple(slots(glossary_terms(said)[0], lambda c: c in q.text))
 
 
 @dataclass(frozen=True)
@@ -197,6 +210,7 @@ class EnglishAsks:
     part_break: re.Pattern[str] = re.compile(r"(?!)")  # where an English question's next part begins
     worded_stages: frozenset[str] = frozenset()  # stages a figure answers only when its words say so
     stage_nouns: re.Pattern[str] = re.compile(r"(?!)")  # a question about cases, where stages are read
+    case_kinds: tuple[tuple[str, ...], ...] = ()  # kinds of case never each other's figure (their words)
 
 
 @lru_cache(maxsize=1)
@@ -212,7 +226,8 @@ def english_asks() -> EnglishAsks:
     return EnglishAsks(counted, units, re.compile(words["money"], re.I), re.compile(words["subunit"]), stages,
                        per_head, frozenset(words["not_measure_terms"]), re.compile(words["part_break"], re.I),
                        frozenset(n for n, st in words["stages"].items() if st.get("worded")),
-                       re.compile(words["stage_nouns"], re.I))
+                       re.compile(words["stage_nouns"], re.I),
+                       tuple(tuple(ws) for ws in words.get("case_kinds", {}).values()))
 
 
 def english_units(text: str) -> list[str]:

@@ -71,3 +71,43 @@ def test_without_a_column_year_the_reports_year_must_be_the_one_asked() -> None:
     asked = Asked("2022年新收多少件", "新收行政复议案件", years=[2022], units=["件"])
     assert reject_reason(asked, _fact(row), 2023) == "other year"
     assert reject_reason(asked, _fact(row), 2022) is None
+
+
+# Kinds of case never each other's figure; the same kind, or a figure naming both, may answer.
+@pytest.mark.parametrize(("asked", "sentence", "written", "reason"), [
+    (Asked("被起诉了几次", "被起诉", units=["次"]), "因政府信息公开被申请行政复议4件。", "4件", "other kind"),
+    (Asked("复议多少件", "行政复议", units=["件"]), "全年发生行政诉讼案件17件。", "17件", "other kind"),
+    (Asked("被起诉了几次", "被起诉", units=["次"]), "因政府信息公开被提起行政诉讼2件。", "2件", None),
+    (Asked("lawsuits", "诉讼", said="lawsuits", terms=("诉讼",), units=["件"]),
+     "因政府信息公开被申请行政复议4件。", "4件", "other kind"),
+    (Asked("复议后起诉多少件", "复议后起诉", units=["件"]), "经复议后提起行政诉讼3件。", "3件", None),
+])
+def test_a_figure_of_another_kind_of_case_is_refused(asked: Asked, sentence: str, written: str,
+                                                     reason: str | None) -> None:
+    value = float(written[:-1])
+    assert reject_reason(asked, _fact(_row(sentence, written, "件", value)), 2023) == reason
+
+
+# A bare noun ("学员") is read with the clause before it: the class it belongs to tells two such figures apart.
+def test_a_bare_measure_reads_the_clause_before_it() -> None:
+    sentence = "区委党校举办青年干部培训班2期，学员83人；举办妇女干部培训班1期，学员41人。"
+    young = _fact(MetricRow(metric="other", label="学员", measure="学员", value=83, unit="人", written="83人",
+                            doc_id="d", sentence=sentence))
+    women = _fact(MetricRow(metric="other", label="学员", measure="学员", value=41, unit="人", written="41人",
+                            doc_id="d", sentence=sentence))
+    assert "青年干部培训班" in young.lead and "妇女" not in young.lead
+    assert "妇女干部培训班" in women.lead and "青年" not in women.lead
+
+
+# Plain speech cuts the report's words short: the characters of a word found together in the figure's words.
+# Words alone then clear the facts threshold.
+@pytest.mark.parametrize(("measure", "sentence", "written"), [
+    ("微信发 信息", "政务微信发布信息3301条。", "3301条"),
+    ("网站发 信息", "门户网站发布政务信息5120条。", "5120条"),
+])
+def test_plain_speech_words_are_found_inside_the_reports_words(measure: str, sentence: str, written: str) -> None:
+    from rag.answering.facts import THRESHOLD
+    from rag.answering.matching import lexical_score
+
+    fact = _fact(_row(sentence, written, "条", float(written[:-1])))
+    assert lexical_score(Asked(measure, measure, units=["条"]), fact, default_tokenizer(), {}) >= THRESHOLD
