@@ -32,10 +32,9 @@ from rag.answering.format import (
 from rag.answering.matching import PASSAGES_READ, FactBook, Match
 from rag.answering.ranking import aggregate, leader_word
 from rag.domain.intents import load_intents
-from rag.question.places import below_county_named
 from rag.question.quantities import Asked, measure_words
 from rag.question.scope import by_region
-from rag.question.sides import Side, asks_compare, sides_of
+from rag.question.sides import Side, asks_compare, places_named, sides_of
 from rag.question.understanding import Question
 from rag.retrieval.retriever import Retriever
 from rag.retrieval.tokenizer import Tokenizer
@@ -99,7 +98,7 @@ class OperationsAnswerer:
         question is no comparison of two to four named places."""
         if ask.operation not in {"compare", "value"} or ask.condition is not None or not asks_compare(question):
             return []
-        named = len(question.regions) + len(question.places) + len(below_county_named(question.text))
+        named = len(question.regions) + len(question.places) + places_named(question)
         if named < 2 and not ask.subunit and not (question.english and len(question.regions) == 1):
             return []
 

@@ -47,6 +47,12 @@ def asks_compare(q: Question) -> bool:
     return bool(re.search(_words()["asks_compare"], f"{q.text} {q.original}", re.I))
 
 
+def places_named(q: Question) -> int:
+    """How many 乡镇/街道 a question names by name (in Chinese, or in pinyin before Town, Sub-district)."""
+    english = len(re.findall(_words()["english_below"], q.original)) if q.english else 0
+    return len(below_county_named(q.text)) + english
+
+
 def sides_of(q: Question, docs: Mapping[str, Document],
              mentioning: Callable[[str, list[str]], Sequence[str]] | None = None) -> list[Side]:
     """The places a comparison names, in the order named ([] when fewer than two or more than the cap)."""
