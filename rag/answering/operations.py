@@ -393,9 +393,12 @@ def _sides_draft(question: Question, ask: Asked, findings: list[tuple[Side, Find
         else asked_words(ask.said, ask.measure, False) or "该项"
     if not found:
         who_ = ("; " if english else "、").join(name(s, f.doc if f else None) for s, f in findings)
+        # Every side's report read and none gives the figure: no single report's passage answers a comparison.
+        final = sum(f is not None for _, f in findings) >= 2
         if english:
-            return Draft(words["none_give"].format(who=who_, asked=what), False, "unanswerable")
-        return Draft(f"{load_intents().not_disclosed}：{who_}的报告都没有披露“{what}”。", False, "unanswerable")
+            return Draft(words["none_give"].format(who=who_, asked=what), False, "unanswerable", final=final)
+        return Draft(f"{load_intents().not_disclosed}：{who_}的报告都没有披露“{what}”。", False, "unanswerable",
+                     final=final)
     parts = []
     for side, f in found:
         assert f is not None and f.best is not None
