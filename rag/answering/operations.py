@@ -13,6 +13,8 @@ import operator
 from collections.abc import Callable
 from dataclasses import replace
 
+from pypinyin import lazy_pinyin
+
 from rag.answering.chain import EvidenceSet, Noted
 from rag.answering.drafts import Draft
 from rag.answering.facts import THRESHOLD, Cited, Finding, find, measure_name, notes_of
@@ -31,10 +33,11 @@ from rag.answering.format import (
 )
 from rag.answering.matching import PASSAGES_READ, FactBook, Match
 from rag.answering.ranking import aggregate, leader_word
+from rag.domain.gazetteer import load_gazetteer
 from rag.domain.intents import load_intents
 from rag.question.quantities import Asked, measure_words
 from rag.question.scope import by_region
-from rag.question.sides import Side, asks_compare, places_named, sides_of
+from rag.question.sides import Side, asks_compare, places_named, sides_of, words
 from rag.question.understanding import Question
 from rag.retrieval.retriever import Retriever
 from rag.retrieval.tokenizer import Tokenizer
@@ -385,8 +388,7 @@ def _sides_draft(question: Question, ask: Asked, findings: list[tuple[Side, Find
     def name(side: Side, doc: Document | None) -> str:
         year = doc.year if doc is not None else side.year
         if english:
-            own = region_en(side.name) if load_gazetteer_name(side.name) else f"“{side.name}”"
-            return own + (f", {year}" if year else "")
+            return english_name(side) + (f", {year}" if year else "")
         return side.name + (f"（{year}年）" if year else "")
 
     what = (ask.phrase or asked_words(ask.said, None, english=True) or words["not_found_what"]) if english \
@@ -436,10 +438,19 @@ def _sides_draft(question: Question, ask: Asked, findings: list[tuple[Side, Find
                  _side_table(ask, found, missing))
 
 
-def load_gazetteer_name(name: str) -> bool:
-    from rag.domain.gazetteer import load_gazetteer
-
-    return bool(load_gazetteer().by_name(name))
+def english_name(side: Side) -> str:
+    """A side named in English: a region as the gazetteer spells it, a 乡镇 or 街道 by its pinyin ("Huabu Town
+    (华埠镇)"), a department by its region and its own name ("Changshan County (常山县) “司法局”")."""
+    if load_gazetteer().by_name(side.name):
+        return region_en(side.name)
+    region = next((d.region for d in side.docs if d.region and side.name.startswith(d.region)), None)
+    if region:
+        return f"{region_en(region)} “{side.name[len(region):]}”"
+    for ending, word in words()["english_kinds"].items():
+        if side.name.endswith(ending) and len(side.name) > len(ending):
+            stem = side.name[: -len(ending)]
+            return f"{''.join(lazy_pinyin(stem)).capitalize()} {word} ({side.name})"
+    return f"“{side.name}”"
 
 
 def _same_count(a: str | None, b: str | None) -> bool:

@@ -39,17 +39,17 @@ class Side:
 
 
 @lru_cache(maxsize=1)
-def _words() -> dict:
+def words() -> dict:
     return yaml.safe_load(resources.files("rag").joinpath("data", "comparisons.yaml").read_text(encoding="utf-8"))
 
 
 def asks_compare(q: Question) -> bool:
-    return bool(re.search(_words()["asks_compare"], f"{q.text} {q.original}", re.I))
+    return bool(re.search(words()["asks_compare"], f"{q.text} {q.original}", re.I))
 
 
 def places_named(q: Question) -> int:
     """How many 乡镇/街道 a question names by name (in Chinese, or in pinyin before Town, Sub-district)."""
-    english = len(re.findall(_words()["english_below"], q.original)) if q.english else 0
+    english = len(re.findall(words()["english_below"], q.original)) if q.english else 0
     return len(below_county_named(q.text)) + english
 
 
@@ -89,7 +89,7 @@ def sides_of(q: Question, docs: Mapping[str, Document],
         ids = list(mentioning(name, placed))[:_MENTIONING] if mentioning else []
         found.append((start, start + len(name), name, [docs[i] for i in ids], name))
     found.sort(key=lambda f: f[0])
-    if not 2 <= len(found) <= _words()["max_sides"]:
+    if not 2 <= len(found) <= words()["max_sides"]:
         return []
     years = [(m.start(), int(m.group(1))) for m in re.finditer(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text)]
     years = years or [(0, y) for y in q.years]
@@ -166,7 +166,7 @@ def _region_spans(region: str, text: str) -> list[tuple[int, int]]:
 def _qualifies(text: str, start: int, end: int, s: int, e: int) -> bool:
     """A region named right before or after a body ("开化县华埠镇", "Huabu Town (Kaihua)", "… in Kaihua")."""
     between = text[end:s] if end <= s else text[e:start] if e <= start else None
-    return between is not None and re.fullmatch(_words()["qualifier_between"], between, re.I) is not None
+    return between is not None and re.fullmatch(words()["qualifier_between"], between, re.I) is not None
 
 
 def _unfiled_places(q: Question, text: str, documents: Sequence[Document], bodies: set[str]) -> list[tuple[str, int]]:
@@ -178,7 +178,7 @@ def _unfiled_places(q: Question, text: str, documents: Sequence[Document], bodie
         out.append((name, text.find(name)))
     if q.english:
         towns = _towns_of(tuple(known_regions(documents)))
-        for m in re.finditer(_words()["english_below"], q.original):
+        for m in re.finditer(words()["english_below"], q.original):
             key = re.sub(r"[\s'’-]+", "", m.group(1)).lower()
             name = towns.get(key)
             if name and name not in bodies and all(name != n for n, _ in out):
@@ -198,3 +198,4 @@ def _towns_of(regions: tuple[str, ...]) -> dict[str, str]:
             stem = re.sub(r"(?:街道|镇|乡|苏木|办事处)$", "", name)
             out.setdefault("".join(lazy_pinyin(stem)).lower(), name)
     return out
+
