@@ -37,7 +37,8 @@ from rag.domain.gazetteer import load_gazetteer
 from rag.domain.intents import load_intents
 from rag.question.quantities import Asked, measure_words
 from rag.question.scope import by_region
-from rag.question.sides import Side, asks_compare, places_named, sides_of, words
+from rag.question.sides import Side, asks_compare, places_named, sides_of
+from rag.question.sides import words as sides_words
 from rag.question.understanding import Question
 from rag.retrieval.retriever import Retriever
 from rag.retrieval.tokenizer import Tokenizer
@@ -308,7 +309,7 @@ class OperationsAnswerer:
                                                     asked=what))
         if latest_only:
             notes.append(words["latest_each"])
-        text = (f"{head} " if head else "") + "; ".join(parts) + "." + "".join(f" {n}" for n in notes)
+        text = (f"{head} " if head else "") + "; ".join(parts) + "." + "".join(f" {n}" for n in notes if n)
         return Draft(text.strip(), True, "aggregate", cited.items, _table(ask, found, missing))
 
     def _likely(self, ask: Asked, docs: list[Document], limit: int | None = None) -> tuple[list[Document], int]:
@@ -384,6 +385,7 @@ def _sides_draft(question: Question, ask: Asked, findings: list[tuple[Side, Find
     each = load_intents().each.search(question.original if question.english else question.text)
     english = question.english
     words = english_words()
+    words_of_sides = sides_words()
 
     def name(side: Side, doc: Document | None) -> str:
         year = doc.year if doc is not None else side.year
@@ -393,13 +395,19 @@ def _sides_draft(question: Question, ask: Asked, findings: list[tuple[Side, Find
 
     what = (ask.phrase or asked_words(ask.said, None, english=True) or words["not_found_what"]) if english \
         else asked_words(ask.said, ask.measure, False) or "该项"
+    absent = [name(s, None) for s, f in findings if f is None]  # no report of it (of the year asked)
+    none = (" " + words_of_sides["no_report_en"].format(who="; ".join(absent)) if english
+            else f"收录的报告中没有{'、'.join(absent)}的报告。") if absent else ""
     if not found:
-        who_ = ("; " if english else "、").join(name(s, f.doc if f else None) for s, f in findings)
+        read = [(s, f) for s, f in findings if f is not None]
+        if not read:
+            return Draft(none.strip(), False, "unanswerable")
+        who_ = ("; " if english else "、").join(name(s, f.doc) for s, f in read)
         # Every side's report read and none gives the figure: no single report's passage answers a comparison.
         final = sum(f is not None for _, f in findings) >= 2
         if english:
-            return Draft(words["none_give"].format(who=who_, asked=what), False, "unanswerable", final=final)
-        return Draft(f"{load_intents().not_disclosed}：{who_}的报告都没有披露“{what}”。", False, "unanswerable",
+            return Draft(words["none_give"].format(who=who_, asked=what) + none, False, "unanswerable", final=final)
+        return Draft(f"{load_intents().not_disclosed}：{who_}的报告都没有披露“{what}”。{none}", False, "unanswerable",
                      final=final)
     parts = []
     for side, f in found:
@@ -426,14 +434,16 @@ def _sides_draft(question: Question, ask: Asked, findings: list[tuple[Side, Find
         head = words["leader_pair" if pair else "leader"][key].format(who=name(found[0][0], found[0][1].doc))
     else:
         head = f"{name(found[0][0], found[0][1].doc)}{leader_word(ask.order, pair and not rate, pair)}。"
-    gone = [name(s, f.doc if f else None) for s, f in missing]
+    gone = [name(s, f.doc) for s, f in missing if f is not None]
     if english:
-        notes = [words["not_giving"].format(who="; ".join(gone), asked=what)] if gone else []
-        text = (f"{head} " if head else "") + "; ".join(parts) + "." + "".join(f" {n}" for n in notes)
+        notes = ([words["not_giving"].format(who="; ".join(gone), asked=what)] if gone else []) + [none.strip()]
+        text = (f"{head} " if head else "") + "; ".join(parts) + "." + "".join(f" {n}" for n in notes if n)
         return Draft(text.strip(), True, "aggregate", cited.items, _side_table(ask, found, missing))
     coverage = f"{len(findings)}个比较对象中{len(found)}个披露该项"
     if gone:
-        coverage += "；" + "、".join(gone) + "未披露（或没有其报告）"
+        coverage += "；" + "、".join(gone) + "未披露"
+    if absent:
+        coverage += "；" + none.rstrip("。")
     return Draft(f"{head}{'；'.join(parts)}。（{coverage}。）", True, "aggregate", cited.items,
                  _side_table(ask, found, missing))
 
@@ -446,7 +456,7 @@ def english_name(side: Side) -> str:
     region = next((d.region for d in side.docs if d.region and side.name.startswith(d.region)), None)
     if region:
         return f"{region_en(region)} “{side.name[len(region):]}”"
-    for ending, word in words()["english_kinds"].items():
+    for ending, word in sides_words()["english_kinds"].items():
         if side.name.endswith(ending) and len(side.name) > len(ending):
             stem = side.name[: -len(ending)]
             return f"{''.join(lazy_pinyin(stem)).capitalize()} {word} ({side.name})"
