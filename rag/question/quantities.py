@@ -263,13 +263,9 @@ def said_phrase(q: Question, part: str | None = None) -> str:
     mediators does Pidu have"); the year and a region's possessive go, since the answer names its report. A
     follow-up quotes nothing (its pointing words are not the measure; the answer says the measure)."""
     intents = load_intents()
-    if part is None and q.said:
-        return ""  # the last answer's measure asked again: the answer says the measure
+    if part is None and (q.said or (q.carried and intents.english_pointing.search(q.original))):
+        return ""  # "that district", "it": the words the follow-up was resolved from say nothing quoted
     out = re.sub(r"[?？.!]+\s*$", "", (part or q.original).strip())
-    if part is None and q.carried and intents.english_pointing.search(q.original):
-        # "And how many bridges did it repair?": its own measure, quoted whole ("it" reads as the report).
-        out = re.sub(r"^(?:and|also|then|so)\s+", "", out, flags=re.I)
-        return out[:1].lower() + out[1:] if intents.english_question_lead.match(out) else ""
     for region in q.regions:  # "Mile's executive meeting": the answer names the report, so "the"
         for alias in region_aliases(region):
             out = re.sub(rf"\b(?:the\s+)?{re.escape(alias)}(?:\s+(?:{intents.english_admin.pattern}))?['’]s\b", "the",
