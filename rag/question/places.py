@@ -33,9 +33,11 @@ class Place:
 def place_of(issuer: str) -> Place | None:
     """The place an issuer below county level names: 宁海路街道办事处 -> 宁海路街道 (stem 宁海路)."""
     for word in sorted(load_intents().below_county, key=len, reverse=True):
-        at = issuer.find(word)
-        if at >= _MIN_NAME:
-            stem = _without_divisions(issuer[:at].split()[-1])
+        # Every place the word ends, not only the first: 湖镇镇 ends at its second 镇.
+        for m in re.finditer(re.escape(word), issuer):
+            if m.start() < _MIN_NAME:
+                continue
+            stem = _without_divisions(issuer[:m.start()].split()[-1])
             if len(stem) >= _MIN_NAME:
                 return Place(stem + word, stem, "".join(lazy_pinyin(stem)).lower(), "")
     return None

@@ -212,9 +212,10 @@ def _placed_naming(docs: dict[str, Document], names: Sequence[str],
     if not all(load_intents().place_below.fullmatch(n) for n in names):
         return []  # a county-level division asked: another county's report does not answer for it
     placed = [d.doc_id for d in documents_of(docs) if d.region]
-    ids = set(placed)
-    for name in names:
-        ids &= set(mentioning(name, placed)[:_MENTIONING])
+    each = [set(mentioning(name, placed)[:_MENTIONING]) for name in names]
+    ids = set.intersection(*each) if each else set()
+    if not ids and len(names) > 1 and all(each):
+        ids = set.union(*each)  # "池淮镇和芳村镇哪个多": each named in its own county's report, compared
     return [docs[i] for i in placed if i in ids]
 
 
