@@ -145,7 +145,7 @@ class OperationsAnswerer:
                     assert other.best is not None
                     again = Asked(**{**finding.asked.__dict__, "measure": measure_name(other.best), "units": [],
                                      "said": measure_name(other.best), "phrase": "", "terms": (), "metrics": []})
-                    retry = find(again, finding.doc, self.book, evidence.idf, self.threshold)
+                    retry = _tie_broken(find(again, finding.doc, self.book, evidence.idf, self.threshold), finding)
                     if retry.best is None:
                         retry = replace(retry, best=self._same_meaning(retry, measure_name(other.best)))
                     if retry.best is not None and _same_count(retry.best.fact.row.unit, other.best.fact.row.unit):
@@ -495,3 +495,18 @@ def _table(ask: Asked, found: list[Finding], missing: list[Finding]) -> Table:
                                 value=f.best.fact.row.value if f.best else None,
                                 display=display(f.best.fact.row) if f.best else "未披露")
                        for f in [*found, *missing]])
+
+
+def _tie_broken(retry: Finding, first: Finding) -> Finding:
+    """A side asked again in the other side's words, where several of its figures fit those words equally (审结
+    asked of a report saying 收案数 and 结案数): the one the question's own words fit best, none if they too tie."""
+    if retry.best is None:
+        return retry
+    tied = [m for m in retry.candidates if m.score >= retry.best.score - 1e-9]
+    if len(tied) < 2:
+        return retry
+    own = {id(m.fact): m.score for m in first.matches}
+    ranked = sorted(tied, key=lambda m: -own.get(id(m.fact), float("-inf")))
+    if own.get(id(ranked[0].fact)) is None or own.get(id(ranked[0].fact)) == own.get(id(ranked[1].fact)):
+        return replace(retry, best=None)
+    return replace(retry, best=ranked[0])

