@@ -130,7 +130,7 @@ def detect_metadata(
     # chrome (发布机构, 来源), which often names the office that posted it rather than the one reporting.
     for source, named in (("title", title), ("report_as_follows", "\n".join(as_follows)),
                           ("announced", "\n".join(opening)), ("compiled", "\n".join(opening)),
-                          ("self_named", "\n".join(opening)), ("opening_subject", opening[0] if opening else None)):
+                          ("self_named", "\n".join(opening)), ("opening_subject", "\n".join(opening))):
         if issuer is None and (issuer := issuer_named(source, named and _tidy(named))):
             sources["issuer"] = source
     publisher = chrome["issuer"] if _names_a_body(chrome.get("issuer")) else None

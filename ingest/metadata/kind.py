@@ -70,7 +70,20 @@ def issuer_divisions(issuer: str, gazetteer: Gazetteer) -> tuple[list[Division],
             full.extend(d for d in gazetteer.by_name(name) if d.name == name and d not in full)
         if level == "sub_district":
             like.extend(d for d in gazetteer.by_name(name) if d.short == name and d.level not in {"省", "市"})
+        full.extend(d for d in _branch_district(body, gazetteer) if d not in full)
     return full, like
+
+
+# A city bureau's branch named after the district it serves (上海市公安局长宁分局): that district's.
+_BRANCH = re.compile(r"^(?P<city>\S{2,10}?[市州盟])\S{1,12}?局(?P<short>\S{2,4}?)分局$")
+
+
+def _branch_district(body: str, gazetteer: Gazetteer) -> list[Division]:
+    m = _BRANCH.match(body)
+    if m is None:
+        return []
+    return [d for d in gazetteer.by_name(m.group("short")) if d.short == m.group("short")
+            and m.group("city") in {d.city, d.province} and d.level not in {"省", "市"}]
 
 
 def _endings(level: str) -> tuple[str, ...]:

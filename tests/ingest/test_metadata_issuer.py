@@ -45,6 +45,9 @@ BODY = "一、主要工作\n全年办理行政复议案件12件。\n二、存在
          "攸县联星办事处", "self_named", "sub_district"),
         ("2023年，攸县司法局在县委、县政府领导下，坚持依法行政。\n" + BODY, "攸县司法局", "opening_subject",
          "department"),
+        # Under a heading line, the body compiling "本年度报告" by the rules; a city bureau's branch is its district's.
+        ("引 言\n北京市公安局朝阳分局依据《条例》编写了本年度报告。\n" + BODY, "北京市公安局朝阳分局",
+         "opening_subject", "department"),
         # The opening's subject is a place, not a body: no issuer.
         ("2023年，攸县坚持依法行政，成效明显。\n" + BODY, None, None, None),
         # A title led by the region alone names no issuer.

@@ -91,6 +91,8 @@ def test_a_townships_report_is_issued_by_the_township() -> None:
         ("2023年，博州党委、政府坚持依法行政。法治政府建设工作现报告如下：\n" + BODY, "博尔塔拉蒙古自治州"),
         # A street-like short name (五凤街) with neither its district nor its city named: not placed.
         ("一、总体情况\n2023年，五凤街坚持依法行政，依照市、区部署推进。\n" + BODY, None),
+        # A city bureau's branch named after the district it serves: the district, not the city.
+        ("引 言\n北京市公安局朝阳分局依据《条例》编写了本年度报告。全市公开工作推进。\n" + BODY, "朝阳区"),
         # Two counties named once each: nothing decides.
         ("今年以来，全县坚持依法行政，我县推进，全县合力。\n" + BODY + "安吉县推进执法改革，学习德清县经验。\n", None),
     ],
