@@ -278,5 +278,5 @@ def _fields_of_an_absent_report(q: Question) -> bool:
         return False
     if any(not re.search(r"[\u4e00-\u9fff]", name) for name in q.unknown_regions):
         return False  # an English name no division's pinyin gives (Otog for 鄂托克): the reports may still hold it
-    return bool(set(asked_fields(q)) & _REPORT_FIELDS) and not ({"province", "city", "place", "level"}
-                                                                 & set(asked_fields(q)))
+    asked = set(asked_fields(q))
+    return bool(asked & _REPORT_FIELDS) and not asked & {"province", "city", "place", "level"}

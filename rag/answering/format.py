@@ -103,9 +103,16 @@ def region_en(region: str | None) -> str:
     division = next(iter(load_gazetteer().by_name(region)), None)
     if division is None or not division.pinyin:
         return region
-    word = (english_words().get("kinds", {}).get(division.kind) or english_words()["levels"].get(division.level)
-            or english_words()["levels"].get(region[-1], ""))
-    return f"{division.pinyin} {word}".strip() + f" ({region})"
+    return f"{division_en(division, region[-1])} ({region})"
+
+
+def division_en(division, last: str = "") -> str:
+    """A division's pinyin and the English word of its kind or level: "Xilinguole League", "Beijing Municipality";
+    `last` (its name's last character) when neither says it."""
+    words = english_words()
+    word = (words.get("kinds", {}).get(division.kind) or words["levels"].get(division.level)
+            or words["levels"].get(last, ""))
+    return f"{division.pinyin} {word}".strip()
 
 
 def label_en(doc: Document | None) -> str:

@@ -12,7 +12,7 @@ from importlib import resources
 
 import yaml
 
-from rag.answering.format import english_words, label, label_en, region_en
+from rag.answering.format import division_en, label, label_en, region_en
 from rag.domain.gazetteer import load_gazetteer
 from rag.question.places import Place, place_of
 from rag.schema import Document
@@ -154,13 +154,7 @@ def _one_body_en(body: str) -> str | None:
         return _place_body_en(rest, division)
     if division is None:
         return ending
-    return f"{_division_en(division)} {ending}".replace("  ", " ")
-
-
-def _division_en(division) -> str:
-    """A division's pinyin and the English word of its kind or level (Xilinguole League, Beijing Municipality)."""
-    words = english_words()
-    return f"{division.pinyin} {words.get('kinds', {}).get(division.kind) or words['levels'].get(division.level, '')}"
+    return f"{division_en(division)} {ending}".replace("  ", " ")
 
 
 def _place_body_en(rest: str, division) -> str | None:
@@ -169,7 +163,7 @@ def _place_body_en(rest: str, division) -> str | None:
     ending = words()["bodies"].get(rest[len(place.stem):]) if place and rest.startswith(place.stem) else None
     if place is None or ending is None:
         return None
-    lead = f"{_division_en(division)} " if division else ""
+    lead = f"{division_en(division)} " if division else ""
     return f"{lead}{place.pinyin.capitalize()} {ending}".replace("  ", " ")
 
 
