@@ -24,11 +24,13 @@ REAL3_STORE := .govqa-real3
 REAL3_OUT ?= evals/reports/real3
 REAL4_STORE := .govqa-real4
 REAL4_OUT ?= evals/reports/real4
+REAL5_STORE := .govqa-real5
+REAL5_OUT ?= evals/reports/real5
 WORDING_STORE := .govqa-wording
 WORDING_OUT ?= evals/reports/wording
 SOAK_OUT ?= /tmp/govqa-soak.json
 
-.PHONY: install install-test run test pytest eval eval-blind eval-blind18 eval-real eval-real2 eval-real3 eval-real4 eval-wording lint bench bench-1m bench-deps clean browser ocr screenshots soak
+.PHONY: install install-test run test pytest eval eval-blind eval-blind18 eval-real eval-real2 eval-real3 eval-real4 eval-real5 eval-wording lint bench bench-1m bench-deps clean browser ocr screenshots soak
 
 $(RUN_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +63,7 @@ test: install-test browser pytest
 	$(MAKE) eval-real2 REAL2_OUT=$(REAL2_STORE)/reports
 	$(MAKE) eval-real3 REAL3_OUT=$(REAL3_STORE)/reports
 	$(MAKE) eval-real4 REAL4_OUT=$(REAL4_STORE)/reports
+	$(MAKE) eval-real5 REAL5_OUT=$(REAL5_STORE)/reports
 	$(MAKE) eval-wording WORDING_OUT=$(WORDING_STORE)/reports
 
 pytest: install-test browser ocr
@@ -129,6 +132,11 @@ eval-real3: install
 # scored once before any change of that session).
 eval-real4: install
 	$(call real_set,evals/real4,$(REAL4_STORE),$(REAL4_OUT),0.85)
+
+# The fifth real-report set (evals/real5: twins of 23 published reports, 152 items written blind in session 9 and
+# scored once before any change of that session).
+eval-real5: install
+	$(call real_set,evals/real5,$(REAL5_STORE),$(REAL5_OUT),0.95)
 
 # Questions as people ask them (evals/wording: 110 items written blind, two thirds English or colloquial) over
 # the bundled and both blind sets' reports; gates in evals/wording/thresholds.toml.
