@@ -165,6 +165,7 @@ def _ingest_bytes(store: Store, path: Path, sha: str, *, chunk_size: int, tokeni
                 # 统计期限) ride in their provenance with their value.
                 "provenance": {k: {"source": v, "confidence": meta.confidence.get(k)}
                                | ({"value": getattr(meta, k)} if k in NOTED_FIELDS else {})
+                               | ({"printed": meta.printed[k]} if k in meta.printed else {})
                                for k, v in meta.sources.items()},
                 "pages": loaded.pages,
                 "ocr_pages": loaded.ocr_pages, "text": loaded.text,

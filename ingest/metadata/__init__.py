@@ -52,6 +52,7 @@ class DocMeta:
     # Where each detected field came from (title, chrome, addressee, opening, body, filename, index_code,
     # signature) and how far it is trusted; provenance, not part of what the report states.
     sources: dict[str, str] = field(default_factory=dict, compare=False)
+    printed: dict[str, str] = field(default_factory=dict, compare=False)  # a date as the page prints it (2026-01-12)
     confidence: dict[str, float] = field(default_factory=dict, compare=False)
 
 
@@ -187,6 +188,7 @@ def detect_metadata(
                          ("doc_number", "chrome"), ("source_office", "chrome"), ("kind", "title" if title else "body")):
         sources[name] = source
     meta.sources = {k: v for k, v in sources.items() if v and getattr(meta, k) is not None}
+    meta.printed = _printed_dates(meta, raw_lines or lines)
     meta.confidence = {k: CONFIDENCE.get(v, 0.9) for k, v in meta.sources.items()}
     if pick is not None:
         meta.confidence["region"] = pick.confidence
@@ -525,6 +527,21 @@ def _chrome_date(value: str | None) -> str | None:
         return dt.date(int(d.group(1)), int(d.group(2)), int(d.group(3))).isoformat()
     except ValueError:
         return None
+
+
+def _printed_dates(meta: DocMeta, lines: list[str]) -> dict[str, str]:
+    """How the page prints each date read from its information bar, when it prints the ISO form answers should
+    quote so a reader finds it there ("发布日期:2026-01-12"); a date printed in words is answered in words."""
+    out = {}
+    for name in ("date", "published"):
+        iso = getattr(meta, name)
+        if iso and meta.sources.get(name) == "chrome" and any(iso in unicodedata.normalize("NFKC", line)
+                                                               for line in lines[:_EDGE_PRINTED]):
+            out[name] = iso
+    return out
+
+
+_EDGE_PRINTED = 40
 
 
 def _published(lines: list[str]) -> str | None:

@@ -189,6 +189,7 @@ def region_aliases(region: str) -> list[str]:
         if division.pinyin:
             aliases.append(division.pinyin)
         aliases.extend(load_gazetteer().aliases_of(division.name))  # 长春经开区 for 长春经济技术开发区
+        aliases.extend(load_gazetteer().english_of(division.name))  # Hinggan for 兴安盟
     if not divisions and len(region) >= 3 and region[-1] in "区县市旗":
         aliases.append(region[:-1])
     return aliases
