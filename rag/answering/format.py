@@ -176,6 +176,8 @@ def display_en(row: MetricRow | None) -> str:
         # "2.31万户" counts households in ten-thousands: English has no such unit, so the value in full.
         value = f"{row.value:,.0f}" if row.value == int(row.value) else f"{row.value:,}"
     approx = next((a for a in english_words()["approx"] if a in written), "") if written else ""
+    if row.value == 0 and written and not digits:  # 未收到: stated as none
+        return f"none ({figure_en(value, row.unit, approx)})"
     return figure_en(value, row.unit, approx)
 
 
