@@ -22,6 +22,7 @@ from ingest.errors import IngestError
 from ingest.facts import derive_metrics, extract_metrics
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadedText, load
 from ingest.metadata import detect_metadata
+from ingest.none_stated import none_stated
 from ingest.ocr import OcrOptions
 from ingest.pages import page_of, pages_between
 from ingest.sections import Paragraph, format_path, parse_sections
@@ -37,7 +38,7 @@ from rag.stages import stage
 from rag.store.database import ChunkRow, Store
 
 # Bump when parsing, chunking or extraction changes, so unchanged files are re-processed once.
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,7 @@ def _ingest_bytes(store: Store, path: Path, sha: str, *, chunk_size: int, tokeni
                 # 统计期限) ride in their provenance with their value.
                 "provenance": {k: {"source": v, "confidence": meta.confidence.get(k)}
                                | ({"value": getattr(meta, k)} if k in NOTED_FIELDS else {})
+                               | ({"printed": meta.printed[k]} if k in meta.printed else {})
                                for k, v in meta.sources.items()},
                 "pages": loaded.pages,
                 "ocr_pages": loaded.ocr_pages, "text": loaded.text,
@@ -239,6 +241,8 @@ def _metric_rows(doc_id: str, loaded: LoadedText, paragraphs: list[Paragraph], d
     facts = extract_metrics(text, skip=table_spans(loaded.tables)) + table_facts(text, loaded.tables)
     facts.sort(key=lambda f: f.span[0])
     facts = facts + derive_metrics(facts)
+    # Counts stated as none ("未收到政府信息公开申请") after the rates: a 0 is no part or whole of a share.
+    facts = sorted(facts + none_stated(text), key=lambda f: (f.derived, f.span[0]))
     starts = [p.start for p in paragraphs]
     rows = []
     for f in facts:

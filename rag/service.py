@@ -217,6 +217,8 @@ def _next_context(q: Question, draft: Draft, context: Context) -> Context:
         regions=[] if aggregate_fresh else (q.regions or context.regions),
         years=q.years or context.years, metrics=q.metrics or context.metrics,
         entities=entities, ranked=ranked, measure=measure, order=order,
+        places=[p.name for p in q.places] if q.places else (list(context.places) if not q.regions or
+                                                             "place" in q.carried else []),
     )
 
 

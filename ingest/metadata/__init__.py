@@ -21,7 +21,7 @@ from pathlib import PurePath
 
 import cn2an
 
-from ingest.metadata.chrome import division_of_index, read_chrome, site_name
+from ingest.metadata.chrome import division_of_index, is_label_line, read_chrome, site_name
 from ingest.metadata.filename import filename_year, pinyin_divisions
 from ingest.metadata.kind import issuer_divisions, issuer_level, issuer_named, report_kind
 from ingest.metadata.region import CONFIDENCE, RegionReader, self_level
@@ -52,6 +52,7 @@ class DocMeta:
     # Where each detected field came from (title, chrome, addressee, opening, body, filename, index_code,
     # signature) and how far it is trusted; provenance, not part of what the report states.
     sources: dict[str, str] = field(default_factory=dict, compare=False)
+    printed: dict[str, str] = field(default_factory=dict, compare=False)  # a date as the page prints it (2026-01-12)
     confidence: dict[str, float] = field(default_factory=dict, compare=False)
 
 
@@ -124,6 +125,8 @@ def detect_metadata(
         if issuer is None and by_body is not None:
             issuer, sources["issuer"] = by_body, "byline"
     chrome = read_chrome(raw_lines or lines)
+    if date is None and (written := _chrome_date(chrome.get("written"))) is not None:
+        date, sources["date"] = written, "chrome"  # 成文日期: the document's own date, printed by the page
     if issuer is None:
         sources["issuer"] = "chrome"
     # Without a signature, the body the report's own title or "现将…报告如下" sentence names; then the page's
@@ -164,6 +167,8 @@ def detect_metadata(
     ])
 
     published, sources["published"] = _published(raw_lines or lines), "chrome"
+    if published is None:  # a row of cells without colons ("| 生成日期 | 2026-01-23 16:24 |")
+        published = _chrome_date(chrome.get("published")) or _chrome_date(chrome.get("generated"))
     if published is None and by_date is not None:
         published, sources["published"] = by_date, "byline"
     if published is None:
@@ -183,6 +188,7 @@ def detect_metadata(
                          ("doc_number", "chrome"), ("source_office", "chrome"), ("kind", "title" if title else "body")):
         sources[name] = source
     meta.sources = {k: v for k, v in sources.items() if v and getattr(meta, k) is not None}
+    meta.printed = _printed_dates(meta, raw_lines or lines)
     meta.confidence = {k: CONFIDENCE.get(v, 0.9) for k, v in meta.sources.items()}
     if pick is not None:
         meta.confidence["region"] = pick.confidence
@@ -406,6 +412,7 @@ def _is_chrome(line: str) -> bool:
         or re.search(r"(?:来源|点击|索引号|发布机构|文号|浏览次数|字号):", norm)
         or re.search(r"www\.|https?://|\.gov\.cn|网站$", norm)
         or re.fullmatch(r"[\d\-/.: ]+", norm)
+        or is_label_line(line)
     )
 
 
@@ -510,6 +517,31 @@ def _signature(lines: list[str], gazetteer: Gazetteer) -> tuple[str | None, str 
         issuer = " ".join([*above, inline_issuer] if inline_issuer else above) or None
         return date, issuer
     return None, None
+
+
+def _chrome_date(value: str | None) -> str | None:
+    d = _POSTED_DATE.match(value) if value else None
+    if d is None:
+        return None
+    try:
+        return dt.date(int(d.group(1)), int(d.group(2)), int(d.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
+def _printed_dates(meta: DocMeta, lines: list[str]) -> dict[str, str]:
+    """How the page prints each date read from its information bar, when it prints the ISO form answers should
+    quote so a reader finds it there ("发布日期:2026-01-12"); a date printed in words is answered in words."""
+    out = {}
+    for name in ("date", "published"):
+        iso = getattr(meta, name)
+        if iso and meta.sources.get(name) == "chrome" and any(iso in unicodedata.normalize("NFKC", line)
+                                                               for line in lines[:_EDGE_PRINTED]):
+            out[name] = iso
+    return out
+
+
+_EDGE_PRINTED = 40
 
 
 def _published(lines: list[str]) -> str | None:

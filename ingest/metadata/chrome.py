@@ -33,7 +33,7 @@ def read_chrome(lines: list[str]) -> dict[str, str]:
         norm = unicodedata.normalize("NFKC", line).strip()
         if len(norm) > _MAX_LINE:
             continue
-        marks = list(words.label_pattern.finditer(norm))
+        marks = list(words.label_pattern.finditer(norm)) or _row_cells(norm, field_of) or _glued(norm)
         for k, m in enumerate(marks):
             name = field_of.get(re.sub(r"\s+", "", m.group(1)))
             end = marks[k + 1].start() if k + 1 < len(marks) else len(norm)
@@ -41,6 +41,37 @@ def read_chrome(lines: list[str]) -> dict[str, str]:
             if name and name not in found and _valid(name, value):
                 found[name] = re.sub(r"\s+", "", value) if name not in _BODIES else value.split()[0]
     return found
+
+
+def _row_cells(norm: str, field_of: dict[str, str]) -> list[re.Match[str]]:
+    """Labels without colons, read only as a row of cells: two labels or more on the line, one of them a
+    field's label of three characters or more ("发布机构 X区司法局 组配分类 年报", "| 索引号 | … | 发文字号 | |"),
+    so a sentence's 来源 or 时间 is never a label."""
+    cells = list(meta_words().bare_label_pattern.finditer(norm))
+    labels = [re.sub(r"\s+", "", m.group(1)) for m in cells]
+    if len(cells) < 2 or not any(field_of.get(w) not in (None, "other") and len(w) >= 3 for w in labels):
+        return []
+    return cells
+
+
+_GLUED_LINE = 60
+
+
+def _glued(norm: str) -> list[re.Match[str]]:
+    """A short line that is one label run into its value, as some sites print a list of fields."""
+    m = meta_words().glued_label_pattern.match(norm) if len(norm) <= _GLUED_LINE else None
+    return [m] if m else []
+
+
+def is_label_line(line: str) -> bool:
+    """A line that is chrome labels and their values only: a row of cells, or a label standing alone (有效性)."""
+    norm = unicodedata.normalize("NFKC", line).strip(" \t|丨│")
+    if not norm or len(norm) > _MAX_LINE:
+        return False
+    words = meta_words()
+    field_of = {label.replace(" ", ""): name for name, labels in words.chrome.items() for label in labels}
+    return bool(words.bare_label_pattern.fullmatch(norm) or words.label_pattern.match(norm)
+                or _row_cells(norm, field_of) or _glued(norm))
 
 
 _SITE_LINE = 40

@@ -21,6 +21,8 @@ class MetaWords:
     other_kind: str
     pinyin_suffixes: tuple[str, ...]
     label_pattern: re.Pattern[str]  # any chrome label and its colon
+    bare_label_pattern: re.Pattern[str]  # any chrome label standing alone between spaces or bars (a row's cell)
+    glued_label_pattern: re.Pattern[str]  # a line opening with a label of 3 characters or more run into its value
     issuer_in: dict[str, re.Pattern[str]]  # signal -> where the issuer stands in it (group `issuer`)
     self_body: re.Pattern[str]  # 本局, 我办: a body naming itself, never an issuer's name
     place_bodies: dict[str, str]  # a place's ending -> its body's (街道 -> 街道办事处)
@@ -48,6 +50,8 @@ def meta_words() -> MetaWords:
         other_kind=data["other_kind"],
         pinyin_suffixes=tuple(sorted(data["pinyin_suffixes"], key=len, reverse=True)),
         label_pattern=_label_pattern(chrome),
+        bare_label_pattern=_label_pattern(chrome, bare=True),
+        glued_label_pattern=_glued_pattern(chrome),
         issuer_in={k: re.compile(v) for k, v in data["issuer_in"].items()},
         self_body=re.compile(data["self_body"]),
         place_bodies=dict(data["place_bodies"]),
@@ -62,11 +66,21 @@ def meta_words() -> MetaWords:
     )
 
 
-def _label_pattern(chrome: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
-    """Any chrome label followed by a colon, spaces inside the label allowed (索 引 号:)."""
+def _label_pattern(chrome: dict[str, tuple[str, ...]], bare: bool = False) -> re.Pattern[str]:
+    """Any chrome label followed by a colon, spaces inside the label allowed (索 引 号:); `bare`: a label
+    standing alone as a cell of a row ("| 索引号 | 1234/2026-00007 |", "发布机构 X区司法局 组配分类 …")."""
     labels = sorted({label.replace(" ", "") for labels in chrome.values() for label in labels}, key=len, reverse=True)
-    spaced = ("\\s*".join(re.escape(ch) for ch in label) for label in labels)
-    return re.compile(r"(" + "|".join(spaced) + r")\s*[:：]")
+    spaced = "|".join("\\s*".join(re.escape(ch) for ch in label) for label in labels)
+    if bare:
+        return re.compile(r"(?:^|(?<=[\s|丨│]))(" + spaced + r")(?=[\s|丨│]|$)")
+    return re.compile(r"(" + spaced + r")\s*[:：]")
+
+
+def _glued_pattern(chrome: dict[str, tuple[str, ...]]) -> re.Pattern[str]:
+    """A line opening with a long label run straight into its value ("发布机构X乡人民政府", "时效性有效")."""
+    labels = sorted({w.replace(" ", "") for labels in chrome.values() for w in labels if len(w.replace(" ", "")) >= 3},
+                    key=len, reverse=True)
+    return re.compile(r"^(" + "|".join(map(re.escape, labels)) + r")(?=[^\s:：|])")
 
 
 def _posted_labels(tiers: dict[str, list[str]]) -> tuple[re.Pattern[str], ...]:

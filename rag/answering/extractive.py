@@ -363,7 +363,9 @@ def metadata(q: Question, docs: dict[str, Document], chunks_by_doc: Mapping[str,
     if name == "title":
         return _facts(selected, chunks_by_doc, lambda d: d.title or f"{label(d)}报告", "title", q.english)
     if name == "date":
-        return _facts(selected, chunks_by_doc, lambda d: _cn_date(d.date) if d.date else None, "date", q.english)
+        return _facts(selected, chunks_by_doc,
+                      lambda d: report_fields.date_shown(d, "date", d.date, q.english) if d.date else None, "date",
+                      q.english)
     return _facts(selected, chunks_by_doc, lambda d: getattr(d, name, None), name, q.english)
 
 
@@ -373,7 +375,8 @@ def asked_fields(q: Question) -> list[str]:
     A word inside another field's phrase is not a question of its own (谁 in 报送给谁); the posting date
     asked (什么时候发布) is not also the signing date."""
     found: dict[str, list[tuple[int, int, int]]] = {}
-    for n, text in enumerate((q.text, report_fields.asked_words(q))):
+    texts = (q.text, report_fields.asked_words(q))
+    for n, text in enumerate(texts):
         for name, pattern in load_intents().document_fields:
             spans = [(n, *m.span()) for m in pattern.finditer(text) if m.end() > m.start()]
             if spans:
@@ -387,9 +390,18 @@ def asked_fields(q: Question) -> list[str]:
     asked = [name for name in _ANSWERED if name in found and not all(inside_other(name, s) for s in found[name])]
     if "落款" in q.text and "issuer" not in asked and "date" not in asked:
         asked.append("issuer")
-    if "published" in asked and "date" in asked:
-        asked.remove("date")
+    if "published" in asked and "date" in asked and all(
+            any(p[0] == d[0] and _same_clause(texts[d[0]], p[1], d[1]) for p in found["published"])
+            for d in found["date"]):
+        asked.remove("date")  # 什么时候发布: one ask of the posting date ("when posted, and what date at its end": two)
     return asked
+
+
+_CLAUSE_BREAK = re.compile(r"[，,；;]|\band\b|以及|还有|另外")
+
+
+def _same_clause(text: str, a: int, b: int) -> bool:
+    return not _CLAUSE_BREAK.search(text, min(a, b), max(a, b))
 
 
 # A question about the collection lists at most this many reports (and says how many there are): a
@@ -409,15 +421,10 @@ def _by_region(docs: Sequence[Document] | object) -> list[Document]:
     return sorted(docs, key=lambda d: (d.region or "", d.year or 0))  # type: ignore[arg-type]
 
 
-def _cn_date(iso: str) -> str:
-    y, m, d = (int(p) for p in iso.split("-"))
-    return f"{y}年{m}月{d}日"
-
-
 _FIELD_NAMES = {"title": "标题", "date": "落款日期", "issuer": "落款单位", "addressee": "报送对象"}
 # Fields one question may ask together ("哪个机关发布的，索引号是多少"), in the order they are answered.
 _ANSWERED = ("province", "city", "issuer", "source_office", "addressee", "index_code", "doc_number", "published",
-             "date", "kind",
+             "date", "period", "kind",
              "title")
 
 
@@ -472,7 +479,8 @@ def _published(selected: Sequence[Document], english: bool = False) -> Draft:
             if english:
                 lines.append(f"{label_en(doc)}: posted on {doc.published}{note}")
             else:
-                lines.append(f"{label(doc)}报告的网页发布日期：{_cn_date(doc.published)}{note}")
+                shown = report_fields.date_shown(doc, "published", doc.published, False)
+                lines.append(f"{label(doc)}报告的网页发布日期：{shown}{note}")
         else:
             lines.append(report_fields.says_none(doc, "published", english) if english
                          else f"{label(doc)}报告的网页未写明发布日期")

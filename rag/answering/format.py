@@ -24,11 +24,33 @@ MAX_REPORTS = 30
 
 
 def label(doc: Document | None) -> str:
-    """How an answer names a report: region and year ("泗阳县2023年"); a report whose region is not known by
-    its issuer ("白云街道办事处2022年")."""
+    """How an answer names a report: region and year ("泗阳县2023年"); a department's, 街道's or town's report by
+    its body ("兖州区司法局2025年"); a report whose region is not known by its issuer ("白云街道办事处2022年")."""
     if doc is None:
         return ""
-    return f"{doc.region or doc.issuer or ''}{f'{doc.year}年' if doc.year else ''}"
+    return f"{body_of(doc) or doc.region or doc.issuer or ''}{f'{doc.year}年' if doc.year else ''}"
+
+
+_BODY_LEVELS = ("department", "sub_district", "town")
+
+
+def body_of(doc: Document) -> str | None:
+    """The body whose own report it is (a department, a 街道 or a town), named from its region on: the figures
+    are that body's, not the region's, and the user asked about it by name."""
+    if doc.issuer_level not in _BODY_LEVELS or not doc.issuer or not doc.region:
+        return None
+    issuer = doc.issuer.split()[0]
+    if re.search(r"\d", issuer):
+        return None  # not a clean name
+    if doc.region in issuer:
+        return issuer[issuer.index(doc.region):]
+    from rag.domain.gazetteer import load_gazetteer  # the gazetteer module imports answer formats
+
+    if any(at == 0 for _, at in load_gazetteer().find_in(issuer)):
+        return issuer  # named from another division (its city): as the report names it
+    if issuer[0] == doc.region[-1]:
+        return doc.region + issuer[1:]  # 县教育局, 省卫生健康委: the report's own level word stands for its region
+    return doc.region + issuer
 
 
 def who(doc: Document) -> str:
@@ -125,6 +147,10 @@ def label_en(doc: Document | None) -> str:
 
 def name_en(doc: Document) -> str:
     """A report's subject in English: its region; without one its issuer, its title, then its file name."""
+    if (body := body_of(doc)) is not None:
+        from rag.answering.report_fields import body_en  # report_fields builds on this module
+
+        return body_en(body)
     if doc.region:
         return region_en(doc.region)
     if doc.issuer:
@@ -150,6 +176,8 @@ def display_en(row: MetricRow | None) -> str:
         # "2.31万户" counts households in ten-thousands: English has no such unit, so the value in full.
         value = f"{row.value:,.0f}" if row.value == int(row.value) else f"{row.value:,}"
     approx = next((a for a in english_words()["approx"] if a in written), "") if written else ""
+    if row.value == 0 and written and not digits:  # 未收到: stated as none
+        return f"none ({figure_en(value, row.unit, approx)})"
     return figure_en(value, row.unit, approx)
 
 

@@ -101,11 +101,18 @@ def figure_phrase(sentence: str, fig: Figure) -> str:
     return sentence[start:end].strip(" ,，、").rstrip("的")
 
 
+# A report's title line ("X县教育局2023年政府信息公开工作年度报告") names the report and says nothing of it: it
+# never answers a question, however many of its words the question shares.
+_TITLE_LINE = re.compile(r"^[^，,。；;：:！？!?]{4,80}(?:报告|年报|报告书)\s*$")
+
+
 def sentences(hits: Sequence[Hit]) -> list[tuple[int, Hit, str]]:
     out = []
     for rank, hit in enumerate(hits):
         for a, b in sentence_spans(hit.chunk.text):
-            out.append((rank, hit, hit.chunk.text[a:b]))
+            sentence = hit.chunk.text[a:b]
+            if not _TITLE_LINE.match(sentence.strip()):
+                out.append((rank, hit, sentence))
     return out
 
 

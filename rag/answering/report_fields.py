@@ -57,13 +57,20 @@ def cn_date(iso: str) -> str:
     return f"{y}年{m}月{d}日"
 
 
+def date_shown(doc: Document, name: str, value: str, english: bool) -> str:
+    """A report's date: in the form the page prints it in its information bar (发布日期:2026-01-12, so a reader
+    finds it there), else in words (2026年1月12日, as a signature writes it)."""
+    printed = (doc.provenance.get(name) or {}).get("printed") == value
+    return value if english or printed else cn_date(value)
+
+
 def shown(doc: Document, name: str, english: bool) -> str | None:
     """The field as an answer writes it: dates in words, names in English with their Chinese beside them."""
     value = value_of(doc, name)
     if value is None:
         return None
     if name in {"date", "published"}:
-        return value if english else cn_date(value)
+        return date_shown(doc, name, value, english)
     if name == "period":  # "2019-01-01/2019-12-20"
         start, end = value.split("/")
         return f"{start} to {end}" if english else f"{cn_date(start)}至{cn_date(end)}"

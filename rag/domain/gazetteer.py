@@ -49,7 +49,8 @@ class Division:
 class Gazetteer:
     """Lookups over a fixed list of divisions: by name, code, and names found in text."""
 
-    def __init__(self, divisions: Iterable[Division], aliases: Iterable[tuple[str, str]] = ()) -> None:
+    def __init__(self, divisions: Iterable[Division], aliases: Iterable[tuple[str, str]] = (),
+                 english: Iterable[tuple[str, str]] = ()) -> None:
         # Current units before superseded ones, then by code, so the first hit is the likeliest.
         self.divisions = tuple(sorted(divisions, key=lambda d: (not d.current, d.code)))
         self._by_code = {d.code: d for d in self.divisions}
@@ -72,6 +73,12 @@ class Gazetteer:
         self._by_pinyin: dict[str, list[Division]] = defaultdict(list)
         for d in self.divisions:
             self._by_pinyin[d.pinyin.lower().replace("'", "")].append(d)
+        self._english: dict[str, list[str]] = defaultdict(list)  # full name -> its established English names
+        for name, code in english:
+            d = self._by_code.get(code)
+            if d is not None:
+                self._by_pinyin[re.sub(r"[\s'\-]+", "", name.lower())].append(d)
+                self._english[d.name].append(name)
         self._lengths: dict[str, list[int]] = defaultdict(list)  # first character -> name lengths, longest first
         for name in self._by_full:
             self._lengths[name[0]].append(len(name))
@@ -91,6 +98,10 @@ class Gazetteer:
     def aliases_of(self, name: str) -> list[str]:
         """The other full names a division goes by: 长春经开区 for 长春经济技术开发区, 金平县 for its long name."""
         return list(self._aliases.get(name, ()))
+
+    def english_of(self, name: str) -> list[str]:
+        """A division's established English names where they are not its pinyin (兴安盟: Hinggan)."""
+        return list(self._english.get(name, ()))
 
     def by_pinyin(self, spelled: str) -> list[Division]:
         """Divisions whose short name is spelled so in pinyin (zhangwan -> 张湾区), current ones first."""
@@ -216,5 +227,9 @@ def load_gazetteer() -> Gazetteer:
     zones_text = data.joinpath("gazetteer_zones.csv").read_text(encoding="utf-8")
     zone_aliases = [(alias, row["code"]) for row in csv.DictReader(io.StringIO(zones_text))
                     for alias in row["aliases"].split("|") if alias]
+    english = csv.DictReader(io.StringIO("".join(
+        line for line in data.joinpath("gazetteer_english.csv").read_text(encoding="utf-8").splitlines(True)
+        if not line.startswith("#"))))
     return Gazetteer([*_parse(text), *_parse(zones_text)],
-                     [*((row["alias"], row["code"]) for row in aliases), *zone_aliases])
+                     [*((row["alias"], row["code"]) for row in aliases), *zone_aliases],
+                     [(row["english"], row["code"]) for row in english])

@@ -32,6 +32,8 @@ class Intents:
     plans_question: re.Pattern[str]
     which_items: re.Pattern[str]
     follow_up: re.Pattern[str]
+    follow_up_en: re.Pattern[str]  # "What about X Town that year?": group `rest`
+    follow_up_en_filler: re.Pattern[str]  # the words such a follow-up says besides names and years
     year_shift: tuple[tuple[int, re.Pattern[str]], ...]  # "那前一年的报告呢": -1
     placement: tuple[re.Pattern[str], ...]  # "叶城是哪个地区的": group subject, the division asked about
     placement_levels: re.Pattern[str]
@@ -111,6 +113,8 @@ def load_intents() -> Intents:
         plans_question=_compile(data["plans_question"]),
         which_items=_compile(data["which_items"]),
         follow_up=re.compile(data["follow_up"]),
+        follow_up_en=re.compile(data["follow_up_en"], re.I),
+        follow_up_en_filler=re.compile(data["follow_up_en_filler"], re.I),
         year_shift=tuple((int(k), _compile(v)) for k, v in data["year_shift"].items()),
         placement=tuple(re.compile(v, re.I) for v in data["placement"]),
         placement_levels=_compile(data["placement_levels"]),

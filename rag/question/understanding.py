@@ -64,6 +64,7 @@ class Context:
     # them (a ranking's order, the compared regions, a lookup's region), and the measure it was about.
     entities: list[str] = field(default_factory=list)
     ranked: int = 0  # how many of `entities` come from a ranking, in its order (the rest gave no figure)
+    places: list[str] = field(default_factory=list)  # the 街道 or 乡镇 the conversation is about (宁海路街道)
     measure: str | None = None
     order: str | None = None  # the last ranking's direction ("min": lowest first, "max"), as it was shown
 
@@ -189,6 +190,7 @@ def region_aliases(region: str) -> list[str]:
         if division.pinyin:
             aliases.append(division.pinyin)
         aliases.extend(load_gazetteer().aliases_of(division.name))  # 长春经开区 for 长春经济技术开发区
+        aliases.extend(load_gazetteer().english_of(division.name))  # Hinggan for 兴安盟
     if not divisions and len(region) >= 3 and region[-1] in "区县市旗":
         aliases.append(region[:-1])
     return aliases
@@ -307,14 +309,15 @@ def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
         resolved.position = (position, referred[0]) if position else None
         return resolved
     stripped = re.sub(r"[?？。!！\s]", "", q.text)
-    elliptical = bool(load_intents().follow_up.match(q.text)) and len(stripped) <= 12 and not q.wants_number
+    elliptical = ((bool(load_intents().follow_up.match(q.text)) and len(stripped) <= 12 and not q.wants_number)
+                  or _elliptical_english(q))
     if not q.regions and not q.years and (shifted := _shifted_years(q, ctx, documents)):
         q, elliptical = replace(q, years=shifted), True  # "那前一年的报告呢": the same question a year before
     if elliptical and (q.regions or q.years):
         # "那朝阳区呢？": ask the previous question again about the new region or year.
         # An English follow-up that only moves the year asks the English question again (its answer in English).
-        again = ctx.original if q.english and not q.regions and ctx.original and _is_english(ctx.original) \
-            else ctx.question
+        again = ctx.original if q.english and (not q.regions or q.places) and ctx.original \
+            and _is_english(ctx.original) else ctx.question
         previous = understand(again, documents, vocabulary=vocabulary)
         rewritten = previous.original if again == ctx.original else previous.text
         for old in previous.regions:
@@ -325,7 +328,9 @@ def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
             if not previous.years:  # "那2022年呢？" after a question without a year: the year is added
                 rewritten = (f"{rewritten.rstrip(' ?？.')} in {q.years[0]}?" if again == ctx.original
                              else f"{q.years[0]}年{rewritten}")
-        if q.regions and not previous.regions:
+        if q.places:  # "What about X Town that year?": the previous question about the new town
+            rewritten = _with_place(rewritten, previous.places, q.places[0], english=again == ctx.original)
+        elif q.regions and not previous.regions:
             rewritten = f"{q.regions[0]}{rewritten}"
         resolved = understand(rewritten, documents, vocabulary=vocabulary)
         if q.regions and not q.years and resolved.years and not any(
@@ -345,6 +350,11 @@ def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
     if not q.regions and ctx.regions and q.route != "metadata":
         q = replace(q, regions=list(ctx.regions))
         carried.append("region")
+        if ctx.places and not q.places:
+            # "那里面有几件是给公开了的" after a 街道's figure: still that 街道's own report, not its district's.
+            named = " ".join(ctx.places)
+            q = replace(q, text=f"{named} {q.text}", places=places_named(named, named, documents))
+            carried.append("place")
     if not q.years and ctx.years:
         q = replace(q, years=list(ctx.years))
         carried.append("year")
@@ -359,6 +369,33 @@ def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
         if q.route == "aggregate" and len(q.regions) == 1:
             q.route = "lookup"
     return q
+
+
+def _elliptical_english(q: Question) -> bool:
+    """"What about X Town that year?", "And for 2021?": an English follow-up naming nothing but another place
+    or year asks the last question again about it."""
+    intents = load_intents()
+    m = intents.follow_up_en.match(q.original) if q.english else None
+    if m is None:
+        return False
+    rest = m.group("rest")
+    for name in [*q.regions, *(p.name for p in q.places)]:
+        for alias in [*region_aliases(name), *(p.pinyin for p in q.places if p.name == name)]:
+            rest = re.sub(rf"\b{re.escape(alias)}\b", " ", rest, flags=re.I)
+    rest = intents.follow_up_en_filler.sub(" ", re.sub(r"\d+", " ", rest))
+    return not re.sub(r"[\W_]+", "", rest)
+
+
+def _with_place(question: str, before: list[Place], place: Place, english: bool) -> str:
+    """The previous question about another 街道 or 乡镇: each place it named replaced by the new one (by its
+    pinyin in an English question), or the new one put first when it named none."""
+    if not before:
+        return f"{place.name}{question}" if not english else f"{question.rstrip(' ?？.')} ({place.name})?"
+    for old in before:
+        if english and old.pinyin:
+            question = re.sub(rf"\b{re.escape(old.pinyin)}\b", place.pinyin.capitalize(), question, flags=re.I)
+        question = question.replace(old.name, place.name).replace(old.stem, place.stem)
+    return question
 
 
 def _shifted_years(q: Question, ctx: Context, documents: list[Document]) -> list[int]:

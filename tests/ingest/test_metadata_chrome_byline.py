@@ -86,3 +86,53 @@ def test_a_signature_at_the_foot_of_a_short_opening() -> None:
     meta = detect_metadata(text)
     assert (meta.issuer, meta.date) == ("渭源县人民政府办公室", "2022-01-27")
 
+
+
+# Chrome printed without colons: a row of cells (spaces or bars between them), a label run into its value on
+# a line of its own, a label left alone (有效性). Pages written for this test (黑龙江 五常, 湖南 攸县).
+@pytest.mark.parametrize(
+    ("top", "index_code", "publisher", "published", "date"),
+    [
+        ("索  引  号 112301840012345678/2026-00011 公开方式 主动公开\n发布机构 五常市司法局 组配分类 年报\n"
+         "成文日期 2026-01-19 废止日期\n有效性\n五常市司法局2025年度法治政府建设情况的报告",
+         "112301840012345678/2026-00011", "五常市司法局", None, "2026-01-19"),
+        ("| 索引号 | 430223001/2025-00031 | 发文字号 | |\n| 关键词 | 发布机构 | 攸县网岭镇 | |\n"
+         "| 生成日期 | 2025-01-20 09:12:44 | 是否有效 |\n网岭镇2024年政府信息公开工作年度报告",
+         "430223001/2025-00031", "攸县网岭镇", "2025-01-20", None),
+        ("-\n索引号wcs/2026-00002\n-\n发布机构五常市人民政府\n-\n发布日期2026-01-27\n-\n时效性有效\n"
+         "五常市2025年法治政府建设工作情况报告", "wcs/2026-00002", "五常市人民政府", "2026-01-27", None),
+    ],
+)
+def test_chrome_without_colons(top: str, index_code: str, publisher: str, published: str | None,
+                               date: str | None) -> None:
+    text = top + "\n" + BODY
+    meta = detect_metadata(text, raw=text)
+    assert (meta.index_code, meta.publisher) == (index_code, publisher)
+    if published:
+        assert meta.published == published
+    assert meta.date == date
+    assert meta.title is not None and meta.title.endswith("报告") and "有效" not in meta.title
+    if date:
+        assert meta.sources["date"] == "chrome"  # 成文日期: the document's date as the page prints it
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # A sentence whose words are also labels is no row of cells.
+        "来源于群众的时间安排和日期要求，都要及时回应。",
+        "标题 名称 分类",  # labels only, none a field of its own: not read as a value
+    ],
+)
+def test_sentences_are_not_chrome_rows(line: str) -> None:
+    from ingest.metadata.chrome import read_chrome
+
+    found = read_chrome([line])
+    assert not {"issuer", "source_office", "index_code", "published"} & set(found)
+
+
+def test_issuer_from_the_work_a_report_was_compiled_on() -> None:
+    text = ("发布机构 | 攸县政府办 | 发文日期 | 2023-01-18 |\n本年报依据攸县网岭镇2022年政务信息公开工作的实际情况"
+            "编写。全文分为总体情况等五个部分。\n" + BODY)
+    meta = detect_metadata(text, raw=text)
+    assert (meta.issuer, meta.publisher) == ("攸县网岭镇", "攸县政府办")

@@ -59,8 +59,9 @@ def test_a_figure_of_a_report_whose_title_ran_into_its_text(service: Service) ->
 @pytest.mark.parametrize(
     ("question", "expected", "absent"),
     [
-        # A department's report among its county's: that report only, with the chrome's posting date.
-        ("建水县司法局的报告是谁发布的，什么时候发布的？", ["建水县司法局", "2023年3月31日"],
+        # A department's report among its county's: that report only, with the chrome's posting date (as the
+        # page prints it: 2023-03-31).
+        ("建水县司法局的报告是谁发布的，什么时候发布的？", ["建水县司法局", "2023-03-31"],
          ["市场监督管理局", "人民防空", "未写明"]),
         ("Who published the Jianshui County Justice Bureau's report and when?",
          ["Justice Bureau", "2023-03-31"], ["Market Regulation", "not stated"]),

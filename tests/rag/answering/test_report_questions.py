@@ -38,7 +38,8 @@ service = texts_service(REPORTS)
         ("Who issued Liling's 2024 report?", ["Liling City People's Government (醴陵市人民政府)", "title"]),
         ("德清县2023年报告的落款单位是谁？", ["德清县人民政府", "现将"]),
         # Posting date and source office, both.
-        ("攸县的报告是什么时候发布的，来源是哪个单位？", ["2026年1月15日", "攸县司法局"]),
+        # The posting date as the page prints it (发布时间：2026-01-15).
+        ("攸县的报告是什么时候发布的，来源是哪个单位？", ["2026-01-15", "攸县司法局"]),
         ("When was Youxian's report posted, and which office is its source?",
          ["2026-01-15", "Youxian County Justice Bureau (攸县司法局)"]),
         # Province from the gazetteer, addressee from the addressee line.
