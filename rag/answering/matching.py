@@ -547,11 +547,15 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
 
         if sims is not None:
             matches = _by_meaning(matches, sims, ENGLISH_DENSE_WEIGHT, dense_below, words=0.0, may_lift=may_lift)
-        named = _named_by_terms(matches, asked.terms)
+        named = _named_by_terms(matches, asked.terms, _counted_terms(asked))
+        if not _terms_in_report(asked.terms, facts):
+            # A domain term the report never says ("lost" lawsuits where it gives none lost): the figures
+            # its other words find are near misses, answered only when their words cross the threshold.
+            return matches
         if named is not None and 0 < dense_below < float("inf"):
             lifted = [Match(m.fact, max(m.score, dense_below), m.reject) if m.fact is named else m for m in matches]
             return sorted(lifted, key=lambda m: -m.score)
-        return _clear_lead(matches, dense_below, may_lift)
+        return _clear_lead(matches, dense_below, may_lift, asked.units)
     # Words alone would refuse, yet some match (colloquial wording): the dense model weighs in on the
     # best few. `dense_below` is the facts threshold, so questions the words decide pay nothing.
     top = [m for m in matches[:DENSE_CANDIDATES] if m.ok]
@@ -642,27 +646,61 @@ def _by_meaning(matches: list[Match], sims: Sequence[float | None], weight: floa
     return rescored
 
 
-def _named_by_terms(matches: list[Match], terms: Sequence[str]) -> Fact | None:
+# "how many <noun> did …" as the glossary has put it into Chinese ("多少 法律意见 did …").
+_COUNTED = re.compile(r"多少\s+(.+?)\s+(?:did|do|does|were|was|are|is|has|have|had)\b", re.I)
+
+
+def _counted_terms(asked: Asked) -> tuple[str, ...]:
+    """The glossary terms of the noun an English ask counts ("how many legal opinions did … issue" →
+    法律意见): what the figure's own clause must say, where the rest of the ask may be said around it."""
+    m = _COUNTED.search(asked.text)
+    return tuple(t for t in asked.terms if any(w in m.group(1) for w in t.split())) if m else ()
+
+
+def _named_by_terms(matches: list[Match], terms: Sequence[str], counted: Sequence[str] = ()) -> Fact | None:
     """An English ask whose glossary terms (the domain's fixed terms: 常务会议, 学法) are all in the words of
     exactly one figure that may answer: that figure (its clause first, else its sentence, whose lead may
-    name what the clause counts). Two figures holding them leave the choice to the scores."""
+    name what the clause counts). Two figures holding them leave the choice to the scores, unless only one
+    of them says the counted noun's terms in its own clause ("出具法律意见书140份" beside "审查合同87份" in
+    one sentence of legal advisers, asked "how many legal opinions did the legal advisers issue")."""
     if not terms:
         return None
     rivals = [m for m in matches if m.ok and not m.fact.row.derived]
+
+    def says(text: str, among: Sequence[str]) -> bool:
+        return all(any(w in text for w in t.split()) for t in among)
+
     for words in (lambda f: f"{f.measure} {f.clause}", lambda f: f.row.sentence or ""):
-        holders = {(m.fact.row.sentence, m.fact.row.written): m.fact for m in rivals
-                   if all(any(w in words(m.fact) for w in t.split()) for t in terms)}
+        holders = {(m.fact.row.sentence, m.fact.row.written): m.fact for m in rivals if says(words(m.fact), terms)}
         if len(holders) == 1:
             return next(iter(holders.values()))
         if holders:
-            return None
+            break
+    if counted and set(counted) <= set(terms):
+        own = {(m.fact.row.sentence, m.fact.row.written): m.fact for m in rivals
+               if says(f"{m.fact.measure} {m.fact.clause}", counted) and says(m.fact.row.sentence or "", terms)}
+        if len(own) == 1:
+            return next(iter(own.values()))
     return None
 
 
+def _terms_in_report(terms: Sequence[str], facts: Sequence[Fact]) -> bool:
+    """Whether the report says every glossary term of an English ask that names what is counted (a term of
+    several words by any of them), somewhere in its figures' sentences."""
+    stages = {w for _, zh in english_asks().stages.values() for w in zh}
+    measures = [t for t in terms if not set(t.split()) <= stages]
+    if not measures:
+        return True
+    report = " ".join(dict.fromkeys(f"{f.text} {f.row.sentence or ''}" for f in facts))
+    return all(any(w in report for w in t.split()) for t in measures)
+
+
 def _clear_lead(matches: list[Match], threshold: float,
-                may_lift: Callable[[Fact], bool] = lambda _: True) -> list[Match]:
+                may_lift: Callable[[Fact], bool] = lambda _: True, units: Sequence[str] = ()) -> list[Match]:
     """An English ask: the best fact that may answer is taken when it stands clear of every other figure
-    (figures computed from counts, and the same figure read twice, are not rivals)."""
+    (figures computed from counts, and the same figure read twice, are not rivals; when the question's
+    noun names its unit, "how many case files", only figures of that unit's family are: one of a family
+    the hard rules let pass loosely, 42期 for files, is no rival)."""
     if threshold <= 0 or threshold == float("inf"):
         return matches
     best = next((m for m in matches if m.ok), None)
@@ -671,8 +709,15 @@ def _clear_lead(matches: list[Match], threshold: float,
         return matches
     same = (best.fact.row.sentence, best.fact.row.written)
     # Only figures that may answer are rivals: the hard rules (unit, stage, scope, year) filter first.
-    runner = next((m.score for m in matches if m.ok and m is not best and not m.fact.row.derived
-                   and (m.fact.row.sentence, m.fact.row.written) != same), 0.0)
+    intents = load_intents()
+    asked = {intents.family(u) or u for u in units if u not in intents.generic_units}
+
+    def rival(m: Match) -> bool:
+        if not m.ok or m is best or m.fact.row.derived or (m.fact.row.sentence, m.fact.row.written) == same:
+            return False
+        return not asked or (intents.family(m.fact.row.unit) or m.fact.row.unit) in asked
+
+    runner = next((m.score for m in matches if rival(m)), 0.0)
     if best.score - runner < ENGLISH_LEAD * best.score:
         return matches
     lifted = [Match(m.fact, threshold, m.reject) if m is best else m for m in matches]
