@@ -12,6 +12,7 @@ answers the county (nor the reverse when the question names the town).
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections import OrderedDict
@@ -52,6 +53,9 @@ ENGLISH_DENSE_WEIGHT = 0.6
 # domain's fixed terms) weighs this many dictionary words.
 TERM_SLOT = 2.0
 EMPTY_SLOT = 0.3  # an English word none of whose dictionary candidates the report says
+# A dictionary word said by a share of the report's sentences of at most 1/n^SPECIFIC_SHARE weighs fully (a
+# word in every sentence, EMPTY_SLOT): inverse sentence frequency over log(n).
+SPECIFIC_SHARE = 0.5
 # An exact match in meaning: the fact nearest the ask by this cosine, this far ahead of the next, with
 # some words in common (e5 cosines of phrases; see evals/sweep_facts.py).
 SAME_MEANING = 0.82
@@ -571,12 +575,24 @@ def _said_in_report(asked: Asked, facts: Sequence[Fact], tokenizer: Tokenizer) -
     each word by its parts: "处罚案件" half said by "办理案件") and each other English word (its dictionary
     candidates that occur in the report; none, when the report never says it: such a word weighs less,
     as it may be a word of the question's grammar as well as a thing the report lacks)."""
-    report = " ".join(dict.fromkeys(f.row.sentence or f.text for f in facts))
+    sentences = list(dict.fromkeys(f.row.sentence or f.text for f in facts))
+    report = " ".join(sentences)
     out = [Slot(TERM_SLOT, tuple(tuple(tokenizer.tokens(w)) or (w,) for w in term.split())) for term in asked.terms]
     for candidates in asked.slots:
         here = tuple((c,) for c in candidates if c in report)
-        out.append(Slot(1.0 if here else EMPTY_SLOT, here))
+        out.append(Slot(_specificity(here, sentences) if here else EMPTY_SLOT, here))
     return tuple(out)
+
+
+def _specificity(words: Sequence[tuple[str, ...]], sentences: Sequence[str]) -> float:
+    """How much a dictionary word tells the report's figures apart: 1 when few of its sentences say it,
+    less for a word most of them say (民警 all over a police bureau's report, 政府 over a government's),
+    by its inverse sentence frequency in the report; never under an unsaid word's weight."""
+    n = len(sentences)
+    if n < 3:
+        return 1.0
+    df = sum(any(all(p in s for p in parts) for parts in words) for s in sentences)
+    return max(EMPTY_SLOT, min(1.0, math.log(n / max(df, 1)) / math.log(n) / SPECIFIC_SHARE))
 
 
 @dataclass(frozen=True)
@@ -619,13 +635,15 @@ def _says_terms(terms: Sequence[str], fact: Fact) -> bool:
     stages = {w for _, zh in english_asks().stages.values() for w in zh}
     text = f"{fact.measure} {fact.clause} {fact.row.sentence or ''}"  # the report's words, not the catalogue's
     have = _pairs(text)
-
-    def said(word: str) -> bool:
-        pairs = _pairs(word)
-        return word in text or (bool(pairs) and len(pairs & have) >= len(pairs) / 3)
-
     measures = [term for term in terms if not set(term.split()) <= stages]
-    return not measures or any(any(said(w) for w in term.split()) for term in measures)
+    return not measures or any(any(_said(w, text, have) for w in term.split()) for term in measures)
+
+
+def _said(word: str, text: str, have: frozenset[str]) -> bool:
+    """Whether a term's word is said in a text (of character pairs `have`): whole, or by a third of its
+    character pairs at least."""
+    pairs = _pairs(word)
+    return word in text or (bool(pairs) and len(pairs & have) >= len(pairs) / 3)
 
 
 def _by_meaning(matches: list[Match], sims: Sequence[float | None], weight: float, threshold: float,
@@ -677,8 +695,10 @@ def _named_by_terms(matches: list[Match], terms: Sequence[str], counted: Sequenc
         if holders:
             break
     if counted and set(counted) <= set(terms):
+        # A bare measure ("调解成功3795件" after "调解矛盾纠纷3860件") counts what its sentence counts.
         own = {(m.fact.row.sentence, m.fact.row.written): m.fact for m in rivals
-               if says(f"{m.fact.measure} {m.fact.clause}", counted) and says(m.fact.row.sentence or "", terms)}
+               if says(m.fact.row.sentence or "", terms)
+               and (says(f"{m.fact.measure} {m.fact.clause}", counted) or len(m.fact.measure) <= BARE_MEASURE)}
         if len(own) == 1:
             return next(iter(own.values()))
     return None
@@ -686,13 +706,15 @@ def _named_by_terms(matches: list[Match], terms: Sequence[str], counted: Sequenc
 
 def _terms_in_report(terms: Sequence[str], facts: Sequence[Fact]) -> bool:
     """Whether the report says every glossary term of an English ask that names what is counted (a term of
-    several words by any of them), somewhere in its figures' sentences."""
+    several words by any of them, a word by its parts as `_says_terms` reads it: 处罚案件 by 办理案件, never
+    败诉 by 诉讼), somewhere in its figures' sentences."""
     stages = {w for _, zh in english_asks().stages.values() for w in zh}
     measures = [t for t in terms if not set(t.split()) <= stages]
     if not measures:
         return True
     report = " ".join(dict.fromkeys(f"{f.text} {f.row.sentence or ''}" for f in facts))
-    return all(any(w in report for w in t.split()) for t in measures)
+    have = _pairs(report)
+    return all(any(_said(w, report, have) for w in t.split()) for t in measures)
 
 
 def _clear_lead(matches: list[Match], threshold: float,
