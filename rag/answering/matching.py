@@ -64,7 +64,8 @@ SAME_MEANING_WORDS = 0.3  # Chinese asks; an English ask's words are the diction
 # English asks: the glossary and dictionary bring in the report's terms and some noise, so the best
 # fact's score is low in absolute terms while it stands well clear of the others. It answers when it
 # scores at least the floor and leads the best other figure by the lead (a share of its own score);
-# chosen from the curve of evals/sweep_facts.py (docs/evaluation.md, "Choosing the facts threshold").
+# chosen from the curve of evals/sweep_facts.py (docs/evaluation.md, "English lookups when the right
+# figure leads").
 ENGLISH_FLOOR = 0.25
 ENGLISH_LEAD = 0.25
 # English asks read the passage first: a figure whose sentence is in the report's top passages for the
