@@ -2,6 +2,7 @@
 
     python -m evals.sweep_facts --store .govqa-eval --gold evals/gold [--gold more.jsonl] [--out sweep.md]
     python -m evals.sweep_facts --english ...   # the English rule: dense weight × floor × lead
+    python -m evals.sweep_facts --english --list ...   # each English item's verdict under the rule as set
     python -m evals.sweep_facts --store S --items tests.rag.answering.meaning_items --english
         # a test table of (report, question, figures or None) instead of gold files; S holds its REPORTS
 
@@ -23,7 +24,7 @@ from evals.harness import load_gold_set
 from evals.scoring import contains
 from rag.answering import matching
 from rag.answering.facts import THRESHOLD, find
-from rag.answering.format import display
+from rag.answering.format import display, display_en
 from rag.question.scope import select
 from rag.question.understanding import Context
 from rag.schema import AskRequest
@@ -84,10 +85,8 @@ def curve(collected: list[tuple[dict, list[tuple[float, str]]]], thresholds: lis
     return rows
 
 
-def english_curve(service: Service, items: list[dict], weights: list[float], floors: list[float],
-                  leads: list[float]) -> list[dict]:
-    """English single-report items asked through the facts step under each setting of the English rule
-    (dense weight, floor, lead): answered right, answered wrongly, refused rightly, refused wrongly."""
+def english_prepared(service: Service, items: list[dict]) -> list[tuple[dict, object]]:
+    """English single-report lookups with their evidence, ready for the facts step."""
     docs, chunks = service._snapshot()
     prepared = []
     for item in items:
@@ -102,6 +101,26 @@ def english_curve(service: Service, items: list[dict], weights: list[float], flo
         ev = service.parts.chain.evidence(q, docs, chunks, scope, Context())
         if len(ev.scoped_docs) == 1:
             prepared.append((item, ev))
+    return prepared
+
+
+def english_outcome(service: Service, item: dict, ev) -> tuple[str, list[str]]:
+    """One English item through the facts step under the rule as set: its verdict and the figures given."""
+    found = [find(a, ev.scoped_docs[0], service.parts.facts, ev.idf, THRESHOLD) for a in ev.asks]
+    # The figure as the Chinese and the English answer state it ("2.36亿元", "236 million yuan").
+    answered = [f"{display(f.best.fact.row)} {display_en(f.best.fact.row)}" for f in found if f.best is not None]
+    gold_no = item.get("answerable") is False
+    if not answered:
+        return ("refused_right" if gold_no else "refused_wrong"), []
+    good = not gold_no and all(contains(" ".join(answered), e) for e in item.get("must_include") or [])
+    return ("answered_right" if good else "answered_wrong"), answered
+
+
+def english_curve(service: Service, items: list[dict], weights: list[float], floors: list[float],
+                  leads: list[float]) -> list[dict]:
+    """English single-report items asked through the facts step under each setting of the English rule
+    (dense weight, floor, lead): answered right, answered wrongly, refused rightly, refused wrongly."""
+    prepared = english_prepared(service, items)
     saved = matching.ENGLISH_DENSE_WEIGHT, matching.ENGLISH_FLOOR, matching.ENGLISH_LEAD
     rows = []
     try:
@@ -109,15 +128,7 @@ def english_curve(service: Service, items: list[dict], weights: list[float], flo
             matching.ENGLISH_DENSE_WEIGHT, matching.ENGLISH_FLOOR, matching.ENGLISH_LEAD = w, floor, lead
             counts = {"answered_right": 0, "answered_wrong": 0, "refused_right": 0, "refused_wrong": 0}
             for item, ev in prepared:
-                found = [find(a, ev.scoped_docs[0], service.parts.facts, ev.idf, THRESHOLD) for a in ev.asks]
-                answered = [display(f.best.fact.row) for f in found if f.best is not None]
-                gold_no = item.get("answerable") is False
-                if not answered:
-                    counts["refused_right" if gold_no else "refused_wrong"] += 1
-                    continue
-                text = " ".join(answered)
-                good = not gold_no and all(contains(text, e) for e in item.get("must_include") or [])
-                counts["answered_right" if good else "answered_wrong"] += 1
+                counts[english_outcome(service, item, ev)[0]] += 1
             rows.append({"weight": w, "floor": floor, "lead": lead, **counts})
     finally:
         matching.ENGLISH_DENSE_WEIGHT, matching.ENGLISH_FLOOR, matching.ENGLISH_LEAD = saved
@@ -151,11 +162,17 @@ def main() -> None:
     parser.add_argument("--items", action="append", default=[], help="a test table's module (ITEMS)")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--english", action="store_true", help="sweep the English rule instead")
+    parser.add_argument("--list", action="store_true",
+                        help="with --english: each item's verdict under the rule as set, instead of the sweep")
     args = parser.parse_args()
     service = Service(Settings(store=args.store))
     try:
         items = [i for g in args.gold for i in load_gold_set(g)] + [i for m in args.items for i in table_items(m)]
-        if args.english:
+        if args.english and args.list:
+            text = "\n".join(f"{item['id']}\t{verdict}\t{item['question']}\t{' / '.join(given)}"
+                             for item, ev in english_prepared(service, items)
+                             for verdict, given in [english_outcome(service, item, ev)]) + "\n"
+        elif args.english:
             text = english_markdown(english_curve(service, items, [0.3, 0.6, 0.8], [0.1, 0.15, 0.2, 0.25, 0.3],
                                                   [0.0, 0.15, 0.25, 0.35, 0.5]))
         else:

@@ -12,6 +12,7 @@ answers the county (nor the reverse when the question names the town).
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections import OrderedDict
@@ -52,6 +53,9 @@ ENGLISH_DENSE_WEIGHT = 0.6
 # domain's fixed terms) weighs this many dictionary words.
 TERM_SLOT = 2.0
 EMPTY_SLOT = 0.3  # an English word none of whose dictionary candidates the report says
+# A dictionary word said by a share of the report's sentences of at most 1/n^SPECIFIC_SHARE weighs fully (a
+# word in every sentence, EMPTY_SLOT): inverse sentence frequency over log(n).
+SPECIFIC_SHARE = 0.5
 # An exact match in meaning: the fact nearest the ask by this cosine, this far ahead of the next, with
 # some words in common (e5 cosines of phrases; see evals/sweep_facts.py).
 SAME_MEANING = 0.82
@@ -60,9 +64,10 @@ SAME_MEANING_WORDS = 0.3  # Chinese asks; an English ask's words are the diction
 # English asks: the glossary and dictionary bring in the report's terms and some noise, so the best
 # fact's score is low in absolute terms while it stands well clear of the others. It answers when it
 # scores at least the floor and leads the best other figure by the lead (a share of its own score);
-# chosen from the curve of evals/sweep_facts.py (docs/evaluation.md, "Choosing the facts threshold").
-ENGLISH_FLOOR = 0.2
-ENGLISH_LEAD = 0.35
+# chosen from the curve of evals/sweep_facts.py (docs/evaluation.md, "English lookups when the right
+# figure leads").
+ENGLISH_FLOOR = 0.25
+ENGLISH_LEAD = 0.25
 # English asks read the passage first: a figure whose sentence is in the report's top passages for the
 # question (the hybrid retriever, its dense half cross-lingual) gains this much, by the passage's rank.
 PASSAGE_BONUS = 0.12
@@ -547,11 +552,15 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
 
         if sims is not None:
             matches = _by_meaning(matches, sims, ENGLISH_DENSE_WEIGHT, dense_below, words=0.0, may_lift=may_lift)
-        named = _named_by_terms(matches, asked.terms)
+        named = _named_by_terms(matches, asked.terms, _counted_terms(asked))
+        if not _terms_in_report(asked.terms, facts):
+            # A domain term the report never says ("lost" lawsuits where it gives none lost): the figures
+            # its other words find are near misses, answered only when their words cross the threshold.
+            return matches
         if named is not None and 0 < dense_below < float("inf"):
             lifted = [Match(m.fact, max(m.score, dense_below), m.reject) if m.fact is named else m for m in matches]
             return sorted(lifted, key=lambda m: -m.score)
-        return _clear_lead(matches, dense_below, may_lift)
+        return _clear_lead(matches, dense_below, may_lift, asked.units)
     # Words alone would refuse, yet some match (colloquial wording): the dense model weighs in on the
     # best few. `dense_below` is the facts threshold, so questions the words decide pay nothing.
     top = [m for m in matches[:DENSE_CANDIDATES] if m.ok]
@@ -567,12 +576,24 @@ def _said_in_report(asked: Asked, facts: Sequence[Fact], tokenizer: Tokenizer) -
     each word by its parts: "处罚案件" half said by "办理案件") and each other English word (its dictionary
     candidates that occur in the report; none, when the report never says it: such a word weighs less,
     as it may be a word of the question's grammar as well as a thing the report lacks)."""
-    report = " ".join(dict.fromkeys(f.row.sentence or f.text for f in facts))
+    sentences = list(dict.fromkeys(f.row.sentence or f.text for f in facts))
+    report = " ".join(sentences)
     out = [Slot(TERM_SLOT, tuple(tuple(tokenizer.tokens(w)) or (w,) for w in term.split())) for term in asked.terms]
     for candidates in asked.slots:
         here = tuple((c,) for c in candidates if c in report)
-        out.append(Slot(1.0 if here else EMPTY_SLOT, here))
+        out.append(Slot(_specificity(here, sentences) if here else EMPTY_SLOT, here))
     return tuple(out)
+
+
+def _specificity(words: Sequence[tuple[str, ...]], sentences: Sequence[str]) -> float:
+    """How much a dictionary word tells the report's figures apart: 1 when few of its sentences say it,
+    less for a word most of them say (民警 all over a police bureau's report, 政府 over a government's),
+    by its inverse sentence frequency in the report; never under an unsaid word's weight."""
+    n = len(sentences)
+    if n < 3:
+        return 1.0
+    df = sum(any(all(p in s for p in parts) for parts in words) for s in sentences)
+    return max(EMPTY_SLOT, min(1.0, math.log(n / max(df, 1)) / math.log(n) / SPECIFIC_SHARE))
 
 
 @dataclass(frozen=True)
@@ -615,13 +636,15 @@ def _says_terms(terms: Sequence[str], fact: Fact) -> bool:
     stages = {w for _, zh in english_asks().stages.values() for w in zh}
     text = f"{fact.measure} {fact.clause} {fact.row.sentence or ''}"  # the report's words, not the catalogue's
     have = _pairs(text)
-
-    def said(word: str) -> bool:
-        pairs = _pairs(word)
-        return word in text or (bool(pairs) and len(pairs & have) >= len(pairs) / 3)
-
     measures = [term for term in terms if not set(term.split()) <= stages]
-    return not measures or any(any(said(w) for w in term.split()) for term in measures)
+    return not measures or any(any(_said(w, text, have) for w in term.split()) for term in measures)
+
+
+def _said(word: str, text: str, have: frozenset[str]) -> bool:
+    """Whether a term's word is said in a text (of character pairs `have`): whole, or by a third of its
+    character pairs at least."""
+    pairs = _pairs(word)
+    return word in text or (bool(pairs) and len(pairs & have) >= len(pairs) / 3)
 
 
 def _by_meaning(matches: list[Match], sims: Sequence[float | None], weight: float, threshold: float,
@@ -642,27 +665,65 @@ def _by_meaning(matches: list[Match], sims: Sequence[float | None], weight: floa
     return rescored
 
 
-def _named_by_terms(matches: list[Match], terms: Sequence[str]) -> Fact | None:
+# "how many <noun> did …" as the glossary has put it into Chinese ("多少 法律意见 did …").
+_COUNTED = re.compile(r"多少\s+(.+?)\s+(?:did|do|does|were|was|are|is|has|have|had)\b", re.I)
+
+
+def _counted_terms(asked: Asked) -> tuple[str, ...]:
+    """The glossary terms of the noun an English ask counts ("how many legal opinions did … issue" →
+    法律意见): what the figure's own clause must say, where the rest of the ask may be said around it."""
+    m = _COUNTED.search(asked.text)
+    return tuple(t for t in asked.terms if any(w in m.group(1) for w in t.split())) if m else ()
+
+
+def _named_by_terms(matches: list[Match], terms: Sequence[str], counted: Sequence[str] = ()) -> Fact | None:
     """An English ask whose glossary terms (the domain's fixed terms: 常务会议, 学法) are all in the words of
     exactly one figure that may answer: that figure (its clause first, else its sentence, whose lead may
-    name what the clause counts). Two figures holding them leave the choice to the scores."""
+    name what the clause counts). Two figures holding them leave the choice to the scores, unless only one
+    of them says the counted noun's terms in its own clause ("出具法律意见书140份" beside "审查合同87份" in
+    one sentence of legal advisers, asked "how many legal opinions did the legal advisers issue")."""
     if not terms:
         return None
     rivals = [m for m in matches if m.ok and not m.fact.row.derived]
+
+    def says(text: str, among: Sequence[str]) -> bool:
+        return all(any(w in text for w in t.split()) for t in among)
+
     for words in (lambda f: f"{f.measure} {f.clause}", lambda f: f.row.sentence or ""):
-        holders = {(m.fact.row.sentence, m.fact.row.written): m.fact for m in rivals
-                   if all(any(w in words(m.fact) for w in t.split()) for t in terms)}
+        holders = {(m.fact.row.sentence, m.fact.row.written): m.fact for m in rivals if says(words(m.fact), terms)}
         if len(holders) == 1:
             return next(iter(holders.values()))
         if holders:
-            return None
+            break
+    if counted and set(counted) <= set(terms):
+        # A bare measure ("调解成功3795件" after "调解矛盾纠纷3860件") counts what its sentence counts.
+        own = {(m.fact.row.sentence, m.fact.row.written): m.fact for m in rivals
+               if says(m.fact.row.sentence or "", terms)
+               and (says(f"{m.fact.measure} {m.fact.clause}", counted) or len(m.fact.measure) <= BARE_MEASURE)}
+        if len(own) == 1:
+            return next(iter(own.values()))
     return None
 
 
+def _terms_in_report(terms: Sequence[str], facts: Sequence[Fact]) -> bool:
+    """Whether the report says every glossary term of an English ask that names what is counted (a term of
+    several words by any of them, a word by its parts as `_says_terms` reads it: 处罚案件 by 办理案件, never
+    败诉 by 诉讼), somewhere in its figures' sentences."""
+    stages = {w for _, zh in english_asks().stages.values() for w in zh}
+    measures = [t for t in terms if not set(t.split()) <= stages]
+    if not measures:
+        return True
+    report = " ".join(dict.fromkeys(f"{f.text} {f.row.sentence or ''}" for f in facts))
+    have = _pairs(report)
+    return all(any(_said(w, report, have) for w in t.split()) for t in measures)
+
+
 def _clear_lead(matches: list[Match], threshold: float,
-                may_lift: Callable[[Fact], bool] = lambda _: True) -> list[Match]:
+                may_lift: Callable[[Fact], bool] = lambda _: True, units: Sequence[str] = ()) -> list[Match]:
     """An English ask: the best fact that may answer is taken when it stands clear of every other figure
-    (figures computed from counts, and the same figure read twice, are not rivals)."""
+    (figures computed from counts, and the same figure read twice, are not rivals; when the question's
+    noun names its unit, "how many case files", only figures of that unit's family are: one of a family
+    the hard rules let pass loosely, 42期 for files, is no rival)."""
     if threshold <= 0 or threshold == float("inf"):
         return matches
     best = next((m for m in matches if m.ok), None)
@@ -671,8 +732,15 @@ def _clear_lead(matches: list[Match], threshold: float,
         return matches
     same = (best.fact.row.sentence, best.fact.row.written)
     # Only figures that may answer are rivals: the hard rules (unit, stage, scope, year) filter first.
-    runner = next((m.score for m in matches if m.ok and m is not best and not m.fact.row.derived
-                   and (m.fact.row.sentence, m.fact.row.written) != same), 0.0)
+    intents = load_intents()
+    asked = {intents.family(u) or u for u in units if u not in intents.generic_units}
+
+    def rival(m: Match) -> bool:
+        if not m.ok or m is best or m.fact.row.derived or (m.fact.row.sentence, m.fact.row.written) == same:
+            return False
+        return not asked or (intents.family(m.fact.row.unit) or m.fact.row.unit) in asked
+
+    runner = next((m.score for m in matches if rival(m)), 0.0)
     if best.score - runner < ENGLISH_LEAD * best.score:
         return matches
     lifted = [Match(m.fact, threshold, m.reject) if m is best else m for m in matches]

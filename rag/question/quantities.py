@@ -138,8 +138,10 @@ def distributed(part: str, q: Question) -> list[tuple[str, str]]:
 def _asked(part: str, q: Question, whole: bool) -> Asked:
     intents = load_intents()
     units = intents.asked_unit.findall(part) or (q.units if whole else [])
-    units = units or [u for word, u in intents.measure_units.items() if word in part][:1]
     wants_rate = bool(intents.rate.search(_measure_core(part, q)))
+    if q.english and whole and not wants_rate:  # the noun counted, before a dictionary word (人次 of "visit")
+        units = units or english_units(q.original)
+    units = units or [u for word, u in intents.measure_units.items() if word in part][:1]
     operation, order = _operation(part if not whole else q.text, q)
     period = m.group(0) if (m := _PERIOD.search(part)) else None
     measure = measure_words(part, q)

@@ -111,3 +111,43 @@ def test_plain_speech_words_are_found_inside_the_reports_words(measure: str, sen
 
     fact = _fact(_row(sentence, written, "条", float(written[:-1])))
     assert lexical_score(Asked(measure, measure, units=["条"]), fact, default_tokenizer(), {}) >= THRESHOLD
+
+
+# --- English asks: the lead rule's evidence (rag/answering/matching.py, English parts) ---------------------
+
+def test_a_requests_count_in_例_is_a_count_of_cases() -> None:
+    fact = _fact(_row("全年收到政府信息公开申请31例。", "31例", "例", 31))
+    assert reject_reason(Asked("多少 申请", "申请", units=["件"]), fact, 2023) is None
+
+
+@pytest.mark.parametrize(("terms", "row", "said"), [
+    (("败诉",), _row("新收一审行政诉讼案件41件。", "41件", "件", 41), False),  # the report gives only those filed
+    (("处罚案件",), _row("镇综合行政执法队办理案件210件。", "210件", "件", 210), True),  # said by its parts
+    (("司法建议",), _row("收到政府信息公开申请31例。", "31例", "例", 31), False),
+    (("检察建议",), _row("收到检察建议4件，均已整改回复。", "4件", "件", 4), True),
+])
+def test_a_measure_term_the_report_never_says_is_not_said(terms: tuple[str, ...], row: MetricRow,
+                                                          said: bool) -> None:
+    from rag.answering.matching import _terms_in_report
+
+    assert _terms_in_report(terms, [_fact(row)]) is said
+
+
+@pytest.mark.parametrize(("text", "terms", "counted"), [
+    ("多少   法律意见  did Qixian's  法律顾问  issue in 2023?", ("法律顾问", "法律意见"), ("法律意见",)),
+    ("多少 纠纷 did the  人民调解  resolve successfully?", ("调解成功", "人民调解", "纠纷"), ("纠纷",)),
+    ("多少  法律顾问  does Qixian retain?", ("法律顾问",), ("法律顾问",)),
+    ("What was the total?", ("法律顾问",), ()),
+])
+def test_the_counted_nouns_terms(text: str, terms: tuple[str, ...], counted: tuple[str, ...]) -> None:
+    from rag.answering.matching import _counted_terms
+
+    assert _counted_terms(Asked(text, "", terms=terms)) == counted
+
+
+def test_a_word_most_of_the_reports_sentences_say_weighs_little() -> None:
+    from rag.answering.matching import EMPTY_SLOT, _specificity
+
+    sentences = [f"民警开展第{i}项工作{i}次。" for i in range(9)] + ["办理刑事案件418起。"]
+    assert _specificity((("刑事",),), sentences) == 1.0
+    assert _specificity((("民警",),), sentences) == EMPTY_SLOT
