@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from rag.answering.matching import Fact, FactBook, Match, score_facts
 from rag.domain.catalogue import load_catalogue
 from rag.domain.intents import load_intents
-from rag.question.quantities import Asked
+from rag.question.quantities import Asked, ShareSides, Side, share_words
 from rag.text.figures import figures
 
 # The whole is stated before the part, at most this many characters before it (the sentence before).
@@ -52,6 +52,10 @@ def find_share(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mapping
         return None
     intents = load_intents()
     count = as_count(asked)
+    if asked.share is not None:
+        named = _named_share(count, asked.share, facts, book, idf, doc_year, passages)
+        if named is not None:
+            return named
     matches = score_facts(count, facts, book, idf, doc_year, dense_below=float("-inf"), passages=passages)
     usable = [m for m in matches if m.ok and not m.fact.row.derived and m.fact.row.span
               and intents.family(m.fact.row.unit) not in _NOT_COUNTED and intents.family(m.fact.row.unit)
@@ -106,7 +110,12 @@ def _whole_of(whole: Fact, part: Fact) -> bool:
     w, p = whole.row, part.row
     if intents.family(w.unit) != intents.family(p.unit) or w.value < p.value:
         return False
-    if w.span is None or p.span is None or w.span[0] >= p.span[0]:
+    if w.span is None or p.span is None:
+        return False
+    if w.span[0] > p.span[0]:  # "网站发布12766条，微信发布1155条，共13921条": a total after its parts
+        return w.sentence == p.sentence and share_words()["total_before"].search(  # type: ignore[union-attr]
+            (w.sentence or "")[:max(0, (w.sentence or "").find(w.written or "\0"))][-6:]) is not None
+    if w.span[0] == p.span[0]:
         return False
     if w.sentence == p.sentence:
         return True
@@ -119,3 +128,81 @@ def _whole_in_question(text: str) -> list[tuple[float, str]]:
     """Counts the question states as the whole ("346件纠纷中…占多少"): (value, unit)."""
     return [(float(f.value), f.unit) for f in figures(text) if f.unit and not f.is_calendar()
             and not re.fullmatch(r"(?:19|20)\d{2}", f.value)]
+
+
+# A whole named by the question may stand this far from its part (same section): a paragraph.
+WHOLE_SPAN = 2 * NEAR
+
+
+def _side_ask(count: Asked, side: Side) -> Asked:
+    """One side of a share as an ask of its own: its words alone (an English side: its words and meaning)."""
+    english = bool(side.said)
+    return replace(count, measure=side.measure or (count.measure if not english else ""), focus="", context="",
+                   alternatives=[], metrics=[], units=[], said=side.said or side.measure or count.measure,
+                   phrase="", terms=(), slots=side.slots, share=None)
+
+
+def _usable(matches: Sequence[Match]) -> list[Match]:
+    intents = load_intents()
+    return [m for m in matches if m.ok and not m.fact.row.derived and m.fact.row.span and m.fact.row.value > 0
+            and intents.family(m.fact.row.unit) and intents.family(m.fact.row.unit) not in _NOT_COUNTED]
+
+
+def _named_share(count: Asked, sides: ShareSides, facts: Sequence[Fact], book: FactBook, idf: Mapping[str, float],
+                 doc_year: int | None, passages: Sequence[str]) -> Share | None:
+    """The share whose part and whole the question names: the part's words (or a rate's stem words) in the
+    part's own measure, the whole's words in the whole's, one unit family, near each other."""
+    english = bool(sides.part.said)
+    floor = ENGLISH_PART_FLOOR if english else PART_FLOOR
+    dense = float("-inf") if not english else PART_FLOOR
+    if sides.part.stems:
+        parts = [Match(f, 1.0, None) for f in facts if any(w in f.measure for w in sides.part.stems)]
+        parts = _usable(parts)
+    else:
+        parts = [m for m in _usable(score_facts(_side_ask(count, sides.part), facts, book, idf, doc_year,
+                                                dense_below=dense, passages=passages))
+                 if m.score >= floor and (english or _says_all(sides.part.measure, m.fact, book))]
+    if not parts:
+        return None
+    wholes: list[Match] = []
+    if sides.whole is not None:
+        wholes = [m for m in _usable(score_facts(_side_ask(count, sides.whole), facts, book, idf, doc_year,
+                                                 dense_below=dense, passages=passages)) if m.score >= floor]
+    best: tuple[float, Share] | None = None
+    for part in parts[:8]:
+        if sides.whole is not None and wholes:
+            pool = [(w, w.score) for w in wholes if w.fact is not part.fact and _may_be_whole(w.fact, part.fact)
+                    and not (sides.part.stems and any(x in w.fact.measure for x in sides.part.stems))]
+        else:  # no whole named (or none found by its words): the total the part stands under
+            pool = [(Match(w, 0.5, None), 0.5) for w in (m.fact for m in _usable(
+                [Match(f, 1.0, None) for f in facts])) if w is not part.fact and _whole_of(w, part.fact)]
+        for whole, wscore in pool:
+            near = abs(whole.fact.row.span[0] - part.fact.row.span[0]) / WHOLE_SPAN  # type: ignore[index]
+            score = part.score + wscore - 0.2 * near
+            if best is None or score > best[0]:
+                best = (score, Share(part, whole))
+    return best[1] if best else None
+
+
+def _may_be_whole(whole: Fact, part: Fact) -> bool:
+    """Whether a figure the question names as the whole may be the part's: one unit family, larger, in the
+    part's section and near it (before it, or after it as a total in its sentence)."""
+    intents = load_intents()
+    w, p = whole.row, part.row
+    if intents.family(w.unit) != intents.family(p.unit) or w.value <= p.value or w.span is None or p.span is None:
+        return False
+    if w.section != p.section or abs(w.span[0] - p.span[0]) > WHOLE_SPAN:
+        return False
+    return w.span[0] < p.span[0] or w.sentence == p.sentence
+
+
+def _says_all(measure: str, fact: Fact, book: FactBook) -> bool:
+    """Whether a figure's own words say every word of a side the question names ("政务微博" is not said by
+    "政务微信公众号发布信息"): each word, or half its character pairs."""
+    text = f"{fact.measure} {fact.clause}"
+    have = {text[i:i + 2] for i in range(len(text) - 1)}
+    for word in (t for t in dict.fromkeys(book.tokenizer.tokens(measure)) if len(t) > 1 and not t.isdigit()):
+        pairs = {word[i:i + 2] for i in range(len(word) - 1)}
+        if word not in text and 2 * len(pairs & have) < len(pairs):
+            return False
+    return True

@@ -50,6 +50,23 @@ class Asked:
     terms: tuple[str, ...] = ()  # the glossary's Chinese terms an English ask names its measure with
     # An English ask's other words, one slot each: the dictionary's Chinese candidates the store knows.
     slots: tuple[tuple[str, ...], ...] = ()
+    share: ShareSides | None = None  # the part and the whole a share question names
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a share (its part or its whole) as the question names it."""
+
+    measure: str  # its measure words (an English side: the glossary's Chinese terms, if any)
+    said: str = ""  # an English side as the user wrote it
+    slots: tuple[tuple[str, ...], ...] = ()  # an English side's words: the dictionary's candidates
+    stems: tuple[str, ...] = ()  # report words that say the part, from a rate's word (办结率 → 办结, 办理完成)
+
+
+@dataclass(frozen=True)
+class ShareSides:
+    part: Side
+    whole: Side | None  # None: the question names no whole (the total near the part is meant)
 
 
 def asked_quantities(q: Question) -> list[Asked]:
@@ -183,7 +200,8 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
                  said=said or measure, stage=stage, per_head=per_head,
                  phrase=said_phrase(q) if q.english and whole else "",
                  terms=tuple(q.terms) if q.english and whole else (),
-                 slots=_slots(said, q) if q.english and whole and said else ())
+                 slots=_slots(said, q) if q.english and whole and said else (),
+                 share=share_sides(said_phrase(q) if q.english and whole else part, q) if wants_rate else None)
 
 
 def _slots(said: str, q: Question) -> tuple[tuple[str, ...], ...]:
@@ -194,6 +212,57 @@ def _slots(said: str, q: Question) -> tuple[tuple[str, ...], ...]:
 
     said = english_asks().subunit.sub(" ", said)  # "Si'an town": the scope, checked on each figure's scope
     return tuple(slots(glossary_terms(said)[0], lambda c: c in q.text))
+
+
+@lru_cache(maxsize=1)
+def share_words() -> dict[str, object]:
+    """How questions name the part and the whole of a share (rag/data/shares.yaml)."""
+    data = yaml.safe_load(resources.files("rag").joinpath("data", "shares.yaml").read_text(encoding="utf-8"))
+    out: dict[str, object] = {k: re.compile(v, re.I) for k, v in data.items() if isinstance(v, str)}
+    out["stems"] = {k: tuple(v) for k, v in data["stems"].items()}
+    return out
+
+
+def share_sides(text: str, q: Question) -> ShareSides | None:
+    """The part and the whole a share question names: "P占W的百分之几", "W中P占多少", "W的办结率" (the stem
+    says the part), "what share of W were P", "P as a share of W"; None when it names no part."""
+    words = share_words()
+    if q.english:
+        said = re.sub(r"\b(?:19|20)\d{2}\b", " ", text)
+        said = re.sub(r"\s+", " ", said).strip(" ?.")
+        for key in ("en_of", "en_as_share"):
+            if m := words[key].search(said):  # type: ignore[union-attr]
+                part = words["en_trim"].sub("", m.group("part")).strip()  # type: ignore[union-attr]
+                whole = m.group("whole").strip()
+                if part and whole:
+                    return ShareSides(_english_side(part, q), _english_side(whole, q))
+        return None
+    core = re.sub(r"\s+", "", _YEAR_WORDS.sub(" ", _measure_core(text, q)))
+    stems: dict[str, tuple[str, ...]] = words["stems"]  # type: ignore[assignment]
+    if (m := words["zh_rate"].search(core)) and m.group("stem") in stems:  # type: ignore[union-attr]
+        whole = _side_words(m.group("whole"), q)
+        part = Side(measure=m.group("stem"), stems=stems[m.group("stem")])
+        return ShareSides(part, Side(whole) if whole else None)
+    for key in ("zh_part_of_whole", "zh_whole_then_part"):
+        if (m := words[key].search(core)) and (part := _side_words(m.group("part"), q)):  # type: ignore[union-attr]
+            whole = _side_words(m.group("whole"), q)
+            return ShareSides(Side(part), Side(whole) if whole else None)
+    if (m := words["zh_part_alone"].search(core)) and (part := _side_words(m.group("part"), q)):  # type: ignore[union-attr]
+        return ShareSides(Side(part), None)
+    return None
+
+
+def _side_words(text: str, q: Question) -> str:
+    words = share_words()
+    out = words["zh_trim"].sub("", re.sub(r"[\s？?。，,]+", "", text))  # type: ignore[union-attr]
+    return words["zh_trim"].sub("", out) if len(out) >= 2 else ""  # type: ignore[union-attr]
+
+
+def _english_side(text: str, q: Question) -> Side:
+    from rag.question.understanding import glossary_terms
+
+    bridged, terms = glossary_terms(text)
+    return Side(measure=" ".join(terms), said=text, slots=_slots(text, q))
 
 
 @dataclass(frozen=True)
