@@ -20,6 +20,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import cn2an
 
@@ -246,7 +247,7 @@ def _clause_before(fact: MetricFact, folded: str) -> str:
 
 def _name_bare_shares(facts: list[MetricFact], folded: str, bare: re.Pattern[str]) -> None:
     """"信函申请35件，占71.4%": a share said bare right after a count is that count's share, named by its noun."""
-    for before, fact in zip(facts, facts[1:], strict=False):
+    for before, fact in pairwise(facts):
         if (fact.unit not in {"%", "‰"} or before.unit in {"%", "‰"} or not before.measure
                 or before.sentence_span != fact.sentence_span):
             continue

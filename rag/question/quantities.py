@@ -261,7 +261,7 @@ def _side_words(text: str, q: Question) -> str:
 def _english_side(text: str, q: Question) -> Side:
     from rag.question.understanding import glossary_terms
 
-    bridged, terms = glossary_terms(text)
+    _, terms = glossary_terms(text)
     return Side(measure=" ".join(terms), said=text, slots=_slots(text, q))
 
 
