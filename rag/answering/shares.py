@@ -54,8 +54,8 @@ def find_share(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mapping
     count = as_count(asked)
     if asked.share is not None:
         named = _named_share(count, asked.share, facts, book, idf, doc_year, passages)
-        if named is not None:
-            return named
+        if named is not None or (asked.share.part.said and asked.share.part.stems):
+            return named  # an English part said in words the report would use: no other figure is it
     matches = score_facts(count, facts, book, idf, doc_year, dense_below=float("-inf"), passages=passages)
     usable = [m for m in matches if m.ok and not m.fact.row.derived and m.fact.row.span
               and intents.family(m.fact.row.unit) not in _NOT_COUNTED and intents.family(m.fact.row.unit)
@@ -139,7 +139,7 @@ def _side_ask(count: Asked, side: Side) -> Asked:
     english = bool(side.said)
     return replace(count, measure=side.measure or (count.measure if not english else ""), focus="", context="",
                    alternatives=[], metrics=[], units=[], said=side.said or side.measure or count.measure,
-                   phrase="", terms=(), slots=side.slots, share=None)
+                   phrase="", terms=(), slots=side.slots, share=None, stage=None, per_head=())
 
 
 def _usable(matches: Sequence[Match]) -> list[Match]:
@@ -155,9 +155,8 @@ def _named_share(count: Asked, sides: ShareSides, facts: Sequence[Fact], book: F
     english = bool(sides.part.said)
     floor = ENGLISH_PART_FLOOR if english else PART_FLOOR
     dense = float("-inf") if not english else PART_FLOOR
-    if sides.part.stems:
-        parts = [Match(f, 1.0, None) for f in facts if any(w in f.measure for w in sides.part.stems)]
-        parts = _usable(parts)
+    if sides.part.stems:  # the part said in the report's words: only a figure saying one of them
+        parts = _usable([Match(f, 1.0, None) for f in facts if any(w in f.measure for w in sides.part.stems)])
     else:
         parts = [m for m in _usable(score_facts(_side_ask(count, sides.part), facts, book, idf, doc_year,
                                                 dense_below=dense, passages=passages))
@@ -206,3 +205,14 @@ def _says_all(measure: str, fact: Fact, book: FactBook) -> bool:
         if word not in text and 2 * len(pairs & have) < len(pairs):
             return False
     return True
+
+
+def stated_fits(asked: Asked, fact: Fact, book: FactBook) -> bool:
+    """Whether a stated rate may answer a share the question names by its part: its words say the part
+    ("结案率" is not 履行率; "网上信访占比" is 经网上信访平台提交的信访件占比). Other figures: not judged here."""
+    sides = asked.share
+    if sides is None or fact.row.unit not in {"%", "‰"}:
+        return True
+    if sides.part.stems:
+        return any(w in fact.measure for w in sides.part.stems)
+    return bool(sides.part.said) or _says_all(sides.part.measure, fact, book)

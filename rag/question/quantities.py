@@ -157,6 +157,8 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
     units = intents.asked_unit.findall(part) or (q.units if whole else [])
     units = units or [u for word, u in intents.measure_units.items() if word in part][:1]
     wants_rate = bool(intents.rate.search(_measure_core(part, q)))
+    if q.english and not wants_rate:  # "P as a share of W": a share asked without a rate word
+        wants_rate = bool(share_words()["en_asks_share"].search(q.original))  # type: ignore[union-attr]
     operation, order = _operation(part if not whole else q.text, q)
     period = m.group(0) if (m := _PERIOD.search(part)) else None
     measure = measure_words(part, q)
@@ -220,7 +222,22 @@ def share_words() -> dict[str, object]:
     data = yaml.safe_load(resources.files("rag").joinpath("data", "shares.yaml").read_text(encoding="utf-8"))
     out: dict[str, object] = {k: re.compile(v, re.I) for k, v in data.items() if isinstance(v, str)}
     out["stems"] = {k: tuple(v) for k, v in data["stems"].items()}
+    out["en_part_words"] = tuple((re.compile(e["en"], re.I), tuple(e["zh"])) for e in data["en_part_words"])
     return out
+
+
+def _english_stems(part: str) -> tuple[str, ...]:
+    """The report words an English part says itself in: "granted" → 予以公开, a stage ("closed") → 办结…"""
+    words = share_words()
+    stems: dict[str, tuple[str, ...]] = words["stems"]  # type: ignore[assignment]
+    out: list[str] = []
+    for en, zh in words["en_part_words"]:  # type: ignore[attr-defined]
+        if en.search(part):
+            out.extend(zh)
+    for en, zh in english_asks().stages.values():
+        if en.search(part):
+            out.extend(w for z in zh for w in (z, *stems.get(z, ())))
+    return tuple(dict.fromkeys(out))
 
 
 def share_sides(text: str, q: Question) -> ShareSides | None:
@@ -229,6 +246,9 @@ def share_sides(text: str, q: Question) -> ShareSides | None:
     words = share_words()
     if q.english:
         said = re.sub(r"\b(?:19|20)\d{2}\b", " ", text)
+        for region in q.regions:  # "the requests Deqing received": the region is the scope, not a side's words
+            for alias in region_aliases(region):
+                said = re.sub(rf"\b{re.escape(alias)}\b(?:['’]s)?", " ", said, flags=re.I)
         said = re.sub(r"\s+", " ", said).strip(" ?.")
         for key in ("en_of", "en_as_share"):
             if m := words[key].search(said):  # type: ignore[union-attr]
@@ -262,7 +282,7 @@ def _english_side(text: str, q: Question) -> Side:
     from rag.question.understanding import glossary_terms
 
     _, terms = glossary_terms(text)
-    return Side(measure=" ".join(terms), said=text, slots=_slots(text, q))
+    return Side(measure=" ".join(terms), said=text, slots=_slots(text, q), stems=_english_stems(text))
 
 
 @dataclass(frozen=True)
