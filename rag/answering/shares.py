@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from rag.answering.matching import Fact, FactBook, Match, score_facts
 from rag.domain.catalogue import load_catalogue
 from rag.domain.intents import load_intents
-from rag.question.quantities import Asked, ShareSides, Side, share_words
+from rag.question.quantities import Asked, ShareSides, Side, english_asks, share_words
 from rag.text.figures import figures
 
 # The whole is stated before the part, at most this many characters before it (the sentence before).
@@ -185,14 +185,23 @@ def _named_share(count: Asked, sides: ShareSides, facts: Sequence[Fact], book: F
 
 def _may_be_whole(whole: Fact, part: Fact) -> bool:
     """Whether a figure the question names as the whole may be the part's: one unit family, larger, in the
-    part's section and near it (before it, or after it as a total in its sentence)."""
+    part's section and near it (before it, or after it as a total in its sentence), not a count of
+    another kind of case (lawsuits are no part of reconsiderations)."""
     intents = load_intents()
     w, p = whole.row, part.row
     if intents.family(w.unit) != intents.family(p.unit) or w.value <= p.value or w.span is None or p.span is None:
         return False
     if w.section != p.section or abs(w.span[0] - p.span[0]) > WHOLE_SPAN:
         return False
-    return w.span[0] < p.span[0] or w.sentence == p.sentence
+    if w.sentence != p.sentence:
+        if w.span[0] > p.span[0]:
+            return False
+        kinds = english_asks().case_kinds
+        said_w = {n for n, ws in enumerate(kinds) if any(x in whole.measure for x in ws)}
+        said_p = {n for n, ws in enumerate(kinds) if any(x in part.measure for x in ws)}
+        if said_w and said_p and not said_w & said_p:
+            return False
+    return True
 
 
 def _says_all(measure: str, fact: Fact, book: FactBook) -> bool:
