@@ -21,6 +21,7 @@ NEAR = 160
 # reach the facts through a dictionary and meaning, so its scores run lower (matching.ENGLISH_FLOOR).
 PART_FLOOR = 0.45
 ENGLISH_PART_FLOOR = 0.25
+NAMED_PART_FLOOR = 0.3
 # Families whose counts make a share (not rates, dates or durations).
 _NOT_COUNTED = {"share", "days"}
 
@@ -153,28 +154,37 @@ def _named_share(count: Asked, sides: ShareSides, facts: Sequence[Fact], book: F
     """The share whose part and whole the question names: the part's words (or a rate's stem words) in the
     part's own measure, the whole's words in the whole's, one unit family, near each other."""
     english = bool(sides.part.said)
-    floor = ENGLISH_PART_FLOOR if english else PART_FLOOR
+    # A Chinese part is held to saying every word it names (with its whole), so its score may run lower.
+    floor = ENGLISH_PART_FLOOR if english else NAMED_PART_FLOOR
     dense = float("-inf") if not english else PART_FLOOR
     if sides.part.stems:  # the part said in the report's words: only a figure saying one of them
         parts = _usable([Match(f, 1.0, None) for f in facts if any(w in f.measure for w in sides.part.stems)])
     else:
         parts = [m for m in _usable(score_facts(_side_ask(count, sides.part), facts, book, idf, doc_year,
                                                 dense_below=dense, passages=passages))
-                 if m.score >= floor and (english or _says_all(sides.part.measure, m.fact, book))]
+                 if m.score >= floor]
     if not parts:
         return None
     wholes: list[Match] = []
     if sides.whole is not None:
         wholes = [m for m in _usable(score_facts(_side_ask(count, sides.whole), facts, book, idf, doc_year,
                                                  dense_below=dense, passages=passages)) if m.score >= floor]
+    everything = _usable([Match(f, 1.0, None) for f in facts])
     best: tuple[float, Share] | None = None
     for part in parts[:8]:
         if sides.whole is not None and wholes:
             pool = [(w, w.score) for w in wholes if w.fact is not part.fact and _may_be_whole(w.fact, part.fact)
                     and not (sides.part.stems and any(x in w.fact.measure for x in sides.part.stems))]
-        else:  # no whole named (or none found by its words): the total the part stands under
-            pool = [(Match(w, 0.5, None), 0.5) for w in (m.fact for m in _usable(
-                [Match(f, 1.0, None) for f in facts])) if w is not part.fact and _whole_of(w, part.fact)]
+        else:  # no whole named (or none found by its words): the total the part stands under, or a larger
+            # count before it in its section (收到申请56件…。本年度予以公开23件)
+            pool = [(Match(w, 0.5 if _whole_of(w, part.fact) else 0.3, None), 0.5 if _whole_of(w, part.fact) else 0.3)
+                    for w in (m.fact for m in everything)
+                    if w is not part.fact and (_whole_of(w, part.fact) or _may_be_whole(w, part.fact))]
+        if not english and not sides.part.stems:  # the part and the whole say the part's every word
+            pool = [(w, x) for w, x in pool if _says_all(sides.part.measure, part.fact, w.fact, book=book)
+                    and _tells_apart(sides.part.measure, part.fact, w.fact, book)]
+        # A whole that is itself a part of a larger count ("其中网络申请40件") is the less likely whole.
+        pool = [(w, x - 0.25 if any(_whole_of(o.fact, w.fact) for o in everything) else x) for w, x in pool]
         for whole, wscore in pool:
             near = abs(whole.fact.row.span[0] - part.fact.row.span[0]) / WHOLE_SPAN  # type: ignore[index]
             score = part.score + wscore - 0.2 * near
@@ -204,16 +214,24 @@ def _may_be_whole(whole: Fact, part: Fact) -> bool:
     return True
 
 
-def _says_all(measure: str, fact: Fact, book: FactBook) -> bool:
-    """Whether a figure's own words say every word of a side the question names ("政务微博" is not said by
-    "政务微信公众号发布信息"): each word, or half its character pairs."""
-    text = f"{fact.measure} {fact.clause}"
+def _says_all(measure: str, *facts: Fact, book: FactBook) -> bool:
+    """Whether the figures' own words say every word of a side the question names ("政务微博" is not said by
+    "政务微信公众号发布信息"): each word, half its character pairs, or two of three of a longer word's
+    characters ("下一年" by 下年度)."""
+    text = " ".join(f"{f.measure} {f.clause}" for f in facts)
     have = {text[i:i + 2] for i in range(len(text) - 1)}
     for word in (t for t in dict.fromkeys(book.tokenizer.tokens(measure)) if len(t) > 1 and not t.isdigit()):
         pairs = {word[i:i + 2] for i in range(len(word) - 1)}
-        if word not in text and 2 * len(pairs & have) < len(pairs):
+        chars = len(word) > 2 and 3 * sum(c in text for c in word) >= 2 * len(word)
+        if word not in text and 2 * len(pairs & have) < len(pairs) and not chars:
             return False
     return True
+
+
+def _tells_apart(measure: str, part: Fact, whole: Fact, book: FactBook) -> bool:
+    """Whether the part's own words hold a word of the ask the whole's lack (予以公开 of 收到申请)."""
+    words = [t for t in dict.fromkeys(book.tokenizer.tokens(measure)) if len(t) > 1 and not t.isdigit()]
+    return any(w in part.tokens and w not in whole.tokens for w in words)
 
 
 def stated_fits(asked: Asked, fact: Fact, book: FactBook) -> bool:
@@ -224,4 +242,4 @@ def stated_fits(asked: Asked, fact: Fact, book: FactBook) -> bool:
         return True
     if sides.part.stems:
         return any(w in fact.measure for w in sides.part.stems)
-    return bool(sides.part.said) or _says_all(sides.part.measure, fact, book)
+    return bool(sides.part.said) or _says_all(sides.part.measure, fact, book=book)

@@ -70,6 +70,8 @@ ITEMS = [
     ("泰顺县2023年政府网站发布的信息占多少比例", "computed", "83.8%", ("8420", "10050")),
     ("泰顺县2023年主动公开信息中政策解读类占百分之几", "computed", "14.8%", ("318", "2150")),
     ("泰顺县2023年申请的办结率大概多少", "computed", "92.9%", ("52", "56")),
+    ("泰顺县2023年予以公开的申请占多少", "computed", "41.1%", ("23", "56")),
+    ("泰顺县2023年结转到下一年办理的申请占多少比例", "computed", "7.1%", ("4", "56")),
     ("遂昌县2022年行政复议结案率大概多少", "computed", "89.1%", ("57", "64")),
     ("遂昌县2022年行政机关负责人出庭率是多少", "computed", "92.5%", ("37", "40")),
     ("遂昌县2022年行政诉讼胜诉率是多少", "computed", "90.6%", ("29", "32")),
@@ -116,6 +118,8 @@ OPEN = {
         "no question word: not read as asking a number",
     # The national table flattened into lines without units ("…申请数 38" / "…办结数 33"): no fact is read.
     "永顺县2021年申请的办结率是多少": "table lines without units give no facts",
+    # 下一年 said 下年度 by the report: the part's words are held to being said, and 一年 is not.
+    "泰顺县2023年结转到下一年办理的申请占多少比例": "a part's word the report says otherwise",
 }
 
 
