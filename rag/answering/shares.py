@@ -174,12 +174,14 @@ def _named_share(count: Asked, sides: ShareSides, facts: Sequence[Fact], book: F
     for part in parts[:8]:
         if sides.whole is not None and wholes:
             pool = [(w, w.score) for w in wholes if w.fact is not part.fact and _may_be_whole(w.fact, part.fact)
+                    and _no_whole_of_its_own(w.fact, part.fact, everything)
                     and not (sides.part.stems and any(x in w.fact.measure for x in sides.part.stems))]
         else:  # no whole named (or none found by its words): the total the part stands under, or a larger
             # count before it in its section (收到申请56件…。本年度予以公开23件)
             pool = [(Match(w, 0.5 if _whole_of(w, part.fact) else 0.3, None), 0.5 if _whole_of(w, part.fact) else 0.3)
                     for w in (m.fact for m in everything)
-                    if w is not part.fact and (_whole_of(w, part.fact) or _may_be_whole(w, part.fact))]
+                    if w is not part.fact and (_whole_of(w, part.fact) or (
+                        _may_be_whole(w, part.fact) and _no_whole_of_its_own(w, part.fact, everything)))]
         if not english and not sides.part.stems:  # the part and the whole say the part's every word
             pool = [(w, x) for w, x in pool if _says_all(sides.part.measure, part.fact, w.fact, book=book)
                     and _tells_apart(sides.part.measure, part.fact, w.fact, book)]
@@ -238,8 +240,17 @@ def stated_fits(asked: Asked, fact: Fact, book: FactBook) -> bool:
     """Whether a stated rate may answer a share the question names by its part: its words say the part
     ("结案率" is not 履行率; "网上信访占比" is 经网上信访平台提交的信访件占比). Other figures: not judged here."""
     sides = asked.share
-    if sides is None or fact.row.unit not in {"%", "‰"}:
-        return True
+    if sides is None or fact.row.unit not in {"%", "‰"} or fact.row.metric in asked.metrics:
+        return True  # the catalogue's own rate (出庭比例 for 出庭应诉率) says it whatever its words
     if sides.part.stems:
         return any(w in fact.measure for w in sides.part.stems)
     return bool(sides.part.said) or _says_all(sides.part.measure, fact, book=book)
+
+
+def _no_whole_of_its_own(whole: Fact, part: Fact, facts: Sequence[Match]) -> bool:
+    """A whole in another sentence is the part's only when the part's own sentence gives it none ("受理行政复议
+    案件96件，审结88件" is no part of the hotline's 5.8万件 before it)."""
+    if whole.row.sentence == part.row.sentence:
+        return True
+    return not any(o.fact is not part and o.fact.row.sentence == part.row.sentence and _whole_of(o.fact, part)
+                   for o in facts)
