@@ -1,7 +1,12 @@
 """A share the report does not state, computed from the two counts it does: the part and the whole
 ("主动公开政府信息4260条，其中通过政府网站公开2830条" → 66.4%). Only where no stated rate answers; both
-counts of one unit family, the whole stated first and near the part (one sentence or the next), the
-part no larger than the whole. The answer says it is computed and quotes both counts."""
+counts of one unit family, the part no larger than the whole, near each other: the whole stated first
+(its sentence, or one before it in the section when the part's own sentence gives it none) or a total
+after its parts in their sentence. The part and the whole are read off the question's words where it
+names them (rag/question/quantities.py `share_sides`: "P占W的百分之几", "W的办结率", "what share of W
+were P"), each matched on its own; otherwise from the ask as a whole. A stated rate answers a share named
+by its part only when its words say that part (`stated_fits`). The answer says it is computed and quotes
+both counts."""
 
 from __future__ import annotations
 
@@ -113,8 +118,8 @@ def _whole_of(whole: Fact, part: Fact) -> bool:
         return False
     if w.span is None or p.span is None:
         return False
-    if w.span[0] > p.span[0]:  # "网站发布12766条，微信发布1155条，共13921条": a total after its parts
-        return w.sentence == p.sentence and share_words()["total_before"].search(  # type: ignore[union-attr]
+    if w.span[0] > p.span[0]:  # "网站发布5230条，微博发布840条，共6070条": a total after its parts
+        return w.sentence == p.sentence and share_words().total_before.search(
             (w.sentence or "")[:max(0, (w.sentence or "").find(w.written or "\0"))][-6:]) is not None
     if w.span[0] == p.span[0]:
         return False

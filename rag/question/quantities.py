@@ -158,7 +158,7 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
     units = units or [u for word, u in intents.measure_units.items() if word in part][:1]
     wants_rate = bool(intents.rate.search(_measure_core(part, q)))
     if q.english and not wants_rate:  # "P as a share of W": a share asked without a rate word
-        wants_rate = bool(share_words()["en_asks_share"].search(q.original))  # type: ignore[union-attr]
+        wants_rate = bool(share_words().en_asks_share.search(q.original))
     operation, order = _operation(part if not whole else q.text, q)
     period = m.group(0) if (m := _PERIOD.search(part)) else None
     measure = measure_words(part, q)
@@ -216,27 +216,47 @@ def _slots(said: str, q: Question) -> tuple[tuple[str, ...], ...]:
     return tuple(slots(glossary_terms(said)[0], lambda c: c in q.text))
 
 
-@lru_cache(maxsize=1)
-def share_words() -> dict[str, object]:
+@dataclass(frozen=True)
+class ShareWords:
     """How questions name the part and the whole of a share (rag/data/shares.yaml)."""
+
+    zh_whole_then_part: re.Pattern[str]
+    zh_part_of_whole: re.Pattern[str]
+    zh_part_alone: re.Pattern[str]
+    zh_rate: re.Pattern[str]
+    zh_trim: re.Pattern[str]
+    stems: dict[str, tuple[str, ...]]  # a rate's stem → the report words that say its part
+    en_shapes: tuple[re.Pattern[str], ...]  # "share of W were P", "P as a share of W"
+    en_trim: re.Pattern[str]
+    en_asks_share: re.Pattern[str]
+    en_part_words: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]  # English words → report words
+    total_before: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def share_words() -> ShareWords:
     data = yaml.safe_load(resources.files("rag").joinpath("data", "shares.yaml").read_text(encoding="utf-8"))
-    out: dict[str, object] = {k: re.compile(v, re.I) for k, v in data.items() if isinstance(v, str)}
-    out["stems"] = {k: tuple(v) for k, v in data["stems"].items()}
-    out["en_part_words"] = tuple((re.compile(e["en"], re.I), tuple(e["zh"])) for e in data["en_part_words"])
-    return out
+
+    def rx(key: str) -> re.Pattern[str]:
+        return re.compile(data[key], re.I)
+
+    return ShareWords(rx("zh_whole_then_part"), rx("zh_part_of_whole"), rx("zh_part_alone"), rx("zh_rate"),
+                      rx("zh_trim"), {k: tuple(v) for k, v in data["stems"].items()},
+                      (rx("en_of"), rx("en_as_share")), rx("en_trim"), rx("en_asks_share"),
+                      tuple((re.compile(e["en"], re.I), tuple(e["zh"])) for e in data["en_part_words"]),
+                      rx("total_before"))
 
 
 def _english_stems(part: str) -> tuple[str, ...]:
     """The report words an English part says itself in: "granted" → 予以公开, a stage ("closed") → 办结…"""
     words = share_words()
-    stems: dict[str, tuple[str, ...]] = words["stems"]  # type: ignore[assignment]
     out: list[str] = []
-    for en, zh in words["en_part_words"]:  # type: ignore[attr-defined]
+    for en, zh in words.en_part_words:
         if en.search(part):
             out.extend(zh)
     for en, zh in english_asks().stages.values():
         if en.search(part):
-            out.extend(w for z in zh for w in (z, *stems.get(z, ())))
+            out.extend(w for z in zh for w in (z, *words.stems.get(z, ())))
     return tuple(dict.fromkeys(out))
 
 
@@ -250,32 +270,31 @@ def share_sides(text: str, q: Question) -> ShareSides | None:
             for alias in region_aliases(region):
                 said = re.sub(rf"\b{re.escape(alias)}\b(?:['’]s)?", " ", said, flags=re.I)
         said = re.sub(r"\s+", " ", said).strip(" ?.")
-        for key in ("en_of", "en_as_share"):
-            if m := words[key].search(said):  # type: ignore[union-attr]
-                part = words["en_trim"].sub("", m.group("part")).strip()  # type: ignore[union-attr]
-                whole = m.group("whole").strip()
+        for shape in words.en_shapes:
+            if m := shape.search(said):
+                part, whole = words.en_trim.sub("", m.group("part")).strip(), m.group("whole").strip()
                 if part and whole:
                     return ShareSides(_english_side(part, q), _english_side(whole, q))
         return None
     core = re.sub(r"\s+", "", _YEAR_WORDS.sub(" ", _measure_core(text, q)))
-    stems: dict[str, tuple[str, ...]] = words["stems"]  # type: ignore[assignment]
-    if (m := words["zh_rate"].search(core)) and m.group("stem") in stems:  # type: ignore[union-attr]
-        whole = _side_words(m.group("whole"), q)
-        part = Side(measure=m.group("stem"), stems=stems[m.group("stem")])
+    if (m := words.zh_rate.search(core)) and m.group("stem") in words.stems:
+        whole = _side_words(m.group("whole"))
+        part = Side(measure=m.group("stem"), stems=words.stems[m.group("stem")])
         return ShareSides(part, Side(whole) if whole else None)
-    for key in ("zh_part_of_whole", "zh_whole_then_part"):
-        if (m := words[key].search(core)) and (part := _side_words(m.group("part"), q)):  # type: ignore[union-attr]
-            whole = _side_words(m.group("whole"), q)
+    for shape in (words.zh_part_of_whole, words.zh_whole_then_part):
+        if (m := shape.search(core)) and (part := _side_words(m.group("part"))):
+            whole = _side_words(m.group("whole"))
             return ShareSides(Side(part), Side(whole) if whole else None)
-    if (m := words["zh_part_alone"].search(core)) and (part := _side_words(m.group("part"), q)):  # type: ignore[union-attr]
+    if (m := words.zh_part_alone.search(core)) and (part := _side_words(m.group("part"))):
         return ShareSides(Side(part), None)
     return None
 
 
-def _side_words(text: str, q: Question) -> str:
-    words = share_words()
-    out = words["zh_trim"].sub("", re.sub(r"[\s？?。，,]+", "", text))  # type: ignore[union-attr]
-    return words["zh_trim"].sub("", out) if len(out) >= 2 else ""  # type: ignore[union-attr]
+def _side_words(text: str) -> str:
+    """A Chinese side's words without the ones that say nothing of what it counts (的, 总数, 信息)."""
+    trim = share_words().zh_trim
+    out = trim.sub("", re.sub(r"[\s？?。，,]+", "", text))
+    return trim.sub("", out) if len(out) >= 2 else ""
 
 
 def _english_side(text: str, q: Question) -> Side:
