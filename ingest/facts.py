@@ -246,7 +246,7 @@ def _clause_before(fact: MetricFact, folded: str) -> str:
 
 
 def _name_bare_shares(facts: list[MetricFact], folded: str, bare: re.Pattern[str]) -> None:
-    """"信函申请35件，占71.4%": a share said bare right after a count is that count's share, named by its noun."""
+    """"当面申请12件，占24.5%": a share said bare right after a count is that count's share, named by its noun."""
     for before, fact in pairwise(facts):
         if (fact.unit not in {"%", "‰"} or before.unit in {"%", "‰"} or not before.measure
                 or before.sentence_span != fact.sentence_span):
@@ -258,8 +258,8 @@ def _name_bare_shares(facts: list[MetricFact], folded: str, bare: re.Pattern[str
 
 
 def _split_shared_rates(facts: list[MetricFact], folded: str, shared: re.Pattern[str]) -> None:
-    """"群众投诉办结率、满意率均为100%": one figure for each rate listed, each named with the words the first
-    rate leads with (群众投诉办结率, 群众投诉满意率)."""
+    """"人民调解回访率、满意率均为98%": one figure for each rate listed, each named with the words the first
+    rate leads with (人民调解回访率, 人民调解满意率)."""
     out: list[MetricFact] = []
     for fact in facts:
         said = shared.search(_clause_before(fact, folded)) if fact.unit in {"%", "‰"} else None
@@ -267,8 +267,8 @@ def _split_shared_rates(facts: list[MetricFact], folded: str, shared: re.Pattern
             out.append(fact)
             continue
         items = [p.strip() for p in _ITEM_SEP.split(said.group("list")) if p.strip()]
-        width = max(len(i) for i in items[1:])
-        lead = items[0][:-width] if len(items[0]) > width else ""
+        # What the first rate is of: its words before its own name (a word and 率: 办结率, 化解率).
+        lead = items[0][:-3]
         for n, item in enumerate(items):
             name = item if item.startswith(lead) else lead + item
             # The figure was read as the last rate's (the words right before it); the others are named by theirs.

@@ -101,8 +101,8 @@ class FactRules:
     generic_headers: re.Pattern[str] = _NEVER
     respectively: re.Pattern[str] = _NEVER  # "X、Y分别为a、b": the n-th figure is the n-th item's
     respectively_shared: re.Pattern[str] = _NEVER  # where the last item's words every item shares begin
-    bare_share: re.Pattern[str] = _NEVER  # "35件，占71.4%": a share said bare after a count is that count's
-    shared_rates: re.Pattern[str] = _NEVER  # "办结率、满意率均为100%": rates listed before the one figure
+    bare_share: re.Pattern[str] = _NEVER  # "12件，占24.5%": a share said bare after a count is that count's
+    shared_rates: re.Pattern[str] = _NEVER  # "回访率、满意率均为98%": rates listed before the one figure
 
 
 def _fact_rules(ex: dict[str, Any]) -> FactRules:

@@ -272,7 +272,8 @@ def share_sides(text: str, q: Question) -> ShareSides | None:
         said = re.sub(r"\s+", " ", said).strip(" ?.")
         for shape in words.en_shapes:
             if m := shape.search(said):
-                part, whole = words.en_trim.sub("", m.group("part")).strip(), m.group("whole").strip()
+                part = words.en_trim.sub("", m.group("part")).strip()
+                whole = re.sub(r"(?:\s+(?:in|for|during|of|at|by))+$", "", m.group("whole").strip(), flags=re.I)
                 if part and whole:
                     return ShareSides(_english_side(part, q), _english_side(whole, q))
         return None

@@ -21,7 +21,7 @@ REPORTS = {
         "2023年，全县共主动公开政府信息2150条，其中政策解读类318条，人事信息88条。\n"
         "县政府网站发布信息8420条，政务微博发布信息1630条，累计发布10050条。\n"
         "（二）依申请公开\n"
-        "全年共收到政府信息公开申请56件，其中当面申请9件，网络申请40件，传真申请7件。"
+        "全年共收到政府信息公开申请56件，其中当面申请9件，网络申请41件，传真申请6件。"
         "本年度予以公开23件，部分公开8件，不予公开5件，无法提供14件，不予处理6件。"
         "本年度办结52件，结转下年度继续办理4件。\n"
         "二、行政复议和行政诉讼\n因政府信息公开工作被申请行政复议3件，被提起行政诉讼2件。\n"),
@@ -55,9 +55,9 @@ ITEMS = [
      "computed", "92.9%", ("52", "56")),
     ("What share of the items Taishun published in 2023 appeared on the government website?",
      "computed", "83.8%", ("8420", "10050")),
-    ("How many of Taishun's 2023 disclosure requests were made online, in percent?", "computed", "71.4%", ("40", "56")),
+    ("How many of Taishun's 2023 disclosure requests were made online, in percent?", "computed", "73.2%", ("41", "56")),
     ("Online applications as a share of all information requests in Taishun in 2023?",
-     "computed", "71.4%", ("40", "56")),
+     "computed", "73.2%", ("41", "56")),
     ("What proportion of Suichang's first-instance lawsuits in 2022 saw the agency head appear in court?",
      "computed", "92.5%", ("37", "40")),
     ("What percentage of Yongshun's 2021 disclosures were plans and programmes?", "computed", "14.8%",
@@ -65,7 +65,7 @@ ITEMS = [
     ("How much of Suichang's 2022 reconsideration caseload was concluded, as a percentage?",
      "computed", "89.1%", ("57", "64")),
     # Chinese share questions
-    ("泰顺县2023年网络申请占申请总数的百分之几", "computed", "71.4%", ("40", "56")),
+    ("泰顺县2023年网络申请占申请总数的百分之几", "computed", "73.2%", ("41", "56")),
     ("泰顺县2023年收到的申请当中当面申请的占多少", "computed", "16.1%", ("9", "56")),
     ("泰顺县2023年政府网站发布的信息占多少比例", "computed", "83.8%", ("8420", "10050")),
     ("泰顺县2023年主动公开信息中政策解读类占百分之几", "computed", "14.8%", ("318", "2150")),
