@@ -19,7 +19,8 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import cn2an
 
@@ -233,6 +234,47 @@ def _settle_measures(facts: list[MetricFact], folded: str, catalogue: Catalogue)
             fact.label = fact.measure or fact.label
         previous = fact
     _pair_respectively(facts, folded, rules.respectively, rules.respectively_shared)
+    _name_bare_shares(facts, folded, rules.bare_share)
+    _split_shared_rates(facts, folded, rules.shared_rates)
+
+
+def _clause_before(fact: MetricFact, folded: str) -> str:
+    """The words of the figure's clause before it."""
+    lead = folded[fact.sentence_span[0]:fact.span[0]]
+    starts = [m.end() for m in _CLAUSE_START.finditer(lead)]
+    return lead[starts[-1] if starts else 0:]
+
+
+def _name_bare_shares(facts: list[MetricFact], folded: str, bare: re.Pattern[str]) -> None:
+    """"当面申请12件，占24.5%": a share said bare right after a count is that count's share, named by its noun."""
+    for before, fact in pairwise(facts):
+        if (fact.unit not in {"%", "‰"} or before.unit in {"%", "‰"} or not before.measure
+                or before.sentence_span != fact.sentence_span):
+            continue
+        if bare.match(folded[before.span[1]:fact.span[0]]):
+            fact.measure = f"{before.measure}占比"
+            if fact.metric == OTHER:
+                fact.label = fact.measure
+
+
+def _split_shared_rates(facts: list[MetricFact], folded: str, shared: re.Pattern[str]) -> None:
+    """"人民调解回访率、满意率均为98%": one figure for each rate listed, each named with the words the first
+    rate leads with (人民调解回访率, 人民调解满意率)."""
+    out: list[MetricFact] = []
+    for fact in facts:
+        said = shared.search(_clause_before(fact, folded)) if fact.unit in {"%", "‰"} else None
+        if said is None:
+            out.append(fact)
+            continue
+        items = [p.strip() for p in _ITEM_SEP.split(said.group("list")) if p.strip()]
+        # What the first rate is of: its words before its own name (a word and 率: 办结率, 化解率).
+        lead = items[0][:-3]
+        for n, item in enumerate(items):
+            name = item if item.startswith(lead) else lead + item
+            # The figure was read as the last rate's (the words right before it); the others are named by theirs.
+            metric = fact.metric if n == len(items) - 1 else OTHER
+            out.append(replace(fact, metric=metric, measure=name, label=fact.label if metric != OTHER else name))
+    facts[:] = out
 
 
 _ITEM_SEP = re.compile(r"以及|、|和|及|与")

@@ -23,7 +23,7 @@ from rag.answering.format import (
     region_en,
 )
 from rag.answering.matching import PASSAGES_READ, Fact, FactBook, Match, resolve_subunit, score_facts
-from rag.answering.shares import Share, find_share
+from rag.answering.shares import Share, find_share, stated_fits
 from rag.domain.intents import load_intents
 from rag.question.quantities import Asked
 from rag.question.scope import issued_by
@@ -66,11 +66,12 @@ def find(asked: Asked, doc: Document, book: FactBook, idf: Mapping[str, float], 
     # `dense=False` decides by words alone (a probe over many reports, where phrase vectors cost most).
     dense_below = (threshold if threshold > 0 else THRESHOLD) if dense else float("-inf")
     matches = score_facts(asked, facts, book, idf, doc.year, dense_below=dense_below, passages=passages)
-    best = next((m for m in matches if m.ok), None)
+    # A share the question names by its part is stated only by a rate whose words say that part.
+    best = next((m for m in matches if m.ok and stated_fits(asked, m.fact, book)), None)
     if best is not None and best.score < threshold:
         best = None
     nearest = next((m for m in matches if m is not best), None) if best is None else None
-    ruled_out = [m for m in matches if not m.ok and m.score >= NEAREST]
+    ruled_out = [m for m in matches if (not m.ok or not stated_fits(asked, m.fact, book)) and m.score >= NEAREST]
     candidates = tuple(m for m in matches if m.ok and m.score >= threshold)
     # A stated rate answers as stated; only without one is a share computed from two counts.
     share = find_share(asked, facts, book, idf, doc.year, passages) if best is None and threshold > 0 else None
@@ -122,6 +123,8 @@ def measure_name(match: Match) -> str:
         return fact.measure
     written = "".join((fact.row.written or "").split())
     phrase = fact.clause.replace(written, "").strip(" ，,、") if written else fact.clause
+    if phrase and phrase in fact.measure and len(phrase) < len(fact.measure):
+        return fact.measure  # "当面申请12件，占24.5%": the bare 占 is named by its count's noun at ingest
     return phrase or fact.measure
 
 

@@ -1,7 +1,12 @@
 """A share the report does not state, computed from the two counts it does: the part and the whole
 ("主动公开政府信息4260条，其中通过政府网站公开2830条" → 66.4%). Only where no stated rate answers; both
-counts of one unit family, the whole stated first and near the part (one sentence or the next), the
-part no larger than the whole. The answer says it is computed and quotes both counts."""
+counts of one unit family, the part no larger than the whole, near each other: the whole stated first
+(its sentence, or one before it in the section when the part's own sentence gives it none) or a total
+after its parts in their sentence. The part and the whole are read off the question's words where it
+names them (rag/question/quantities.py `share_sides`: "P占W的百分之几", "W的办结率", "what share of W
+were P"), each matched on its own; otherwise from the ask as a whole. A stated rate answers a share named
+by its part only when its words say that part (`stated_fits`). The answer says it is computed and quotes
+both counts."""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from dataclasses import dataclass, replace
 from rag.answering.matching import Fact, FactBook, Match, score_facts
 from rag.domain.catalogue import load_catalogue
 from rag.domain.intents import load_intents
-from rag.question.quantities import Asked
+from rag.question.quantities import Asked, ShareSides, Side, english_asks, share_words
 from rag.text.figures import figures
 
 # The whole is stated before the part, at most this many characters before it (the sentence before).
@@ -21,6 +26,7 @@ NEAR = 160
 # reach the facts through a dictionary and meaning, so its scores run lower (matching.ENGLISH_FLOOR).
 PART_FLOOR = 0.45
 ENGLISH_PART_FLOOR = 0.25
+NAMED_PART_FLOOR = 0.3
 # Families whose counts make a share (not rates, dates or durations).
 _NOT_COUNTED = {"share", "days"}
 
@@ -52,6 +58,10 @@ def find_share(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mapping
         return None
     intents = load_intents()
     count = as_count(asked)
+    if asked.share is not None:
+        named = _named_share(count, asked.share, facts, book, idf, doc_year, passages)
+        if named is not None or (asked.share.part.said and asked.share.part.stems):
+            return named  # an English part said in words the report would use: no other figure is it
     matches = score_facts(count, facts, book, idf, doc_year, dense_below=float("-inf"), passages=passages)
     usable = [m for m in matches if m.ok and not m.fact.row.derived and m.fact.row.span
               and intents.family(m.fact.row.unit) not in _NOT_COUNTED and intents.family(m.fact.row.unit)
@@ -106,7 +116,12 @@ def _whole_of(whole: Fact, part: Fact) -> bool:
     w, p = whole.row, part.row
     if intents.family(w.unit) != intents.family(p.unit) or w.value < p.value:
         return False
-    if w.span is None or p.span is None or w.span[0] >= p.span[0]:
+    if w.span is None or p.span is None:
+        return False
+    if w.span[0] > p.span[0]:  # "网站发布5230条，微博发布840条，共6070条": a total after its parts
+        return w.sentence == p.sentence and share_words().total_before.search(
+            (w.sentence or "")[:max(0, (w.sentence or "").find(w.written or "\0"))][-6:]) is not None
+    if w.span[0] == p.span[0]:
         return False
     if w.sentence == p.sentence:
         return True
@@ -119,3 +134,128 @@ def _whole_in_question(text: str) -> list[tuple[float, str]]:
     """Counts the question states as the whole ("346件纠纷中…占多少"): (value, unit)."""
     return [(float(f.value), f.unit) for f in figures(text) if f.unit and not f.is_calendar()
             and not re.fullmatch(r"(?:19|20)\d{2}", f.value)]
+
+
+# A whole named by the question may stand this far from its part (same section): a paragraph.
+WHOLE_SPAN = 2 * NEAR
+
+
+def _side_ask(count: Asked, side: Side) -> Asked:
+    """One side of a share as an ask of its own: its words alone (an English side: its words and meaning)."""
+    english = bool(side.said)
+    return replace(count, measure=side.measure or (count.measure if not english else ""), focus="", context="",
+                   alternatives=[], metrics=[], units=[], said=side.said or side.measure or count.measure,
+                   phrase="", terms=(), slots=side.slots, share=None, stage=None, per_head=())
+
+
+def _usable(matches: Sequence[Match]) -> list[Match]:
+    intents = load_intents()
+    return [m for m in matches if m.ok and not m.fact.row.derived and m.fact.row.span and m.fact.row.value > 0
+            and intents.family(m.fact.row.unit) and intents.family(m.fact.row.unit) not in _NOT_COUNTED]
+
+
+def _named_share(count: Asked, sides: ShareSides, facts: Sequence[Fact], book: FactBook, idf: Mapping[str, float],
+                 doc_year: int | None, passages: Sequence[str]) -> Share | None:
+    """The share whose part and whole the question names: the part's words (or a rate's stem words) in the
+    part's own measure, the whole's words in the whole's, one unit family, near each other."""
+    english = bool(sides.part.said)
+    # A Chinese part is held to saying every word it names (with its whole), so its score may run lower.
+    floor = ENGLISH_PART_FLOOR if english else NAMED_PART_FLOOR
+    dense = float("-inf") if not english else PART_FLOOR
+    if sides.part.stems:  # the part said in the report's words: only a figure saying one of them
+        parts = _usable([Match(f, 1.0, None) for f in facts if any(w in f.measure for w in sides.part.stems)])
+    else:
+        parts = [m for m in _usable(score_facts(_side_ask(count, sides.part), facts, book, idf, doc_year,
+                                                dense_below=dense, passages=passages))
+                 if m.score >= floor]
+    if not parts:
+        return None
+    wholes: list[Match] = []
+    if sides.whole is not None:
+        wholes = [m for m in _usable(score_facts(_side_ask(count, sides.whole), facts, book, idf, doc_year,
+                                                 dense_below=dense, passages=passages)) if m.score >= floor]
+    everything = _usable([Match(f, 1.0, None) for f in facts])
+    best: tuple[float, Share] | None = None
+    for part in parts[:8]:
+        if sides.whole is not None and wholes:
+            pool = [(w, w.score) for w in wholes if w.fact is not part.fact and _may_be_whole(w.fact, part.fact)
+                    and _no_whole_of_its_own(w.fact, part.fact, everything)
+                    and not (sides.part.stems and any(x in w.fact.measure for x in sides.part.stems))]
+        else:  # no whole named (or none found by its words): the total the part stands under, or a larger
+            # count before it in its section (收到申请56件…。本年度予以公开23件)
+            pool = [(Match(w, 0.5 if _whole_of(w, part.fact) else 0.3, None), 0.5 if _whole_of(w, part.fact) else 0.3)
+                    for w in (m.fact for m in everything)
+                    if w is not part.fact and (_whole_of(w, part.fact) or (
+                        _may_be_whole(w, part.fact) and _no_whole_of_its_own(w, part.fact, everything)))]
+        if not english and not sides.part.stems:  # the part and the whole say the part's every word
+            pool = [(w, x) for w, x in pool if _says_all(sides.part.measure, part.fact, w.fact, book=book)
+                    and _tells_apart(sides.part.measure, part.fact, w.fact, book)]
+        # A whole that is itself a part of a larger count ("其中网络申请40件") is the less likely whole.
+        pool = [(w, x - 0.25 if any(_whole_of(o.fact, w.fact) for o in everything) else x) for w, x in pool]
+        for whole, wscore in pool:
+            near = abs(whole.fact.row.span[0] - part.fact.row.span[0]) / WHOLE_SPAN  # type: ignore[index]
+            score = part.score + wscore - 0.2 * near
+            if best is None or score > best[0]:
+                best = (score, Share(part, whole))
+    return best[1] if best else None
+
+
+def _may_be_whole(whole: Fact, part: Fact) -> bool:
+    """Whether a figure the question names as the whole may be the part's: one unit family, larger, in the
+    part's section and near it (before it, or after it as a total in its sentence), not a count of
+    another kind of case (lawsuits are no part of reconsiderations)."""
+    intents = load_intents()
+    w, p = whole.row, part.row
+    if intents.family(w.unit) != intents.family(p.unit) or w.value <= p.value or w.span is None or p.span is None:
+        return False
+    if w.section != p.section or abs(w.span[0] - p.span[0]) > WHOLE_SPAN:
+        return False
+    if w.sentence != p.sentence:
+        if w.span[0] > p.span[0]:
+            return False
+        kinds = english_asks().case_kinds
+        said_w = {n for n, ws in enumerate(kinds) if any(x in whole.measure for x in ws)}
+        said_p = {n for n, ws in enumerate(kinds) if any(x in part.measure for x in ws)}
+        if said_w and said_p and not said_w & said_p:
+            return False
+    return True
+
+
+def _says_all(measure: str, *facts: Fact, book: FactBook) -> bool:
+    """Whether the figures' own words say every word of a side the question names ("政务微博" is not said by
+    "政务微信公众号发布信息"): each word, half its character pairs, or two of three of a longer word's
+    characters ("下一年" by 下年度)."""
+    text = " ".join(f"{f.measure} {f.clause}" for f in facts)
+    have = {text[i:i + 2] for i in range(len(text) - 1)}
+    for word in (t for t in dict.fromkeys(book.tokenizer.tokens(measure)) if len(t) > 1 and not t.isdigit()):
+        pairs = {word[i:i + 2] for i in range(len(word) - 1)}
+        chars = len(word) > 2 and 3 * sum(c in text for c in word) >= 2 * len(word)
+        if word not in text and 2 * len(pairs & have) < len(pairs) and not chars:
+            return False
+    return True
+
+
+def _tells_apart(measure: str, part: Fact, whole: Fact, book: FactBook) -> bool:
+    """Whether the part's own words hold a word of the ask the whole's lack (予以公开 of 收到申请)."""
+    words = [t for t in dict.fromkeys(book.tokenizer.tokens(measure)) if len(t) > 1 and not t.isdigit()]
+    return any(w in part.tokens and w not in whole.tokens for w in words)
+
+
+def stated_fits(asked: Asked, fact: Fact, book: FactBook) -> bool:
+    """Whether a stated rate may answer a share the question names by its part: its words say the part
+    ("结案率" is not 履行率; "网上信访占比" is 经网上信访平台提交的信访件占比). Other figures: not judged here."""
+    sides = asked.share
+    if sides is None or fact.row.unit not in {"%", "‰"} or fact.row.metric in asked.metrics:
+        return True  # the catalogue's own rate (出庭比例 for 出庭应诉率) says it whatever its words
+    if sides.part.stems:
+        return any(w in fact.measure for w in sides.part.stems)
+    return bool(sides.part.said) or _says_all(sides.part.measure, fact, book=book)
+
+
+def _no_whole_of_its_own(whole: Fact, part: Fact, facts: Sequence[Match]) -> bool:
+    """A whole in another sentence is the part's only when the part's own sentence gives it none ("受理行政复议
+    案件96件，审结88件" is no part of the hotline's 5.8万件 before it)."""
+    if whole.row.sentence == part.row.sentence:
+        return True
+    return not any(o.fact is not part and o.fact.row.sentence == part.row.sentence and _whole_of(o.fact, part)
+                   for o in facts)

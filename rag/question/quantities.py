@@ -50,6 +50,23 @@ class Asked:
     terms: tuple[str, ...] = ()  # the glossary's Chinese terms an English ask names its measure with
     # An English ask's other words, one slot each: the dictionary's Chinese candidates the store knows.
     slots: tuple[tuple[str, ...], ...] = ()
+    share: ShareSides | None = None  # the part and the whole a share question names
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a share (its part or its whole) as the question names it."""
+
+    measure: str  # its measure words (an English side: the glossary's Chinese terms, if any)
+    said: str = ""  # an English side as the user wrote it
+    slots: tuple[tuple[str, ...], ...] = ()  # an English side's words: the dictionary's candidates
+    stems: tuple[str, ...] = ()  # report words that say the part, from a rate's word (办结率 → 办结, 办理完成)
+
+
+@dataclass(frozen=True)
+class ShareSides:
+    part: Side
+    whole: Side | None  # None: the question names no whole (the total near the part is meant)
 
 
 def asked_quantities(q: Question) -> list[Asked]:
@@ -139,6 +156,8 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
     intents = load_intents()
     units = intents.asked_unit.findall(part) or (q.units if whole else [])
     wants_rate = bool(intents.rate.search(_measure_core(part, q)))
+    if q.english and not wants_rate:  # "P as a share of W": a share asked without a rate word
+        wants_rate = bool(share_words().en_asks_share.search(q.original))
     if q.english and whole and not wants_rate:  # the noun counted, before a dictionary word (人次 of "visit")
         units = units or english_units(q.original)
     units = units or [u for word, u in intents.measure_units.items() if word in part][:1]
@@ -185,7 +204,8 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
                  said=said or measure, stage=stage, per_head=per_head,
                  phrase=said_phrase(q) if q.english and whole else "",
                  terms=tuple(q.terms) if q.english and whole else (),
-                 slots=_slots(said, q) if q.english and whole and said else ())
+                 slots=_slots(said, q) if q.english and whole and said else (),
+                 share=share_sides(said_phrase(q) if q.english and whole else part, q) if wants_rate else None)
 
 
 def _slots(said: str, q: Question) -> tuple[tuple[str, ...], ...]:
@@ -196,6 +216,95 @@ def _slots(said: str, q: Question) -> tuple[tuple[str, ...], ...]:
 
     said = english_asks().subunit.sub(" ", said)  # "Si'an town": the scope, checked on each figure's scope
     return tuple(slots(glossary_terms(said)[0], lambda c: c in q.text))
+
+
+@dataclass(frozen=True)
+class ShareWords:
+    """How questions name the part and the whole of a share (rag/data/shares.yaml)."""
+
+    zh_whole_then_part: re.Pattern[str]
+    zh_part_of_whole: re.Pattern[str]
+    zh_part_alone: re.Pattern[str]
+    zh_rate: re.Pattern[str]
+    zh_trim: re.Pattern[str]
+    stems: dict[str, tuple[str, ...]]  # a rate's stem → the report words that say its part
+    en_shapes: tuple[re.Pattern[str], ...]  # "share of W were P", "P as a share of W"
+    en_trim: re.Pattern[str]
+    en_asks_share: re.Pattern[str]
+    en_part_words: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]  # English words → report words
+    total_before: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def share_words() -> ShareWords:
+    data = yaml.safe_load(resources.files("rag").joinpath("data", "shares.yaml").read_text(encoding="utf-8"))
+
+    def rx(key: str) -> re.Pattern[str]:
+        return re.compile(data[key], re.I)
+
+    return ShareWords(rx("zh_whole_then_part"), rx("zh_part_of_whole"), rx("zh_part_alone"), rx("zh_rate"),
+                      rx("zh_trim"), {k: tuple(v) for k, v in data["stems"].items()},
+                      (rx("en_of"), rx("en_as_share")), rx("en_trim"), rx("en_asks_share"),
+                      tuple((re.compile(e["en"], re.I), tuple(e["zh"])) for e in data["en_part_words"]),
+                      rx("total_before"))
+
+
+def _english_stems(part: str) -> tuple[str, ...]:
+    """The report words an English part says itself in: "granted" → 予以公开, a stage ("closed") → 办结…"""
+    words = share_words()
+    out: list[str] = []
+    for en, zh in words.en_part_words:
+        if en.search(part):
+            out.extend(zh)
+    for en, zh in english_asks().stages.values():
+        if en.search(part):
+            out.extend(w for z in zh for w in (z, *words.stems.get(z, ())))
+    return tuple(dict.fromkeys(out))
+
+
+def share_sides(text: str, q: Question) -> ShareSides | None:
+    """The part and the whole a share question names: "P占W的百分之几", "W中P占多少", "W的办结率" (the stem
+    says the part), "what share of W were P", "P as a share of W"; None when it names no part."""
+    words = share_words()
+    if q.english:
+        said = re.sub(r"\b(?:19|20)\d{2}\b", " ", text)
+        for region in q.regions:  # "the requests Deqing received": the region is the scope, not a side's words
+            for alias in region_aliases(region):
+                said = re.sub(rf"\b{re.escape(alias)}\b(?:['’]s)?", " ", said, flags=re.I)
+        said = re.sub(r"\s+", " ", said).strip(" ?.")
+        for shape in words.en_shapes:
+            if m := shape.search(said):
+                part = words.en_trim.sub("", m.group("part")).strip()
+                whole = re.sub(r"(?:\s+(?:in|for|during|of|at|by))+$", "", m.group("whole").strip(), flags=re.I)
+                if part and whole:
+                    return ShareSides(_english_side(part, q), _english_side(whole, q))
+        return None
+    core = re.sub(r"\s+", "", _YEAR_WORDS.sub(" ", _measure_core(text, q)))
+    if (m := words.zh_rate.search(core)) and m.group("stem") in words.stems:
+        whole = _side_words(m.group("whole"))
+        part = Side(measure=m.group("stem"), stems=words.stems[m.group("stem")])
+        return ShareSides(part, Side(whole) if whole else None)
+    for shape in (words.zh_part_of_whole, words.zh_whole_then_part):
+        if (m := shape.search(core)) and (part := _side_words(m.group("part"))):
+            whole = _side_words(m.group("whole"))
+            return ShareSides(Side(part), Side(whole) if whole else None)
+    if (m := words.zh_part_alone.search(core)) and (part := _side_words(m.group("part"))):
+        return ShareSides(Side(part), None)
+    return None
+
+
+def _side_words(text: str) -> str:
+    """A Chinese side's words without the ones that say nothing of what it counts (的, 总数, 信息)."""
+    trim = share_words().zh_trim
+    out = trim.sub("", re.sub(r"[\s？?。，,]+", "", text))
+    return trim.sub("", out) if len(out) >= 2 else ""
+
+
+def _english_side(text: str, q: Question) -> Side:
+    from rag.question.understanding import glossary_terms
+
+    _, terms = glossary_terms(text)
+    return Side(measure=" ".join(terms), said=text, slots=_slots(text, q), stems=_english_stems(text))
 
 
 @dataclass(frozen=True)
