@@ -392,7 +392,7 @@ def asked_fields(q: Question) -> list[str]:
         asked.append("issuer")
     if "published" in asked and "date" in asked and all(
             any(p[0] == d[0] and _same_clause(texts[d[0]], p[1], d[1]) for p in found["published"])
-            for d in found["date"]):
+            or not any(p[0] == d[0] for p in found["published"]) for d in found["date"]):
         asked.remove("date")  # 什么时候发布: one ask of the posting date ("when posted, and what date at its end": two)
     return asked
 
