@@ -54,9 +54,10 @@ def body_of(doc: Document) -> str | None:
 
 
 def who(doc: Document) -> str:
-    """How a comparison names a region's report: "泗阳县（2023年）"; without a region its issuer, its title, then
-    its file name."""
-    return f"{doc.region or doc.issuer or doc.title or doc.doc_id}" + (f"（{doc.year}年）" if doc.year else "")
+    """How a comparison names a region's report: "泗阳县（2023年）"; a department's, 街道's or town's by its body
+    ("兖州区司法局（2025年）"); without a region its issuer, its title, then its file name."""
+    return f"{body_of(doc) or doc.region or doc.issuer or doc.title or doc.doc_id}" + (
+        f"（{doc.year}年）" if doc.year else "")
 
 
 def number(value: float) -> str:
