@@ -262,6 +262,7 @@ def said_measure(q: Question, part: str | None = None) -> str:
         return q.said
     out = re.sub(r"[?？.!]+\s*$", "", (part or q.original).strip())
     out = intents.english_pointing.sub(" ", out)
+    out = intents.body_english.sub(" ", out)  # "the X health commission": whose report, not the measure
     for region in q.regions:
         for alias in region_aliases(region):
             out = re.sub(rf"\b{re.escape(alias)}\b(?:\s+(?:{intents.english_admin.pattern}))?", " ", out, flags=re.I)
@@ -312,6 +313,8 @@ def worded_otherwise(text: str) -> list[str]:
 def _operation(text: str, q: Question) -> tuple[str, str | None]:
     intents = load_intents()
     found = {name for name, pattern in intents.operations if pattern.search(text)}
+    if len(q.regions) == 1 and q.route != "aggregate" and not intents.ranks_regions.search(text):
+        found.discard("count")  # "X县网络申请的有几个": a figure of the one report, not a count of regions
     order = "max" if "max" in found else "min" if "min" in found else None
     if "change" in found or intents.change_before.search(_measure_core(text, q)):
         return "change", order
@@ -370,7 +373,9 @@ def intents_subunit(text: str, q: Question) -> str | None:
                 return town  # 正定镇 in 正定县: a town that shares the county's name is a sub-unit
             continue
         return name
-    return None
+    if q.body:  # an English question's body ("the X health commission"), in its words
+        return q.body
+    return body_named(_measure_core(text, q))
 
 
 def _measure_core(text: str, q: Question) -> str:
@@ -382,18 +387,49 @@ def _measure_core(text: str, q: Question) -> str:
     return out
 
 
+@lru_cache(maxsize=4096)
+def _word_bounds(text: str) -> frozenset[int]:
+    """Where the text's words begin and end (jieba with the domain dictionary); a word led by a question word
+    (几件, 几月份) is two."""
+    from rag.retrieval.tokenizer import default_tokenizer
+
+    head = load_intents().word_head
+    bounds, at = {0, len(text)}, 0
+    for word in default_tokenizer().words(text):
+        if m := head.match(word):
+            bounds.add(at + m.end())
+        at += len(word)
+        bounds.add(at)
+    return frozenset(bounds)
+
+
+def strip_words(pattern: re.Pattern[str], text: str) -> str:
+    """The pattern's matches taken out where they are whole words: the 开 of 公开了多少, the 中 of 中期 and the
+    比 of 比例 are characters of a word and stay."""
+    bounds = _word_bounds(text)
+    return pattern.sub(lambda m: " " if m.start() in bounds and m.end() in bounds else m.group(0), text)
+
+
+def body_named(text: str) -> str | None:
+    """The body a Chinese question names to say whose report (卫健委, 公安局, 街道办事处), as said, if any."""
+    bounds = _word_bounds(text)
+    return next((m.group(0) for m in load_intents().body_words.finditer(text)
+                 if m.start() in bounds and m.end() in bounds), None)
+
+
 def measure_words(text: str, q: Question) -> str:
-    """The measure an ask names: its words without region, year, period, question words and units."""
+    """The measure an ask names: its words without region, year, period, body, question words and units."""
     intents = load_intents()
     out = _measure_core(text, q)
     out = _PERIOD.sub(" ", out)
-    out = intents.fillers.sub(" ", out)
-    out = intents.ask_lead.sub(" ", out)
-    out = intents.asked_unit.sub(" ", out)
+    out = strip_words(intents.body_words, out)  # whose report it is, not what it counts
+    out = strip_words(intents.fillers, out)
+    out = strip_words(intents.ask_lead, out)
+    out = strip_words(intents.asked_unit, out)
     for _, words in intents.conditions:  # 超过200件, 达到100%: the condition, not the measure
         out = re.sub(rf"(?:{words.pattern})\s*\d+(?:\.\d+)?\s*(?:%|‰|[^\s\d]?(?=的|$))?", " ", out)
     out = re.sub(r"\d+(?:\.\d+)?\s*[%‰]?\s*(?:及以上|以上|以下)?", " ", out)
-    out = intents.question_words.sub(" ", out)
+    out = strip_words(intents.question_words, out)
     out = _PUNCT.sub(" ", out)
     out = intents.joiners.sub(" ", out)
     if q.english:  # English words the glossary and dictionary did not turn into Chinese match nothing

@@ -49,6 +49,9 @@ class Question:
     # An English question's text before the dictionary's candidates were added: "issue" brings in 出具 and
     # 发文, which would make "how many notices did the bureau issue" a question about the report's issuer.
     own_text: str = ""
+    # The body an English question names to say whose report ("the X health commission"), as written: scope,
+    # kept out of the words the glossary and dictionary read (a Chinese question's is read from its text).
+    body: str | None = None
 
 
 @dataclass
@@ -100,7 +103,8 @@ def apply_synonyms(text: str) -> str:
     table = _synonyms()
     while i < len(text):
         for phrase, term in table:
-            if text.startswith(phrase, i) and not text.startswith(term, i):  # 负责人出庭应诉 stays as it is
+            # 负责人出庭应诉 and 侦破了多少 stay as they are: the phrase is already inside its term there.
+            if text.startswith(phrase, i) and not _inside_term(text, i, phrase, term):
                 out.append(term)
                 i += len(phrase)
                 break
@@ -108,6 +112,11 @@ def apply_synonyms(text: str) -> str:
             out.append(text[i])
             i += 1
     return "".join(out)
+
+
+def _inside_term(text: str, i: int, phrase: str, term: str) -> bool:
+    at = term.find(phrase)
+    return text.startswith(term, i) or (at > 0 and i >= at and text.startswith(term, i - at))
 
 
 def translate_english(text: str) -> str:
@@ -211,7 +220,9 @@ def understand(question: str, documents: list[Document], context: Context | None
     glossary are bridged through the dictionary to those words (rag/domain/english.py)."""
     original = question
     english = _is_english(question)
-    translated, terms = glossary_terms(question) if english else (question, [])
+    body = (m.group(0) if english and (m := load_intents().body_english.search(question)) else None)
+    asked = load_intents().body_english.sub(" ", question) if body else question
+    translated, terms = glossary_terms(asked) if english else (question, [])
     text = own_text = normalise(translated)
     if english and vocabulary is not None:
         from rag.domain.english import bridge
@@ -234,7 +245,7 @@ def understand(question: str, documents: list[Document], context: Context | None
                  unknown_regions=unknown_divisions(text, known) + ([] if regions else below)
                  + (unknown_english_places(original, known) if english and not regions else []),
                  years=[int(y) for y in dict.fromkeys(intents.year.findall(text))], places=places,
-                 own_text=own_text)
+                 own_text=own_text, body=body)
     q.metrics = _metrics(text)
     q.wants_number = bool(intents.ask_number.search(text))
     q.units = asked_units(text)
