@@ -54,6 +54,7 @@ class Intents:
     body_words: re.Pattern[str]  # the Chinese names of bodies, longest first
     body_english: re.Pattern[str]  # the English names of bodies, longest first
     word_head: re.Pattern[str]  # 几件, 多少条: a question word leading a word
+    asked_when: re.Pattern[str]  # 几月份, 几号, 哪天: the words asking a date
     subunit_town: re.Pattern[str]
     own_voice: dict[str, tuple[str, ...]]  # a body's name ending → its first-person words (局 → 本局, 我局)
     government_voice: re.Pattern[str]
@@ -157,6 +158,7 @@ def load_intents() -> Intents:
         body_words=_alternation(n for n in bodies if not n.isascii()),
         body_english=re.compile(rf"\b(?:{_alternation(n for n in bodies if n.isascii()).pattern})\b", re.I),
         word_head=re.compile(data["word_head"]),
+        asked_when=_compile(data["asked_when"]),
         subunit_town=re.compile(data["subunit_town"]),
         own_voice={k: tuple(v) for k, v in data["own_voice"].items()},
         government_voice=re.compile(data["government_voice"]),

@@ -388,33 +388,48 @@ def _measure_core(text: str, q: Question) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _word_bounds(text: str) -> frozenset[int]:
-    """Where the text's words begin and end (jieba with the domain dictionary); a word led by a question word
-    (几件, 几月份) is two."""
+def _words(text: str) -> tuple[tuple[int, int], ...]:
+    """The spans of the text's words (jieba with the domain dictionary); a word led by a question word (几件,
+    几月份) is two."""
     from rag.retrieval.tokenizer import default_tokenizer
 
     head = load_intents().word_head
-    bounds, at = {0, len(text)}, 0
+    spans, at = [], 0
     for word in default_tokenizer().words(text):
-        if m := head.match(word):
-            bounds.add(at + m.end())
+        if (m := head.match(word)) is not None:
+            spans.append((at, at + m.end()))
+            spans.append((at + m.end(), at + len(word)))
+        else:
+            spans.append((at, at + len(word)))
         at += len(word)
-        bounds.add(at)
-    return frozenset(bounds)
+    return tuple(spans)
 
 
-def strip_words(pattern: re.Pattern[str], text: str) -> str:
-    """The pattern's matches taken out where they are whole words: the 开 of 公开了多少, the 中 of 中期 and the
-    比 of 比例 are characters of a word and stay."""
-    bounds = _word_bounds(text)
-    return pattern.sub(lambda m: " " if m.start() in bounds and m.end() in bounds else m.group(0), text)
+def strip_words(pattern: re.Pattern[str], text: str, trusted: int = 2) -> str:
+    """The pattern's matches taken out, except where they are characters of a longer word whose other
+    characters stay: the 开 of 公开了多少, the 中 of 中期 and the 比 of 比例 stay. A match of `trusted` characters
+    or more (without a closing 了) is a word itself, whatever the segmenter says (一共 of 一共出动 is cut 一/共出动)."""
+    gone = [False] * len(text)
+    loose = [False] * len(text)  # removed by a match the words may overrule
+    for m in pattern.finditer(text):
+        span = range(m.start(), m.end())
+        for k in span:
+            gone[k] = True
+            loose[k] = loose[k] or len(m.group(0).rstrip("了")) < trusted
+    if not any(gone):
+        return text
+    for start, end in _words(text):
+        if end - start > 1 and any(gone[start:end]) and not all(gone[start:end]):
+            for k in range(start, end):
+                gone[k] = gone[k] and not loose[k]
+    return "".join(" " if g else ch for ch, g in zip(text, gone, strict=True))
 
 
 def body_named(text: str) -> str | None:
     """The body a Chinese question names to say whose report (卫健委, 公安局, 街道办事处), as said, if any."""
-    bounds = _word_bounds(text)
+    words = _words(text)
     return next((m.group(0) for m in load_intents().body_words.finditer(text)
-                 if m.start() in bounds and m.end() in bounds), None)
+                 if not any(s < m.start() < e or s < m.end() < e for s, e in words)), None)
 
 
 def measure_words(text: str, q: Question) -> str:
@@ -422,7 +437,8 @@ def measure_words(text: str, q: Question) -> str:
     intents = load_intents()
     out = _measure_core(text, q)
     out = _PERIOD.sub(" ", out)
-    out = strip_words(intents.body_words, out)  # whose report it is, not what it counts
+    out = strip_words(intents.body_words, out, trusted=99)  # whose report it is (not the 公安 of 公安机关)
+    out = strip_words(intents.asked_when, out)  # 几月份, 几号: a date asked, before 几月 reads as a unit
     out = strip_words(intents.fillers, out)
     out = strip_words(intents.ask_lead, out)
     out = strip_words(intents.asked_unit, out)
