@@ -55,6 +55,9 @@ class Intents:
     body_english: re.Pattern[str]  # the English names of bodies, longest first
     word_head: re.Pattern[str]  # 几件, 多少条: a question word leading a word
     asked_when: re.Pattern[str]  # 几月份, 几号, 哪天: the words asking a date
+    report_date: re.Pattern[str]  # a date asked of the report itself (落款, 这份报告)
+    report_acts: re.Pattern[str]  # words that alone name no event (发布, 印发, 的)
+    event_date: re.Pattern[str]  # how a text dates an event (3月23日, 6月份)
     subunit_town: re.Pattern[str]
     own_voice: dict[str, tuple[str, ...]]  # a body's name ending → its first-person words (局 → 本局, 我局)
     government_voice: re.Pattern[str]
@@ -159,6 +162,9 @@ def load_intents() -> Intents:
         body_english=re.compile(rf"\b(?:{_alternation(n for n in bodies if n.isascii()).pattern})\b", re.I),
         word_head=re.compile(data["word_head"]),
         asked_when=_compile(data["asked_when"]),
+        report_date=_compile(data["report_date"]),
+        report_acts=_compile(data["report_acts"]),
+        event_date=re.compile(data["event_date"]),
         subunit_town=re.compile(data["subunit_town"]),
         own_voice={k: tuple(v) for k, v in data["own_voice"].items()},
         government_voice=re.compile(data["government_voice"]),

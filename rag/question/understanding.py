@@ -49,6 +49,9 @@ class Question:
     # An English question's text before the dictionary's candidates were added: "issue" brings in 出具 and
     # 发文, which would make "how many notices did the bureau issue" a question about the report's issuer.
     own_text: str = ""
+    # A question asking when an event in a report's text happened ("工作会是几号开的"), not the report's own date:
+    # answered from the sentence that dates it (rag/answering/extractive.py).
+    asks_date: bool = False
     # The body an English question names to say whose report ("the X health commission"), as written: scope,
     # kept out of the words the glossary and dictionary read (a Chinese question's is read from its text).
     body: str | None = None
@@ -252,10 +255,30 @@ def understand(question: str, documents: list[Document], context: Context | None
     q.asks_plans = bool(intents.plans.search(text))
     q.operation = next((name for name, pattern in intents.operations
                         if name in {"max", "min", "rank", "sum", "list"} and pattern.search(text)), None)
+    q.asks_date = asks_event_date(q)
+    if q.asks_date:
+        q.wants_number = False  # a day or a month is asked, not a figure: the sentence that dates it answers
     q.route = _route(q)
     if context is not None:
         q = _resolve_follow_up(q, context, documents, vocabulary)
     return q
+
+
+def asks_event_date(q: Question) -> bool:
+    """Whether a question asks when something in a report's text happened ("从哪天开始实行…", "几月份开展了中期
+    评估", "什么时候印发的《…方案》"): it asks a date, not of the report itself (its 落款, its posting), and
+    names an event once its place, year, body, question words and the report's own acts are gone."""
+    intents = load_intents()
+    if q.english or not intents.asked_when.search(q.text) or intents.report_date.search(q.text):
+        return False
+    rest = intents.asked_when.sub(" ", q.text)
+    for region in q.regions:
+        for alias in sorted(region_aliases(region), key=len, reverse=True):
+            rest = rest.replace(alias, " ")
+    rest = intents.year.sub(" ", rest)
+    rest = intents.body_words.sub(" ", rest)
+    rest = intents.report_acts.sub(" ", rest)
+    return len(re.sub(r"[^\u4e00-\u9fff]", "", rest)) >= 2
 
 
 def asked_units(text: str) -> list[str]:
@@ -270,6 +293,8 @@ def _metrics(text: str) -> list[str]:
 
 def _route(q: Question) -> Route:
     intents = load_intents()
+    if q.asks_date:
+        return "lookup"
     # An English question's fields are read in its own words (and the glossary's), never in the
     # dictionary's candidates: English field words may have been bridged away ("report" → 报告).
     if intents.metadata.search(q.own_text or q.text if q.english else q.text) or (
