@@ -373,7 +373,7 @@ def intents_subunit(text: str, q: Question) -> str | None:
                 return town  # 正定镇 in 正定县: a town that shares the county's name is a sub-unit
             continue
         return name
-    if q.body:  # an English question's body ("the X health commission"), in its words
+    if q.english:  # its body in its own words ("the X health commission"); the dictionary's 公安 for "public" is none
         return q.body
     return body_named(_measure_core(text, q))
 
@@ -437,15 +437,20 @@ def measure_words(text: str, q: Question) -> str:
     intents = load_intents()
     out = _measure_core(text, q)
     out = _PERIOD.sub(" ", out)
-    out = strip_words(intents.body_words, out, trusted=99)  # whose report it is (not the 公安 of 公安机关)
-    out = strip_words(intents.asked_when, out)  # 几月份, 几号: a date asked, before 几月 reads as a unit
-    out = strip_words(intents.fillers, out)
-    out = strip_words(intents.ask_lead, out)
-    out = strip_words(intents.asked_unit, out)
+    # An English question's Chinese words are the glossary's terms and the dictionary's candidates, one word
+    # each, not a sentence to segment: its question words go as they always went, and its body was taken out
+    # in its own words (understand: Question.body), so a candidate such as 公安 for "public" stays.
+    if not q.english:
+        out = strip_words(intents.body_words, out, trusted=99)  # whose report it is (not the 公安 of 公安机关)
+    strip = strip_words if not q.english else (lambda pattern, text: pattern.sub(" ", text))
+    out = strip(intents.asked_when, out)  # 几月份, 几号: a date asked, before 几月 reads as a unit
+    out = strip(intents.fillers, out)
+    out = strip(intents.ask_lead, out)
+    out = strip(intents.asked_unit, out)
     for _, words in intents.conditions:  # 超过200件, 达到100%: the condition, not the measure
         out = re.sub(rf"(?:{words.pattern})\s*\d+(?:\.\d+)?\s*(?:%|‰|[^\s\d]?(?=的|$))?", " ", out)
     out = re.sub(r"\d+(?:\.\d+)?\s*[%‰]?\s*(?:及以上|以上|以下)?", " ", out)
-    out = strip_words(intents.question_words, out)
+    out = strip(intents.question_words, out)
     out = _PUNCT.sub(" ", out)
     out = intents.joiners.sub(" ", out)
     if q.english:  # English words the glossary and dictionary did not turn into Chinese match nothing
