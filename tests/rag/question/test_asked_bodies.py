@@ -101,10 +101,10 @@ REFUSED = [
     ("桐庐县卫健委2020年收到多少件行政复议申请", ("1264", "15件", "61")),
     ("当阳发改委21年信函申请有几件", ("12件", "2件", "14件")),
     # Refused before only because the body and 破 spoilt the measure; read cleanly, it meets the clean wording's
-    # open problem (桐庐县2020年侦破盗窃案件多少起 is answered with the 涉疫 figure on the old code too): a kind of
-    # case the report does not name (盗窃) is not yet a hard rule of fact matching.
+    # open problem (桐庐县2020年侦破盗窃案件多少起 is answered with the 涉疫 figure on the old code too): the facts
+    # answerer refuses it, but the passage answer takes the sentence of another kind of case (盗窃 vs 涉疫).
     pytest.param("桐庐公安20年破了多少起盗窃案子", ("27", "86"),
-                 marks=pytest.mark.xfail(strict=True, reason="a case kind missing from the fact is not ruled out")),
+                 marks=pytest.mark.xfail(strict=True, reason="passage answer: another kind of case (open)")),
     ("仓前街道22年结转到下一年的有几件", ("6件",)),
     ("大兴安岭行署办25年有多少申请被驳回", ("19件", "31件", "4件")),
     ("How many administrative reconsideration cases did the Dangyang development and reform commission handle "
