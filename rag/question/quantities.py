@@ -373,8 +373,9 @@ def intents_subunit(text: str, q: Question) -> str | None:
                 return town  # 正定镇 in 正定县: a town that shares the county's name is a sub-unit
             continue
         return name
-    if q.english:  # its body in its own words ("the X health commission"); the dictionary's 公安 for "public" is none
-        return q.body
+    if q.english:  # its body as it said it ("the X police"); the dictionary's 公安 for "public" names none
+        # Read as the reports write it (公安), so a figure of that body in the government's report is still its own.
+        return load_intents().body_names[q.body.lower()][0] if q.body else None
     return body_named(_measure_core(text, q))
 
 
