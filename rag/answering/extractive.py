@@ -42,6 +42,8 @@ _ENUM_ITEM = re.compile(
 def lookup(q: Question, hits: Sequence[Hit], docs: dict[str, Document], tokenizer: Tokenizer,
            idf: dict[str, float], required_terms: Sequence[str] = (), min_share: float = 0.34) -> Draft | None:
     """The figure(s) or sentence that answer a factual question; None when nothing answers it."""
+    if q.asks_date:
+        return _dated(q, hits, docs, tokenizer, idf)
     q_tokens = _content_tokens(q, tokenizer)
     if not hits or not q_tokens:
         return None
@@ -71,9 +73,32 @@ def lookup(q: Question, hits: Sequence[Hit], docs: dict[str, Document], tokenize
     return _draft([(p.candidate, p.clause) for p in picks], docs, "lookup", q.english, figures_en)
 
 
-def _content_tokens(q: Question, tokenizer: Tokenizer) -> set[str]:
+# A sentence dating an event answers when it holds this share of the question's words (by weight): the
+# event is named, not only its kind (召开…工作会议 is not the 安全生产 work meeting asked about).
+DATED_SHARE = 0.6
+_DATED_READ = 8  # the best sentences read for a date
+
+
+def _dated(q: Question, hits: Sequence[Hit], docs: dict[str, Document], tokenizer: Tokenizer,
+           idf: dict[str, float]) -> Draft | None:
+    """When an event in the text happened: the best sentence naming the event that dates it (3月23日召开…)."""
+    intents = load_intents()
+    asked = intents.body_words.sub(" ", intents.asked_when.sub(" ", q.text))  # whose report, and "when"
+    q_tokens = _content_tokens(q, tokenizer, asked)
+    if not hits or not q_tokens:
+        return None
+    mass = sum(idf.get(t, 1.0) for t in q_tokens)
+    for cand in rank_sentences(q_tokens, hits, tokenizer, idf)[:_DATED_READ]:
+        if cand.score < DATED_SHARE * mass:
+            break
+        if intents.event_date.search(cand.sentence):
+            return _draft([(cand, cand.sentence.strip().rstrip("。"))], docs, "lookup", q.english)
+    return None
+
+
+def _content_tokens(q: Question, tokenizer: Tokenizer, text: str | None = None) -> set[str]:
     """Question words that must be matched by evidence: not the region, year or question words."""
-    tokens = set(tokenizer.tokens(q.text))
+    tokens = set(tokenizer.tokens(q.text if text is None else text))
     for region in q.regions:
         tokens -= set(tokenizer.tokens(region))
         tokens -= {region, region[:-1]}

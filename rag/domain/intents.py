@@ -52,6 +52,14 @@ class Intents:
     change_before: re.Pattern[str]
     subunit: re.Pattern[str]
     subunit_lead: re.Pattern[str]
+    body_names: dict[str, tuple[str, ...]]  # a body as said (卫健委, police) → the stems its issuer is written with
+    body_words: re.Pattern[str]  # the Chinese names of bodies, longest first
+    body_english: re.Pattern[str]  # the English names of bodies, longest first
+    word_head: re.Pattern[str]  # 几件, 多少条: a question word leading a word
+    asked_when: re.Pattern[str]  # 几月份, 几号, 哪天: the words asking a date
+    report_date: re.Pattern[str]  # a date asked of the report itself (落款, 这份报告)
+    report_acts: re.Pattern[str]  # words that alone name no event (发布, 印发, 的)
+    event_date: re.Pattern[str]  # how a text dates an event (3月23日, 6月份)
     subunit_town: re.Pattern[str]
     own_voice: dict[str, tuple[str, ...]]  # a body's name ending → its first-person words (局 → 本局, 我局)
     government_voice: re.Pattern[str]
@@ -94,6 +102,25 @@ class Intents:
         return self.unit_families.get(unit or "")
 
 
+def _body_names(said: dict[str, list[str]], government: str) -> dict[str, tuple[str, ...]]:
+    """The bodies a question may name: the short and everyday names of intents.yaml, and the full names (and
+    their English) the answers write (report_answers.yaml `bodies`), each with the stems its issuer is written
+    with. The government's names are not a body's (its report is the region's own), nor a bare ending (局, 委)."""
+    answers = yaml.safe_load(resources.files("rag").joinpath("data", "report_answers.yaml").read_text(encoding="utf-8"))
+    out: dict[str, tuple[str, ...]] = {}
+    for zh, en in answers["bodies"].items():
+        if len(zh) < 3 or re.search(government, zh) or "政府" in zh:
+            continue
+        out.setdefault(zh, (zh,))
+        out.setdefault(en.lower(), (zh,))
+    out.update({name.lower(): tuple(stems) for name, stems in said.items()})
+    return out
+
+
+def _alternation(words) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
 @lru_cache(maxsize=1)
 def load_intents() -> Intents:
     data = yaml.safe_load(resources.files("rag").joinpath("data", "intents.yaml").read_text(encoding="utf-8"))
@@ -134,6 +161,14 @@ def load_intents() -> Intents:
         change_before=_compile(data["change_before"]),
         subunit=re.compile(data["subunit"]),
         subunit_lead=re.compile(data["subunit_lead"]),
+        body_names=(bodies := _body_names(data["body_names"], data["government_voice"])),
+        body_words=_alternation(n for n in bodies if not n.isascii()),
+        body_english=re.compile(rf"\b(?:{_alternation(n for n in bodies if n.isascii()).pattern})\b", re.I),
+        word_head=re.compile(data["word_head"]),
+        asked_when=_compile(data["asked_when"]),
+        report_date=_compile(data["report_date"]),
+        report_acts=_compile(data["report_acts"]),
+        event_date=re.compile(data["event_date"]),
         subunit_town=re.compile(data["subunit_town"]),
         own_voice={k: tuple(v) for k, v in data["own_voice"].items()},
         government_voice=re.compile(data["government_voice"]),

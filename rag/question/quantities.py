@@ -373,6 +373,7 @@ def said_measure(q: Question, part: str | None = None) -> str:
         return q.said
     out = re.sub(r"[?？.!]+\s*$", "", (part or q.original).strip())
     out = intents.english_pointing.sub(" ", out)
+    out = intents.body_english.sub(" ", out)  # "the X health commission": whose report, not the measure
     for region in q.regions:
         for alias in region_aliases(region):
             out = re.sub(rf"\b{re.escape(alias)}\b(?:\s+(?:{intents.english_admin.pattern}))?", " ", out, flags=re.I)
@@ -423,6 +424,8 @@ def worded_otherwise(text: str) -> list[str]:
 def _operation(text: str, q: Question) -> tuple[str, str | None]:
     intents = load_intents()
     found = {name for name, pattern in intents.operations if pattern.search(text)}
+    if len(q.regions) == 1 and q.route != "aggregate" and not intents.ranks_regions.search(text):
+        found.discard("count")  # "X县网络申请的有几个": a figure of the one report, not a count of regions
     order = "max" if "max" in found else "min" if "min" in found else None
     if "change" in found or intents.change_before.search(_measure_core(text, q)):
         return "change", order
@@ -481,7 +484,10 @@ def intents_subunit(text: str, q: Question) -> str | None:
                 return town  # 正定镇 in 正定县: a town that shares the county's name is a sub-unit
             continue
         return name
-    return None
+    if q.english:  # its body as it said it ("the X police"); the dictionary's 公安 for "public" names none
+        # Read as the reports write it (公安), so a figure of that body in the government's report is still its own.
+        return load_intents().body_names[q.body.lower()][0] if q.body else None
+    return body_named(_measure_core(text, q))
 
 
 def _measure_core(text: str, q: Question) -> str:
@@ -493,18 +499,70 @@ def _measure_core(text: str, q: Question) -> str:
     return out
 
 
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[tuple[int, int], ...]:
+    """The spans of the text's words (jieba with the domain dictionary); a word led by a question word (几件,
+    几月份) is two."""
+    from rag.retrieval.tokenizer import default_tokenizer
+
+    head = load_intents().word_head
+    spans, at = [], 0
+    for word in default_tokenizer().words(text):
+        if (m := head.match(word)) is not None:
+            spans.append((at, at + m.end()))
+            spans.append((at + m.end(), at + len(word)))
+        else:
+            spans.append((at, at + len(word)))
+        at += len(word)
+    return tuple(spans)
+
+
+def strip_words(pattern: re.Pattern[str], text: str, trusted: int = 2) -> str:
+    """The pattern's matches taken out, except where they are characters of a longer word whose other
+    characters stay: the 开 of 公开了多少, the 中 of 中期 and the 比 of 比例 stay. A match of `trusted` characters
+    or more (without a closing 了) is a word itself, whatever the segmenter says (一共 of 一共出动 is cut 一/共出动)."""
+    gone = [False] * len(text)
+    loose = [False] * len(text)  # removed by a match the words may overrule
+    for m in pattern.finditer(text):
+        span = range(m.start(), m.end())
+        for k in span:
+            gone[k] = True
+            loose[k] = loose[k] or len(m.group(0).rstrip("了")) < trusted
+    if not any(gone):
+        return text
+    for start, end in _words(text):
+        if end - start > 1 and any(gone[start:end]) and not all(gone[start:end]):
+            for k in range(start, end):
+                gone[k] = gone[k] and not loose[k]
+    return "".join(" " if g else ch for ch, g in zip(text, gone, strict=True))
+
+
+def body_named(text: str) -> str | None:
+    """The body a Chinese question names to say whose report (卫健委, 公安局, 街道办事处), as said, if any."""
+    words = _words(text)
+    return next((m.group(0) for m in load_intents().body_words.finditer(text)
+                 if not any(s < m.start() < e or s < m.end() < e for s, e in words)), None)
+
+
 def measure_words(text: str, q: Question) -> str:
-    """The measure an ask names: its words without region, year, period, question words and units."""
+    """The measure an ask names: its words without region, year, period, body, question words and units."""
     intents = load_intents()
     out = _measure_core(text, q)
     out = _PERIOD.sub(" ", out)
-    out = intents.fillers.sub(" ", out)
-    out = intents.ask_lead.sub(" ", out)
-    out = intents.asked_unit.sub(" ", out)
+    # An English question's Chinese words are the glossary's terms and the dictionary's candidates, one word
+    # each, not a sentence to segment: its question words go as they always went, and its body was taken out
+    # in its own words (understand: Question.body), so a candidate such as 公安 for "public" stays.
+    if not q.english:
+        out = strip_words(intents.body_words, out, trusted=99)  # whose report it is (not the 公安 of 公安机关)
+    strip = strip_words if not q.english else (lambda pattern, text: pattern.sub(" ", text))
+    out = strip(intents.asked_when, out)  # 几月份, 几号: a date asked, before 几月 reads as a unit
+    out = strip(intents.fillers, out)
+    out = strip(intents.ask_lead, out)
+    out = strip(intents.asked_unit, out)
     for _, words in intents.conditions:  # 超过200件, 达到100%: the condition, not the measure
         out = re.sub(rf"(?:{words.pattern})\s*\d+(?:\.\d+)?\s*(?:%|‰|[^\s\d]?(?=的|$))?", " ", out)
     out = re.sub(r"\d+(?:\.\d+)?\s*[%‰]?\s*(?:及以上|以上|以下)?", " ", out)
-    out = intents.question_words.sub(" ", out)
+    out = strip(intents.question_words, out)
     out = _PUNCT.sub(" ", out)
     out = intents.joiners.sub(" ", out)
     if q.english:  # English words the glossary and dictionary did not turn into Chinese match nothing

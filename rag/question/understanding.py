@@ -49,6 +49,12 @@ class Question:
     # An English question's text before the dictionary's candidates were added: "issue" brings in 出具 and
     # 发文, which would make "how many notices did the bureau issue" a question about the report's issuer.
     own_text: str = ""
+    # A question asking when an event in a report's text happened ("工作会是几号开的"), not the report's own date:
+    # answered from the sentence that dates it (rag/answering/extractive.py).
+    asks_date: bool = False
+    # The body an English question names to say whose report ("the X health commission"), as written: scope,
+    # kept out of the words the glossary and dictionary read (a Chinese question's is read from its text).
+    body: str | None = None
 
 
 @dataclass
@@ -101,7 +107,8 @@ def apply_synonyms(text: str) -> str:
     table = _synonyms()
     while i < len(text):
         for phrase, term in table:
-            if text.startswith(phrase, i) and not text.startswith(term, i):  # 负责人出庭应诉 stays as it is
+            # 负责人出庭应诉 and 侦破了多少 stay as they are: the phrase is already inside its term there.
+            if text.startswith(phrase, i) and not _inside_term(text, i, phrase, term):
                 out.append(term)
                 i += len(phrase)
                 break
@@ -109,6 +116,11 @@ def apply_synonyms(text: str) -> str:
             out.append(text[i])
             i += 1
     return "".join(out)
+
+
+def _inside_term(text: str, i: int, phrase: str, term: str) -> bool:
+    at = term.find(phrase)
+    return text.startswith(term, i) or (at > 0 and i >= at and text.startswith(term, i - at))
 
 
 def translate_english(text: str) -> str:
@@ -213,7 +225,9 @@ def understand(question: str, documents: list[Document], context: Context | None
     glossary are bridged through the dictionary to those words (rag/domain/english.py)."""
     original = question
     english = _is_english(question)
-    translated, terms = glossary_terms(question) if english else (question, [])
+    body = (m.group(0) if english and (m := load_intents().body_english.search(question)) else None)
+    asked = load_intents().body_english.sub(" ", question) if body else question
+    translated, terms = glossary_terms(asked) if english else (question, [])
     text = own_text = normalise(translated)
     if english and vocabulary is not None:
         from rag.domain.english import bridge
@@ -236,17 +250,37 @@ def understand(question: str, documents: list[Document], context: Context | None
                  unknown_regions=unknown_divisions(text, known) + ([] if regions else below)
                  + (unknown_english_places(original, known) if english and not regions else []),
                  years=[int(y) for y in dict.fromkeys(intents.year.findall(text))], places=places,
-                 own_text=own_text)
+                 own_text=own_text, body=body)
     q.metrics = _metrics(text)
     q.wants_number = bool(intents.ask_number.search(text))
     q.units = asked_units(text)
     q.asks_plans = bool(intents.plans.search(text))
     q.operation = next((name for name, pattern in intents.operations
                         if name in {"max", "min", "rank", "sum", "list"} and pattern.search(text)), None)
+    q.asks_date = asks_event_date(q)
+    if q.asks_date:
+        q.wants_number = False  # a day or a month is asked, not a figure: the sentence that dates it answers
     q.route = _route(q)
     if context is not None:
         q = _resolve_follow_up(q, context, documents, vocabulary)
     return q
+
+
+def asks_event_date(q: Question) -> bool:
+    """Whether a question asks when something in a report's text happened ("从哪天开始实行…", "几月份开展了中期
+    评估", "什么时候印发的《…方案》"): it asks a date, not of the report itself (its 落款, its posting), and
+    names an event once its place, year, body, question words and the report's own acts are gone."""
+    intents = load_intents()
+    if q.english or not intents.asked_when.search(q.text) or intents.report_date.search(q.text):
+        return False
+    rest = intents.asked_when.sub(" ", q.text)
+    for region in q.regions:
+        for alias in sorted(region_aliases(region), key=len, reverse=True):
+            rest = rest.replace(alias, " ")
+    rest = intents.year.sub(" ", rest)
+    rest = intents.body_words.sub(" ", rest)
+    rest = intents.report_acts.sub(" ", rest)
+    return len(re.sub(r"[^\u4e00-\u9fff]", "", rest)) >= 2
 
 
 def asked_units(text: str) -> list[str]:
@@ -261,6 +295,8 @@ def _metrics(text: str) -> list[str]:
 
 def _route(q: Question) -> Route:
     intents = load_intents()
+    if q.asks_date:
+        return "lookup"
     # An English question's fields are read in its own words (and the glossary's), never in the
     # dictionary's candidates: English field words may have been bridged away ("report" → 报告).
     if intents.metadata.search(q.own_text or q.text if q.english else q.text) or (

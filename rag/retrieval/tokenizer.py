@@ -68,6 +68,12 @@ class Tokenizer:
                 self._cache[text] = tuple(out)
         return out
 
+    def words(self, text: str) -> list[str]:
+        """The text cut into the dictionary's words, as written (no normalisation, nothing dropped; characters
+        no dictionary word holds stand alone): where a question's words begin and end."""
+        with self._lock:
+            return list(self._jieba.cut(text, HMM=False))
+
 
 @lru_cache(maxsize=1)
 def default_tokenizer() -> Tokenizer:
