@@ -547,13 +547,16 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
         sims = book.similarity(asked.said, [m.fact for m in matches])
         # A figure is lifted over the threshold by meaning or by its lead only when its words say the
         # domain terms the question names (罚没款 for "fines"): meaning alone finds near misses too.
+        # A domain term the report never says ("won" lawsuits where it gives none won) lifts nothing either way.
+        terms_said = _terms_in_report(asked.terms, facts)
+
         def may_lift(fact: Fact) -> bool:
-            return _says_terms(asked.terms, fact)
+            return terms_said and _says_terms(asked.terms, fact)
 
         if sims is not None:
             matches = _by_meaning(matches, sims, ENGLISH_DENSE_WEIGHT, dense_below, words=0.0, may_lift=may_lift)
         named = _named_by_terms(matches, asked.terms, _counted_terms(asked))
-        if not _terms_in_report(asked.terms, facts):
+        if not terms_said:
             # A domain term the report never says ("lost" lawsuits where it gives none lost): the figures
             # its other words find are near misses, answered only when their words cross the threshold.
             return matches
