@@ -101,9 +101,10 @@ def figure_phrase(sentence: str, fig: Figure) -> str:
     return sentence[start:end].strip(" ,，、").rstrip("的")
 
 
-# A report's title line ("X县教育局2023年政府信息公开工作年度报告") names the report and says nothing of it: it
-# never answers a question, however many of its words the question shares.
-_TITLE_LINE = re.compile(r"^[^，,。；;：:！？!?]{4,80}(?:报告|年报|报告书)\s*$")
+# A report's title line ("X县教育局2023年政府信息公开工作年度报告") or a heading without figures ("三、行政复议、
+# 行政诉讼情况") names a part and says nothing of it: it never answers, however many words the question shares.
+_TITLE_LINE = re.compile(r"^[^，,。；;：:！？!?]{4,80}(?:报告|年报|报告书)\s*$"
+                         r"|^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）])[^，,。；;！？!?\d]{0,40}$")
 
 
 def sentences(hits: Sequence[Hit]) -> list[tuple[int, Hit, str]]:

@@ -53,6 +53,11 @@ service = texts_service(REPORTS)
         ("岢岚县教育局2023年被提起行政诉讼几起？", ["未发生"], []),
         # A figure the report does give is still that figure.
         ("通榆县23年收到几个信息公开申请", ["15"], ["未收到"]),
+        # Whether any: the count answers it, none or some.
+        ("岢岚教育局23年有人申请公开信息没", ["未收到"], ["15", "86"]),
+        ("岢岚教育局23年被起诉过没有", ["未发生"], []),
+        ("Was the Kelan education bureau sued over disclosure in 2023?", ["未发生"], ["报告如下"]),
+        ("通榆县23年有人申请信息公开吗", ["15"], []),
     ],
 )
 def test_none_answers_how_many(service: Service, question: str, expected: list[str], absent: list[str]) -> None:
