@@ -183,6 +183,12 @@ def detect_metadata(
     if pick is not None:
         _fill_region(meta, list(pick.divisions))
         sources["region"] = pick.source
+        if meta.issuer is None and pick.source == "town" and len(pick.divisions) == 1:
+            # Placed by the 街道 or town it names and speaking of itself as one (本街道, 本镇): that place's body
+            # reports ("…借助渝中区人民政府大溪沟街道办事处子网站", "本街道…编制").
+            body = _self_named_place(text, pick.divisions[0], _lead(title, issuer, chrome, stem, text))
+            if body is not None:
+                meta.issuer, meta.issuer_level, sources["issuer"] = body, issuer_level(body), "self_named"
     for name, source in (("addressee", "addressee"), ("index_code", "chrome"), ("publisher", "chrome"),
                          ("period", "covered_period"),
                          ("doc_number", "chrome"), ("source_office", "chrome"), ("kind", "title" if title else "body")):
@@ -193,6 +199,20 @@ def detect_metadata(
     if pick is not None:
         meta.confidence["region"] = pick.confidence
     return meta
+
+
+_SELF_PLACE = re.compile(r"(?:本|我)(街道|镇|乡)")
+
+
+def _self_named_place(text: str, division: Division, lead: str) -> str | None:
+    """The body of the 街道 or town a report placed by it speaks of itself as (本街道 → X街道办事处), when the place
+    it names lies in that division."""
+    m = _SELF_PLACE.search(text[:_LEAD_CHARS * 2])
+    name = load_towns().first_in(lead, division.code) if m else None
+    if name is None or not name.endswith(m.group(1)):  # type: ignore[union-attr]
+        return None
+    ending = next((e for e in meta_words().place_bodies if name.endswith(e)), None)
+    return name[: -len(ending)] + meta_words().place_bodies[ending] if ending else name
 
 
 def _lead(title: str | None, issuer: str | None, chrome: dict[str, str], stem: str | None, text: str) -> str:

@@ -50,6 +50,10 @@ class Towns:
                     break
         return list(found.items())
 
+    def first_in(self, text: str, code: str) -> str | None:
+        """The first township `text` names in full that lies in the division of `code`."""
+        return next((name for name, short in self._named(text) if code in self.counties[name] and not short), None)
+
     def place(self, text: str, context: str, gazetteer: Gazetteer) -> list[Division]:
         """The county-level division the first township named in `text` lies in, when one stands out.
 

@@ -64,3 +64,12 @@ def test_a_signature_still_wins_over_the_title() -> None:
             + "中共醴陵市委 醴陵市人民政府\n2025年1月20日\n")
     meta = detect_metadata(text)
     assert (meta.issuer, meta.sources["issuer"]) == ("中共醴陵市委 醴陵市人民政府", "signature")
+
+
+def test_a_report_speaking_as_本街道_is_its_place_s_body() -> None:
+    # Written for this test (福建 鼓楼区 东街街道): no title, no signature; the report calls itself 本街道 and names
+    # its office once, which places it.
+    text = ("一、总体情况\n本年度报告依照《条例》要求，并结合本街道2020年度的政府信息公开工作情况编制。\n"
+            "2020年，本街道借助福州市鼓楼区人民政府东街街道办事处网站主动公开政府信息120条。\n")
+    meta = detect_metadata(text, raw=text)
+    assert (meta.region, meta.issuer, meta.issuer_level) == ("鼓楼区", "东街街道办事处", "sub_district")
