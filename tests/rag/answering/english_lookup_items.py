@@ -57,6 +57,8 @@ REPORTS = {
         "全年收到信息公开申请4件，均已办结。\n"
         "三、便民服务\n"
         "镇便民服务中心设置服务窗口7个，全年代办事项1860件，走访群众320户。\n"
+        "四、法治建设\n"
+        "全年作出行政处罚决定37件。镇机关干部全部参加法治考试，合格率100%。\n"
         "严塘镇人民政府\n2025年1月10日\n"
     ),
 }
@@ -120,4 +122,7 @@ ITEMS: list[tuple[str, str, str | None]] = [
     ("youxian", "How many officials passed the national legal professional exam in Youxian?", None),
     ("yantang", "How many press conferences did Yantang Town hold in 2024?", None),
     ("yantang", "How many reconsideration cases did Yantang Town receive in 2024?", None),
+    # A town's staff law exam and its pass rate (合格率); penalties are no lawsuits.
+    ("yantang", "What was the pass rate of Yantang Town staff on the law exam in 2024?", "100"),
+    ("yantang", "How many administrative lawsuits was Yantang Town involved in during 2024?", None),
 ]
