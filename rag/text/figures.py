@@ -51,9 +51,18 @@ def figures(sentence: str) -> list[Figure]:
             continue
         if not unit and _enumerator(sentence, m.start(), m.end("num")):
             continue  # "1.完善…", "（2）…": a list item's number, not a figure
+        if not unit and _bracketed_year(sentence, m.start(), m.end("num")):
+            continue  # "国办公开办函〔2021〕30号": a document number's parts, not figures
         written = re.sub(r"\s+", "", m.group(0))
         found.append(Figure(m.group("num").replace(",", ""), written, unit, approx, m.start(), m.end(), clause_start))
     return found
+
+
+def _bracketed_year(sentence: str, start: int, end: int) -> bool:
+    """〔2021〕 and the serial after it (〔2021〕30号): the parts of a document number."""
+    opened, closed = {"〔", "[", "［", "【"}, {"〕", "]", "］", "】"}
+    before, after = sentence[start - 1: start], sentence[end: end + 1]
+    return (before in opened and after in closed) or (before in closed and after == "号")
 
 
 def _enumerator(sentence: str, start: int, end: int) -> bool:

@@ -24,6 +24,10 @@ REPORTS = {
     "hinggan.txt": "兴安盟行政公署办公室2024年政府信息公开工作年度报告\n一、总体情况\n2024年，主动公开信息2010条。\n",
     "wuchang.txt": "发布机构：五常市人民政府办公室 发布日期：2025年02月03日\n五常市2024年政府信息公开工作年度报告\n"
                    "报告数据的统计期限为2024年1月1日起至2024年12月31日止。\n一、总体情况\n全年主动公开信息880条。\n",
+    # No title or signature: the opening's subject, after its 在…下 clause, is the bureau.
+    "lixin-sfj.txt": "2023年以来,在县委、县政府的坚强领导下,县司法局始终以法治思想为指引,推进利辛县法治政府建设。\n"
+                     "一、主要举措\n全年开展法治宣讲128场次，办理法律援助案件310件。\n"
+                     "二、存在问题\n利辛县基层法治力量不足。\n",
 }
 
 service = texts_service(REPORTS)
@@ -79,6 +83,9 @@ def test_established_english_names(english: str, name: str) -> None:
         ("When was the Wuchang 2024 report posted, and what period do its figures cover?",
          ["2025-02-03", "2024-01-01 to 2024-12-31"], []),
         ("五常市的年报统计的是哪段时间的数", ["2024年1月1日至2024年12月31日"], []),
+        # The bureau's own report found from its opening's subject: its figures are the bureau's.
+        ("利辛司法局23年搞了多少场法治宣讲", ["利辛县司法局", "128"], ["不是"]),
+        ("Who is the Wuchang 2024 report addressed to?", ["does not state its addressee"], []),
     ],
 )
 def test_report_questions(service: Service, question: str, expected: list[str], absent: list[str]) -> None:

@@ -17,6 +17,8 @@ from rag.text.figures import figures, number_occurs, numbers_in
         ("3、建立4项制度", ["4项"]),
         ("1.5%的案件当场化解", ["1.5%"]),
         ("12件行政复议案件全部办结", ["12件"]),
+        # A document number's year and serial are no figures.
+        ("依照《通知》(国办公开办函〔2021〕30号)的规定,共收到申请12件", ["12件"]),
     ],
 )
 def test_figures_with_units(sentence: str, expected: list[str]) -> None:
