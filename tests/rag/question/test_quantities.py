@@ -135,3 +135,12 @@ def test_an_english_ask_counts_in_its_noun_unless_it_also_wants_a_rate() -> None
     q = understand("How many disputes did Deqing's mediators handle in 2023, and with what success rate?", DOCS)
     both = asked_quantities(q)[0]
     assert both.wants_rate and both.units == []
+
+
+@pytest.mark.parametrize(("text", "subunit"), [
+    ("德清县2023年开了几次委员会和协调小组会议", None),  # a question about meetings, no body
+    ("德清县司法局2023年办理法律援助案件多少件", "司法局"),
+])
+def test_a_body_named_holds_no_asking_word(text: str, subunit: str | None) -> None:
+    ask = asked_quantities(understand(text, DOCS))[0]
+    assert ask.subunit == subunit
