@@ -165,7 +165,8 @@ def refusal_line(finding: Finding, cited: Cited, english: bool = False) -> str:
     whose = _whose(finding, english) if nearest is not None else None
     if english:
         words = english_words()
-        line = (words["not_given_asked"].format(asked=finding.asked.phrase) if finding.asked.phrase
+        quoted = finding.asked.phrase or finding.asked.asked_as  # a follow-up's own words, not its stripped measure
+        line = (words["not_given_asked"].format(asked=quoted[:1].lower() + quoted[1:]) if quoted
                 else words["not_given"].format(measure=what or "this figure"))
         if nearest is not None:
             row = nearest.fact.row

@@ -47,6 +47,7 @@ class Asked:
     stage: str | None = None  # the stage of a case an English ask names (filed, concluded)
     per_head: tuple[str, ...] = ()  # an English ask per head of population: the report words that say so
     phrase: str = ""  # an English question as the user wrote it, without region and year: answers quote it
+    asked_as: str = ""  # an English part exactly as typed (a follow-up's too), for a refusal to quote
     terms: tuple[str, ...] = ()  # the glossary's Chinese terms an English ask names its measure with
     # An English ask's other words, one slot each: the dictionary's Chinese candidates the store knows.
     slots: tuple[tuple[str, ...], ...] = ()
@@ -115,6 +116,7 @@ def _in_english(ask: Asked, q: Question, part: str, before: Asked | None) -> Non
     # The part's measure stays the bridged words (matched as a Chinese part is, with the part before as
     # context): on the English items that finds more parts than the meaning of a few English words.
     ask.phrase = said_phrase(q, part)
+    ask.asked_as = _typed(part)
     ask.units = ask.units or ([] if ask.wants_rate else english_units(part))
     if not ask.units and not ask.wants_rate and before is not None and re.match(r"(?:and\s+)?how many\b", part, re.I):
         ask.units = list(before.units)  # "…, and how many were resolved": counted as the part before
@@ -203,6 +205,7 @@ def _asked(part: str, q: Question, whole: bool) -> Asked:
                  metrics=metrics, period=period, subunit=sub, focus=focus, alternatives=alternatives,
                  said=said or measure, stage=stage, per_head=per_head,
                  phrase=said_phrase(q) if q.english and whole else "",
+                 asked_as=_typed(q.original) if q.english and whole else "",
                  terms=tuple(q.terms) if q.english and whole else (),
                  slots=_slots(said, q) if q.english and whole and said else (),
                  share=share_sides(said_phrase(q) if q.english and whole else part, q) if wants_rate else None)
@@ -383,6 +386,11 @@ def said_measure(q: Question, part: str | None = None) -> str:
     out = intents.english_stop.sub(" ", out)
     out = re.sub(r"[^\w%'\- ]+", " ", out)
     return intents.english_dangling.sub("", re.sub(r"\s+", " ", out).strip())
+
+
+def _typed(text: str) -> str:
+    """An English question or part as typed, without its joining word and end mark ("And how much…?")."""
+    return re.sub(r"^(?:and|also|then|so)\s+", "", re.sub(r"[?？.!\s]+$", "", text.strip()), flags=re.I)
 
 
 def said_phrase(q: Question, part: str | None = None) -> str:

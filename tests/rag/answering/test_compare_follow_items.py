@@ -146,9 +146,8 @@ def test_compare_and_follow_up_items(service: Service, name: str, questions: tup
         assert re.search(word, r.answer), (word, r.answer)
 
 
-# Open: quoting the follow-up in its answers put its pointing words ("that district") in found answers too;
-# the refusal alone should quote it (rag/answering/facts.py, the en4 helper's file).
-@pytest.mark.xfail(reason="open", strict=True)
+# A follow-up's found answer names the measure (its pointing words, "that district", say nothing); its refusal
+# quotes the follow-up as typed (rag/answering/facts.py `refusal_line`, Asked.asked_as).
 @pytest.mark.parametrize(("questions", "quoted"), [
     (("How many law lectures did Kaihua hold in 2023?", "And how many drones did it buy?"),
      "how many drones did it buy"),
