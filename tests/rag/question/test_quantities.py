@@ -144,3 +144,12 @@ def test_an_english_ask_counts_in_its_noun_unless_it_also_wants_a_rate() -> None
 def test_a_body_named_holds_no_asking_word(text: str, subunit: str | None) -> None:
     ask = asked_quantities(understand(text, DOCS))[0]
     assert ask.subunit == subunit
+
+
+@pytest.mark.parametrize(("text", "measure"), [
+    ("德清县2023年发了多少条工作动态啊", "工作动态"),  # a light verb before 多少 is no measure word
+    ("德清县2023年公报出了几期", "公报"),
+    ("德清县2023年发放了多少份宣传资料", "发放 宣传资料"),  # a verb of its own stays
+])
+def test_light_verbs_before_the_question_word(text: str, measure: str) -> None:
+    assert asked_quantities(understand(text, DOCS))[0].measure == measure
