@@ -26,14 +26,14 @@ def read_chrome(lines: list[str]) -> dict[str, str]:
     """The first non-empty value of each chrome field (issuer, source_office, index_code, doc_number) on the
     page's edges."""
     words = meta_words()
-    field_of = {label.replace(" ", ""): name for name, labels in words.chrome.items() for label in labels}
+    field_of = words.field_of
     edges = lines[:_EDGE_LINES] + lines[max(_EDGE_LINES, len(lines) - _EDGE_LINES):]
     found: dict[str, str] = {}
     for line in edges:
         norm = unicodedata.normalize("NFKC", line).strip()
         if len(norm) > _MAX_LINE:
             continue
-        marks = list(words.label_pattern.finditer(norm)) or _row_cells(norm, field_of) or _glued(norm)
+        marks = list(words.label_pattern.finditer(norm)) or _row_cells(norm) or _glued(norm)
         for k, m in enumerate(marks):
             name = field_of.get(re.sub(r"\s+", "", m.group(1)))
             end = marks[k + 1].start() if k + 1 < len(marks) else len(norm)
@@ -43,13 +43,14 @@ def read_chrome(lines: list[str]) -> dict[str, str]:
     return found
 
 
-def _row_cells(norm: str, field_of: dict[str, str]) -> list[re.Match[str]]:
+def _row_cells(norm: str) -> list[re.Match[str]]:
     """Labels without colons, read only as a row of cells: two labels or more on the line, one of them a
     field's label of three characters or more ("发布机构 X区司法局 组配分类 年报", "| 索引号 | … | 发文字号 | |"),
     so a sentence's 来源 or 时间 is never a label."""
-    cells = list(meta_words().bare_label_pattern.finditer(norm))
+    words = meta_words()
+    cells = list(words.bare_label_pattern.finditer(norm))
     labels = [re.sub(r"\s+", "", m.group(1)) for m in cells]
-    if len(cells) < 2 or not any(field_of.get(w) not in (None, "other") and len(w) >= 3 for w in labels):
+    if len(cells) < 2 or not any(words.field_of.get(w) not in (None, "other") and len(w) >= 3 for w in labels):
         return []
     return cells
 
@@ -69,9 +70,8 @@ def is_label_line(line: str) -> bool:
     if not norm or len(norm) > _MAX_LINE:
         return False
     words = meta_words()
-    field_of = {label.replace(" ", ""): name for name, labels in words.chrome.items() for label in labels}
     return bool(words.bare_label_pattern.fullmatch(norm) or words.label_pattern.match(norm)
-                or _row_cells(norm, field_of) or _glued(norm))
+                or _row_cells(norm) or _glued(norm))
 
 
 _SITE_LINE = 40

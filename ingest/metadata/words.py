@@ -13,6 +13,7 @@ import yaml
 @dataclass(frozen=True)
 class MetaWords:
     chrome: dict[str, tuple[str, ...]]  # field -> its labels on a page (issuer, published, index_code, …)
+    field_of: dict[str, str]  # a label without its spaces -> its field
     not_a_date: tuple[str, ...]
     site_endings: tuple[str, ...]  # how a site name ends: 人民政府网站, 政府网 …
     issuer_levels: tuple[tuple[str, tuple[str, ...]], ...]  # level -> name endings, in the file's order
@@ -42,6 +43,7 @@ def meta_words() -> MetaWords:
     chrome = {k: tuple(v) for k, v in data["chrome"].items()}
     return MetaWords(
         chrome=chrome,
+        field_of={label.replace(" ", ""): name for name, labels in chrome.items() for label in labels},
         not_a_date=tuple(data["not_a_date"]),
         site_endings=tuple(sorted(data["site_endings"], key=len, reverse=True)),
         issuer_levels=tuple((k, tuple(v)) for k, v in data["issuer_levels"].items()),
