@@ -127,6 +127,8 @@ def detect_metadata(
         date, sources["date"] = by_date, "byline"
         if issuer is None and by_body is not None:
             issuer, sources["issuer"] = by_body, "byline"
+    if issuer is None and (above := _body_over_title(lines, title_at, gazetteer)) is not None:
+        issuer, sources["issuer"] = above, "above_title"  # "X镇人民政府" set over "2025年法治政府建设情况"
     chrome = read_chrome(raw_lines or lines)
     if date is None and (written := _chrome_date(chrome.get("written"))) is not None:
         date, sources["date"] = written, "chrome"  # 成文日期: the document's own date, printed by the page
@@ -255,6 +257,14 @@ def _byline(lines: list[str], title_at: int, gazetteer: Gazetteer) -> tuple[str 
         if body is not None:
             return date, body
     return None, None
+
+
+def _body_over_title(lines: list[str], title_at: int, gazetteer: Gazetteer) -> str | None:
+    """A line naming a body alone right over the title, or opening a report whose title line says no place."""
+    at = title_at - 1 if title_at > 0 else next((i for i, line in enumerate(lines[:3]) if not _is_chrome(line)), -1)
+    if at < 0 or re.search(r"\d|关于|年度", lines[at]):  # a broken title's first half (关于X区2025年度法治政府)
+        return None
+    return _body_line(lines[at], gazetteer)
 
 
 def _first(*candidates: tuple[str, int | None]) -> tuple[int | None, str]:

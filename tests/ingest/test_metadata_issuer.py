@@ -112,3 +112,10 @@ def test_issuer_compiling_after_the_rules_clause() -> None:
             "市直各部门2021年度政府信息公开工作年度报告，编成本年度报告。\n" + BODY)
     meta = detect_metadata(text, raw=text)
     assert (meta.issuer, meta.region) == ("湘潭市政务公开工作领导小组办公室", "湘潭市")
+
+
+def test_a_body_line_set_over_the_title() -> None:
+    # A town's report whose page sets the body's name over a title without a place.
+    text = "花石镇人民政府\n2025年法治政府建设情况\n2025年，花石镇以习近平法治思想为指导，推进依法行政。\n" + BODY
+    meta = detect_metadata(text, raw=text)
+    assert (meta.issuer, meta.sources.get("issuer"), meta.issuer_level) == ("花石镇人民政府", "above_title", "town")
