@@ -97,7 +97,6 @@ class Intents:
     issuer_kinds: tuple[tuple[str, re.Pattern[str]], ...]  # kind of issuer → words of an issuer
     collection_ask: re.Pattern[str]
     report_word: re.Pattern[str]
-    number_name: re.Pattern[str]  # after a number, words making it a name (12345热线, 令第711号), not a figure
 
     def family(self, unit: str | None) -> str | None:
         return self.unit_families.get(unit or "")
@@ -208,5 +207,4 @@ def load_intents() -> Intents:
         issuer_kinds=tuple((k, _compile(v)) for k, v in data["issuer_kinds"].items()),
         collection_ask=_compile(data["collection_ask"]),
         report_word=_compile(data["report_word"]),
-        number_name=re.compile(data["number_name"]),
     )
