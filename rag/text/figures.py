@@ -53,6 +53,8 @@ def figures(sentence: str) -> list[Figure]:
             continue  # "1.完善…", "（2）…": a list item's number, not a figure
         if not unit and _bracketed_year(sentence, m.start(), m.end("num")):
             continue  # "国办公开办函〔2021〕30号": a document number's parts, not figures
+        if not unit and _serial(sentence, m.start(), m.end("num")):
+            continue  # "国务院令第711号": a decree's serial, not a figure
         written = re.sub(r"\s+", "", m.group(0))
         found.append(Figure(m.group("num").replace(",", ""), written, unit, approx, m.start(), m.end(), clause_start))
     return found
@@ -63,6 +65,11 @@ def _bracketed_year(sentence: str, start: int, end: int) -> bool:
     opened, closed = {"〔", "[", "［", "【"}, {"〕", "]", "］", "】"}
     before, after = sentence[start - 1: start], sentence[end: end + 1]
     return (before in opened and after in closed) or (before in closed and after == "号")
+
+
+def _serial(sentence: str, start: int, end: int) -> bool:
+    """The serial of a decree or a numbered document (国务院令第711号, 第3号公告)."""
+    return sentence[end:end + 1] == "号" and sentence[start - 1:start] == "第"
 
 
 def _enumerator(sentence: str, start: int, end: int) -> bool:

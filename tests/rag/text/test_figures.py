@@ -19,6 +19,8 @@ from rag.text.figures import figures, number_occurs, numbers_in
         ("12件行政复议案件全部办结", ["12件"]),
         # A document number's year and serial are no figures.
         ("依照《通知》(国办公开办函〔2021〕30号)的规定,共收到申请12件", ["12件"]),
+        # A decree's serial counts nothing.
+        ("依照《条例》(国务院令第711号)的规定,共收到申请12件", ["12件"]),
     ],
 )
 def test_figures_with_units(sentence: str, expected: list[str]) -> None:
