@@ -57,13 +57,15 @@ def select(docs: dict[str, Document], regions: Sequence[str], years: Sequence[in
         found = _unplaced_naming(docs, unknown_regions, mentioning) if mentioning else []
         named = "、".join(unknown_regions)
         if found:
-            return Scope([d.doc_id for d in found], docs=found,
-                         note=f"（未能识别这份报告所属的地区，是按正文中提到的“{named}”找到的，请核对。）")
+            note = _english("found_unplaced", named=named) if english else \
+                f"（未能识别这份报告所属的地区，是按正文中提到的“{named}”找到的，请核对。）"
+            return Scope([d.doc_id for d in found], docs=found, note=note)
         placed = _placed_naming(docs, unknown_regions, mentioning) if mentioning else []
         if placed:
-            return Scope([d.doc_id for d in placed], docs=placed,
-                         note=f"（收录的报告中没有{named}自己的报告，以上取自正文提到“{named}”的"
-                              f"{'、'.join(dict.fromkeys(d.region or d.source for d in placed))}报告。）")
+            reports = list(dict.fromkeys(d.region or d.source for d in placed))
+            note = _english("found_placed", named=named, reports=_en(reports)) if english else \
+                f"（收录的报告中没有{named}自己的报告，以上取自正文提到“{named}”的{'、'.join(reports)}报告。）"
+            return Scope([d.doc_id for d in placed], docs=placed, note=note)
         if english:
             return Scope(None, _english("no_place", places=_en(unknown_regions),
                                         have=_en(known_regions(documents_of(docs)))))
