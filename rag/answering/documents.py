@@ -160,7 +160,7 @@ class DocumentsAnswerer:
             if evidence.scope.refusal is not None:
                 return _towns_placed(question) or Draft(evidence.scope.refusal, False, "metadata", final=True)
             if evidence.scope.docs:
-                return _where_named(question, evidence.scope.docs)
+                return _where_named(question, evidence.scope.docs) or _towns_placed(question, unplaced=True)
         if question.regions and place_field and place_field != "place":
             return _fields_of(question, docs, fields)
         if not question.regions and any(intents.document_list.search(t) for t in asked_as) \
@@ -274,10 +274,11 @@ def _where_named(question: Question, docs: Sequence[Document]) -> Draft | None:
 _TOWNS_SHOWN = 5  # towns of one name a placement lists before it counts the rest
 
 
-def _towns_placed(question: Question) -> Draft | None:
+def _towns_placed(question: Question, unplaced: bool = False) -> Draft | None:
     """Where a 乡镇 or 街道 no report names lies ("黄宅镇是哪个县的", "Which county is X town in?"): every town
     of that name (or, asked in English, of that spelling and kind) in the township table, with its county, city
-    and province. None when a name asked is no township the table holds."""
+    and province. None when a name asked is no township the table holds. `unplaced`: a report names the place
+    but its region was not recognised."""
     english = question.english
     said = {p.written: p for p in said_places(question.original)} if english else {}
     towns, gazetteer = load_towns(), load_gazetteer()
@@ -305,7 +306,8 @@ def _towns_placed(question: Question) -> Draft | None:
         more = words["town_more"][lang] if len(placed) > _TOWNS_SHOWN else ""
         single = single and len(placed) == 1
         template = words["town_placed" if len(placed) == 1 else "towns_placed"][lang]
-        lines.append(template.format(place=name, where=("; " if english else "、").join(where), more=more,
+        lead = words["town_lead_unplaced" if unplaced else "town_lead_none"][lang].format(place=name)
+        lines.append(template.format(lead=lead, where=("; " if english else "、").join(where), more=more,
                                      n=len(placed)))
     joined = (". ".join(lines) + ".") if english else ("；".join(lines) + "。")
     return Draft(joined, single, "metadata", final=not single)

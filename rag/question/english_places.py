@@ -26,8 +26,9 @@ _NOT_NAMES = {"which", "what", "how", "the", "each", "every", "this", "that", "i
 
 # A place whose body a question names ("Yibin's health commission", "the Yibin health commission"): the
 # capitalised name before the body's name, its possessive or a level word between them.
-_OWNER = re.compile(r"\b([A-Z][a-z'’]+(?:[ -][A-Z][a-z'’]+)?)(?:['’]s)?\s+(?:(?:Municipal|Provincial|City|County|"
-                    r"District)\s+)?$")
+_OWNER_LEVELS = r"(?:Municipal|Provincial|City|County|District)"
+_OWNER = re.compile(rf"\b([A-Z][a-z'’]+(?:[ -](?!{_OWNER_LEVELS}\b)[A-Z][a-z'’]+)?)(?:['’]s)?\s+"
+                    rf"(?:{_OWNER_LEVELS}\s+)?$")
 _POSSESSIVE = re.compile(r"\b([A-Z][a-z'’]+(?:[ -][A-Z][a-z'’]+)?)['’]s\b")
 _MIN_SPELLED = 4  # letters: shorter words (Li's, Xu's) are more often a person's name than a place's
 

@@ -243,7 +243,7 @@ def understand(question: str, documents: list[Document], context: Context | None
     if english:
         # A 乡镇 or 街道 named by its pinyin ("Meizhu town") is read as the reports write it (梅渚镇), so
         # the question goes on as a Chinese one naming it would.
-        found, unsaid = english_below(original, documents, mentions)
+        found, unsaid = english_below(original, documents, _named_in_reports(vocabulary, mentions))
         for name in [*(p.name for p in places_named(text, original, documents, counties)), *found]:
             if name not in text:
                 text = f"{text} {name}"
@@ -272,6 +272,21 @@ def understand(question: str, documents: list[Document], context: Context | None
     if context is not None:
         q = _resolve_follow_up(q, context, documents, vocabulary)
     return q
+
+
+def _named_in_reports(vocabulary: Callable[[str], bool] | None,
+                      mentions: Callable[[str], bool] | None) -> Callable[[str], bool] | None:
+    """Whether the reports' text holds a name: its words in the index's vocabulary first (a lookup), then, for a
+    name that passes, the text read (`mentions`)."""
+    if vocabulary is None:
+        return mentions
+    from rag.retrieval.tokenizer import default_tokenizer
+
+    def named(name: str) -> bool:
+        words = default_tokenizer().tokens(name)
+        return bool(words) and all(vocabulary(w) for w in words) and (mentions is None or mentions(name))
+
+    return named
 
 
 def asks_event_date(q: Question) -> bool:

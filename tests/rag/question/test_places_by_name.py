@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from rag.schema import AskRequest
+from rag.question.scope import scope_of
+from rag.question.understanding import understand
+from rag.schema import AskRequest, Document
 from rag.service import Service
 from tests.conftest import texts_service
 
@@ -110,3 +112,37 @@ def test_a_place_by_its_name(service: Service, question: str, said: list[str], u
 def test_a_spelling_several_towns_share_lists_them(service: Service) -> None:
     r = service.ask(AskRequest(question="Which county is Huangzhai town in?"))
     assert not r.answerable and "Pujiang County (浦江县)" in r.answer and "黄宅镇" in r.answer, r.answer
+
+
+@pytest.mark.parametrize("question", ["丰乐镇是哪个县的", "Which county is the Fengle town report from?"])
+def test_where_a_town_lies_whose_report_has_no_region(service: Service, question: str) -> None:
+    # Ten counties have a town of that name and its report names none: listed, none picked, no titles read out.
+    r = service.ask(AskRequest(question=question))
+    assert not r.answerable and ("10" in r.answer) and "肥西县" in r.answer, r.answer
+    assert "标题" not in r.answer and "title" not in r.answer, r.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        ("How many datasets has Yibin's health commission opened?", ["宜宾市"]),
+        ("How many datasets has the Yibin health commission opened?", ["宜宾市"]),
+        ("How many datasets has the Yibin Municipal health commission opened?", ["宜宾市"]),
+        ("What was China's total?", []),  # no division is spelled so
+        ("How many datasets has Jiaxing's health commission opened?", []),  # held: a region, not unknown
+    ],
+)
+def test_a_city_whose_body_an_english_question_names(question: str, unknown: list[str]) -> None:
+    docs = [Document(doc_id="jx", region="嘉兴市", source="jx.txt", sha256="x")]
+    q = understand(question, docs)
+    assert q.unknown_regions == unknown and (q.regions == ["嘉兴市"]) == (not unknown and "Jiaxing" in question)
+
+
+def test_a_city_no_report_is_filed_under_is_searched_in_the_text() -> None:
+    # A department's report whose region was not recognised, its city named in its text.
+    docs = {"d": Document(doc_id="d", region=None, source="d.txt", sha256="x"),
+            "m": Document(doc_id="m", region="绵阳市", source="m.txt", sha256="x")}
+    texts = {"d": "宜宾市卫生健康委员会主动公开政府信息", "m": "绵阳市卫生健康委员会"}
+    q = understand("How much information did Yibin's health commission disclose in 2022?", list(docs.values()))
+    scope = scope_of(q, docs, mentioning=lambda name, ids: [i for i in ids if name in texts[i]])
+    assert scope.doc_ids == ["d"] and scope.note and "宜宾市" in scope.note and "recognised" in scope.note
