@@ -190,8 +190,42 @@ def _said_pattern() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return place, county
 
 
+_LISTED = re.compile(r"\s*(?:the\s+)?([A-Z][a-z'’]+(?:[ -][A-Z][a-z'’]+)?)(?:\s+(?:in|of)\s+([A-Z][a-z'’]+(?:[ -][A-Z]"
+                     r"[a-z'’]+)?)(?:\s+([A-Za-z]+))?)?\s*[?.!]?\s*")
+_LIST_BREAK = re.compile(r",|;|\bor\b|\band\b|\bvs\.?|\bversus\b")
+
+
 def said_places(original: str) -> list[SaidPlace]:
-    """The places below a county an English question names by pinyin and a kind word, with their county."""
+    """The places below a county an English question names by pinyin and a kind word, with their county; or
+    the names it lists after asking which of a kind ("Which township …: Daxing in X or Jianxin in Y?")."""
+    return _named_with_kind(original) or _listed_after_kind(original)
+
+
+def _listed_after_kind(original: str) -> list[SaidPlace]:
+    words = _english_place_words()
+    kinds = "|".join(re.escape(k) for k in sorted(words["place_kinds"], key=len, reverse=True))
+    m = re.search(rf"\b(?i:which|what)\s+((?i:{kinds}))\b", original)
+    if m is None:
+        return []
+    rest = original[m.end():]
+    rest = rest.split(":", 1)[1] if ":" in rest else rest.rsplit(",", 1)[-1] if "," in rest else ""
+    parts = [p for p in _LIST_BREAK.split(rest) if p.strip()]
+    listed = [_LISTED.fullmatch(p) for p in parts]
+    if len(listed) < 2 or not all(listed):
+        return []
+    out = []
+    for hit in listed:
+        name = hit.group(1)  # type: ignore[union-attr]
+        if name.split()[0].lower() in _NOT_NAMES:
+            return []
+        county = hit.group(2)  # type: ignore[union-attr]
+        counties = county_divisions(county, hit.group(3)) if county else ()  # type: ignore[union-attr]
+        out.append(SaidPlace(name, re.sub(r"[\s'’-]", "", name).lower(),
+                             tuple(words["place_kinds"][m.group(1).lower()]), counties))
+    return out
+
+
+def _named_with_kind(original: str) -> list[SaidPlace]:
     words = _english_place_words()
     place_re, county_re = _said_pattern()
     out: list[SaidPlace] = []
@@ -254,7 +288,8 @@ def english_below(original: str, documents: Iterable[Document], mentions: Callab
     unfound: list[str] = []
     for p in said:
         lowered = p.written.lower()
-        own = [q.name for q in issuers if _named_in_english(lowered, q) and lies_in(q, p.counties)]
+        own = [q.name for q in issuers if (_named_in_english(lowered, q) or (
+            q.pinyin == p.spelled and q.name.endswith(p.endings))) and lies_in(q, p.counties)]
         if own:
             found += own
             continue

@@ -221,9 +221,13 @@ def _placed_naming(docs: dict[str, Document], names: Sequence[str],
     placed = [d.doc_id for d in documents_of(docs) if d.region]
     each = [set(mentioning(name, placed)[:_MENTIONING]) for name in names]
     ids = set.intersection(*each) if each else set()
+    if not ids and len(names) > 1 and not all(each):
+        # One of them named only in a report whose region was not recognised: each in whichever report names it.
+        every = [d.doc_id for d in documents_of(docs)]
+        each = [set(mentioning(name, every)[:_MENTIONING]) for name in names]
     if not ids and len(names) > 1 and all(each):
         ids = set.union(*each)  # "池淮镇和芳村镇哪个多": each named in its own county's report, compared
-    return [docs[i] for i in placed if i in ids]
+    return [d for d in documents_of(docs) if d.doc_id in ids]
 
 
 def _some(names: Sequence[str], what: str) -> str:

@@ -94,6 +94,12 @@ ITEMS = [
      []),
     ("2023年浦江白马镇和义乌义亭镇哪个开展普法宣传活动多", ["31", "12"], []),
     ("Which township held more legal publicity events in 2023: Baima in Lishui or Yiting in Yiwu?", [], ["31"]),
+    # A side named only in a report with no region, or only in another report's text.
+    ("Which town held more legal publicity events in 2023, Fengle town or Baima town?", ["31", "24"], []),
+    ("Which town held more legal publicity events in 2023: Fotang in Yiwu or Baima in Pujiang?", ["40", "31"],
+     ["112"]),
+    ("2023年丰乐镇和白马镇哪个开展普法宣传活动多", ["31", "24"], ["年丰乐镇"]),
+    ("丰乐镇和佛堂镇哪个开展普法宣传活动多", ["40", "24"], []),
 ]
 
 
