@@ -133,7 +133,8 @@ class Service:
 
     def _understand(self, request: AskRequest, docs: dict[str, Document], context: Context) -> Question:
         index = self.retriever.index()
-        q = understand(request.question, documents_of(docs), context, vocabulary=lambda w: index.df(w) > 0)
+        q = understand(request.question, documents_of(docs), context, vocabulary=lambda w: index.df(w) > 0,
+                       mentions=lambda name: bool(self.retriever.docs_mentioning(name, list(docs), 1, verbatim=True)))
         if q.carried and self.llm is not None and context.question:
             # With an LLM, it rewrites the follow-up; the rule-based resolution stays as the fallback.
             rewritten = self.llm.rewrite(context.question, request.question)

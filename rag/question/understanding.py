@@ -19,7 +19,7 @@ from rag.domain.catalogue import load_catalogue
 from rag.domain.gazetteer import load_gazetteer
 from rag.domain.intents import load_intents
 from rag.question.english_places import unknown_english_places
-from rag.question.places import Place, below_county_named, places_named
+from rag.question.places import Place, below_county_named, counties_named, english_below, places_named, said_places
 from rag.schema import Document, Route
 from rag.store.snapshot import known_regions
 from rag.text.characters import drop_format_characters, to_simplified
@@ -220,9 +220,12 @@ def unknown_divisions(text: str, known: list[str]) -> list[str]:
 
 
 def understand(question: str, documents: list[Document], context: Context | None = None,
-               vocabulary: Callable[[str], bool] | None = None) -> Question:
+               vocabulary: Callable[[str], bool] | None = None,
+               mentions: Callable[[str], bool] | None = None) -> Question:
     """`vocabulary` tells which Chinese words the store's reports contain: English words outside the
-    glossary are bridged through the dictionary to those words (rag/domain/english.py)."""
+    glossary are bridged through the dictionary to those words (rag/domain/english.py). `mentions` tells
+    whether a report's text holds a name as written: a town named in English by its pinyin is the one of that
+    spelling the reports name (rag/question/places.py `english_below`)."""
     original = question
     english = _is_english(question)
     body = (m.group(0) if english and (m := load_intents().body_english.search(question)) else None)
@@ -234,21 +237,26 @@ def understand(question: str, documents: list[Document], context: Context | None
 
         text = f"{text} {' '.join(bridge(text, vocabulary))}".strip()
     known = known_regions(documents)
+    said = said_places(original) if english else []
+    counties = counties_named(text, said)
+    unsaid: list[str] = []  # places below a county named in English that no report names
     if english:
         # A 乡镇 or 街道 named by its pinyin ("Meizhu town") is read as the reports write it (梅渚镇), so
         # the question goes on as a Chinese one naming it would.
-        for place in places_named(text, original, documents):
-            if place.name not in text:
-                text = f"{text} {place.name}"
+        found, unsaid = english_below(original, documents, _named_in_reports(vocabulary, mentions))
+        for name in [*(p.name for p in places_named(text, original, documents, counties)), *found]:
+            if name not in text:
+                text = f"{text} {name}"
     regions = _matcher(known).find(text)
-    places = places_named(text, original, documents) if not regions else []
+    places = places_named(text, original, documents, counties) if not regions else []
     regions = regions or list(dict.fromkeys(p.region for p in places))
     # A 乡镇 or 街道 no report is filed under or issued by: searched for in the reports' text (scope.select).
     below = [n for n in below_county_named(text) if not any(n in p.name or p.name in n for p in places)]
     intents = load_intents()
     q = Question(original=original, text=text, english=english, regions=regions, terms=terms,
                  unknown_regions=unknown_divisions(text, known) + ([] if regions else below)
-                 + (unknown_english_places(original, known) if english and not regions else []),
+                 + (unknown_english_places(original, known) if english and not regions else [])
+                 + ([] if regions else [n for n in unsaid if n not in below]),
                  years=[int(y) for y in dict.fromkeys(intents.year.findall(text))], places=places,
                  own_text=own_text, body=body)
     q.metrics = _metrics(text)
@@ -264,6 +272,21 @@ def understand(question: str, documents: list[Document], context: Context | None
     if context is not None:
         q = _resolve_follow_up(q, context, documents, vocabulary)
     return q
+
+
+def _named_in_reports(vocabulary: Callable[[str], bool] | None,
+                      mentions: Callable[[str], bool] | None) -> Callable[[str], bool] | None:
+    """Whether the reports' text holds a name: its words in the index's vocabulary first (a lookup), then, for a
+    name that passes, the text read (`mentions`)."""
+    if vocabulary is None:
+        return mentions
+    from rag.retrieval.tokenizer import default_tokenizer
+
+    def named(name: str) -> bool:
+        words = default_tokenizer().tokens(name)
+        return bool(words) and all(vocabulary(w) for w in words) and (mentions is None or mentions(name))
+
+    return named
 
 
 def asks_event_date(q: Question) -> bool:
@@ -302,7 +325,8 @@ def _route(q: Question) -> Route:
     if intents.metadata.search(q.own_text or q.text if q.english else q.text) or (
             q.english and intents.metadata.search(q.original)):
         return "metadata"
-    below = q.places or [n for n in q.unknown_regions if intents.place_below.fullmatch(n)]
+    below = q.places or [n for n in q.unknown_regions if intents.place_below.fullmatch(n)] or (
+        said_places(q.original) if q.english else [])
     if below and dict(intents.document_fields)["place"].search(f"{q.text} {q.original}"):
         return "metadata"  # where a 街道 or 乡镇 that issued a report is
     if asks_collection(q):
