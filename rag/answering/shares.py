@@ -18,6 +18,7 @@ from rag.answering.matching import Fact, FactBook, Match, score_facts
 from rag.domain.catalogue import load_catalogue
 from rag.domain.intents import load_intents
 from rag.question.quantities import Asked, ShareSides, Side, english_asks, share_words
+from rag.schema import MetricRow
 from rag.text.figures import figures
 
 # The whole is stated before the part, at most this many characters before it (the sentence before).
@@ -119,15 +120,48 @@ def _whole_of(whole: Fact, part: Fact) -> bool:
     if w.span is None or p.span is None:
         return False
     if w.span[0] > p.span[0]:  # "网站发布5230条，微博发布840条，共6070条": a total after its parts
-        return w.sentence == p.sentence and share_words().total_before.search(
-            (w.sentence or "")[:max(0, (w.sentence or "").find(w.written or "\0"))][-6:]) is not None
+        return w.sentence == p.sentence and _is_total(w)
     if w.span[0] == p.span[0]:
         return False
     if w.sentence == p.sentence:
-        return True
+        return not siblings(whole, part)
     # The sentence after the whole's: only a part it says is one ("其中助力化解98件").
     lead = load_intents().subset_of.match((p.sentence or "").lstrip())
     return w.section == p.section and lead is not None and p.span[0] - w.span[1] <= NEAR
+
+
+def _is_total(row: MetricRow) -> bool:
+    """Whether a figure is a total stated after its parts ("…，共189项")."""
+    sentence = row.sentence or ""
+    return share_words().total_before.search(sentence[:max(0, sentence.find(row.written or "\0"))][-6:]) is not None
+
+
+def _bare_total(fact: Fact) -> bool:
+    """A total that names nothing but itself ("共189项"): the whole of the list before it."""
+    label = re.sub(r"[^\u4e00-\u9fff]", "", fact.measure.replace(fact.row.written or "\0", ""))
+    return _is_total(fact.row) and len(re.sub(r"共计|合计|总计|累计|总共|一共|共", "", label)) < 2
+
+
+def siblings(a: Fact, b: Fact) -> bool:
+    """Whether two figures of one sentence are items of one list, neither the other's whole: joined by 、
+    ("市级任务58项、县级任务131项"), or both after the words that open a breakdown ("其中当面申请9件，网络申请41件")
+    and counting alike (their labels end alike). Not a total and its items: "收到56件，其中…", "…，共189项"."""
+    if a.row.sentence != b.row.sentence or a.row.span is None or b.row.span is None:
+        return False
+    first, second = (a, b) if a.row.span[0] < b.row.span[0] else (b, a)
+    sentence = first.row.sentence or ""
+    at = sentence.find(first.row.written or "\0")
+    then = sentence.find(second.row.written or "\0", at + len(first.row.written or "") if at >= 0 else 0)
+    if at < 0 or then < 0:
+        return False
+    words = share_words()
+    between = sentence[at + len(first.row.written or ""):then]
+    if words.list_lead.search(between) or _is_total(second.row):
+        return False  # the first heads the list the second is in; or the second totals the first
+    if "、" in between:
+        return True
+    ends = {f.measure.strip()[-1:] for f in (first, second)}
+    return words.list_lead.search(sentence[:at]) is not None and len(ends) == 1 and "" not in ends
 
 
 def _whole_in_question(text: str) -> list[tuple[float, str]]:
@@ -178,9 +212,16 @@ def _named_share(count: Asked, sides: ShareSides, facts: Sequence[Fact], book: F
     best: tuple[float, Share] | None = None
     for part in parts[:8]:
         if sides.whole is not None and wholes:
+            # The part's sentence has a whole of its own only where that one is of the whole named (答复128件，
+            # 其中同意公开76件: the share of the requests received is of 收到申请131件 before it).
+            named = [w for w in wholes if w.fact is not part.fact]
             pool = [(w, w.score) for w in wholes if w.fact is not part.fact and _may_be_whole(w.fact, part.fact)
-                    and _no_whole_of_its_own(w.fact, part.fact, everything)
+                    and _no_whole_of_its_own(w.fact, part.fact, named)
                     and not (sides.part.stems and any(x in w.fact.measure for x in sides.part.stems))]
+            # A bare total of the part's list ("…县级任务131项，共189项") is the whole its items share.
+            pool += [(Match(w, 0.5, None), 0.5) for w in (m.fact for m in everything)
+                     if w is not part.fact and _bare_total(w) and _whole_of(w, part.fact)
+                     and all(w is not x.fact for x, _ in pool)]
         else:  # no whole named (or none found by its words): the total the part stands under, or a larger
             # count before it in its section (收到申请56件…。本年度予以公开23件)
             pool = [(Match(w, 0.5 if _whole_of(w, part.fact) else 0.3, None), 0.5 if _whole_of(w, part.fact) else 0.3)
@@ -209,6 +250,8 @@ def _may_be_whole(whole: Fact, part: Fact) -> bool:
     if intents.family(w.unit) != intents.family(p.unit) or w.value <= p.value or w.span is None or p.span is None:
         return False
     if w.section != p.section or abs(w.span[0] - p.span[0]) > WHOLE_SPAN:
+        return False
+    if w.sentence == p.sentence and siblings(whole, part):
         return False
     if w.sentence != p.sentence:
         if w.span[0] > p.span[0]:
