@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from rag.answering.matching import Fact, FactBook, Match, score_facts
 from rag.domain.catalogue import load_catalogue
@@ -61,7 +62,7 @@ def find_share(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mapping
     count = as_count(asked)
     if asked.share is not None:
         named = _named_share(count, asked.share, facts, book, idf, doc_year, passages)
-        if named is not None or (asked.share.part.said and asked.share.part.stems):
+        if named is not None or (asked.share.part.said and (asked.share.part.stems or side_words(asked.share.part))):
             return named  # an English part said in words the report would use: no other figure is it
     matches = score_facts(count, facts, book, idf, doc_year, dense_below=float("-inf"), passages=passages)
     usable = [m for m in matches if m.ok and not m.fact.row.derived and m.fact.row.span
@@ -202,12 +203,21 @@ def _named_share(count: Asked, sides: ShareSides, facts: Sequence[Fact], book: F
         parts = [m for m in _usable(score_facts(_side_ask(count, sides.part), facts, book, idf, doc_year,
                                                 dense_below=dense, passages=passages))
                  if m.score >= floor]
+        if english and (words := side_words(sides.part)):  # only a figure whose label says a word of the part
+            parts = [m for m in parts if any(w in m.fact.measure for w in words)]
+            have = {id(m.fact) for m in parts}
+            parts += _usable([Match(f, 0.5, None) for f in facts
+                              if id(f) not in have and any(w in f.measure for w in words)])
     if not parts:
         return None
     wholes: list[Match] = []
     if sides.whole is not None:
         wholes = [m for m in _usable(score_facts(_side_ask(count, sides.whole), facts, book, idf, doc_year,
                                                  dense_below=dense, passages=passages)) if m.score >= floor]
+        if english and (terms := sides.whole.measure.split()):  # a figure whose label holds a glossary term of it
+            have = {id(m.fact) for m in wholes}
+            wholes += _usable([Match(f, floor, None) for f in facts
+                               if id(f) not in have and any(w in f.measure for w in terms)])
     everything = _usable([Match(f, 1.0, None) for f in facts])
     best: tuple[float, Share] | None = None
     for part in parts[:8]:
@@ -222,12 +232,18 @@ def _named_share(count: Asked, sides: ShareSides, facts: Sequence[Fact], book: F
             pool += [(Match(w, 0.5, None), 0.5) for w in (m.fact for m in everything)
                      if w is not part.fact and _bare_total(w) and _whole_of(w, part.fact)
                      and all(w is not x.fact for x, _ in pool)]
+        elif sides.whole is not None and not english and sides.whole.measure:
+            # A whole named and not given ("占全市的比例" where the report counts only the county's): no share.
+            pool = [(Match(w, 0.5, None), 0.5) for w in (m.fact for m in everything) if w is not part.fact
+                    and _whole_of(w, part.fact) and _says_all(sides.whole.measure, w, part.fact, book=book)]
         else:  # no whole named (or none found by its words): the total the part stands under, or a larger
             # count before it in its section (收到申请56件…。本年度予以公开23件)
             pool = [(Match(w, 0.5 if _whole_of(w, part.fact) else 0.3, None), 0.5 if _whole_of(w, part.fact) else 0.3)
                     for w in (m.fact for m in everything)
                     if w is not part.fact and (_whole_of(w, part.fact) or (
                         _may_be_whole(w, part.fact) and _no_whole_of_its_own(w, part.fact, everything)))]
+        if english and not sides.part.stems and side_words(sides.part):  # its label says the part, the whole's not
+            pool = [(w, x) for w, x in pool if said_by(sides.part, part.fact, w.fact)]
         if not english and not sides.part.stems:  # the part and the whole say the part's every word
             pool = [(w, x) for w, x in pool if _says_all(sides.part.measure, part.fact, w.fact, book=book)
                     and _tells_apart(sides.part.measure, part.fact, w.fact, book)]
@@ -292,7 +308,39 @@ def stated_fits(asked: Asked, fact: Fact, book: FactBook) -> bool:
         return True  # the catalogue's own rate (出庭比例 for 出庭应诉率) says it whatever its words
     if sides.part.stems:
         return any(w in fact.measure for w in sides.part.stems)
-    return bool(sides.part.said) or _says_all(sides.part.measure, fact, book=book)
+    if sides.part.said:  # an English part: its words said by the rate's ("anonymous" is not 满意率)
+        return said_by(sides.part, fact, None)
+    return _says_all(sides.part.measure, fact, book=book)
+
+
+def side_words(side: Side) -> frozenset[str]:
+    """The Chinese words an English side may be said in: its glossary terms (the county's 县 too) and the
+    dictionary's readings of its other words, each of two characters or more; empty where none is known."""
+    return _side_words(side.said, side.measure)
+
+
+@lru_cache(maxsize=512)
+def _side_words(said: str, measure: str) -> frozenset[str]:
+    from rag.domain.english import candidates
+    from rag.question.understanding import glossary_terms
+
+    bridged, _ = glossary_terms(said)
+    out = set(measure.split()) | set(re.findall(r"[\u4e00-\u9fff]+", bridged))
+    filler = share_words().en_side_filler
+    for word in re.findall(r"[a-z][a-z'\-]+", said.lower()):  # a glossary word's plain readings too (plans: 计划)
+        if word not in filler:
+            out.update(c for c in candidates(word) if len(c) >= 2)
+    return frozenset(out)
+
+
+def said_by(side: Side, fact: Fact, whole: Fact | None) -> bool:
+    """Whether a figure's own label says an English side in words the whole's lacks ("county-level ones": 县级
+    of 专项检查任务); true where the side's words are known in no Chinese word (meaning has chosen)."""
+    words = side_words(side)
+    if not words:
+        return True
+    lack = whole.measure if whole is not None else ""
+    return any(w in fact.measure and w not in lack for w in words)
 
 
 def _no_whole_of_its_own(whole: Fact, part: Fact, facts: Sequence[Match]) -> bool:

@@ -239,6 +239,7 @@ class ShareWords:
     zh_whole_share_part: re.Pattern[str] = re.compile(r"(?!)")  # "W里有多少比例是P"
     zh_part_lead: re.Pattern[str] = re.compile(r"(?!)")  # light verbs a colloquial part leads with
     list_lead: re.Pattern[str] = re.compile(r"(?!)")  # words that open a breakdown (其中, 包括, 分别为)
+    en_side_filler: frozenset[str] = frozenset()  # words of an English side that name nothing counted
 
 
 @lru_cache(maxsize=1)
@@ -252,7 +253,8 @@ def share_words() -> ShareWords:
                       rx("zh_trim"), {k: tuple(v) for k, v in data["stems"].items()},
                       (rx("en_of"), rx("en_as_share")), rx("en_trim"), rx("en_asks_share"),
                       tuple((re.compile(e["en"], re.I), tuple(e["zh"])) for e in data["en_part_words"]),
-                      rx("total_before"), rx("zh_whole_share_part"), rx("zh_part_lead"), rx("list_lead"))
+                      rx("total_before"), rx("zh_whole_share_part"), rx("zh_part_lead"), rx("list_lead"),
+                      frozenset(data.get("en_side_filler", ())))
 
 
 def _english_stems(part: str) -> tuple[str, ...]:

@@ -113,7 +113,12 @@ def verdict(answer: str, answerable: bool, kind: str, figure: str, counts: tuple
 
 
 # Open items, with why: they stay in the table so the day they pass is seen.
-OPEN: dict[str, str] = {}
+OPEN = {
+    # "procurement" has no reading in the dictionary and none of "notices"' readings is 公告: the part's label
+    # says no word of it, and meaning alone is not trusted to pick among a list's items.
+    "What proportion of the articles Yuexi's website published in 2023 were procurement notices?":
+        "an English part the dictionary does not say in the report's words",
+}
 
 
 @pytest.mark.parametrize(("question", "kind", "figure", "counts"), [
