@@ -173,6 +173,10 @@ def _whole_in_question(text: str) -> list[tuple[float, str]]:
 
 # A whole named by the question may stand this far from its part (same section): a paragraph.
 WHOLE_SPAN = 2 * NEAR
+# A whole whose own words say the whole named weighs this much more (收到申请, not 答复, for "申请"); an English
+# part's figure this much more for saying all its words rather than none (复议 and 行政, not 行政 alone).
+WHOLE_SAID = 0.2
+PART_SAID = 0.3
 
 
 def _side_ask(count: Asked, side: Side) -> Asked:
@@ -214,18 +218,20 @@ def _named_share(count: Asked, sides: ShareSides, facts: Sequence[Fact], book: F
     if sides.whole is not None:
         wholes = [m for m in _usable(score_facts(_side_ask(count, sides.whole), facts, book, idf, doc_year,
                                                  dense_below=dense, passages=passages)) if m.score >= floor]
-        if english and (terms := sides.whole.measure.split()):  # a figure whose label holds a glossary term of it
+        if english:  # a figure whose label says a word of it (a glossary term, a dictionary reading)
             have = {id(m.fact) for m in wholes}
             wholes += _usable([Match(f, floor, None) for f in facts
-                               if id(f) not in have and any(w in f.measure for w in terms)])
+                               if id(f) not in have and _hits(sides.whole, f, None) > 0])
     everything = _usable([Match(f, 1.0, None) for f in facts])
     best: tuple[float, Share] | None = None
     for part in parts[:8]:
         if sides.whole is not None and wholes:
             # The part's sentence has a whole of its own only where that one is of the whole named (答复128件，
             # 其中同意公开76件: the share of the requests received is of 收到申请131件 before it).
-            named = [w for w in wholes if w.fact is not part.fact]
-            pool = [(w, w.score) for w in wholes if w.fact is not part.fact and _may_be_whole(w.fact, part.fact)
+            said = [w for w in wholes if w.fact is not part.fact and _says_whole(sides.whole, w.fact, book)]
+            named = said or [w for w in wholes if w.fact is not part.fact]
+            pool = [(w, w.score + (WHOLE_SAID if w in said else 0.0)) for w in wholes
+                    if w.fact is not part.fact and _may_be_whole(w.fact, part.fact)
                     and _no_whole_of_its_own(w.fact, part.fact, named)
                     and not (sides.part.stems and any(x in w.fact.measure for x in sides.part.stems))]
             # A bare total of the part's list ("…县级任务131项，共189项") is the whole its items share.
@@ -252,6 +258,8 @@ def _named_share(count: Asked, sides: ShareSides, facts: Sequence[Fact], book: F
         for whole, wscore in pool:
             near = abs(whole.fact.row.span[0] - part.fact.row.span[0]) / WHOLE_SPAN  # type: ignore[index]
             score = part.score + wscore - 0.2 * near
+            if english and not sides.part.stems and (groups := len(_readings(sides.part.said, sides.part.measure))):
+                score += PART_SAID * _hits(sides.part, part.fact, whole.fact) / groups  # more of its words said
             if best is None or score > best[0]:
                 best = (score, Share(part, whole))
     return best[1] if best else None
@@ -316,31 +324,43 @@ def stated_fits(asked: Asked, fact: Fact, book: FactBook) -> bool:
 def side_words(side: Side) -> frozenset[str]:
     """The Chinese words an English side may be said in: its glossary terms (the county's 县 too) and the
     dictionary's readings of its other words, each of two characters or more; empty where none is known."""
-    return _side_words(side.said, side.measure)
+    return frozenset(w for group in _readings(side.said, side.measure) for w in group)
 
 
 @lru_cache(maxsize=512)
-def _side_words(said: str, measure: str) -> frozenset[str]:
+def _readings(said: str, measure: str) -> tuple[frozenset[str], ...]:
+    """An English side's words, one group each: a glossary term's Chinese, or a word's dictionary readings."""
     from rag.domain.english import candidates
     from rag.question.understanding import glossary_terms
 
     bridged, _ = glossary_terms(said)
-    out = set(measure.split()) | set(re.findall(r"[\u4e00-\u9fff]+", bridged))
-    filler = share_words().en_side_filler
-    for word in re.findall(r"[a-z][a-z'\-]+", said.lower()):  # a glossary word's plain readings too (plans: 计划)
-        if word not in filler:
-            out.update(c for c in candidates(word) if len(c) >= 2)
-    return frozenset(out)
+    groups = [frozenset({t}) for t in dict.fromkeys([*measure.split(), *re.findall(r"[\u4e00-\u9fff]+", bridged)])]
+    words = share_words()
+    groups += [frozenset(zh) for en, zh in (*words.en_part_words, *words.en_side_words) if en.search(said)]
+    filler = words.en_side_filler
+    for word in dict.fromkeys(re.findall(r"[a-z][a-z'\-]+", said.lower())):  # a glossary word's readings too
+        if word not in filler and (found := frozenset(c for c in candidates(word) if len(c) >= 2)):
+            groups.append(found)
+    return tuple(groups)
+
+
+def _hits(side: Side, fact: Fact, whole: Fact | None) -> int:
+    """How many of an English side's words a figure's label says (and the whole's does not)."""
+    lack = whole.measure if whole is not None else ""
+    return sum(any(w in fact.measure and w not in lack for w in group) for group in _readings(side.said, side.measure))
+
+
+def _says_whole(side: Side, fact: Fact, book: FactBook) -> bool:
+    """Whether a figure's own words say the whole a question names (收到申请 says "申请"; 答复 does not)."""
+    if side.said:
+        return _hits(side, fact, None) > 0
+    return bool(side.measure) and _says_all(side.measure, fact, book=book)
 
 
 def said_by(side: Side, fact: Fact, whole: Fact | None) -> bool:
     """Whether a figure's own label says an English side in words the whole's lacks ("county-level ones": 县级
     of 专项检查任务); true where the side's words are known in no Chinese word (meaning has chosen)."""
-    words = side_words(side)
-    if not words:
-        return True
-    lack = whole.measure if whole is not None else ""
-    return any(w in fact.measure and w not in lack for w in words)
+    return not side_words(side) or _hits(side, fact, whole) > 0
 
 
 def _no_whole_of_its_own(whole: Fact, part: Fact, facts: Sequence[Match]) -> bool:

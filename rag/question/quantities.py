@@ -240,6 +240,7 @@ class ShareWords:
     zh_part_lead: re.Pattern[str] = re.compile(r"(?!)")  # light verbs a colloquial part leads with
     list_lead: re.Pattern[str] = re.compile(r"(?!)")  # words that open a breakdown (其中, 包括, 分别为)
     en_side_filler: frozenset[str] = frozenset()  # words of an English side that name nothing counted
+    en_side_words: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = ()  # English words → report words
 
 
 @lru_cache(maxsize=1)
@@ -254,7 +255,8 @@ def share_words() -> ShareWords:
                       (rx("en_of"), rx("en_as_share")), rx("en_trim"), rx("en_asks_share"),
                       tuple((re.compile(e["en"], re.I), tuple(e["zh"])) for e in data["en_part_words"]),
                       rx("total_before"), rx("zh_whole_share_part"), rx("zh_part_lead"), rx("list_lead"),
-                      frozenset(data.get("en_side_filler", ())))
+                      frozenset(data.get("en_side_filler", ())),
+                      tuple((re.compile(e["en"], re.I), tuple(e["zh"])) for e in data.get("en_side_words", ())))
 
 
 def _english_stems(part: str) -> tuple[str, ...]:

@@ -62,6 +62,11 @@ ITEMS = [
     ("宁海县2022年申请中同意公开的占多少", "computed", "58.0%", ("76", "131")),
     ("What share of Ninghai's 2022 information requests were answered?", "computed", "97.7%", ("128", "131")),
     ("宁海县22年申请里头有多少比例最后闹到打官司了", "computed", "3.8%", ("5", "131")),
+    ("What share of the requests Ninghai received in 2022 led to administrative reconsideration?", "computed",
+     "3.1%", ("4", "131")),
+    ("What share of Ninghai's 2022 requests ended in a lawsuit?", "computed", "3.8%", ("5", "131")),
+    ("What share of Ninghai's 2022 requests were rejected?", "computed", "6.9%", ("9", "131")),
+    ("What share of Qimen's 2021 releases went out through WeChat?", "computed", "36.2%", ("2214", "6120")),
     # Siblings in one sentence: the part's words decide which is the part.
     ("What share of Yuexi's 2023 special inspection tasks were county-level ones?", "computed", "69.3%",
      ("131", "189")),
