@@ -232,7 +232,7 @@ def _named_share(count: Asked, sides: ShareSides, facts: Sequence[Fact], book: F
             named = said or [w for w in wholes if w.fact is not part.fact]
             pool = [(w, w.score + (WHOLE_SAID if w in said else 0.0)) for w in wholes
                     if w.fact is not part.fact and _may_be_whole(w.fact, part.fact)
-                    and _no_whole_of_its_own(w.fact, part.fact, named)
+                    and _no_whole_of_its_own(w.fact, part.fact, everything, named)
                     and not (sides.part.stems and any(x in w.fact.measure for x in sides.part.stems))]
             # A bare total of the part's list ("…县级任务131项，共189项") is the whole its items share.
             pool += [(Match(w, 0.5, None), 0.5) for w in (m.fact for m in everything)
@@ -363,10 +363,19 @@ def said_by(side: Side, fact: Fact, whole: Fact | None) -> bool:
     return not side_words(side) or _hits(side, fact, whole) > 0
 
 
-def _no_whole_of_its_own(whole: Fact, part: Fact, facts: Sequence[Match]) -> bool:
+def _no_whole_of_its_own(whole: Fact, part: Fact, facts: Sequence[Match], named: Sequence[Match] | None = None) -> bool:
     """A whole in another sentence is the part's only when the part's own sentence gives it none ("受理行政复议
-    案件96件，审结88件" is no part of the hotline's 5.8万件 before it)."""
+    案件96件，审结88件" is no part of the hotline's 5.8万件 before it). Where the question names the whole, a
+    whole of the part's sentence that does not say it stands aside unless it counts another kind of case
+    (答复128件 of the requests received: the share of the requests is of 收到申请131件)."""
     if whole.row.sentence == part.row.sentence:
         return True
+    kinds = english_asks().case_kinds
+
+    def kind(fact: Fact) -> set[int]:
+        return {n for n, ws in enumerate(kinds) if any(x in fact.measure for x in ws)}
+
+    said = {id(m.fact) for m in named} if named is not None else None
     return not any(o.fact is not part and o.fact.row.sentence == part.row.sentence and _whole_of(o.fact, part)
+                   and (said is None or id(o.fact) in said or kind(o.fact) - kind(whole))
                    for o in facts)

