@@ -212,6 +212,9 @@ def _named_share(count: Asked, sides: ShareSides, facts: Sequence[Fact], book: F
             have = {id(m.fact) for m in parts}
             parts += _usable([Match(f, 0.5, None) for f in facts
                               if id(f) not in have and any(w in f.measure for w in words)])
+            # The labels saying most of it first, a word many labels say ("news": 信息) weighing less.
+            rarity = _rarity(words, facts)
+            parts.sort(key=lambda m: -_weighted_hits(sides.part, m.fact, None, rarity))
     if not parts:
         return None
     wholes: list[Match] = []
@@ -223,6 +226,7 @@ def _named_share(count: Asked, sides: ShareSides, facts: Sequence[Fact], book: F
             wholes += _usable([Match(f, floor, None) for f in facts
                                if id(f) not in have and _hits(sides.whole, f, None) > 0])
     everything = _usable([Match(f, 1.0, None) for f in facts])
+    rarity = _rarity(side_words(sides.part), facts) if english else {}
     best: tuple[float, Share] | None = None
     for part in parts[:8]:
         if sides.whole is not None and wholes:
@@ -259,7 +263,7 @@ def _named_share(count: Asked, sides: ShareSides, facts: Sequence[Fact], book: F
             near = abs(whole.fact.row.span[0] - part.fact.row.span[0]) / WHOLE_SPAN  # type: ignore[index]
             score = part.score + wscore - 0.2 * near
             if english and not sides.part.stems and (groups := len(_readings(sides.part.said, sides.part.measure))):
-                score += PART_SAID * _hits(sides.part, part.fact, whole.fact) / groups  # more of its words said
+                score += PART_SAID * _weighted_hits(sides.part, part.fact, whole.fact, rarity) / groups
             if best is None or score > best[0]:
                 best = (score, Share(part, whole))
     return best[1] if best else None
@@ -277,15 +281,12 @@ def _may_be_whole(whole: Fact, part: Fact) -> bool:
         return False
     if w.sentence == p.sentence and siblings(whole, part):
         return False
-    if w.sentence != p.sentence:
-        if w.span[0] > p.span[0]:
-            return False
-        kinds = english_asks().case_kinds
-        said_w = {n for n, ws in enumerate(kinds) if any(x in whole.measure for x in ws)}
-        said_p = {n for n, ws in enumerate(kinds) if any(x in part.measure for x in ws)}
-        if said_w and said_p and not said_w & said_p:
-            return False
-    return True
+    if w.span[0] > p.span[0] and (w.sentence != p.sentence or not _is_total(w)):
+        return False  # after the part only as its sentence's total ("…，共189项"; not 复议4件，诉讼5件)
+    kinds = english_asks().case_kinds
+    said_w = {n for n, ws in enumerate(kinds) if any(x in whole.measure for x in ws)}
+    said_p = {n for n, ws in enumerate(kinds) if any(x in part.measure for x in ws)}
+    return not (said_w and said_p and not said_w & said_p)
 
 
 def _says_all(measure: str, *facts: Fact, book: FactBook) -> bool:
@@ -339,8 +340,11 @@ def _readings(said: str, measure: str) -> tuple[frozenset[str], ...]:
     groups += [frozenset(zh) for en, zh in (*words.en_part_words, *words.en_side_words) if en.search(said)]
     filler = words.en_side_filler
     for word in dict.fromkeys(re.findall(r"[a-z][a-z'\-]+", said.lower())):  # a glossary word's readings too
-        if word not in filler and (found := frozenset(c for c in candidates(word) if len(c) >= 2)):
-            groups.append(found)
+        # "work-news": the joined word's readings, else its pieces' (one group each)
+        pieces = [word] if "-" not in word or candidates(word) else word.split("-")
+        for piece in pieces:
+            if piece not in filler and (found := frozenset(c for c in candidates(piece) if len(c) >= 2)):
+                groups.append(found)
     return tuple(groups)
 
 
@@ -348,6 +352,19 @@ def _hits(side: Side, fact: Fact, whole: Fact | None) -> int:
     """How many of an English side's words a figure's label says (and the whole's does not)."""
     lack = whole.measure if whole is not None else ""
     return sum(any(w in fact.measure and w not in lack for w in group) for group in _readings(side.said, side.measure))
+
+
+def _rarity(words: frozenset[str], facts: Sequence[Fact]) -> dict[str, float]:
+    """Each reading said by some figure's label: one over how many labels say it."""
+    counts = {w: sum(w in f.measure for f in facts) for w in words}
+    return {w: 1.0 / n for w, n in counts.items() if n}
+
+
+def _weighted_hits(side: Side, fact: Fact, whole: Fact | None, rarity: Mapping[str, float]) -> float:
+    """`_hits`, each word weighing by how few labels say it (部门 of one label over 信息 of four)."""
+    lack = whole.measure if whole is not None else ""
+    return sum(max((rarity.get(w, 0.0) for w in group if w in fact.measure and w not in lack), default=0.0)
+               for group in _readings(side.said, side.measure))
 
 
 def _says_whole(side: Side, fact: Fact, book: FactBook) -> bool:

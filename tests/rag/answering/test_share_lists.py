@@ -56,6 +56,10 @@ ITEMS = [
      ("903", "1860")),
     ("What share of Ninghai's 2022 proactive disclosures were personnel appointments?", "computed", "3.1%",
      ("58", "1860")),
+    ("What share of Ninghai's 2022 proactive disclosures were department-news items?", "computed", "48.5%",
+     ("903", "1860")),
+    ("What share of Qimen's 2021 proactive disclosures were social-security items?", "computed", "46.7%",
+     ("7120", "15230")),
     ("宁海县2022年主动公开的信息里财政预决算占多大比例", "computed", "2.0%", ("37", "1860")),
     ("宁海县22年主动公开那些信息里头政策文件大概占几成啊", "computed", "22.2%", ("412", "1860")),
     ("What share of the items Ninghai's website posted in 2022 were public notices?", "computed", "11.6%",
@@ -108,6 +112,8 @@ ITEMS = [
     ("What share of Wuyuan's 2022 complaints were anonymous?", "refused", "", ()),
     # A whole named (the hotline's) is no whole of a part whose own sentence counts another kind of case.
     ("婺源县2022年12345热线诉求的办结率是多少", "refused", "", ()),
+    # A count after the part in its sentence is its whole only as the sentence's total.
+    ("宁海县2022年被申请行政复议的占被提起行政诉讼的比例", "refused", "", ()),
 ]
 
 
