@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -219,7 +220,7 @@ def _next_context(q: Question, draft: Draft, context: Context, docs: Mapping[str
     return Context(
         question=_explicit(q), original=context.original if q.carried else q.original,
         regions=[] if aggregate_fresh or unplaced else (q.regions or context.regions),
-        body=_own_report_of(q, draft, docs), unplaced=unplaced,
+        body=_own_report_of(q, draft, docs), unplaced=unplaced, whole=_listed_under(draft),
         years=q.years or context.years, metrics=q.metrics or context.metrics,
         entities=entities, ranked=ranked, measure=measure, order=order,
         places=[p.name for p in q.places] if q.places else (list(context.places) if not q.regions or
@@ -235,6 +236,27 @@ def _own_report_of(q: Question, draft: Draft, docs: Mapping[str, Document]) -> s
     if body and any(issued_by(docs[i], body) for i in read if i in docs):
         return body
     return None
+
+
+def _listed_under(draft: Draft) -> str | None:
+    """The measure of the total an answer's one figure is listed under ("全年主动公开政府信息8650条，其中…生态环保
+    2223条" → 全年主动公开政府信息), for a follow-up asking the total ("那一共呢", "overall")."""
+    if not draft.answerable or len(draft.evidence) != 1:
+        return None
+    intents = load_intents()
+    quote, text = draft.evidence[0].quote, draft.evidence[0].chunk.text
+    m = intents.subset_of.search(quote)
+    if m is None:
+        return None
+    head = quote[:m.start()]
+    if not head.strip(" ，,：:") and (at := text.find(quote)) > 0:  # "…7900条。其中，…": the sentence before
+        head = re.split(r"[。；;\n]", text[:at].rstrip("。；;\n ")).pop()
+    units = "|".join(re.escape(u) for u in intents.units)
+    figure = re.search(rf"(\d+(?:\.\d+)?)\s*(?:{units})?[，,：:\s]*$", head)
+    if figure is None:
+        return None  # no total stated before the list
+    measure = re.sub(r"^[\s，,：:]+|[\s，,：:]+$", "", head[:figure.start()])
+    return measure if len(measure) >= 2 else None
 
 
 def _counted_in(q: Question, context: Context) -> str:

@@ -78,6 +78,7 @@ class Context:
     # under them). A follow-up naming no place of its own asks the same report.
     body: str | None = None
     unplaced: list[str] = field(default_factory=list)
+    whole: str | None = None  # the total the last figure was listed under (全年主动公开政府信息, before 其中…)
 
 
 @lru_cache(maxsize=1)
@@ -532,26 +533,55 @@ def _swapped(q: Question, ctx: Context, documents: list[Document],
     if not shaped and not total:
         return None
     again, previous = _previous(q, ctx, documents, vocabulary)
+    unit = (previous.units or [None])[0]
     for group in intents.follow_up_groups:
         old = _member(again, group)
         if old is None:
             continue
         new = _member(said, group)
-        if new is not None and shaped and new[0] != old[0]:
+        # An English question is asked again in English; a Chinese follow-up of one is left to the carrying below.
+        if new is not None and shaped and new[0] != old[0] \
+                and (q.english or not _is_english(ctx.original or "")):
             m = old[1]
-            rewritten = f"{again[:m.start()]}{new[1].group(0)}{again[m.end():]}"
+            # The new member in the last question's language: a Chinese question names it as the reports do.
+            word = new[1].group(0) if new[1].group(0).isascii() == m.group(0).isascii() \
+                else _reports_word(group.members[new[0]])
+            rewritten = f"{again[:m.start()]}{word}{again[m.end():]}"
             if q.years:
                 for y in previous.years:
                     rewritten = rewritten.replace(str(y), str(q.years[0]))
             resolved = understand(rewritten, documents, vocabulary=vocabulary)
             resolved.original = rewritten if again == ctx.original else q.original
-            resolved.carried = ["question"]
+            resolved.english, resolved.carried = q.english, ["question"]
             if ctx.body:
                 resolved = _with_body(resolved, ctx.body)
             return resolved
-        if new is None and total and group.whole:
-            return _asked_again(q, ctx, group.whole, documents, vocabulary, (previous.units or [None])[0])
+        if new is not None and shaped and new[0] != old[0]:
+            # A Chinese follow-up of an English question: the member it names asked of the same report.
+            return _asked_again(q, ctx, new[1].group(0), documents, vocabulary, unit)
+        if new is None and total and group.whole and not _names_other(q, group.whole):
+            return _asked_again(q, ctx, group.whole, documents, vocabulary, unit)
+    if total and ctx.whole and not _names_other(q, ctx.whole):
+        # "一共呢" after a figure the report lists under a total (其中…): that total.
+        return _asked_again(q, ctx, ctx.whole, documents, vocabulary, unit)
     return None
+
+
+def _reports_word(member: re.Pattern[str]) -> str:
+    """A member of a follow-up group as the reports write it: its pattern's first alternative (intents.yaml)."""
+    return member.pattern.split("|", 1)[0]
+
+
+def _names_other(q: Question, whole: str) -> bool:
+    """Whether a follow-up asking a total names a measure of its own other than the whole ("一共被复议了几件")."""
+    intents = load_intents()
+    if q.english:
+        return any(ch not in whole for term in q.terms for ch in term.replace(" ", ""))
+    rest = intents.total_of_last.sub(" ", q.text)
+    for pattern in (intents.question_words, intents.reference_filler, intents.fillers, intents.asked_unit):
+        rest = pattern.sub(" ", rest)
+    rest = re.sub(r"[\W\d_A-Za-z]+", "", rest)
+    return sum(ch not in whole for ch in rest) >= 2
 
 
 def _member(text: str, group) -> tuple[int, re.Match[str]] | None:

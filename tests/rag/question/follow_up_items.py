@@ -31,6 +31,17 @@ REPORTS = {
         "重大项目信息96条。\n三、收到和处理政府信息公开申请情况\n全年收到政府信息公开申请74件，均按时答复。\n"
         "四、政府信息公开行政复议、行政诉讼情况\n因政府信息公开被申请行政复议3件，被提起行政诉讼2件。\n"
         "陆良县人民政府办公室\n2025年1月15日\n"),
+    # The list of the total in the next sentence.
+    "luliang-2023.txt": (
+        "陆良县人民政府2023年政府信息公开工作年度报告\n一、总体情况\n2023年，陆良县持续推进政务公开。\n"
+        "二、主动公开政府信息情况\n全年主动公开政府信息7900条。其中，政策文件120条，生态环境类信息1810条，人事信息64条。\n"
+        "陆良县人民政府办公室\n2024年1月16日\n"),
+    # A bureau's report filed under no region: found by the county its text names.
+    "zrzy-unplaced-2023.txt": (
+        "自然资源局2023年政府信息公开工作年度报告\n一、总体情况\n2023年，本局在富源县委、县政府的领导下推进政务公开。\n"
+        "（一）依申请公开。本局全年收到政府信息公开申请19件，其中予以公开11件。\n"
+        "（二）行政复议和行政诉讼。因政府信息公开被申请行政复议6件，未发生行政诉讼。\n"
+        "自然资源局\n2024年1月8日\n"),
     "shizong-2023.txt": (
         "师宗县2023年政府信息公开工作年度报告\n一、总体情况\n2023年，师宗县扎实推进政务公开。\n"
         "（一）主动公开。全年主动公开政府信息4120条。\n"
@@ -63,6 +74,12 @@ CONVERSATIONS: list[tuple[list[str], list[str] | None, str | None]] = [
       "And how much did it publish in total that year?"], ["4960"], "5480"),
     (["宣威市2022年在门户网站发布了多少条政务信息？", "那全年一共主动公开了多少条？"], ["5480"], "4960"),
     (["宣威市2021年在门户网站发布了多少条政务信息？", "那当年总共公开了多少条信息"], ["4960"], "5480"),
+    (["宣威市2022年在门户网站发布了多少条政务信息？", "那一共呢？"], ["5480"], "3120"),
+    (["宣威市2022年在门户网站发布了多少条政务信息？", "一共被复议了几件"], ["9件"], "5480"),
+    # The total a part was listed under (其中…).
+    (["How many environmental items did Luliang County publish in 2024?",
+      "And how many items did it publish overall that year?"], ["8650"], "2223"),
+    (["陆良县2023年生态环境类信息公开了多少条？", "总共呢"], ["7900"], "1810"),
     # A part of the last figure, from its list.
     (["How many items did Luliang County proactively publish in 2024?",
       "How many of those were about the environment?"], ["2223"], "8650"),
@@ -73,6 +90,10 @@ CONVERSATIONS: list[tuple[list[str], list[str] | None, str | None]] = [
     (["陆良县2024年主动公开了多少条政府信息？", "其中教育方面的有多少条？"], None, "8650"),
     (["How many items did Luliang County proactively publish in 2024?",
       "How many of those were about education?"], None, "8650"),
+    (["How many items did Luliang County proactively publish in 2023?",
+      "How many of those were about the environment?"], ["1810"], "7900"),
+    (["陆良县2023年主动公开了多少条政府信息？", "这些里面人事信息有几条"], ["64"], "7900"),
+    (["陆良县2023年主动公开了多少条政府信息？", "其中财政预决算的有多少条"], None, "7900"),
     # A measure caused by the last one ("because of this").
     (["师宗县2023年依申请公开收了多少件申请", "那因为这个被复议了几件"], ["2件"], "58"),
     (["师宗县2023年依申请公开收了多少件申请", "因此引发的行政复议有几件？"], ["2件"], "58"),
@@ -82,10 +103,12 @@ CONVERSATIONS: list[tuple[list[str], list[str] | None, str | None]] = [
     (["宣威市2022年收到了多少件政府信息公开申请？", "为这事被复议了几件"], ["9件"], "6件"),
     # A new channel or object for the last measure.
     (["How many posts did Xuanwei City publish on its Weibo account in 2022?", "What about its WeChat account?"],
-     ["2310"], "1950"),
-    (["宣威市2022年政务微博发布了多少条信息？", "那微信公众号呢？"], ["2310"], "1950"),
-    (["How many posts did Xuanwei City publish on its Weibo account in 2021?", "And on WeChat?"], ["1950"], "2310"),
-    (["宣威市2021年政务微博发布了多少条信息？", "微信公众号呢"], ["1950"], "2310"),
+     ["2310"], "1020"),
+    (["宣威市2022年政务微博发布了多少条信息？", "那微信公众号呢？"], ["2310"], "1020"),
+    (["How many posts did Xuanwei City publish on its Weibo account in 2021?", "And on WeChat?"], ["1950"], "880"),
+    (["宣威市2022年政务微博发布了多少条信息？", "What about its WeChat account?"], ["2310"], "1020"),
+    (["How many posts did Xuanwei City publish on its Weibo account in 2022?", "那微信公众号呢？"], ["2310"], "1020"),
+    (["宣威市2021年政务微博发布了多少条信息？", "微信公众号呢"], ["1950"], "880"),
     # The report (its body, region and year) of the last answer, kept.
     (["宣威市2022年的政府公报出了几期？", "那公报里刊登了多少件市政府办公室文件？"], ["48件"], "44"),
     (["How many issues of the Xuanwei City government gazette were published in 2021?",
@@ -94,6 +117,9 @@ CONVERSATIONS: list[tuple[list[str], list[str] | None, str | None]] = [
       "And how many administrative review cases were there?"], ["5"], "7"),
     (["罗平县自然资源局2022年收到多少件政府信息公开申请？", "那行政复议有几件？"], ["5件"], "7件"),
     (["罗平县2022年收到多少件政府信息公开申请？", "那行政复议有几件？"], ["7件"], "5件"),
+    (["富源县自然资源局2023年收到多少件政府信息公开申请？", "那被申请行政复议了几件？"], ["6件"], "2件"),
+    (["How many disclosure requests did the Fuyuan County Natural Resources Bureau receive in 2023?",
+      "And how many administrative review cases were there?"], ["6"], "2 cases"),
     # The base of a rate: the whole of the last share.
     (["What share of requests did Xuanwei City disclose in 2022?", "How many disclosure requests was that based on?"],
      ["126"], "97"),
@@ -107,7 +133,15 @@ CONVERSATIONS: list[tuple[list[str], list[str] | None, str | None]] = [
     (["会泽县2023年常务会议会前学法几次？", "那督察反馈的问题有多少个要整改？"], ["21个"], "64"),
     (["会泽县2023年常务会议会前学法几次？", "建立了几项长效机制？"], ["5项"], "12"),
     (["会泽县2023年常务会议会前学法几次？", "那行政诉讼败诉了几件？"], None, "12"),
+    (["How many items did Xuanwei City publish on its portal in 2022?", "How many all told?"], ["5480"], "3120"),
+    (["宣威市2022年政务微博发布了多少条信息？", "那行政复议呢？"], ["9件"], "1020"),
+    (["宣威市2022年行政复议有多少件？", "那行政诉讼呢？"], ["4件"], "9件"),
+    (["How many administrative reviews did information requests lead to in Xuanwei City in 2022?",
+      "What about lawsuits?"], ["4"], "9 cases"),
     # A new year or place named replaces only that.
+    (["宣威市2022年政务微博发布了多少条信息？", "那2021年的微信公众号呢？"], ["1950"], "2310"),
+    (["How many posts did Xuanwei City publish on its Weibo account in 2022?", "What about Luliang County?"],
+     None, "1020"),
     (["宣威市2022年在门户网站发布了多少条政务信息？", "那2021年呢？"], ["2870"], "3120"),
     (["How many items did Xuanwei City publish on its portal in 2022?", "And in 2021?"], ["2870"], "3120"),
 ]
