@@ -108,6 +108,7 @@ CONVERSATIONS: list[tuple[list[str], list[str] | None, str | None]] = [
     (["How many posts did Xuanwei City publish on its Weibo account in 2021?", "And on WeChat?"], ["1950"], "880"),
     (["宣威市2022年政务微博发布了多少条信息？", "What about its WeChat account?"], ["2310"], "1020"),
     (["How many posts did Xuanwei City publish on its Weibo account in 2022?", "And the portal?"], ["3120"], "1020"),
+    (["How many microblog posts did Xuanwei City publish in 2022?", "What about WeChat?"], ["2310"], "1020"),
     (["How many posts did Xuanwei City publish on its Weibo account in 2022?", "And its WeChat account?"],
      ["2310"], "1020"),
     (["How many posts did Xuanwei City publish on its Weibo account in 2022?", "那微信公众号呢？"], ["2310"], "1020"),
