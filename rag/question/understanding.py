@@ -17,7 +17,7 @@ import yaml
 
 from rag.domain.catalogue import load_catalogue
 from rag.domain.gazetteer import load_gazetteer
-from rag.domain.intents import load_intents
+from rag.domain.intents import FollowUpGroup, load_intents
 from rag.question.english_places import unknown_english_places
 from rag.question.places import Place, below_county_named, places_named
 from rag.schema import Document, Route
@@ -539,7 +539,7 @@ def _swapped(q: Question, ctx: Context, documents: list[Document],
         if old is None:
             continue
         new = _member(said, group)
-        # An English question is asked again in English; a Chinese follow-up of one is left to the carrying below.
+        # The last question asked again in its own language; a Chinese follow-up of an English one is composed.
         if new is not None and shaped and new[0] != old[0] \
                 and (q.english or not _is_english(ctx.original or "")):
             m = old[1]
@@ -584,7 +584,7 @@ def _names_other(q: Question, whole: str) -> bool:
     return sum(ch not in whole for ch in rest) >= 2
 
 
-def _member(text: str, group) -> tuple[int, re.Match[str]] | None:
+def _member(text: str, group: FollowUpGroup) -> tuple[int, re.Match[str]] | None:
     """The first member of a group a text names: its index and where."""
     for i, pattern in enumerate(group.members):
         if (m := pattern.search(text)) is not None:
