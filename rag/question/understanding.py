@@ -17,7 +17,7 @@ import yaml
 
 from rag.domain.catalogue import load_catalogue
 from rag.domain.gazetteer import load_gazetteer
-from rag.domain.intents import load_intents
+from rag.domain.intents import FollowUpGroup, load_intents
 from rag.question.english_places import unknown_english_places
 from rag.question.places import Place, below_county_named, counties_named, english_below, places_named, said_places
 from rag.schema import Document, Route
@@ -73,6 +73,12 @@ class Context:
     places: list[str] = field(default_factory=list)  # the 街道 or 乡镇 the conversation is about (宁海路街道)
     measure: str | None = None
     order: str | None = None  # the last ranking's direction ("min": lowest first, "max"), as it was shown
+    # Whose report the last answer read, when not the region's own: the body the question named (自然资源局,
+    # "natural resources bureau"), and the places its report was found by in the reports' text (no report filed
+    # under them). A follow-up naming no place of its own asks the same report.
+    body: str | None = None
+    unplaced: list[str] = field(default_factory=list)
+    whole: str | None = None  # the total the last figure was listed under (全年主动公开政府信息, before 其中…)
 
 
 @lru_cache(maxsize=1)
@@ -363,10 +369,17 @@ def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
     """Carry region, year and topic from the conversation into an elliptical follow-up."""
     if not ctx.question:
         return q
+    q = _without_cause(q, documents, vocabulary)
+    if (based := _base_of_share(q, ctx, documents, vocabulary)) is not None:
+        return based
+    if (swapped := _swapped(q, ctx, documents, vocabulary)) is not None:
+        return swapped
     referred, position = _referred(q, ctx)
     if referred:
         resolved = _about_referred(q, ctx, referred, documents, vocabulary)
         resolved.position = (position, referred[0]) if position else None
+        if ctx.body and referred == ctx.regions:  # "there", "它": the report the last answer read, its body's
+            resolved = _with_body(resolved, ctx.body)
         return resolved
     stripped = re.sub(r"[?？。!！\s]", "", q.text)
     elliptical = ((bool(load_intents().follow_up.match(q.text)) and len(stripped) <= 12 and not q.wants_number)
@@ -415,9 +428,14 @@ def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
             named = " ".join(ctx.places)
             q = replace(q, text=f"{named} {q.text}", places=places_named(named, named, documents))
             carried.append("place")
+    if not q.regions and not q.unknown_regions and ctx.unplaced and q.route != "metadata":
+        q = replace(q, unknown_regions=list(ctx.unplaced))  # the report found by its text names them
+        carried.append("region")
     if not q.years and ctx.years:
         q = replace(q, years=list(ctx.years))
         carried.append("year")
+    if carried and ctx.body and "region" in carried:
+        q = _with_body(q, ctx.body)
     if not q.metrics and ctx.metrics and q.route in {"lookup", "aggregate"}:
         carried.append("topic")
     if carried and q.english and load_intents().part_of_last.search(q.original):
@@ -429,6 +447,173 @@ def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
         if q.route == "aggregate" and len(q.regions) == 1:
             q.route = "lookup"
     return q
+
+
+def _with_body(q: Question, body: str) -> Question:
+    """A follow-up about the report of the body the last question named, unless it names a body of its own."""
+    from rag.question.quantities import body_named
+
+    if q.body or body_named(q.text):
+        return q
+    if q.english:
+        return replace(q, body=body)
+    said = body if not body.isascii() else _body_in_chinese(body)
+    return replace(q, text=f"{said} {q.text}") if said else q
+
+
+def _body_in_chinese(body: str) -> str | None:
+    """A body an English question named ("natural resources bureau"), as a Chinese question names it."""
+    names = load_intents().body_names
+    stems = names.get(body.lower(), ())
+    return next((stem for stem in stems if stem in names),
+                next((name for name, its in names.items() if not name.isascii() and its == stems), None))
+
+
+def _without_cause(q: Question, documents: list[Document], vocabulary: Callable[[str], bool] | None) -> Question:
+    """"那因为这个被复议了几件": the words pointing back at the last measure as the cause go, so the new measure is
+    asked of the same report (its cause matched in the reports' words, or dropped)."""
+    if q.english or not load_intents().cause_of_last.search(q.text):
+        return q
+    text = load_intents().cause_of_last.sub(" ", q.text)
+    resolved = understand(text, documents, vocabulary=vocabulary)
+    resolved.original = q.original
+    return resolved
+
+
+def _scope_said(ctx: Context, years: list[int]) -> str:
+    """The last answer's report as a Chinese question names it: its regions (or the places its report was
+    found by), its body and its years."""
+    body = (ctx.body if not ctx.body.isascii() else _body_in_chinese(ctx.body) or "") if ctx.body else ""
+    return "".join([*(ctx.regions or ctx.unplaced), body, *(f"{y}年" for y in years)])
+
+
+def _asked_again(q: Question, ctx: Context, measure: str, documents: list[Document],
+                 vocabulary: Callable[[str], bool] | None, unit: str | None) -> Question:
+    """A measure in the reports' words asked of the last answer's report, answered in the follow-up's language."""
+    years = q.years or list(ctx.years)
+    ask = f"多少{unit}" if unit else "是多少"
+    resolved = understand(f"{_scope_said(ctx, years)}{measure}{ask}", documents, vocabulary=vocabulary)
+    resolved.original, resolved.english, resolved.carried = q.original, q.english, ["question"]
+    if q.english and ctx.body and ctx.body.isascii():
+        resolved.body = ctx.body
+    return resolved
+
+
+def _previous(q: Question, ctx: Context, documents: list[Document],
+              vocabulary: Callable[[str], bool] | None) -> tuple[str, Question]:
+    """The last question as the follow-up will ask it again (an English one in English), and its reading."""
+    again = ctx.original if q.english and ctx.original and _is_english(ctx.original) else ctx.question or ""
+    return again, understand(again, documents, vocabulary=vocabulary)
+
+
+def _base_of_share(q: Question, ctx: Context, documents: list[Document],
+                   vocabulary: Callable[[str], bool] | None) -> Question | None:
+    """"How many requests was that based on?", "那基数是多少件": after a share, its whole, of the same report."""
+    from rag.question.quantities import share_sides
+
+    intents = load_intents()
+    said = q.original if q.english else q.text
+    if q.regions or not intents.base_of_last.search(said) or not intents.rate.search(ctx.question or ""):
+        return None
+    rest = intents.base_filler.sub(" ", said)
+    _, previous = _previous(q, ctx, documents, vocabulary)
+    sides = share_sides(previous.text, previous)
+    unit = (q.units or [None])[0]
+    if not _names_measure(rest, q.english) and sides is not None and sides.whole is not None \
+            and sides.whole.measure:
+        return _asked_again(q, ctx, sides.whole.measure, documents, vocabulary, unit)
+    if not _names_measure(rest, q.english) or intents.base_of_last.search(rest):
+        return None
+    # "How many requests was that based on?": the whole it names, asked as a follow-up of the same report.
+    resolved = _resolve_follow_up(understand(rest, documents, vocabulary=vocabulary), ctx, documents, vocabulary)
+    resolved.original = q.original
+    return resolved
+
+
+def _names_measure(text: str, english: bool) -> bool:
+    """Whether words are left that name a measure once question words are gone."""
+    intents = load_intents()
+    rest = intents.question_words.sub(" ", text)
+    rest = intents.reference_filler.sub(" ", rest)
+    rest = re.sub(r"[\W\d_]+", " ", rest).strip()
+    if english:
+        return any(len(w) > 2 for w in rest.split())
+    return len(rest.replace(" ", "")) >= 2
+
+
+def _swapped(q: Question, ctx: Context, documents: list[Document],
+             vocabulary: Callable[[str], bool] | None) -> Question | None:
+    """"What about its WeChat account?" after a Weibo question: the last question asked again with the member of
+    a group it named replaced by the one the follow-up names; "And how much did it publish overall?" after a
+    question about its portal: the group's whole, of the same report."""
+    intents = load_intents()
+    if q.regions or q.places:
+        return None
+    said = q.original if q.english else q.text
+    shaped = (bool(intents.follow_up_en.match(q.original)) if q.english
+              else bool(intents.follow_up.match(q.text)) and len(re.sub(r"[?？。!！\s]", "", q.text)) <= 12
+              and not q.wants_number)
+    total = intents.total_of_last.search(said) is not None
+    if not shaped and not total:
+        return None
+    again, previous = _previous(q, ctx, documents, vocabulary)
+    unit = (previous.units or [None])[0]
+    for group in intents.follow_up_groups:
+        old = _member(again, group)
+        if old is None:
+            continue
+        new = _member(said, group)
+        # The last question asked again in its own language; a Chinese follow-up of an English one is composed.
+        if new is not None and shaped and new[0] != old[0] \
+                and (q.english or not _is_english(ctx.original or "")):
+            m = old[1]
+            # The new member in the last question's language: a Chinese question names it as the reports do.
+            word = new[1].group(0) if new[1].group(0).isascii() == m.group(0).isascii() \
+                else _reports_word(group.members[new[0]])
+            rewritten = f"{again[:m.start()]}{word}{again[m.end():]}"
+            if q.years:
+                for y in previous.years:
+                    rewritten = rewritten.replace(str(y), str(q.years[0]))
+            resolved = understand(rewritten, documents, vocabulary=vocabulary)
+            resolved.original = rewritten if again == ctx.original else q.original
+            resolved.english, resolved.carried = q.english, ["question"]
+            if ctx.body:
+                resolved = _with_body(resolved, ctx.body)
+            return resolved
+        if new is not None and shaped and new[0] != old[0]:
+            # A Chinese follow-up of an English question: the member it names asked of the same report.
+            return _asked_again(q, ctx, new[1].group(0), documents, vocabulary, unit)
+        if new is None and total and group.whole and not _names_other(q, group.whole):
+            return _asked_again(q, ctx, group.whole, documents, vocabulary, unit)
+    if total and ctx.whole and not _names_other(q, ctx.whole):
+        # "一共呢" after a figure the report lists under a total (其中…): that total.
+        return _asked_again(q, ctx, ctx.whole, documents, vocabulary, unit)
+    return None
+
+
+def _reports_word(member: re.Pattern[str]) -> str:
+    """A member of a follow-up group as the reports write it: its pattern's first alternative (intents.yaml)."""
+    return member.pattern.split("|", 1)[0]
+
+
+def _names_other(q: Question, whole: str) -> bool:
+    """Whether a follow-up asking a total names a measure of its own other than the whole ("一共被复议了几件")."""
+    intents = load_intents()
+    if q.english:
+        return any(ch not in whole for term in q.terms for ch in term.replace(" ", ""))
+    rest = intents.total_of_last.sub(" ", q.text)
+    for pattern in (intents.question_words, intents.reference_filler, intents.fillers, intents.asked_unit):
+        rest = pattern.sub(" ", rest)
+    rest = re.sub(r"[\W\d_A-Za-z]+", "", rest)
+    return sum(ch not in whole for ch in rest) >= 2
+
+
+def _member(text: str, group: FollowUpGroup) -> tuple[int, re.Match[str]] | None:
+    """The first member of a group a text names: its index and where."""
+    for i, pattern in enumerate(group.members):
+        if (m := pattern.search(text)) is not None:
+            return i, m
+    return None
 
 
 def _elliptical_english(q: Question) -> bool:
