@@ -173,15 +173,16 @@ class OperationsAnswerer:
             return replace(finding, best=best)
         for wording in equivalent_wordings(measure, self.tokenizer):
             again = Asked(**{**finding.asked.__dict__, "measure": wording, "said": wording, "alternatives": []})
+            # The passages by words alone (BM25): the facts already read each wording by meaning.
             retry = find(again, finding.doc, self.book, evidence.idf, self.threshold)
             scored.append(retry)
-            best = retry.best or self._by_passage(question, wording, sides, retry, evidence)
+            best = retry.best or self._by_passage(question, wording, sides, retry, evidence, dense=False)
             if best is not None:
                 return replace(finding, best=best)
         return finding
 
     def _by_passage(self, question: Question, text: str, sides: list[Side], finding: Finding,
-                    evidence: EvidenceSet) -> Match | None:
+                    evidence: EvidenceSet, dense: bool = True) -> Match | None:
         """A side's figure as a lookup of that side finds it when no fact passes: the passage answerer over
         its report's passages for the question's measure words (no place, no comparing word: "谁…多" and the
         other side's name would count against every sentence), with the lookup's gates (no figure ruled out
@@ -192,7 +193,8 @@ class OperationsAnswerer:
                          places=[], unknown_regions=[], wants_number=True)
         scope = Scope(doc_ids=[doc.doc_id], docs=[doc])
         k = max(self.settings.top_k, 8)
-        hits = _Once(lambda: self.retriever.search(text, [doc.doc_id], k=k, dense_query=dense_query(side_q)))
+        hits = _Once(lambda: self.retriever.search(text, [doc.doc_id], k=k, dense=dense,
+                                                   dense_query=dense_query(side_q)))
         notes = notes_of([finding], [m.fact for m in finding.ruled_out])
         side = replace(evidence, question=side_q, scope=scope, _hits=hits, notes=notes)
         draft = PassageAnswerer(self.store, self.tokenizer).answer(side_q, side)

@@ -43,6 +43,15 @@ REPORTS = {
     "huojia-2021.txt": _report("获嘉县", 2021,
                                "（一）主动公开。全年通过政府网站发布各类信息2968条。\n"
                                "（二）依申请公开。共收到信息公开申请12件。"),
+    # Departments' own reports: a bureau's website and requests, worded otherwise.
+    "xiuwu-jyj-2023.txt": "修武县教育局2023年政府信息公开工作年度报告\n一、总体情况\n"
+                          "（一）主动公开。2023年，在局门户网站发布教育信息612条。\n"
+                          "（二）依申请公开。全年受理政府信息公开申请8件。\n"
+                          "修武县教育局\n2024年1月18日\n",
+    "fengqiu-jyj-2023.txt": "封丘县教育局2023年政府信息公开工作年度报告\n一、总体情况\n"
+                            "（一）主动公开。通过网站公开各类信息438条，其中教育资讯96条。\n"
+                            "（二）依申请公开。共收到依申请公开5件，均已办结。\n"
+                            "封丘县教育局\n2024年1月22日\n",
 }
 
 # (name, question, figures the answer states, figures it must not state, patterns it must contain)
@@ -90,6 +99,12 @@ ITEMS: list[tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] 
     ("rev-en", "Compare how many administrative review cases Xiuwu and Wuzhi closed in 2023.", ("14", "9"), (), ()),
     ("rev-en-three", "Which closed the most administrative reconsideration cases: Xiuwu, Wuzhi or Fengqiu?",
      ("14", "9", "17"), (), ("Fengqiu",)),
+    # Departments compared by their own reports
+    ("dept-web", "修武县教育局和封丘县教育局 谁在网站上发的信息多", ("612", "438"), ("3120", "4015"),
+     ("修武县教育局",)),
+    ("dept-req", "封丘县教育局跟修武县教育局谁收的信息公开申请多", ("8", "5"), ("58", "31"), ("修武县教育局",)),
+    ("dept-req-en", "Which received more information requests in 2023, the Xiuwu County Education Bureau or the "
+     "Fengqiu County Education Bureau?", ("8", "5"), ("58", "31"), ()),
     ("rev-missing-en", "Which closed more administrative review cases in 2023, Fengqiu or Tangyin?", ("17",), ("12",),
      ("Tangyin",)),
 ]
