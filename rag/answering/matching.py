@@ -17,7 +17,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from cachetools import LRUCache
@@ -549,6 +549,9 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
             score -= OTHER_UNIT_PENALTY  # 多少条 asked: 9876条 before 18类 of one family
         score += _passage_bonus(fact, passages)
         reject = reject_reason(asked, fact, doc_year)
+        if english and reject == "unit" and _names_counted(asked, fact):
+            # "收到依申请公开23条": requests counted in the report's own unit; the other rules still apply
+            reject = reject_reason(replace(asked, units=[]), fact, doc_year)
         if english and reject is None and _channel_fit(asked, fact) is False:
             reject = "other channel"
         if reject is None and fact.row.unit == rank_unit() and _other_area(asked, fact, english):
@@ -643,6 +646,23 @@ def _slot_share(said: Sequence[Slot], fact: Fact) -> float:
         got += slot.weight * max(slot.said_in(fact.text), LEAD_WEIGHT * slot.said_in(fact.lead) if fact.lead else 0.0,
                                  SENTENCE_WEIGHT * slot.said_in(sentence))
     return got / mass
+
+
+# Unit families of things counted one by one: a figure whose own words name the cases or requests an English
+# question counts answers it in any of them ("requests" asks 件; a report may count them in 条).
+COUNTED_FAMILIES = frozenset({"cases", "items", "events"})
+
+
+def _names_counted(asked: Asked, fact: Fact) -> bool:
+    """Whether a figure's own words say the glossary terms of the noun an English question counts, in a
+    unit of things counted one by one."""
+    intents = load_intents()
+    counted = _counted_terms(asked)
+    asked_families = {intents.family(u) for u in asked.units}
+    if not counted or intents.family(fact.row.unit) not in COUNTED_FAMILIES or asked_families != {"cases"}:
+        return False
+    own = f"{fact.measure} {fact.clause}"
+    return all(any(w in own for w in term.split()) for term in counted)
 
 
 def _other_area(asked: Asked, fact: Fact, english: bool) -> bool:

@@ -54,7 +54,7 @@ REPORTS = {
         "岚皋县佐龙镇人民政府2022年法治政府建设年度报告\n"
         "一、推进依法行政\n"
         "全年作出行政处罚决定53件，受理群众来信来访41件，办结39件。"
-        "镇党委理论学习中心组集体学法8次。\n"
+        "镇党委理论学习中心组集体学法8次。通过12345政务服务热线受理群众信息公开咨询。\n"
         "二、普法宣传\n"
         "开展法治宣传进村活动14场次，调解矛盾纠纷96件。\n"
         "三、工作成效\n"
@@ -80,6 +80,22 @@ REPORTS = {
         "二、政务新媒体\n"
         "开设政务微博1个，发布信息215条。\n"
         "宁陕县市场监督管理局\n2024年1月18日\n"
+    ),
+    "pingli-market-2023.txt": (
+        "平利县市场监督管理局2023年政府信息公开工作年度报告\n"
+        "一、主动公开情况\n"
+        "本局在县政府网站主动公开政府信息315条，其中行政处罚信息96条。\n"
+        "二、依申请公开情况\n"
+        "本局畅通12315投诉举报热线和政府信息公开申请渠道，群众诉求均在法定期限内答复。\n"
+        "平利县市场监督管理局\n2024年1月25日\n"
+    ),
+    "hanyin-2022.txt": (
+        "汉阴县人民政府2022年政府信息公开工作年度报告\n"
+        "一、总体情况\n"
+        "全年共收到依申请公开23条，已全部按期答复。县政府网站发布信息1520条，召开新闻发布会4场。\n"
+        "二、存在问题\n"
+        "政策解读形式较为单一。\n"
+        "汉阴县人民政府办公室\n2023年1月28日\n"
     ),
 }
 
@@ -143,4 +159,11 @@ ITEMS: list[tuple[str, str, str | None]] = [
     ("xincheng", "How many items did Xincheng Sub-district post on Douyin in 2019?", None),
     ("ningshan", "How many Weibo posts did the Ningshan market regulation bureau publish in 2022?", None),
     ("zuolong", "Where did Zuolong Town rank in the provincial assessment in 2022?", None),
+    # requests counted in 条: the report's own unit for the requests it names
+    ("hanyin", "How many public-information requests did Hanyin County receive in 2022?", "23"),
+    ("hanyin", "How many information requests did Hanyin grant in full in 2022?", None),
+    # a hotline's number is never the count of requests a report does not give
+    ("pingli", "How many information disclosure requests did the Pingli market regulation bureau receive?", None),
+    ("pingli", "How many disclosure applications did the Pingli market regulation bureau get in 2023?", None),
+    ("pingli", "How many items did the Pingli market regulation bureau publish in 2023?", "315"),
 ]
