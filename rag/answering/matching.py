@@ -25,7 +25,7 @@ from pypinyin import lazy_pinyin
 
 from rag.answering.picking import asks_earlier, change_role, scoring_phrase
 from rag.domain.catalogue import load_catalogue
-from rag.domain.english import channels
+from rag.domain.english import channels, stage_terms
 from rag.domain.intents import load_intents
 from rag.domain.ranks import areas_named, rank_unit
 from rag.question.quantities import Asked, english_asks
@@ -714,7 +714,7 @@ def _says_terms(terms: Sequence[str], fact: Fact) -> bool:
     in "办理案件"; not "行政诉讼案件" in "行政复议…审结38件"); stage words are the stage rule's to check."""
     if not terms:
         return True
-    stages = {w for _, zh in english_asks().stages.values() for w in zh}
+    stages = {w for _, zh in english_asks().stages.values() for w in zh} - stage_terms()
     text = f"{fact.measure} {fact.clause} {fact.row.sentence or ''}"  # the report's words, not the catalogue's
     have = _pairs(text)
     measures = [term for term in terms if not set(term.split()) <= stages]
@@ -790,7 +790,7 @@ def _terms_in_report(terms: Sequence[str], facts: Sequence[Fact]) -> bool:
     """Whether the report says every glossary term of an English ask that names what is counted (a term of
     several words by any of them, a word by its parts as `_says_terms` reads it: 处罚案件 by 办理案件, never
     败诉 by 诉讼), somewhere in its figures' sentences."""
-    stages = {w for _, zh in english_asks().stages.values() for w in zh}
+    stages = {w for _, zh in english_asks().stages.values() for w in zh} - stage_terms()
     measures = [t for t in terms if not set(t.split()) <= stages]
     if not measures:
         return True

@@ -133,3 +133,13 @@ def channels() -> tuple[tuple[str, ...], ...]:
 
     data = yaml.safe_load(resources.files("rag").joinpath("data", "english.yaml").read_text(encoding="utf-8"))
     return tuple(tuple(group) for group in data["questions"].get("channels", ()))
+
+
+@lru_cache(maxsize=1)
+def stage_terms() -> frozenset[str]:
+    """The report's words of a stage that are also a measure the report must say (败诉: lawsuits lost, where a
+    report giving none lost must not be answered by the figure its other words find; english.yaml `term`)."""
+    import yaml
+
+    data = yaml.safe_load(resources.files("rag").joinpath("data", "english.yaml").read_text(encoding="utf-8"))
+    return frozenset(w for stage in data["questions"]["stages"].values() if stage.get("term") for w in stage["zh"])
