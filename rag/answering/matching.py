@@ -657,7 +657,11 @@ def _names_counted(asked: Asked, fact: Fact) -> bool:
     """Whether a figure's own words say the glossary terms of the noun an English question counts, in a
     unit of things counted one by one."""
     intents = load_intents()
-    counted = _counted_terms(asked)
+    m = _COUNTED.search(asked.text)
+    # The noun counted is a glossary term itself ("how many public-information requests" → 依申请公开…), not an
+    # English noun whose phrase goes on to terms ("how many requests to disclose government information").
+    noun = re.match(r"[\u4e00-\u9fff ]+", m.group(1).strip()) if m else None
+    counted = tuple(t for t in asked.terms if any(w in noun.group(0) for w in t.split())) if noun else ()
     asked_families = {intents.family(u) for u in asked.units}
     if not counted or intents.family(fact.row.unit) not in COUNTED_FAMILIES or asked_families != {"cases"}:
         return False
