@@ -16,6 +16,7 @@ import yaml
 
 from rag.domain.catalogue import load_catalogue
 from rag.domain.intents import load_intents
+from rag.domain.ranks import asks_place
 from rag.question.understanding import Question, region_aliases
 
 _PUNCT = re.compile(r"[\s?？。!！,，;；:：、“”\"'（）()《》]+")
@@ -441,6 +442,8 @@ def worded_otherwise(text: str) -> list[str]:
 def _operation(text: str, q: Question) -> tuple[str, str | None]:
     intents = load_intents()
     found = {name for name, pattern in intents.operations if pattern.search(text)}
+    if len(q.regions) <= 1 and (asks_place(q.original) or asks_place(text)):
+        found.discard("rank")  # "where did X rank": the place X took, not a ranking of regions
     if len(q.regions) == 1 and q.route != "aggregate" and not intents.ranks_regions.search(text):
         found.discard("count")  # "X县网络申请的有几个": a figure of the one report, not a count of regions
     order = "max" if "max" in found else "min" if "min" in found else None

@@ -6,6 +6,7 @@ from the catalogue, English terms from the glossary. No region or metric is name
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -18,6 +19,7 @@ import yaml
 from rag.domain.catalogue import load_catalogue
 from rag.domain.gazetteer import load_gazetteer
 from rag.domain.intents import FollowUpGroup, load_intents
+from rag.domain.ranks import asks_place, rank_unit
 from rag.question.english_places import unknown_english_places
 from rag.question.places import Place, below_county_named, counties_named, english_below, places_named, said_places
 from rag.schema import Document, Route
@@ -146,6 +148,12 @@ def glossary_terms(text: str) -> tuple[str, list[str]]:
         kept = " ".join(t for t in zh.split() if t not in english_asks().not_measure_terms)
         if n and kept:
             terms.append(kept)  # "市场主体 企业": either word says it
+    # "fines or other penalty decisions": two terms joined by "or" are one, either of which says it.
+    for a, b in itertools.permutations(list(dict.fromkeys(terms)), 2):
+        if a in terms and b in terms and re.search(
+                rf"{re.escape(a)}\s+or\s+(?:(?:any\s+)?other\s+)?{re.escape(b)}", text):
+            terms[terms.index(a)] = f"{a} {b}"
+            terms.remove(b)
     return text, list(dict.fromkeys(terms))
 
 
@@ -271,6 +279,9 @@ def understand(question: str, documents: list[Document], context: Context | None
     q.asks_plans = bool(intents.plans.search(text))
     q.operation = next((name for name, pattern in intents.operations
                         if name in {"max", "min", "rank", "sum", "list"} and pattern.search(text)), None)
+    if len(regions) <= 1 and (asks_place(original) or asks_place(text)):
+        # "where did X rank", "排第几": the place one body took, a figure of its own (rag/domain/ranks.py)
+        q.wants_number, q.units, q.operation = True, [rank_unit()], None
     q.asks_date = asks_event_date(q)
     if q.asks_date:
         q.wants_number = False  # a day or a month is asked, not a figure: the sentence that dates it answers
