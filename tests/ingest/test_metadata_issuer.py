@@ -129,5 +129,5 @@ def test_a_townships_own_name_is_never_cut(name: str) -> None:
 
 
 def test_a_bare_ending_names_no_issuer() -> None:
-    text = "2025年，花石镇坚持依法行政。现将街道2025年度法治政府建设的工作情况报告如下：\n" + BODY
+    text = "2025年，本街道坚持依法行政。现将街道2025年度法治政府建设的工作情况报告如下：\n" + BODY
     assert detect_metadata(text, raw=text).issuer is None
