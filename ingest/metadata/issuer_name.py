@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ingest.metadata.kind import issuer_level
+from ingest.metadata.words import meta_words
 from rag.domain.gazetteer import Gazetteer
 from rag.domain.towns import load_towns
 
@@ -37,26 +38,28 @@ def complete_issuer(issuer: str, places: list[str | None]) -> str:
 
 def _tidy_body(body: str, gazetteer: Gazetteer) -> str:
     body = _YEAR.sub("", body).strip() or body
-    if body.startswith(_PARTY) or _place_at(body, 0, gazetteer):
+    if body.startswith(_PARTY) or _division_at(body, 0, gazetteer):
         return body
     for start in range(1, len(body) - 1):
-        if not _place_at(body, start, gazetteer):
-            continue
         prefix, rest = body[:start], body[start:]
-        # 国家税务总局X县税务局: the prefix is itself a body, part of the name; page chrome never ends like one.
-        if issuer_level(prefix) is None and issuer_level(rest) is not None:
+        # A county or higher division's name starts the body unless what stands before it is itself a body
+        # (国家税务总局X县税务局); a township's name only after page chrome the words list (主动公开澧浦镇人民政府),
+        # since a 街道's own name often ends in another's (银杏大街街道 holds 大街街道).
+        at_division = _division_at(body, start, gazetteer) and issuer_level(prefix) is None
+        at_town = prefix in meta_words().issuer_chrome and _town_at(body, start)
+        if (at_division or at_town) and issuer_level(rest) is not None:
             return rest
-        return body
     return body
 
 
-def _place_at(body: str, start: int, gazetteer: Gazetteer) -> bool:
+def _division_at(body: str, start: int, gazetteer: Gazetteer) -> bool:
+    return any(any(d.name == name for d in gazetteer.by_name(name))
+               for name in (body[start : start + n] for n in range(2, min(_LONGEST_NAME, len(body) - start) + 1)))
+
+
+def _town_at(body: str, start: int) -> bool:
     towns = load_towns().counties
-    for length in range(2, min(_LONGEST_NAME, len(body) - start) + 1):
-        name = body[start : start + length]
-        if name in towns or any(d.name == name for d in gazetteer.by_name(name)):
-            return True
-    return False
+    return any(body[start : start + n] in towns for n in range(2, min(_LONGEST_NAME, len(body) - start) + 1))
 
 
 def _completed(body: str, places: list[str | None]) -> str:

@@ -119,3 +119,15 @@ def test_a_body_line_set_over_the_title() -> None:
     text = "花石镇人民政府\n2025年法治政府建设情况\n2025年，花石镇以习近平法治思想为指导，推进依法行政。\n" + BODY
     meta = detect_metadata(text, raw=text)
     assert (meta.issuer, meta.sources.get("issuer"), meta.issuer_level) == ("花石镇人民政府", "above_title", "town")
+
+
+@pytest.mark.parametrize("name", ["银杏大街街道办事处", "大中街道办事处", "花石镇人民政府"])
+def test_a_townships_own_name_is_never_cut(name: str) -> None:
+    # A 街道's own name may end in another township's (银杏大街街道 holds 大街街道): only page chrome is cut.
+    text = name + "\n2025年法治政府建设情况\n2025年，本街道坚持依法行政。\n" + BODY
+    assert detect_metadata(text, raw=text).issuer == name
+
+
+def test_a_bare_ending_names_no_issuer() -> None:
+    text = "2025年，本街道坚持依法行政。现将街道2025年度法治政府建设的工作情况报告如下：\n" + BODY
+    assert detect_metadata(text, raw=text).issuer is None
