@@ -157,7 +157,9 @@ def detect_metadata(
     # is the province's), so those self-references are not counted. (我市 stays: a county-level city's.)
     above = {d.level for d in bounds} & {"省"}
     references = {level: words for level, words in meta_words().self_reference.items() if level not in above}
-    level_of_issuer = issuer_level(issuer)
+    # The office gathering every body's report into this one (汇总各区…编成本年度报告) compiles the region's own
+    # report: its figures are the government's, not a department's.
+    level_of_issuer = "government" if sources["issuer"] == "gathered" else issuer_level(issuer)
     below_county = level_of_issuer in {"sub_district", "town"}
     reader = RegionReader(gazetteer, text, context, self_level(text, references), bounds, below_county=below_county,
                           weak_level=self_level(text, references, least=1))

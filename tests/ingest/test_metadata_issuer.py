@@ -111,7 +111,7 @@ def test_issuer_compiling_after_the_rules_clause() -> None:
     text = ("一、总体情况\n依照《中华人民共和国政府信息公开条例》的规定，湘潭市政务公开工作领导小组办公室汇总各区、"
             "市直各部门2021年度政府信息公开工作年度报告，编成本年度报告。\n" + BODY)
     meta = detect_metadata(text, raw=text)
-    assert (meta.issuer, meta.region) == ("湘潭市政务公开工作领导小组办公室", "湘潭市")
+    assert (meta.issuer, meta.region, meta.issuer_level) == ("湘潭市政务公开工作领导小组办公室", "湘潭市", "government")
 
 
 def test_a_body_line_set_over_the_title() -> None:
