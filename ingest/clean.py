@@ -94,6 +94,19 @@ _CHROME_MAX_LEN = 120  # a labelled line longer than this is report text that ha
 _KEYWORD_MAX_LEN = 60  # footers and tool bars are short
 
 
+# A page shown with its reading aids on (拼音 after hard characters: 规(guī)定, 委网(wǎng)站) splits its words and
+# figures' nouns; a toned syllable in brackets right after a Han character is such an aid, never report text.
+_READING_AID = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
+_READING_AIDS_MIN = 3  # one bracketed syllable may be a term's own gloss; a page with aids on has many
+
+
+def drop_reading_aids(text: str) -> str:
+    """`text` without the pinyin a page's reading-aid view puts after its characters."""
+    if len(_READING_AID.findall(text, 0, 20000)) < _READING_AIDS_MIN:
+        return text
+    return _READING_AID.sub("", text)
+
+
 def strip_site_chrome(text: str) -> str:
     """Drop web-site chrome lines; trim every line and drop blank ones (one paragraph per line)."""
     lines = _drop_related_block([line.strip() for line in text.splitlines() if line.strip()])

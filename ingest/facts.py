@@ -892,11 +892,15 @@ def _find(patterns: Iterable[re.Pattern[str]], folded: str, masked: list[bool],
 
 def _period(tok: _Token, folded: str, masked: list[bool], sent: tuple[int, int], stop: tuple[int, int],
             catalogue: Catalogue, memo: Memo) -> str | None:
-    """The nearest period before the figure in its sentence, else one stated earlier before the 。."""
+    """The nearest period before the figure in its sentence, else one stated earlier before the 。; a period that is
+    a comparison's base counts only for the figures inside that comparison."""
+    rules = catalogue.rules.facts
     for start in (sent[0], stop[0]):
         end = sent[1] if start == sent[0] else stop[1]
+        bases = [c.span() for c in rules.compared_with.finditer(folded, start, end)] if rules is not None else []
         found = [m for m in _matches(catalogue.rules.periods, folded, masked, start, end, memo)
-                 if m.end() <= tok.start]
+                 if m.end() <= tok.start and not any(a <= m.start() and m.end() <= b and not a <= tok.start < b
+                                                     for a, b in bases)]
         if found:
             nearest = max(found, key=lambda m: (m.end(), m.end() - m.start()))
             return re.sub(r"\s+", "", nearest.group(0))

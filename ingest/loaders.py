@@ -28,7 +28,14 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from ingest.budget import DEFAULT_BUDGET, ParseBudget, Progress, run_within
-from ingest.clean import fix_pdf_spacing, repair_pdf_text, strip_emphasis_markers, strip_markdown, strip_site_chrome
+from ingest.clean import (
+    drop_reading_aids,
+    fix_pdf_spacing,
+    repair_pdf_text,
+    strip_emphasis_markers,
+    strip_markdown,
+    strip_site_chrome,
+)
 from ingest.errors import IngestError
 from ingest.ocr import OcrOptions, PageOcr, engine_available, needs_ocr, ocr_pages
 from ingest.pages import find_spans, page_spans
@@ -190,7 +197,7 @@ def _decode(path: Path, data: bytes, declared: str | None = None) -> str:
         text = decode_bytes(data, declared)
     except UndecodableError as exc:
         raise IngestError(path, f"cannot decode text: {exc}") from exc
-    text = drop_format_characters(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = drop_reading_aids(drop_format_characters(text).replace("\r\n", "\n").replace("\r", "\n"))
     # A page in traditional characters (a site's 繁体 view) is read in simplified ones, as questions are
     # (rag/question/understanding.py): its regions, terms and figures then meet the questions' words.
     return to_simplified(text) if is_traditional(text) else text

@@ -25,6 +25,7 @@ from ingest.metadata import detect_metadata
 from ingest.none_stated import none_stated
 from ingest.ocr import OcrOptions
 from ingest.pages import page_of, pages_between
+from ingest.ranks import ranks
 from ingest.sections import Paragraph, format_path, parse_sections
 from ingest.table_facts import table_facts
 from ingest.tables import locate
@@ -38,7 +39,7 @@ from rag.stages import stage
 from rag.store.database import ChunkRow, Store
 
 # Bump when parsing, chunking or extraction changes, so unchanged files are re-processed once.
-PIPELINE_VERSION = "7"
+PIPELINE_VERSION = "8"
 
 
 @dataclass(frozen=True)
@@ -242,7 +243,8 @@ def _metric_rows(doc_id: str, loaded: LoadedText, paragraphs: list[Paragraph], d
     facts.sort(key=lambda f: f.span[0])
     facts = facts + derive_metrics(facts)
     # Counts stated as none ("未收到政府信息公开申请") after the rates: a 0 is no part or whole of a share.
-    facts = sorted(facts + none_stated(text), key=lambda f: (f.derived, f.span[0]))
+    # Places taken in an assessment (位列全省第4名) are ordinals: no part or whole of a share either.
+    facts = sorted(facts + none_stated(text) + ranks(text), key=lambda f: (f.derived, f.span[0]))
     starts = [p.start for p in paragraphs]
     rows = []
     for f in facts:

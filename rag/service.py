@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -17,7 +18,8 @@ from rag.compose import Components, build
 from rag.domain.catalogue import load_catalogue
 from rag.domain.english import candidates
 from rag.domain.intents import load_intents
-from rag.question.scope import scope_of, select
+from rag.question.quantities import body_named
+from rag.question.scope import issued_by, scope_of, select
 from rag.question.understanding import Context, Question, understand
 from rag.retrieval.embedders import Embedder
 from rag.retrieval.retriever import Hit
@@ -104,7 +106,7 @@ class Service:
         with stage("answer"):
             run = self.parts.chain.run(q, scope, docs, chunks_by_doc, context, swap=swap)
         draft = run.draft
-        self.sessions.put(session_id, _next_context(q, draft, context))
+        self.sessions.put(session_id, _next_context(q, draft, context, docs))
         if q.position is not None and draft.answerable:
             draft = replace(draft, answer=_counted_in(q, context) + draft.answer)
         response = AskResponse(
@@ -133,7 +135,8 @@ class Service:
 
     def _understand(self, request: AskRequest, docs: dict[str, Document], context: Context) -> Question:
         index = self.retriever.index()
-        q = understand(request.question, documents_of(docs), context, vocabulary=lambda w: index.df(w) > 0)
+        q = understand(request.question, documents_of(docs), context, vocabulary=lambda w: index.df(w) > 0,
+                       mentions=lambda name: bool(self.retriever.docs_mentioning(name, list(docs), 1, verbatim=True)))
         if q.carried and self.llm is not None and context.question:
             # With an LLM, it rewrites the follow-up; the rule-based resolution stays as the fallback.
             rewritten = self.llm.rewrite(context.question, request.question)
@@ -198,9 +201,10 @@ class DocChunks(Mapping[str, list[ChunkRow]]):
         return sum(1 for _ in self)
 
 
-def _next_context(q: Question, draft: Draft, context: Context) -> Context:
-    """What the next follow-up may refer to: this question's regions, years and metrics, and the regions
-    the answer named (a ranking's order first, then those without a figure) with its measure."""
+def _next_context(q: Question, draft: Draft, context: Context, docs: Mapping[str, Document]) -> Context:
+    """What the next follow-up may refer to: this question's regions, years and metrics, the regions the answer
+    named (a ranking's order first, then those without a figure) with its measure, and the body whose own
+    report it read."""
     entities, ranked, measure, order = list(q.regions), 0, None, None
     if "entity" in q.carried:  # "第二名呢": the ranking it pointed into stays the frame of reference
         entities, ranked, measure, order = context.entities, context.ranked, context.measure, context.order
@@ -212,14 +216,48 @@ def _next_context(q: Question, draft: Draft, context: Context) -> Context:
     elif draft.route == "aggregate" and draft.answerable is False:
         entities = list(context.entities)
     aggregate_fresh = draft.route == "aggregate" and not q.regions
+    # A report found by the places its text names (no report filed under them): the next follow-up asks it again.
+    unplaced = list(q.unknown_regions) if not q.regions and q.unknown_regions and draft.answerable else []
     return Context(
         question=_explicit(q), original=context.original if q.carried else q.original,
-        regions=[] if aggregate_fresh else (q.regions or context.regions),
+        regions=[] if aggregate_fresh or unplaced else (q.regions or context.regions),
+        body=_own_report_of(q, draft, docs), unplaced=unplaced, whole=_listed_under(draft),
         years=q.years or context.years, metrics=q.metrics or context.metrics,
         entities=entities, ranked=ranked, measure=measure, order=order,
         places=[p.name for p in q.places] if q.places else (list(context.places) if not q.regions or
                                                              "place" in q.carried else []),
     )
+
+
+def _own_report_of(q: Question, draft: Draft, docs: Mapping[str, Document]) -> str | None:
+    """The body a question named, when the answer read that body's own report (a 自然资源局's), not a figure of
+    the body inside its region's report: a follow-up asks the same report."""
+    body = q.body if q.english else body_named(q.text)
+    read = {e.chunk.doc_id for e in draft.evidence}
+    if body and any(issued_by(docs[i], body) for i in read if i in docs):
+        return body
+    return None
+
+
+def _listed_under(draft: Draft) -> str | None:
+    """The measure of the total an answer's one figure is listed under ("全年主动公开政府信息8650条，其中…生态环保
+    2223条" → 全年主动公开政府信息), for a follow-up asking the total ("那一共呢", "overall")."""
+    if not draft.answerable or len(draft.evidence) != 1:
+        return None
+    intents = load_intents()
+    quote, text = draft.evidence[0].quote, draft.evidence[0].chunk.text
+    m = intents.subset_of.search(quote)
+    if m is None:
+        return None
+    head = quote[:m.start()]
+    if not head.strip(" ，,：:") and (at := text.find(quote)) > 0:  # "…7900条。其中，…": the sentence before
+        head = re.split(r"[。；;\n]", text[:at].rstrip("。；;\n ")).pop()
+    units = "|".join(re.escape(u) for u in intents.units)
+    figure = re.search(rf"(\d+(?:\.\d+)?)\s*(?:{units})?[，,：:\s]*$", head)
+    if figure is None:
+        return None  # no total stated before the list
+    measure = re.sub(r"^[\s，,：:]+|[\s，,：:]+$", "", head[:figure.start()])
+    return measure if len(measure) >= 2 else None
 
 
 def _counted_in(q: Question, context: Context) -> str:

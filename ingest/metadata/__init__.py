@@ -23,6 +23,7 @@ import cn2an
 
 from ingest.metadata.chrome import division_of_index, is_label_line, read_chrome, site_name
 from ingest.metadata.filename import filename_year, pinyin_divisions
+from ingest.metadata.issuer_name import complete_issuer, tidy_issuer
 from ingest.metadata.kind import issuer_divisions, issuer_level, issuer_named, report_kind
 from ingest.metadata.region import CONFIDENCE, RegionReader, self_level
 from ingest.metadata.words import meta_words
@@ -61,6 +62,8 @@ _TITLE_END = re.compile(r"报告(?:书)?(?:[(（][^)）]{1,20}[)）])?$")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
 _SENTENCE_PUNCT = re.compile(r"[。；;！!？?]")
 _NAV = re.compile(r">|›|»|您的位置|当前位置|首页")
+# A title quoted inside 《…》 as <…>: its ">" is no breadcrumb separator.
+_INNER_TITLE = re.compile(r"<[^<>\n]{1,80}>")
 _YEAR_IN_TITLE = re.compile(_YEAR + r"\s*年")
 # Openings that state the period: "2023年,邓州市坚持…", "2019年以来,…", "现将…2023年…情况报告如下".
 _OPENING_YEAR = (
@@ -124,6 +127,8 @@ def detect_metadata(
         date, sources["date"] = by_date, "byline"
         if issuer is None and by_body is not None:
             issuer, sources["issuer"] = by_body, "byline"
+    if issuer is None and (above := _body_over_title(lines, title_at, gazetteer)) is not None:
+        issuer, sources["issuer"] = above, "above_title"  # "X镇人民政府" set over "2025年法治政府建设情况"
     chrome = read_chrome(raw_lines or lines)
     if date is None and (written := _chrome_date(chrome.get("written"))) is not None:
         date, sources["date"] = written, "chrome"  # 成文日期: the document's own date, printed by the page
@@ -131,15 +136,18 @@ def detect_metadata(
         sources["issuer"] = "chrome"
     # Without a signature, the body the report's own title or "现将…报告如下" sentence names; then the page's
     # chrome (发布机构, 来源), which often names the office that posted it rather than the one reporting.
-    for source, named in (("title", title), ("report_as_follows", "\n".join(as_follows)),
-                          ("announced", "\n".join(opening)), ("compiled", "\n".join(opening)),
-                          ("self_named", "\n".join(opening)), ("opening_subject", "\n".join(opening))):
+    opening_text = "\n".join(opening)
+    named_by = [("title", title), ("report_as_follows", "\n".join(as_follows))] + [
+        (source, opening_text) for source in ("announced", "compiled", "gathered", "self_named", "opening_subject")]
+    for source, named in named_by:
         if issuer is None and (issuer := issuer_named(source, named and _tidy(named))):
             sources["issuer"] = source
     publisher = chrome["issuer"] if _names_a_body(chrome.get("issuer")) else None
     if issuer is None and publisher is not None:
         issuer = publisher
     source_office = chrome.get("source_office") if _names_a_body(chrome.get("source_office")) else None
+    if issuer is not None:
+        issuer = tidy_issuer(issuer, gazetteer)
 
     context = "\n".join(filter(None, [text, raw, title_hint]))
     addressee = _addressee(lines, title_at)
@@ -149,7 +157,9 @@ def detect_metadata(
     # is the province's), so those self-references are not counted. (我市 stays: a county-level city's.)
     above = {d.level for d in bounds} & {"省"}
     references = {level: words for level, words in meta_words().self_reference.items() if level not in above}
-    level_of_issuer = issuer_level(issuer)
+    # The office gathering every body's report into this one (汇总各区…编成本年度报告) compiles the region's own
+    # report: its figures are the government's, not a department's.
+    level_of_issuer = "government" if sources["issuer"] == "gathered" else issuer_level(issuer)
     below_county = level_of_issuer in {"sub_district", "town"}
     reader = RegionReader(gazetteer, text, context, self_level(text, references), bounds, below_county=below_county,
                           weak_level=self_level(text, references, least=1))
@@ -183,8 +193,10 @@ def detect_metadata(
     if pick is not None:
         _fill_region(meta, list(pick.divisions))
         sources["region"] = pick.source
-        if meta.issuer is None and pick.source == "town" and len(pick.divisions) == 1:
-            # Placed by the 街道 or town it names and speaking of itself as one (本街道, 本镇): that place's body
+        if meta.issuer is not None:
+            meta.issuer = complete_issuer(meta.issuer, [meta.region, meta.city, meta.province])
+        if meta.issuer is None and len(pick.divisions) == 1:
+            # Speaking of itself as a 街道 or town (本街道, 本镇) and naming one of its division: that place's body
             # reports ("…借助渝中区人民政府大溪沟街道办事处子网站", "本街道…编制").
             body = _self_named_place(text, pick.divisions[0], _lead(title, issuer, chrome, stem, text))
             if body is not None:
@@ -247,6 +259,14 @@ def _byline(lines: list[str], title_at: int, gazetteer: Gazetteer) -> tuple[str 
         if body is not None:
             return date, body
     return None, None
+
+
+def _body_over_title(lines: list[str], title_at: int, gazetteer: Gazetteer) -> str | None:
+    """A line naming a body alone right over the title, or opening a report whose title line says no place."""
+    at = title_at - 1 if title_at > 0 else next((i for i, line in enumerate(lines[:3]) if not _is_chrome(line)), -1)
+    if at < 0 or re.search(r"\d|关于|年度", lines[at]):  # a broken title's first half (关于X区2025年度法治政府)
+        return None
+    return _body_line(lines[at], gazetteer)
 
 
 def _first(*candidates: tuple[str, int | None]) -> tuple[int | None, str]:
@@ -427,7 +447,7 @@ def _is_chrome(line: str) -> bool:
     # A paragraph's own words (its 网站, a URL it cites) do not make it chrome: only how a long line starts counts.
     norm = _norm(line)[:_CHROME_HEAD]
     return bool(
-        _NAV.search(norm)
+        _NAV.search(_INNER_TITLE.sub("", norm))
         or meta_words().posted_labels[0].search(norm)
         or re.search(r"(?:来源|点击|索引号|发布机构|文号|浏览次数|字号):", norm)
         or re.search(r"www\.|https?://|\.gov\.cn|网站$", norm)
@@ -437,10 +457,13 @@ def _is_chrome(line: str) -> bool:
 
 
 def _opening(lines: list[str], title_at: int) -> list[str]:
-    """The first body paragraphs: after the title, without chrome or salutation, before the first heading."""
+    """The first body paragraphs: after the title, without chrome or salutation, before the next heading (a report
+    opening on its first heading, 一、总体情况, opens under it)."""
     out: list[str] = []
     for line in lines[title_at + 1 :]:
         norm = _norm(line)
+        if _HEADING.match(norm) and not out and not _looks_like_title(line):
+            continue
         if _HEADING.match(norm) or len(out) >= _OPENING_LINES:
             break
         if _is_chrome(line) or _looks_like_title(line):

@@ -44,8 +44,8 @@ def issuer_named(signal: str, text: str | None) -> str | None:
     bodies = [b for b in re.split(r"\s+|、", issuer) if b]
     if any(meta_words().self_body.match(b) for b in bodies):
         return None  # 现将本局…: the report speaks of itself; its name stands elsewhere
-    if not (bodies and all(_level_of(b) for b in bodies)):
-        return None
+    if not (bodies and all(_level_of(b) and not _bare_ending(b) for b in bodies)):
+        return None  # a body's ending alone (现将街道2025年…) names no body
     if signal == "title" and len(bodies) == 1:
         # "X街道2023年…报告": the title's subject is the place; its 街道办事处 (a town's 人民政府) reports for it.
         ending = next((e for e in meta_words().place_bodies if issuer.endswith(e)), None)
@@ -88,6 +88,10 @@ def _branch_district(body: str, gazetteer: Gazetteer) -> list[Division]:
 
 def _endings(level: str) -> tuple[str, ...]:
     return tuple(sorted(dict(meta_words().issuer_levels)[level], key=len, reverse=True))
+
+
+def _bare_ending(body: str) -> bool:
+    return any(body in endings for _, endings in meta_words().issuer_levels)
 
 
 def _level_of(body: str) -> str | None:

@@ -23,7 +23,7 @@ CONFIDENCE = {
     "title": 0.95, "signature": 0.9, "chrome": 0.85, "opening": 0.8, "report_as_follows": 0.8,
     "index_code": 0.75, "filename": 0.7, "filename_pinyin": 0.6, "body": 0.6, "covered_period": 0.85,
     "published": 0.6, "site": 0.8, "issuer_name": 0.6, "announced": 0.8, "body_mentions": 0.55, "byline": 0.85,
-    "compiled": 0.8, "self_named": 0.75, "opening_subject": 0.7,
+    "compiled": 0.8, "gathered": 0.8, "above_title": 0.85, "self_named": 0.75, "opening_subject": 0.7,
     "town": 0.7,
 }
 STRONG = {"title", "signature"}  # signals that name their subject outright; a weaker one must fit the text

@@ -27,6 +27,7 @@ class MetaWords:
     issuer_in: dict[str, re.Pattern[str]]  # signal -> where the issuer stands in it (group `issuer`)
     self_body: re.Pattern[str]  # 本局, 我办: a body naming itself, never an issuer's name
     place_bodies: dict[str, str]  # a place's ending -> its body's (街道 -> 街道办事处)
+    issuer_chrome: frozenset[str]  # page words run into an issuer's name (主动公开澧浦镇人民政府)
     covered_period: tuple[re.Pattern[str], ...]  # "自2021年1月1日起至12月31日止": group 1 the year covered
     stated_period: re.Pattern[str]  # "统计期限为2021年1月1日起至12月14日止": groups start and end
     announced_year: tuple[re.Pattern[str], ...]  # "现向社会公布X办2018年…年度报告": group 1 the year
@@ -57,6 +58,7 @@ def meta_words() -> MetaWords:
         issuer_in={k: re.compile(v) for k, v in data["issuer_in"].items()},
         self_body=re.compile(data["self_body"]),
         place_bodies=dict(data["place_bodies"]),
+        issuer_chrome=frozenset(data["issuer_chrome"]),
         covered_period=tuple(re.compile(v) for v in data["covered_period"]),
         stated_period=re.compile(data["stated_period"]),
         announced_year=tuple(re.compile(v) for v in data["announced_year"]),

@@ -12,7 +12,8 @@ from rag.answering.drafts import Draft
 from rag.answering.format import MAX_REPORTS, label, label_en, region_en
 from rag.domain.gazetteer import load_gazetteer
 from rag.domain.intents import load_intents
-from rag.question.places import placed_divisions
+from rag.domain.towns import load_towns
+from rag.question.places import placed_divisions, said_places
 from rag.question.understanding import Question, asks_collection
 from rag.schema import Document, Table, TableRow
 
@@ -157,9 +158,9 @@ class DocumentsAnswerer:
             return Draft(joined, drafted.answerable, "metadata", drafted.evidence, table=where.table)
         if place_field == "place" and question.unknown_regions and not question.regions:
             if evidence.scope.refusal is not None:
-                return Draft(evidence.scope.refusal, False, "metadata", final=True)
+                return _towns_placed(question) or Draft(evidence.scope.refusal, False, "metadata", final=True)
             if evidence.scope.docs:
-                return _where_named(question, evidence.scope.docs)
+                return _where_named(question, evidence.scope.docs) or _towns_placed(question, unplaced=True)
         if question.regions and place_field and place_field != "place":
             return _fields_of(question, docs, fields)
         if not question.regions and any(intents.document_list.search(t) for t in asked_as) \
@@ -268,6 +269,48 @@ def _where_named(question: Question, docs: Sequence[Document]) -> Draft | None:
     where = ", ".join(region_en(p) for p in chain) if english else "".join(reversed(chain))
     return Draft(template.format(place=place, where=where, reports="、".join(regions)), True, "metadata",
                  table=_table(docs))
+
+
+_TOWNS_SHOWN = 5  # towns of one name a placement lists before it counts the rest
+
+
+def _towns_placed(question: Question, unplaced: bool = False) -> Draft | None:
+    """Where a 乡镇 or 街道 no report names lies ("黄宅镇是哪个县的", "Which county is X town in?"): every town
+    of that name (or, asked in English, of that spelling and kind) in the township table, with its county, city
+    and province. None when a name asked is no township the table holds. `unplaced`: a report names the place
+    but its region was not recognised."""
+    english = question.english
+    said = {p.written: p for p in said_places(question.original)} if english else {}
+    towns, gazetteer = load_towns(), load_gazetteer()
+    words = report_fields.words()
+    lang = "en" if english else "zh"
+    lines = []
+    single = True
+    for name in question.unknown_regions:
+        if name in towns.counties:
+            names = [name]
+        elif name in said:
+            names = [n for n in towns.by_pinyin(said[name].spelled) if n.endswith(said[name].endings)]
+        else:
+            return None  # a county-level division or a place the table lacks: the refusal stands
+        placed = [(n, d) for n in names for code in towns.counties.get(n, ()) if (d := gazetteer.by_code(code))]
+        if not placed:
+            return None
+        where = []
+        for town, d in placed[:_TOWNS_SHOWN]:
+            chain = [p for p in dict.fromkeys((d.province, d.city, d.name)) if p]
+            if english:
+                where.append(f"{town} is in " + ", ".join(region_en(p) for p in reversed(chain)))
+            else:
+                where.append(f"{town}位于{''.join(chain)}")
+        more = words["town_more"][lang] if len(placed) > _TOWNS_SHOWN else ""
+        single = single and len(placed) == 1
+        template = words["town_placed" if len(placed) == 1 else "towns_placed"][lang]
+        lead = words["town_lead_unplaced" if unplaced else "town_lead_none"][lang].format(place=name)
+        lines.append(template.format(lead=lead, where=("; " if english else "、").join(where), more=more,
+                                     n=len(placed)))
+    joined = (". ".join(lines) + ".") if english else ("；".join(lines) + "。")
+    return Draft(joined, single, "metadata", final=not single)
 
 
 class MetadataAnswerer:

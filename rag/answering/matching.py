@@ -17,7 +17,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from cachetools import LRUCache
@@ -25,7 +25,9 @@ from pypinyin import lazy_pinyin
 
 from rag.answering.picking import asks_earlier, change_role, scoring_phrase
 from rag.domain.catalogue import load_catalogue
+from rag.domain.english import channels, stage_terms
 from rag.domain.intents import load_intents
+from rag.domain.ranks import areas_named, rank_unit
 from rag.question.quantities import Asked, english_asks
 from rag.retrieval.embedders import Embedder
 from rag.retrieval.tokenizer import Tokenizer
@@ -78,6 +80,9 @@ FROM_TO_PENALTY = 0.15
 OTHER_UNIT_PENALTY = 0.03
 # A figure's own measure named in full by the ask is a sub-measure asked when it is at least this long.
 NAMED_PART = 2
+# An English ask naming no channel (微博, 微信…): a figure whose sentence publishes through one loses this much
+# to the body's own count ("How many items did X publish": 公开信息408条 before 微信推送133条).
+CHANNEL_PENALTY = 0.1
 
 
 @dataclass(frozen=True)
@@ -215,7 +220,9 @@ def make_fact(row: MetricRow, tokenizer: Tokenizer, level: str | None = None) ->
             short_only = row.region not in subunit and row.region[:-1] in subunit
             if row.region in subunit or (short_only and not intents.subunit_town.search(subunit)):
                 subunit = None
-    wider = next((w for w, levels in intents.wider_scope.items() if w in before and level in levels), None)
+    # A place taken over the province (位列全省第4名) is the body's own figure, not the province's.
+    wider = None if row.unit == rank_unit() else next(
+        (w for w, levels in intents.wider_scope.items() if w in before and level in levels), None)
     text = f"{measure} {clause}"
     lead = lead_clause(row, measure)
     if row.metric != "other" and row.label and len(measure) <= BARE_MEASURE:
@@ -511,7 +518,9 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
     earlier = asks_earlier(asked.text)
     named = _named_parts(asked, facts)
     english = bool(asked.said and asked.said != asked.measure)
-    said = _said_in_report(asked, facts, book.tokenizer) if english and asked.slots else ()
+    # (An ask all of whose words are glossary terms, "how many items did X publish", is read by its terms'
+    # slots too: its measure's other words, 事项 of "items", are no measure.)
+    said = _said_in_report(asked, facts, book.tokenizer) if english and (asked.slots or asked.terms) else ()
     matches: list[Match] = []
     for fact in facts:
         lexical = lexical_score(asked, fact, book.tokenizer, idf)
@@ -539,8 +548,25 @@ def score_facts(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mappin
         if asked.units and fact.row.unit and fact.row.unit not in asked.units:
             score -= OTHER_UNIT_PENALTY  # 多少条 asked: 9876条 before 18类 of one family
         score += _passage_bonus(fact, passages)
-        matches.append(Match(fact, score, reject_reason(asked, fact, doc_year)))
+        reject = reject_reason(asked, fact, doc_year)
+        if english and reject == "unit" and _names_counted(asked, fact):
+            # "收到依申请公开23条": requests counted in the report's own unit; the other rules still apply
+            reject = reject_reason(replace(asked, units=[]), fact, doc_year)
+        if english and reject is None and _channel_fit(asked, fact) is False:
+            reject = "other channel"
+        if reject is None and fact.row.unit == rank_unit() and _other_area(asked, fact, english):
+            reject = "other area"
+        matches.append(Match(fact, score, reject))
+    if english:
+        matches = _channels_apart(asked, matches)
     matches.sort(key=lambda m: -m.score)
+    if asked.units == [rank_unit()] and 0 < dense_below < float("inf"):
+        # "Where did X rank": the one place the report states that may answer is the place asked, whatever
+        # its wording (its area checked above); of several, the words choose.
+        places = [m for m in matches if m.ok]
+        if len(places) == 1:
+            return sorted((Match(m.fact, max(m.score, dense_below), m.reject) if m is places[0] else m
+                           for m in matches), key=lambda m: -m.score)
     if asked.said and asked.said != asked.measure:
         # An English question: its words reached the facts through a dictionary, so meaning decides with
         # them. Every fact is compared (stored vectors, one query embedding).
@@ -622,6 +648,62 @@ def _slot_share(said: Sequence[Slot], fact: Fact) -> float:
     return got / mass
 
 
+# Unit families of things counted one by one: a figure whose own words name the cases or requests an English
+# question counts answers it in any of them ("requests" asks 件; a report may count them in 条).
+COUNTED_FAMILIES = frozenset({"cases", "items", "events"})
+
+
+def _names_counted(asked: Asked, fact: Fact) -> bool:
+    """Whether a figure's own words say the glossary terms of the noun an English question counts, in a
+    unit of things counted one by one."""
+    intents = load_intents()
+    m = _COUNTED.search(asked.text)
+    # The noun counted is a glossary term itself ("how many public-information requests" → 依申请公开…), not an
+    # English noun whose phrase goes on to terms ("how many requests to disclose government information").
+    noun = re.match(r"[\u4e00-\u9fff ]+", m.group(1).strip()) if m else None
+    counted = tuple(t for t in asked.terms if any(w in noun.group(0) for w in t.split())) if noun else ()
+    asked_families = {intents.family(u) for u in asked.units}
+    if not counted or intents.family(fact.row.unit) not in COUNTED_FAMILIES or asked_families != {"cases"}:
+        return False
+    own = f"{fact.measure} {fact.clause}"
+    return all(any(w in own for w in term.split()) for term in counted)
+
+
+def _other_area(asked: Asked, fact: Fact, english: bool) -> bool:
+    """Whether a place taken was ranked over another area than the one asked (the county's assessment for a
+    question about the province's)."""
+    wanted = areas_named(asked.said if english else asked.text, english)
+    have = areas_named(f"{fact.measure} {fact.clause}", english=False)
+    return bool(wanted and have and not wanted & have)
+
+
+def _channels_apart(asked: Asked, matches: list[Match]) -> list[Match]:
+    """An English ask naming no channel, of a report that states the figure both as a whole and through a
+    channel (公开信息408条; 微信推送133条): the channel's figure is a part, not what was asked, and may not
+    answer; it only loses a little when no figure of the whole says the ask's terms."""
+    parts = [m for m in matches if m.ok and _channel_fit(asked, m.fact) is None]
+    if not parts:
+        return matches
+    whole = any(m.ok and _channel_fit(asked, m.fact) and asked.terms and _says_terms(asked.terms, m.fact)
+                and not m.fact.row.derived and any(p.fact.row.unit == m.fact.row.unit for p in parts) for m in matches)
+    out = [m if not any(m is p for p in parts)
+           else Match(m.fact, m.score, "a channel not asked") if whole
+           else Match(m.fact, m.score - CHANNEL_PENALTY, m.reject) for m in matches]
+    out.sort(key=lambda m: -m.score)
+    return out
+
+
+def _channel_fit(asked: Asked, fact: Fact) -> bool | None:
+    """Whether a figure's sentence speaks of the channel an English ask names (Weibo: 微博): False when it
+    does not (a Douyin count is never the website's); None when the ask names no channel and the figure's
+    sentence does (a WeChat count is a part of what a body published); True otherwise."""
+    said = f"{fact.row.sentence or ''} {fact.lead}"
+    named = [group for group in channels() if any(w in term for term in asked.terms for w in group)]
+    if named:
+        return any(w in said for group in named for w in group)
+    return None if any(w in said for group in channels() for w in group) else True
+
+
 def _passage_bonus(fact: Fact, passages: Sequence[str]) -> float:
     sentence = fact.row.sentence
     if not sentence:
@@ -636,7 +718,7 @@ def _says_terms(terms: Sequence[str], fact: Fact) -> bool:
     in "办理案件"; not "行政诉讼案件" in "行政复议…审结38件"); stage words are the stage rule's to check."""
     if not terms:
         return True
-    stages = {w for _, zh in english_asks().stages.values() for w in zh}
+    stages = {w for _, zh in english_asks().stages.values() for w in zh} - stage_terms()
     text = f"{fact.measure} {fact.clause} {fact.row.sentence or ''}"  # the report's words, not the catalogue's
     have = _pairs(text)
     measures = [term for term in terms if not set(term.split()) <= stages]
@@ -712,7 +794,7 @@ def _terms_in_report(terms: Sequence[str], facts: Sequence[Fact]) -> bool:
     """Whether the report says every glossary term of an English ask that names what is counted (a term of
     several words by any of them, a word by its parts as `_says_terms` reads it: 处罚案件 by 办理案件, never
     败诉 by 诉讼), somewhere in its figures' sentences."""
-    stages = {w for _, zh in english_asks().stages.values() for w in zh}
+    stages = {w for _, zh in english_asks().stages.values() for w in zh} - stage_terms()
     measures = [t for t in terms if not set(t.split()) <= stages]
     if not measures:
         return True
@@ -738,8 +820,14 @@ def _clear_lead(matches: list[Match], threshold: float,
     intents = load_intents()
     asked = {intents.family(u) or u for u in units if u not in intents.generic_units}
 
+    # A figure in the generic unit (个: 开设政务微博1个) is no rival of one in the very unit the question's noun
+    # asks (215条 for "how many posts").
+    exact = best.fact.row.unit in units and best.fact.row.unit not in intents.generic_units
+
     def rival(m: Match) -> bool:
         if not m.ok or m is best or m.fact.row.derived or (m.fact.row.sentence, m.fact.row.written) == same:
+            return False
+        if exact and m.fact.row.unit in intents.generic_units:
             return False
         return not asked or (intents.family(m.fact.row.unit) or m.fact.row.unit) in asked
 

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from pypinyin import lazy_pinyin
 
-from rag.answering.chain import EvidenceSet, Noted
+from rag.answering.chain import EvidenceSet, Noted, _Once, dense_query
 from rag.answering.drafts import Draft
 from rag.answering.facts import THRESHOLD, Cited, Finding, find, measure_name, notes_of
 from rag.answering.format import (
@@ -32,11 +32,12 @@ from rag.answering.format import (
     who,
 )
 from rag.answering.matching import PASSAGES_READ, FactBook, Match
+from rag.answering.passages import PASSAGE_FLOOR, PassageAnswerer
 from rag.answering.ranking import aggregate, leader_word
 from rag.domain.gazetteer import load_gazetteer
 from rag.domain.intents import load_intents
 from rag.question.quantities import Asked, measure_words
-from rag.question.scope import by_region
+from rag.question.scope import Scope, by_region
 from rag.question.sides import Side, asks_compare, places_named, sides_of
 from rag.question.sides import words as sides_words
 from rag.question.understanding import Question
@@ -133,6 +134,8 @@ class OperationsAnswerer:
             passages = self._passages(question, doc) if question.english else []
             finding = find(asked, doc, self.book, evidence.idf, self.threshold, passages=passages)
             scored.append(finding)
+            if finding.best is None:
+                finding = self._as_looked_up(question, sides, finding, evidence, scored)
             findings.append((side, finding))
         found = [f for _, f in findings if f is not None and f.best is not None]
         if found:
@@ -148,11 +151,70 @@ class OperationsAnswerer:
                     retry = _tie_broken(find(again, finding.doc, self.book, evidence.idf, self.threshold), finding)
                     if retry.best is None:
                         retry = replace(retry, best=self._same_meaning(retry, measure_name(other.best)))
-                    if retry.best is not None and _same_count(retry.best.fact.row.unit, other.best.fact.row.unit):
+                    if (retry.best is not None and _same_count(retry.best.fact.row.unit, other.best.fact.row.unit)
+                            and self._fits_own(retry.best, finding)):
                         scored.append(retry)
                         findings[i] = (side, replace(retry, asked=finding.asked))
                         break
         return _sides_draft(question, base, findings, Cited(evidence.chunks_by_doc))
+
+    def _as_looked_up(self, question: Question, sides: list[Side], finding: Finding, evidence: EvidenceSet,
+                      scored: list[Finding]) -> Finding:
+        """A side no fact answers, as a lookup of that side would go on: its report's passages (the passage
+        answerer), then the measure in each word reports use alike (受理 for 收到, 公开 for 发布), facts then
+        passages; the side's own ask is kept for its answer."""
+        if question.english:
+            # An English lookup reads its passages first inside the facts finder (done), and its measure is the
+            # dictionary's candidates, one word each: no sentence to read passages by, no word to put otherwise.
+            return finding
+        measure = finding.asked.measure
+        best = self._by_passage(question, measure, sides, finding, evidence)
+        if best is not None:
+            return replace(finding, best=best)
+        for wording in equivalent_wordings(measure, self.tokenizer):
+            again = Asked(**{**finding.asked.__dict__, "measure": wording, "said": wording, "alternatives": []})
+            # The passages by words alone (BM25): the facts already read each wording by meaning.
+            retry = find(again, finding.doc, self.book, evidence.idf, self.threshold)
+            scored.append(retry)
+            best = retry.best or self._by_passage(question, wording, sides, retry, evidence, dense=False)
+            if best is not None:
+                return replace(finding, best=best)
+        return finding
+
+    def _by_passage(self, question: Question, text: str, sides: list[Side], finding: Finding,
+                    evidence: EvidenceSet, dense: bool = True) -> Match | None:
+        """A side's figure as a lookup of that side finds it when no fact passes: the passage answerer over
+        its report's passages for the question's measure words (no place, no comparing word: "谁…多" and the
+        other side's name would count against every sentence), with the lookup's gates (no figure ruled out
+        for the ask, none that fits it too poorly), read back as the fact it quotes."""
+        doc = finding.doc
+        regions = list(dict.fromkeys([*question.regions, *(d.region for s in sides for d in s.docs if d.region)]))
+        side_q = replace(question, text=text, regions=regions, years=[doc.year] if doc.year else question.years,
+                         places=[], unknown_regions=[], wants_number=True)
+        scope = Scope(doc_ids=[doc.doc_id], docs=[doc])
+        k = max(self.settings.top_k, 8)
+        hits = _Once(lambda: self.retriever.search(text, [doc.doc_id], k=k, dense=dense,
+                                                   dense_query=dense_query(side_q)))
+        notes = notes_of([finding], [m.fact for m in finding.ruled_out])
+        side = replace(evidence, question=side_q, scope=scope, _hits=hits, notes=notes)
+        draft = PassageAnswerer(self.store, self.tokenizer).answer(side_q, side)
+        if draft is None or not draft.answerable or not draft.evidence:
+            return None
+        answer = "".join(draft.answer.split())
+        quotes = [e.quote for e in draft.evidence]
+        quoted = [m for m in finding.matches
+                  if m.ok and m.score >= PASSAGE_FLOOR and (w := "".join((m.fact.row.written or "").split()))
+                  and w in answer and any(m.fact.row.sentence in q or q in m.fact.row.sentence for q in quotes)]
+        return quoted[0] if quoted else None  # matches are best first
+
+    def _fits_own(self, match: Match, own: Finding) -> bool:
+        """Whether a figure found in the other side's words fits the side's own ask: by its words as a lookup's
+        passage answer must (PASSAGE_FLOOR), or in meaning as a same-meaning figure must (SAME_MEANING). The other
+        side's wording shares words with unrelated figures (受理政府信息公开申请 with 网站公开各类政府信息)."""
+        if any(m.fact is match.fact and m.ok and m.score >= PASSAGE_FLOOR for m in own.matches):
+            return True
+        sims = self.book.similarity(own.asked.measure, [match.fact])
+        return bool(sims) and sims[0] is not None and sims[0] >= SAME_MEANING
 
     def _same_meaning(self, finding: Finding, wording: str) -> Match | None:
         """The figure of a report that says what another report's wording says, by meaning: the clear nearest
@@ -495,6 +557,19 @@ def _table(ask: Asked, found: list[Finding], missing: list[Finding]) -> Table:
                                 value=f.best.fact.row.value if f.best else None,
                                 display=display(f.best.fact.row) if f.best else "未披露")
                        for f in [*found, *missing]])
+
+
+def equivalent_wordings(measure: str, tokenizer: Tokenizer) -> list[str]:
+    """The measure with each of its words that reports say alike put in the other words of its family
+    (rag/data/comparisons.yaml `equivalent_words`), whole words only."""
+    words = tokenizer.words(measure)
+    out: list[str] = []
+    for i, word in enumerate(words):
+        family = next((f for f in sides_words()["equivalent_words"] if word in f), None)
+        for other in family or ():
+            if other != word:
+                out.append("".join([*words[:i], other, *words[i + 1:]]))
+    return list(dict.fromkeys(out))
 
 
 def _tie_broken(retry: Finding, first: Finding) -> Finding:

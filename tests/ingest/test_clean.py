@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from ingest.clean import normalize_for_match, repair_pdf_text, strip_markdown, strip_site_chrome
+from ingest.clean import drop_reading_aids, normalize_for_match, repair_pdf_text, strip_markdown, strip_site_chrome
 from tests.corpus import report_text
 
 BODY = "2023年，全区坚持以习近平新时代中国特色社会主义思想为指导，全年办结行政复议案件174件，纠错率2.3%。"
@@ -233,3 +233,12 @@ def test_normalize_for_match_equates_formats(left: str, right: str) -> None:
 
 def test_normalize_for_match_keeps_word_spaces() -> None:
     assert normalize_for_match("Office 365") != normalize_for_match("Office365")
+
+
+def test_reading_aids_are_dropped() -> None:
+    # A page viewed with its 拼音 aids on: the figures' nouns come back whole; a lone gloss stays.
+    page = "根据(jù)《条例》规(guī)定,编写本报(bào)告。截至12月31日,委网(wǎng)站共主动公开信息4751条。"
+    assert drop_reading_aids(page) == "根据《条例》规定,编写本报告。截至12月31日,委网站共主动公开信息4751条。"
+    glossed = "设立“枫桥(qiáo)式”调解室3个。"
+    assert drop_reading_aids(glossed) == glossed
+    assert drop_reading_aids("附件(a)和附件(b)、(c)") == "附件(a)和附件(b)、(c)"

@@ -170,3 +170,14 @@ def test_a_rate_stated_in_other_words_takes_the_metric_so_it_ranks_as_stated() -
     assert derive_metrics(facts) == []
     rate = next(f for f in facts if f.unit == "%")
     assert (rate.metric, rate.value, rate.derived) == ("reconsideration_correction_rate", 8.3, False)
+
+
+@pytest.mark.parametrize(("text", "value", "year"), [
+    # A comparison's base period is the year of the figure inside it only; the sentence's later figures are the
+    # report's own (sentences written for the test).
+    ("2023年，全区受理群众网上咨询和信访共5120起，与2021年同期的4010起相比上升27%，答复率为100%。", 100, 2023),
+    ("2023年，全区受理群众网上咨询和信访共5120起，与2021年同期的4010起相比上升27%，答复率为100%。", 5120, 2023),
+    ("与2021年同期的4010起相比，全区受理群众网上咨询和信访共5120起，答复率为100%。", 5120, None),
+])
+def test_a_comparison_base_year_stays_inside_the_comparison(text: str, value: float, year: int | None) -> None:
+    assert _one(text, value).fact_year == year

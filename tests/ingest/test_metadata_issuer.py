@@ -73,3 +73,61 @@ def test_a_report_speaking_as_本街道_is_its_place_s_body() -> None:
             "2020年，本街道借助福州市鼓楼区人民政府东街街道办事处网站主动公开政府信息120条。\n")
     meta = detect_metadata(text, raw=text)
     assert (meta.region, meta.issuer, meta.issuer_level) == ("鼓楼区", "东街街道办事处", "sub_district")
+
+
+# Page chrome run into the issuer's name (a site's 无障碍 or 关爱版 button, a column's 政府信息公开 or 主动公开, a
+# chrome label's 有效性), a year before it, or a body named by its level alone (市人民政府, 县司法局, 省卫生健康委):
+# the issuer is the body itself, its place named as the report's own region, city or province is.
+@pytest.mark.parametrize(
+    ("text", "issuer"),
+    [
+        ("无障碍湘潭县人民政府办公室2023年政府信息公开工作年度报告\n2023年，湘潭县主动公开政府信息。\n" + BODY,
+         "湘潭县人民政府办公室"),
+        ("关爱版韶山市人民政府关于2024年法治政府建设情况的报告\n2024年，我市坚持依法行政。\n" + BODY,
+         "韶山市人民政府"),
+        ("政府信息公开湘潭市人民政府2023年政府信息公开工作年度报告\n2023年，湘潭市主动公开政府信息。\n" + BODY,
+         "湘潭市人民政府"),
+        ("发布机构：有效性湘潭市湘潭县司法局\n2025年，湘潭县坚持依法行政。\n" + BODY, "湘潭市湘潭县司法局"),
+        ("2022年湘潭县教育局政府信息公开工作年度报告\n2022年，湘潭县教育局主动公开信息。\n" + BODY, "湘潭县教育局"),
+        ("主动公开花石镇人民政府2023年法治政府建设工作报告\n2023年，湘潭县花石镇坚持依法行政。\n" + BODY,
+         "花石镇人民政府"),
+        ("湘潭市2023年法治政府建设情况报告\n2023年，湘潭市坚持依法行政。\n" + BODY + "市人民政府\n2024年1月30日\n",
+         "湘潭市人民政府"),
+        ("湘潭县2023年法治政府建设工作报告\n2023年，湘潭县司法局坚持依法行政，全县办案有力。\n" + BODY
+         + "县司法局\n2024年2月1日\n", "湘潭县司法局"),
+        ("湖南省2021年卫生健康政府信息公开工作年度报告\n2021年，湖南省卫生健康系统主动公开信息。\n" + BODY
+         + "省卫生健康委\n2022年1月25日\n", "湖南省卫生健康委"),
+        # A body beginning with its place stays as signed; a co-signed pair keeps both.
+        ("湘潭市2023年法治政府建设情况报告\n" + BODY + "中共湘潭市委 湘潭市人民政府\n2024年1月30日\n",
+         "中共湘潭市委 湘潭市人民政府"),
+    ],
+)
+def test_issuer_without_page_chrome_or_bare_level(text: str, issuer: str) -> None:
+    assert detect_metadata(text, raw=text).issuer == issuer
+
+
+def test_issuer_compiling_after_the_rules_clause() -> None:
+    # "依照《条例》…的规定，X汇总…编成本年度报告": the body after the rules clause compiled it.
+    text = ("一、总体情况\n依照《中华人民共和国政府信息公开条例》的规定，湘潭市政务公开工作领导小组办公室汇总各区、"
+            "市直各部门2021年度政府信息公开工作年度报告，编成本年度报告。\n" + BODY)
+    meta = detect_metadata(text, raw=text)
+    assert (meta.issuer, meta.region, meta.issuer_level) == ("湘潭市政务公开工作领导小组办公室", "湘潭市", "government")
+
+
+def test_a_body_line_set_over_the_title() -> None:
+    # A town's report whose page sets the body's name over a title without a place.
+    text = "花石镇人民政府\n2025年法治政府建设情况\n2025年，花石镇以习近平法治思想为指导，推进依法行政。\n" + BODY
+    meta = detect_metadata(text, raw=text)
+    assert (meta.issuer, meta.sources.get("issuer"), meta.issuer_level) == ("花石镇人民政府", "above_title", "town")
+
+
+@pytest.mark.parametrize("name", ["银杏大街街道办事处", "大中街道办事处", "花石镇人民政府"])
+def test_a_townships_own_name_is_never_cut(name: str) -> None:
+    # A 街道's own name may end in another township's (银杏大街街道 holds 大街街道): only page chrome is cut.
+    text = name + "\n2025年法治政府建设情况\n2025年，本街道坚持依法行政。\n" + BODY
+    assert detect_metadata(text, raw=text).issuer == name
+
+
+def test_a_bare_ending_names_no_issuer() -> None:
+    text = "2025年，本街道坚持依法行政。现将街道2025年度法治政府建设的工作情况报告如下：\n" + BODY
+    assert detect_metadata(text, raw=text).issuer is None

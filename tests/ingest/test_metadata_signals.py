@@ -79,7 +79,7 @@ def test_issuer_level(signature: str, issuer_level: str) -> None:
 @pytest.mark.parametrize(
     ("chrome", "issuer", "published", "doc_number"),
     [
-        ("发布机构：县府办 公开日期：2023-02-14", "县府办", "2023-02-14", None),
+        ("发布机构：县府办 公开日期：2023-02-14", "临泽县府办", "2023-02-14", None),
         # 来源 is the page's source office, not the issuer (test_source_office_is_its_own_field).
         ("来源：临泽县人民政府办公室 发布时间：2024-03-28", None, "2024-03-28", None),
         ("发布机构：临泽县人民政府办公室 发布时间：2024-03-28", "临泽县人民政府办公室", "2024-03-28", None),

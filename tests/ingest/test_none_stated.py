@@ -22,6 +22,8 @@ from tests.conftest import texts_service
         ("本年度政府信息公开工作未收取任何费用。", [("收取任何费用", "元", "未收取")]),
         ("全年没有收到群众投诉，也未产生信息处理费。",
          [("收到群众投诉", "件", "没有收到"), ("产生信息处理费", "元", "未产生")]),
+        # A channel a body has not opened is none of it.
+        ("本单位暂未开设政务新媒体。", [("开设政务新媒体", "个", "未开设")]),
         # An applicant is no request; a reply not received is nothing counted.
         ("对未收到回复的申请人及时电话联系。", []),
         ("共收到申请12件，均已按时答复。", []),

@@ -151,3 +151,42 @@ def test_a_word_most_of_the_reports_sentences_say_weighs_little() -> None:
     sentences = [f"民警开展第{i}项工作{i}次。" for i in range(9)] + ["办理刑事案件418起。"]
     assert _specificity((("刑事",),), sentences) == 1.0
     assert _specificity((("民警",),), sentences) == EMPTY_SLOT
+
+
+# --- English asks: requests in the report's own unit, channels apart (session 10) ---------------------------
+
+_REQUESTS = "依申请公开 信息公开申请 政府信息申请"
+
+
+@pytest.mark.parametrize(("text", "terms", "row", "names"), [
+    # the noun counted is the glossary's term, and the figure's own words say it: 条 counts requests here
+    (f"多少   {_REQUESTS}  did Pingli receive?", (_REQUESTS,),
+     _row("全年共收到依申请公开23条。", "23条", "条", 23), True),
+    # an English noun whose phrase goes on to terms: the items published are no requests
+    ("多少 requests to  公开   政府信息  on application did Pingli take in?", ("公开", "政府信息"),
+     _row("区政府网站主动公开政府信息6422条。", "6422条", "条", 6422), False),
+    # a figure that does not name the requests
+    (f"多少   {_REQUESTS}  did Pingli receive?", (_REQUESTS,),
+     _row("召开新闻发布会4场。", "4场", "场", 4), False),
+])
+def test_requests_counted_in_the_reports_own_unit(text: str, terms: tuple[str, ...], row: MetricRow,
+                                                 names: bool) -> None:
+    from rag.answering.matching import _names_counted
+
+    asked = Asked(text, " ".join(terms), units=["件"], said="requests", terms=terms)
+    assert _names_counted(asked, _fact(row)) is names
+
+
+@pytest.mark.parametrize(("terms", "sentence", "fit"), [
+    (("微博",), "开设政务微博1个，发布信息215条。", True),
+    (("抖音",), "通过区政府网站街道专栏公开信息408条。", False),
+    (("发布 公开",), "开通微信公众号1个，全年推送信息133条。", None),  # a part: the ask names no channel
+    (("发布 公开",), "通过区政府网站街道专栏公开信息408条。", True),
+])
+def test_a_channel_asked_or_not(terms: tuple[str, ...], sentence: str, fit: bool | None) -> None:
+    from rag.answering.matching import _channel_fit
+
+    written = sentence.rstrip("。").split("，")[-1][-4:]
+    written = written[next(i for i, c in enumerate(written) if c.isdigit()):]
+    row = _row(sentence, written, written[-1], float(written[:-1]))
+    assert _channel_fit(Asked("q", "m", said="q", terms=terms), _fact(row)) is fit

@@ -66,6 +66,12 @@ service = texts_service(REPORTS)
         # Posting dates however the chrome writes them.
         ("铅山县的报告是什么时候发布的", ["2024年3月5日"]),
         ("郫都区的报告什么时候发布的", ["2021-01-20"]),
+        # Which body put it out, asked with the body word before the verb; a page's generation time is its posting.
+        ("铅山县那份2023年的报告是哪个机关出的", ["铅山县司法局"]),
+        ("犀浦街道2023年的年报是哪个机构编的", ["犀浦街道办事处"]),
+        ("When was Pidu's 2020 report generated?", ["2021-01-20"]),
+        # The report named in full between "when was" and "published" (its kind words read by the glossary).
+        ("When was Pidu District's 2020 government information disclosure annual report published?", ["2021-01-20"]),
     ],
 )
 def test_report_question_as_asked(service: Service, question: str, expected: list[str]) -> None:

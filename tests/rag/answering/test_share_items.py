@@ -112,6 +112,10 @@ def verdict(answer: str, answerable: bool, kind: str, figure: str, counts: tuple
 
 # Open items, with why: they stay in the table so the day they pass is seen.
 OPEN = {
+    # English "published" is 发布 or 公开 (the glossary: "proactively published" items are 主动公开); the whole "the
+    # items X published" then also meets 予以公开, the requests granted, and the share is computed over those.
+    "What share of the items Taishun published in 2023 appeared on the government website?":
+        "published read as 公开 meets the requests granted (予以公开)",
     # A share asked with no question word ("P as a share of W?"): the question is not read as wanting a
     # number (intents.yaml `ask_number`, another helper's file), so no answerer computes it.
     "Online applications as a share of all information requests in Taishun in 2023?":

@@ -19,6 +19,15 @@ from rag.text.figures import figures, number_occurs, numbers_in
         ("12件行政复议案件全部办结", ["12件"]),
         # A document number's year and serial are no figures.
         ("依照《通知》(国办公开办函〔2021〕30号)的规定,共收到申请12件", ["12件"]),
+        # A decree's serial counts nothing.
+        ("依照《条例》(国务院令第711号)的规定,共收到申请12件", ["12件"]),
+        # A hotline's or a telephone's number is a line to call, never a count; the counts beside it stay.
+        ("畅通12315投诉举报热线，受理群众咨询", []),
+        ("设立12345政务服务便民热线，全年接听来电3200个", ["3200个"]),
+        ("12315热线受理投诉举报860件", ["860件"]),
+        ("开通咨询电话0915-2521234", []),
+        ("联系电话：0915-2521234", []),
+        ("全年发布信息12345条", ["12345条"]),
     ],
 )
 def test_figures_with_units(sentence: str, expected: list[str]) -> None:
