@@ -610,8 +610,8 @@ def _reports_word(member: re.Pattern[str]) -> str:
 def _names_other(q: Question, whole: str) -> bool:
     """Whether a follow-up asking a total names a measure of its own other than the whole ("一共被复议了几件")."""
     intents = load_intents()
-    if q.english:
-        return any(ch not in whole for term in q.terms for ch in term.replace(" ", ""))
+    if q.english:  # a glossary term names the whole when one of its words is the whole's ("publish": 发布 公开)
+        return any(not any(word in whole for word in term.split()) for term in q.terms)
     rest = intents.total_of_last.sub(" ", q.text)
     for pattern in (intents.question_words, intents.reference_filler, intents.fillers, intents.asked_unit):
         rest = pattern.sub(" ", rest)
